@@ -1,0 +1,57 @@
+# Every third-party dependency is found here, once, from Debian packages.
+# A missing one fails configuration with the package that provides it
+# (scripts/debian-packages.txt is the list that bootstrap installs).
+find_package(PkgConfig REQUIRED)
+
+function(kiosk_require_pkg name module debian_package)
+  pkg_check_modules(${name} IMPORTED_TARGET ${module})
+  if(NOT ${name}_FOUND)
+    message(FATAL_ERROR "kiosk: ${module} not found; install Debian package ${debian_package} "
+                        "(or run scripts/bootstrap)")
+  endif()
+endfunction()
+
+function(kiosk_require_lib target header library debian_package)
+  find_path(_inc_${target} ${header})
+  find_library(_lib_${target} ${library})
+  if(NOT _inc_${target} OR NOT _lib_${target})
+    message(FATAL_ERROR "kiosk: ${library} not found; install Debian package ${debian_package} "
+                        "(or run scripts/bootstrap)")
+  endif()
+  add_library(${target} UNKNOWN IMPORTED GLOBAL)
+  set_target_properties(${target} PROPERTIES IMPORTED_LOCATION "${_lib_${target}}"
+                        INTERFACE_INCLUDE_DIRECTORIES "${_inc_${target}}")
+endfunction()
+
+# mbedTLS 2.28: crypto, X.509 and TLS.
+kiosk_require_lib(kiosk_dep_mbedcrypto mbedtls/version.h mbedcrypto libmbedtls-dev)
+kiosk_require_lib(kiosk_dep_mbedx509 mbedtls/x509_crt.h mbedx509 libmbedtls-dev)
+kiosk_require_lib(kiosk_dep_mbedtls mbedtls/ssl.h mbedtls libmbedtls-dev)
+add_library(kiosk::mbedtls INTERFACE IMPORTED)
+target_link_libraries(kiosk::mbedtls INTERFACE kiosk_dep_mbedtls kiosk_dep_mbedx509
+                      kiosk_dep_mbedcrypto)
+
+kiosk_require_pkg(TOMLPP tomlplusplus libtomlplusplus-dev)
+add_library(kiosk::tomlplusplus ALIAS PkgConfig::TOMLPP)
+
+kiosk_require_pkg(SYSTEMD libsystemd libsystemd-dev)
+add_library(kiosk::systemd ALIAS PkgConfig::SYSTEMD)
+
+find_package(nlohmann_json 3.11 QUIET)
+if(NOT nlohmann_json_FOUND)
+  message(FATAL_ERROR "kiosk: nlohmann_json not found; install Debian package nlohmann-json3-dev")
+endif()
+
+if(KIOSK_BUILD_TESTS)
+  # Debian 12's CppUTestConfig.cmake points at /usr/lib/include and fails, so
+  # the two static libraries are imported by hand.
+  kiosk_require_lib(CppUTest CppUTest/TestHarness.h CppUTest libcpputest-dev)
+  kiosk_require_lib(CppUTestExt CppUTestExt/MockSupport.h CppUTestExt libcpputest-dev)
+endif()
+
+if(KIOSK_BUILD_BENCH)
+  find_package(benchmark QUIET)
+  if(NOT benchmark_FOUND)
+    message(FATAL_ERROR "kiosk: Google Benchmark not found; install libbenchmark-dev")
+  endif()
+endif()

@@ -1,0 +1,49 @@
+#pragma once
+
+// X.509 certificates over mbedTLS: parse, read the fields we show and log,
+// and verify a chain against trust anchors at a time from the injected clock.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kiosk/core/bytes.h"
+#include "kiosk/core/clock.h"
+#include "kiosk/core/error.h"
+#include "kiosk/core/pk.h"
+
+namespace kiosk::core {
+
+class Certificate {
+ public:
+  static Expected<Certificate> FromDer(ByteView der);
+  // One certificate; use ParsePemBundle for several.
+  static Expected<Certificate> FromPem(std::string_view pem);
+
+  const Bytes& Der() const;
+  std::string Subject() const;  // "C=VN, O=..., CN=..."
+  std::string Issuer() const;
+  std::string SerialHex() const;
+  WallTime NotBefore() const;
+  WallTime NotAfter() const;
+  bool IsCa() const;
+  Expected<PublicKey> SubjectPublicKey() const;
+
+  struct State;
+
+ private:
+  explicit Certificate(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+
+// Every certificate in a PEM file, in order.
+Expected<std::vector<Certificate>> ParsePemBundle(std::string_view pem);
+
+// Verifies that `leaf` chains through `intermediates` to one of `anchors`, with
+// each certificate valid at `now`. The reason for a failure is named
+// ("x509.expired", "x509.untrusted", "x509.bad_signature", ...).
+Status VerifyChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
+                   const std::vector<Certificate>& anchors, WallTime now);
+
+}  // namespace kiosk::core

@@ -1,0 +1,94 @@
+#include "kiosk/core/hash.h"
+
+#include <mbedtls/md.h>
+
+#include "kiosk/core/mbedtls_call.h"
+
+namespace kiosk::core {
+namespace {
+
+mbedtls_md_type_t MdType(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::kSha1:
+      return MBEDTLS_MD_SHA1;
+    case HashAlg::kSha256:
+      return MBEDTLS_MD_SHA256;
+    case HashAlg::kSha384:
+      return MBEDTLS_MD_SHA384;
+    case HashAlg::kSha512:
+      return MBEDTLS_MD_SHA512;
+  }
+  return MBEDTLS_MD_NONE;
+}
+
+const mbedtls_md_info_t* MdInfo(HashAlg alg) { return mbedtls_md_info_from_type(MdType(alg)); }
+
+}  // namespace
+
+const char* ToString(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::kSha1:
+      return "SHA-1";
+    case HashAlg::kSha256:
+      return "SHA-256";
+    case HashAlg::kSha384:
+      return "SHA-384";
+    case HashAlg::kSha512:
+      return "SHA-512";
+  }
+  return "?";
+}
+
+std::size_t DigestSize(HashAlg alg) { return mbedtls_md_get_size(MdInfo(alg)); }
+
+Expected<Bytes> Digest(HashAlg alg, ByteView data) {
+  Bytes out(DigestSize(alg));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md(MdInfo(alg), data.data(), data.size(), out.data())));
+  return out;
+}
+
+struct Hasher::State {
+  State() { mbedtls_md_init(&ctx); }
+  ~State() { mbedtls_md_free(&ctx); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
+  mbedtls_md_context_t ctx;
+  HashAlg alg = HashAlg::kSha256;
+  bool finished = false;
+};
+
+Hasher::Hasher() : state_(std::make_unique<State>()) {}
+Hasher::~Hasher() = default;
+Hasher::Hasher(Hasher&&) noexcept = default;
+Hasher& Hasher::operator=(Hasher&&) noexcept = default;
+
+Expected<Hasher> Hasher::Create(HashAlg alg) {
+  Hasher hasher;
+  hasher.state_->alg = alg;
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_setup(&hasher.state_->ctx, MdInfo(alg), 0)));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_starts(&hasher.state_->ctx)));
+  return hasher;
+}
+
+Status Hasher::Update(ByteView data) {
+  if (state_->finished) return Error::Fatal("hash.finished", "Update() after Finish()");
+  return KIOSK_MBEDTLS(mbedtls_md_update(&state_->ctx, data.data(), data.size()));
+}
+
+Expected<Bytes> Hasher::Finish() {
+  if (state_->finished) return Error::Fatal("hash.finished", "Finish() called twice");
+  state_->finished = true;
+  Bytes out(DigestSize(state_->alg));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_finish(&state_->ctx, out.data())));
+  return out;
+}
+
+Expected<Bytes> Hmac(HashAlg alg, ByteView key, ByteView data) {
+  Bytes out(DigestSize(alg));
+  KIOSK_TRY(KIOSK_MBEDTLS(
+      mbedtls_md_hmac(MdInfo(alg), key.data(), key.size(), data.data(), data.size(), out.data())));
+  return out;
+}
+
+}  // namespace kiosk::core

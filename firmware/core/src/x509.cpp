@@ -1,0 +1,180 @@
+#include "kiosk/core/x509.h"
+
+#include <mbedtls/pem.h>
+#include <mbedtls/x509_crt.h>
+
+#include <array>
+#include <ctime>
+
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/mbedtls_call.h"
+
+namespace kiosk::core {
+
+struct Certificate::State {
+  State() { mbedtls_x509_crt_init(&crt); }
+  ~State() { mbedtls_x509_crt_free(&crt); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  mbedtls_x509_crt crt;
+  Bytes der;
+};
+
+namespace {
+
+// A chain of mbedTLS certificates owned for the duration of a verification.
+struct CrtChain {
+  CrtChain() { mbedtls_x509_crt_init(&crt); }
+  ~CrtChain() { mbedtls_x509_crt_free(&crt); }
+  CrtChain(const CrtChain&) = delete;
+  CrtChain& operator=(const CrtChain&) = delete;
+  mbedtls_x509_crt crt;
+};
+
+WallTime FromX509Time(const mbedtls_x509_time& t) {
+  std::tm tm{};
+  tm.tm_year = t.year - 1900;
+  tm.tm_mon = t.mon - 1;
+  tm.tm_mday = t.day;
+  tm.tm_hour = t.hour;
+  tm.tm_min = t.min;
+  tm.tm_sec = t.sec;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string DnText(const mbedtls_x509_name& name) {
+  std::array<char, 1024> buf{};
+  if (mbedtls_x509_dn_gets(buf.data(), buf.size(), &name) < 0) return "?";
+  return buf.data();
+}
+
+Status CheckValidity(const Certificate& cert, WallTime now, const char* role) {
+  if (now < cert.NotBefore()) {
+    return Error::NeedsPerson("x509.not_yet_valid",
+                              std::string(role) + " certificate not valid before " +
+                                  FormatRfc3339(cert.NotBefore()) + ": " + cert.Subject());
+  }
+  if (now > cert.NotAfter()) {
+    return Error::NeedsPerson("x509.expired", std::string(role) + " certificate expired " +
+                                                  FormatRfc3339(cert.NotAfter()) + ": " +
+                                                  cert.Subject());
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Expected<Certificate> Certificate::FromDer(ByteView der) {
+  auto state = std::make_shared<State>();
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&state->crt, der.data(), der.size()))
+                .WithContext("parsing an X.509 certificate"));
+  state->der.assign(state->crt.raw.p, state->crt.raw.p + state->crt.raw.len);
+  return Certificate(std::move(state));
+}
+
+Expected<Certificate> Certificate::FromPem(std::string_view pem) {
+  KIOSK_ASSIGN_OR_RETURN(auto bundle, ParsePemBundle(pem));
+  if (bundle.size() != 1) {
+    return Error::NeedsPerson("x509.bad_pem", "expected exactly one certificate, found " +
+                                                  std::to_string(bundle.size()));
+  }
+  return std::move(bundle.front());
+}
+
+Expected<std::vector<Certificate>> ParsePemBundle(std::string_view pem) {
+  std::vector<Certificate> out;
+  const std::string text(pem);
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t begin = text.find("-----BEGIN CERTIFICATE-----", pos);
+    if (begin == std::string::npos) break;
+    mbedtls_pem_context ctx;
+    mbedtls_pem_init(&ctx);
+    std::size_t used = 0;
+    const int rc = mbedtls_pem_read_buffer(
+        &ctx, "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----",
+        reinterpret_cast<const unsigned char*>(text.c_str() + begin), nullptr, 0, &used);
+    if (rc != 0) {
+      mbedtls_pem_free(&ctx);
+      return MbedtlsCall(rc, "mbedtls_pem_read_buffer", __FILE__, __LINE__)
+          .WithContext("certificate " + std::to_string(out.size() + 1) + " of a PEM bundle")
+          .GetError();
+    }
+    auto cert = Certificate::FromDer(ByteView(ctx.buf, ctx.buflen));
+    mbedtls_pem_free(&ctx);
+    if (!cert) return std::move(cert).GetError();
+    out.push_back(std::move(cert).Value());
+    pos = begin + used;
+  }
+  if (out.empty()) return Error::NeedsPerson("x509.bad_pem", "no certificate in PEM text");
+  return out;
+}
+
+const Bytes& Certificate::Der() const { return state_->der; }
+std::string Certificate::Subject() const { return DnText(state_->crt.subject); }
+std::string Certificate::Issuer() const { return DnText(state_->crt.issuer); }
+std::string Certificate::SerialHex() const {
+  return HexEncode(ByteView(state_->crt.serial.p, state_->crt.serial.len));
+}
+WallTime Certificate::NotBefore() const { return FromX509Time(state_->crt.valid_from); }
+WallTime Certificate::NotAfter() const { return FromX509Time(state_->crt.valid_to); }
+bool Certificate::IsCa() const { return state_->crt.ca_istrue != 0; }
+
+Expected<PublicKey> Certificate::SubjectPublicKey() const {
+  std::array<unsigned char, 4096> buf{};
+  const int n = mbedtls_pk_write_pubkey_der(&state_->crt.pk, buf.data(), buf.size());
+  KIOSK_TRY(MbedtlsCall(n, "mbedtls_pk_write_pubkey_der", __FILE__, __LINE__));
+  return PublicKey::FromDer(ByteView(buf.data() + buf.size() - n, static_cast<std::size_t>(n)));
+}
+
+Status VerifyChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
+                   const std::vector<Certificate>& anchors, WallTime now) {
+  if (anchors.empty()) return Error::NeedsPerson("x509.untrusted", "no trust anchors given");
+  // mbedTLS checks validity against the system clock; we check it ourselves
+  // against the injected one and mask those flags.
+  KIOSK_TRY(CheckValidity(leaf, now, "leaf"));
+  for (const auto& cert : intermediates) KIOSK_TRY(CheckValidity(cert, now, "intermediate"));
+
+  CrtChain chain;
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&chain.crt, leaf.Der().data(),
+                                                     leaf.Der().size())));
+  for (const auto& cert : intermediates) {
+    KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&chain.crt, cert.Der().data(),
+                                                       cert.Der().size())));
+  }
+  CrtChain trust;
+  for (const auto& cert : anchors) {
+    KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&trust.crt, cert.Der().data(),
+                                                       cert.Der().size())));
+  }
+
+  std::uint32_t flags = 0;
+  mbedtls_x509_crt_verify(&chain.crt, &trust.crt, nullptr, nullptr, &flags, nullptr, nullptr);
+  flags &= ~static_cast<std::uint32_t>(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+  if (flags == 0) {
+    // The anchor that signed the chain must be valid too.
+    for (const auto& anchor : anchors) {
+      if (anchor.Subject() == leaf.Issuer() ||
+          (!intermediates.empty() && anchor.Subject() == intermediates.back().Issuer())) {
+        KIOSK_TRY(CheckValidity(anchor, now, "trust anchor"));
+      }
+    }
+    return Ok();
+  }
+  std::array<char, 512> info{};
+  mbedtls_x509_crt_verify_info(info.data(), info.size(), "", flags);
+  std::string reason(info.data());
+  while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+  for (auto& c : reason) {
+    if (c == '\n') c = ';';
+  }
+  const char* code = "x509.verify_failed";
+  if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) code = "x509.untrusted";
+  if (flags & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK |
+               MBEDTLS_X509_BADCERT_BAD_KEY)) {
+    code = "x509.weak_algorithm";
+  }
+  return Error::NeedsPerson(code, reason + " (" + leaf.Subject() + ")");
+}
+
+}  // namespace kiosk::core
