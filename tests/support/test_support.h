@@ -2,9 +2,11 @@
 
 // Helpers shared by the test suites of every module.
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kiosk/core/bytes.h"
 
@@ -33,5 +35,18 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The outcome of running a program to completion.
+struct ProcessResult {
+  int exit_code = -1;  // -1 if killed by a signal or by the deadline
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (a path) with the given arguments, capturing stdout and
+// stderr; kills it if it outlives `timeout`.
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace kiosk::test

@@ -33,8 +33,8 @@ Expected<Bytes> AesGcmSeal(const SecretBytes& key, ByteView nonce, ByteView aad,
                            ByteView plaintext) {
   KIOSK_TRY(CheckSizes(key, nonce));
   Gcm gcm;
-  KIOSK_TRY(KIOSK_MBEDTLS(
-      mbedtls_gcm_setkey(&gcm.ctx, MBEDTLS_CIPHER_ID_AES, key.View().data(), 256)));
+  KIOSK_TRY(
+      KIOSK_MBEDTLS(mbedtls_gcm_setkey(&gcm.ctx, MBEDTLS_CIPHER_ID_AES, key.View().data(), 256)));
   Bytes out(plaintext.size() + kAesGcmTagSize);
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_gcm_crypt_and_tag(
       &gcm.ctx, MBEDTLS_GCM_ENCRYPT, plaintext.size(), nonce.data(), nonce.size(), aad.data(),
@@ -42,20 +42,19 @@ Expected<Bytes> AesGcmSeal(const SecretBytes& key, ByteView nonce, ByteView aad,
   return out;
 }
 
-Expected<Bytes> AesGcmOpen(const SecretBytes& key, ByteView nonce, ByteView aad,
-                           ByteView sealed) {
+Expected<Bytes> AesGcmOpen(const SecretBytes& key, ByteView nonce, ByteView aad, ByteView sealed) {
   KIOSK_TRY(CheckSizes(key, nonce));
   if (sealed.size() < kAesGcmTagSize) {
     return Error::NeedsPerson("crypto.auth_failed", "sealed data shorter than the GCM tag");
   }
   Gcm gcm;
-  KIOSK_TRY(KIOSK_MBEDTLS(
-      mbedtls_gcm_setkey(&gcm.ctx, MBEDTLS_CIPHER_ID_AES, key.View().data(), 256)));
+  KIOSK_TRY(
+      KIOSK_MBEDTLS(mbedtls_gcm_setkey(&gcm.ctx, MBEDTLS_CIPHER_ID_AES, key.View().data(), 256)));
   const std::size_t length = sealed.size() - kAesGcmTagSize;
   Bytes out(length);
-  const int rc = mbedtls_gcm_auth_decrypt(&gcm.ctx, length, nonce.data(), nonce.size(),
-                                          aad.data(), aad.size(), sealed.data() + length,
-                                          kAesGcmTagSize, sealed.data(), out.data());
+  const int rc =
+      mbedtls_gcm_auth_decrypt(&gcm.ctx, length, nonce.data(), nonce.size(), aad.data(), aad.size(),
+                               sealed.data() + length, kAesGcmTagSize, sealed.data(), out.data());
   if (rc == MBEDTLS_ERR_GCM_AUTH_FAILED) {
     return Error::NeedsPerson("crypto.auth_failed",
                               "AES-GCM tag does not match: data altered or wrong key");

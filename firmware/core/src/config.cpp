@@ -39,8 +39,8 @@ std::string TypeName(const toml::node& node) {
 std::string Quoted(std::string_view key) {
   // Keys needing quotes in TOML get them in messages too.
   for (char c : key) {
-    const bool bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '_' || c == '-';
+    const bool bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-';
     if (!bare) return "\"" + std::string(key) + "\"";
   }
   return std::string(key);
@@ -92,8 +92,7 @@ std::string Section::Path(std::string_view key) const {
 
 void Section::Problem(std::string_view key, const std::string& message) {
   const void* node = Node(key);
-  reader_->AddProblem(reader_->Where(node != nullptr ? node : table_) + Path(key) + ": " +
-                      message);
+  reader_->AddProblem(reader_->Where(node != nullptr ? node : table_) + Path(key) + ": " + message);
 }
 
 bool Section::Has(std::string_view key) const { return Node(key) != nullptr; }

@@ -22,7 +22,8 @@ using DecodeTable = std::array<std::int8_t, 256>;
 constexpr DecodeTable MakeTable(const char* alphabet) {
   DecodeTable table{};
   for (auto& v : table) v = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
   return table;
 }
 
@@ -106,8 +107,8 @@ Expected<Bytes> HexDecode(std::string_view text) {
     const int hi = HexValue(text[i]);
     const int lo = HexValue(text[i + 1]);
     if (hi < 0 || lo < 0) {
-      return Error::NeedsPerson("encoding.bad_hex", "not a hex digit at offset " +
-                                                        std::to_string(hi < 0 ? i : i + 1));
+      return Error::NeedsPerson("encoding.bad_hex",
+                                "not a hex digit at offset " + std::to_string(hi < 0 ? i : i + 1));
     }
     out.push_back(static_cast<std::uint8_t>((hi << 4) | lo));
   }

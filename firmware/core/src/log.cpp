@@ -95,9 +95,10 @@ Expected<Level> ParseLevel(std::string_view text) {
   if (text == "info") return Level::kInfo;
   if (text == "warn" || text == "warning") return Level::kWarn;
   if (text == "error") return Level::kError;
-  return core::Error::NeedsPerson("log.bad_level", "log level must be one of debug, info, "
-                                                   "warn, error; got '" +
-                                                       std::string(text) + "'");
+  return core::Error::NeedsPerson("log.bad_level",
+                                  "log level must be one of debug, info, "
+                                  "warn, error; got '" +
+                                      std::string(text) + "'");
 }
 
 std::string Field::ValueText() const {

@@ -51,7 +51,7 @@ ErrorClass Classify(int rc) {
   // part names the failing field.
   const int high = (-rc) & 0xff80;
   if (high >= 0x2000 && high <= 0x2f80) return ErrorClass::kNeedsPerson;  // X.509
-  if ((-rc) >= 0x60 && (-rc) <= 0x6c) return ErrorClass::kNeedsPerson;  // ASN.1
+  if ((-rc) >= 0x60 && (-rc) <= 0x6c) return ErrorClass::kNeedsPerson;    // ASN.1
   return ErrorClass::kFatal;
 }
 

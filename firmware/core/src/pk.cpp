@@ -131,8 +131,8 @@ Expected<PublicKey> PublicKey::FromPem(std::string_view pem) {
 
 Expected<PublicKey> PublicKey::FromP256Point(ByteView point) {
   auto state = std::make_shared<State>();
-  KIOSK_TRY(KIOSK_MBEDTLS(
-      mbedtls_pk_setup(&state->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
+  KIOSK_TRY(
+      KIOSK_MBEDTLS(mbedtls_pk_setup(&state->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
   mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state->pk);
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_group_load(&ec->grp, MBEDTLS_ECP_DP_SECP256R1)));
   KIOSK_TRY(
@@ -228,8 +228,7 @@ Expected<PrivateKey> PrivateKey::GenerateP256(RandomSource& random) {
   KIOSK_TRY(KIOSK_MBEDTLS(
       mbedtls_pk_setup(&key.state_->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
-                                              mbedtls_pk_ec(key.state_->pk), MbedtlsRng,
-                                              &random)));
+                                              mbedtls_pk_ec(key.state_->pk), MbedtlsRng, &random)));
   return key;
 }
 
@@ -246,8 +245,8 @@ Expected<PrivateKey> CheckP256(Expected<PrivateKey> key, const mbedtls_pk_contex
 
 Expected<PrivateKey> PrivateKey::FromDer(const SecretBytes& der) {
   PrivateKey key;
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_parse_key(&key.state_->pk, der.View().data(), der.Size(),
-                                               nullptr, 0))
+  KIOSK_TRY(KIOSK_MBEDTLS(
+                mbedtls_pk_parse_key(&key.state_->pk, der.View().data(), der.Size(), nullptr, 0))
                 .WithContext("parsing a DER private key"));
   const mbedtls_pk_context& pk = key.state_->pk;
   return CheckP256(std::move(key), pk);
@@ -257,15 +256,14 @@ Expected<PrivateKey> PrivateKey::FromPem(const SecretBytes& pem) {
   SecretBytes text(pem.Size() + 1);
   std::copy(pem.View().begin(), pem.View().end(), text.MutableData());
   PrivateKey key;
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_parse_key(&key.state_->pk, text.View().data(), text.Size(),
-                                               nullptr, 0))
+  KIOSK_TRY(KIOSK_MBEDTLS(
+                mbedtls_pk_parse_key(&key.state_->pk, text.View().data(), text.Size(), nullptr, 0))
                 .WithContext("parsing a PEM private key"));
   const mbedtls_pk_context& pk = key.state_->pk;
   return CheckP256(std::move(key), pk);
 }
 
-Expected<PrivateKey> PrivateKey::FromP256Scalar(const SecretBytes& scalar,
-                                               RandomSource& random) {
+Expected<PrivateKey> PrivateKey::FromP256Scalar(const SecretBytes& scalar, RandomSource& random) {
   if (scalar.Size() != kP256CoordinateSize) {
     return Error::Fatal("crypto.bad_key_size", "a P-256 scalar is 32 bytes");
   }
@@ -276,8 +274,8 @@ Expected<PrivateKey> PrivateKey::FromP256Scalar(const SecretBytes& scalar,
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_group_load(&ec->grp, MBEDTLS_ECP_DP_SECP256R1)));
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_mpi_read_binary(&ec->d, scalar.View().data(), scalar.Size())));
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_check_privkey(&ec->grp, &ec->d)));
-  KIOSK_TRY(KIOSK_MBEDTLS(
-      mbedtls_ecp_mul(&ec->grp, &ec->Q, &ec->d, &ec->grp.G, MbedtlsRng, &random)));
+  KIOSK_TRY(
+      KIOSK_MBEDTLS(mbedtls_ecp_mul(&ec->grp, &ec->Q, &ec->d, &ec->grp.G, MbedtlsRng, &random)));
   return key;
 }
 
@@ -290,8 +288,7 @@ Expected<SecretBytes> PrivateKey::ToDer() const {
 
 Expected<SecretBytes> PrivateKey::ToPem() const {
   SecretBytes buf(kMaxDerKey);
-  KIOSK_TRY(
-      KIOSK_MBEDTLS(mbedtls_pk_write_key_pem(&state_->pk, buf.MutableData(), buf.Size())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_write_key_pem(&state_->pk, buf.MutableData(), buf.Size())));
   std::size_t len = 0;
   while (len < buf.Size() && buf.View()[len] != 0) ++len;
   return SecretBytes(buf.View().subspan(0, len));
@@ -308,9 +305,9 @@ Expected<Bytes> PrivateKey::SignDer(HashAlg alg, ByteView digest, RandomSource& 
   KIOSK_TRY(CheckDigest(alg, digest));
   std::array<unsigned char, MBEDTLS_ECDSA_MAX_LEN> sig{};
   std::size_t sig_len = 0;
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_sign(&state_->pk, ToMbedtlsMd(alg), digest.data(),
-                                          digest.size(), sig.data(), &sig_len, MbedtlsRng,
-                                          &random)));
+  KIOSK_TRY(
+      KIOSK_MBEDTLS(mbedtls_pk_sign(&state_->pk, ToMbedtlsMd(alg), digest.data(), digest.size(),
+                                    sig.data(), &sig_len, MbedtlsRng, &random)));
   return Bytes(sig.begin(), sig.begin() + static_cast<std::ptrdiff_t>(sig_len));
 }
 

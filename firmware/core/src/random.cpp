@@ -46,8 +46,9 @@ Status Drbg::Fill(std::span<std::uint8_t> out) {
 
 int MbedtlsRng(void* random_source, unsigned char* out, std::size_t len) {
   auto* source = static_cast<RandomSource*>(random_source);
-  return source->Fill(std::span<std::uint8_t>(out, len)) ? 0
-                                                         : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+  return source->Fill(std::span<std::uint8_t>(out, len))
+             ? 0
+             : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
 }
 
 Expected<Bytes> RandomBytes(RandomSource& source, std::size_t count) {

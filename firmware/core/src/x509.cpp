@@ -75,8 +75,8 @@ Expected<Certificate> Certificate::FromDer(ByteView der) {
 Expected<Certificate> Certificate::FromPem(std::string_view pem) {
   KIOSK_ASSIGN_OR_RETURN(auto bundle, ParsePemBundle(pem));
   if (bundle.size() != 1) {
-    return Error::NeedsPerson("x509.bad_pem", "expected exactly one certificate, found " +
-                                                  std::to_string(bundle.size()));
+    return Error::NeedsPerson(
+        "x509.bad_pem", "expected exactly one certificate, found " + std::to_string(bundle.size()));
   }
   return std::move(bundle.front());
 }
@@ -136,16 +136,16 @@ Status VerifyChain(const Certificate& leaf, const std::vector<Certificate>& inte
   for (const auto& cert : intermediates) KIOSK_TRY(CheckValidity(cert, now, "intermediate"));
 
   CrtChain chain;
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&chain.crt, leaf.Der().data(),
-                                                     leaf.Der().size())));
+  KIOSK_TRY(
+      KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&chain.crt, leaf.Der().data(), leaf.Der().size())));
   for (const auto& cert : intermediates) {
-    KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&chain.crt, cert.Der().data(),
-                                                       cert.Der().size())));
+    KIOSK_TRY(KIOSK_MBEDTLS(
+        mbedtls_x509_crt_parse_der(&chain.crt, cert.Der().data(), cert.Der().size())));
   }
   CrtChain trust;
   for (const auto& cert : anchors) {
-    KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&trust.crt, cert.Der().data(),
-                                                       cert.Der().size())));
+    KIOSK_TRY(KIOSK_MBEDTLS(
+        mbedtls_x509_crt_parse_der(&trust.crt, cert.Der().data(), cert.Der().size())));
   }
 
   std::uint32_t flags = 0;
@@ -170,8 +170,8 @@ Status VerifyChain(const Certificate& leaf, const std::vector<Certificate>& inte
   }
   const char* code = "x509.verify_failed";
   if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) code = "x509.untrusted";
-  if (flags & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK |
-               MBEDTLS_X509_BADCERT_BAD_KEY)) {
+  if (flags &
+      (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_BAD_KEY)) {
     code = "x509.weak_algorithm";
   }
   return Error::NeedsPerson(code, reason + " (" + leaf.Subject() + ")");

@@ -96,7 +96,9 @@ core::Expected<std::string> ReadFile(const std::string& path) {
 core::Status WriteKeyFile(const std::string& path, const core::SecretBytes& pem) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return core::Error::NeedsPerson("io.open", "cannot create " + tmp + ": " + std::strerror(errno));
+  if (fd < 0)
+    return core::Error::NeedsPerson("io.open",
+                                    "cannot create " + tmp + ": " + std::strerror(errno));
   const auto bytes = pem.View();
   const bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
                   ::fsync(fd) == 0;
@@ -134,6 +136,18 @@ core::Expected<KeyInfo> LoadOrCreateKey(const std::string& path, core::RandomSou
   return info;
 }
 
+// One problem per line, so a technician can work down the list.
+void PrintConfigError(const core::Error& error) {
+  std::fprintf(stderr, "kiosk-selftest: configuration refused (%s):\n", error.Code().c_str());
+  std::string message = error.Message();
+  std::size_t start = 0;
+  while (start <= message.size()) {
+    const std::size_t end = std::min(message.find('\n', start), message.size());
+    std::fprintf(stderr, "  %s\n", message.substr(start, end - start).c_str());
+    start = end + 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,16 +159,16 @@ int main(int argc, char** argv) {
     auto doc = core::config::Document::Load(*options->config_path);
     auto parsed = doc ? ReadConfig(*doc) : core::Expected<SelfTestConfig>(doc.GetError());
     if (!parsed) {
-      std::fprintf(stderr, "kiosk-selftest: %s\n", parsed.GetError().ToString().c_str());
+      PrintConfigError(parsed.GetError());
       return kExitUsage;
     }
     config = std::move(parsed).Value();
   }
-  klog::Install(std::make_unique<klog::Logger>(klog::SinkForEnvironment("kiosk-selftest"),
-                                             config.log.level));
+  klog::Install(
+      std::make_unique<klog::Logger>(klog::SinkForEnvironment("kiosk-selftest"), config.log.level));
   const core::Clock& clock = core::SystemClock();
   klog::Info("selftest.start", {{"kiosk", config.device.kiosk_id},
-                               {"config", options->config_path.value_or("(embedded defaults)")}});
+                                {"config", options->config_path.value_or("(embedded defaults)")}});
 
   auto drbg = core::Drbg::Create(core::AsBytes("kiosk-selftest"));
   if (!drbg) {
@@ -167,8 +181,8 @@ int main(int argc, char** argv) {
   if (options->key_path) {
     auto info = LoadOrCreateKey(*options->key_path, **drbg);
     if (!info) {
-      klog::Error("selftest.device_key_failed", {{"path", *options->key_path},
-                                                {"error", info.GetError().ToString()}});
+      klog::Error("selftest.device_key_failed",
+                  {{"path", *options->key_path}, {"error", info.GetError().ToString()}});
       return kExitKey;
     }
     key_info = *info;

@@ -18,6 +18,6 @@ openssl x509 -req -in test-leaf.csr -CA test-root.pem -CAkey test-root.key -CAcr
 # An unrelated RSA root that must not validate the leaf.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout other-root.key -sha256 -days $days \
   -subj "/C=VN/O=Other Test PKI/CN=Other Test Root" -out other-root.pem
-rm -f test-leaf.csr leaf.ext test-root.srl other-root.key
+rm -f test-leaf.csr leaf.ext test-root.srl other-root.key test-root.key
 openssl x509 -in test-leaf.pem -outform DER -out test-leaf.der
 openssl pkcs8 -topk8 -nocrypt -in test-leaf.key -out test-leaf.pkcs8.pem

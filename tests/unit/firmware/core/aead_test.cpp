@@ -20,9 +20,7 @@ const char* kCipher =
 const char* kTag = "76fc6ece0f4e1768cddf8853bb2d551b";
 }  // namespace
 
-TEST_GROUP(Aead) {
-  SecretBytes key{Hex(kKey)};
-};
+TEST_GROUP(Aead) { SecretBytes key{Hex(kKey)}; };
 
 TEST(Aead, SealMatchesGcmSpecTestCase16) {
   auto sealed = AesGcmSeal(key, Hex(kIv), Hex(kAad), Hex(kPlain));

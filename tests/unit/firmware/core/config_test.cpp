@@ -86,7 +86,8 @@ TEST(Config, UnknownKeyIsNamedWithFileAndLine) {
 }
 
 TEST(Config, UnknownTableIsNamed) {
-  STRCMP_EQUAL("kiosk.toml:1:2: printer: unknown key", Problems("[printer]\nmodel = \"x\"\n").c_str());
+  STRCMP_EQUAL("kiosk.toml:1:2: printer: unknown key",
+               Problems("[printer]\nmodel = \"x\"\n").c_str());
 }
 
 TEST(Config, OutOfRangeValueIsNamedWithFileLineAndKey) {
@@ -101,13 +102,15 @@ TEST(Config, WrongTypeIsNamed) {
 }
 
 TEST(Config, ValueOutsideTheAllowedSetIsNamed) {
-  STRCMP_EQUAL("kiosk.toml:1:15: ui.renderer: must be one of \"software\", \"opengl\", got \"vulkan\"",
-               Problems("ui.renderer = \"vulkan\"\n").c_str());
+  STRCMP_EQUAL(
+      "kiosk.toml:1:15: ui.renderer: must be one of \"software\", \"opengl\", got \"vulkan\"",
+      Problems("ui.renderer = \"vulkan\"\n").c_str());
 }
 
 TEST(Config, EveryProblemIsReportedAtOnce) {
   const std::string problems = Problems(
-      "[device]\nkiosk_id = \"bad id\"\nprovince_code = \"4\"\n[log]\nlevel = \"loud\"\n[ui]\nx = 1\n");
+      "[device]\nkiosk_id = \"bad id\"\nprovince_code = \"4\"\n[log]\nlevel = \"loud\"\n[ui]\nx = "
+      "1\n");
   CHECK(problems.find("device.kiosk_id: must be 3 to 64") != std::string::npos);
   CHECK(problems.find("device.province_code: must be two digits") != std::string::npos);
   CHECK(problems.find("log.level: must be one of") != std::string::npos);
@@ -122,8 +125,8 @@ TEST(Config, SyntaxErrorNamesFileLineAndColumn) {
 }
 
 TEST(Config, ArrayWithAWrongElementIsRejected) {
-  CHECK(Problems("[ui]\nlanguages = [\"vi\", 3]\n").find("ui.languages: must be an array of strings") !=
-        std::string::npos);
+  CHECK(Problems("[ui]\nlanguages = [\"vi\", 3]\n")
+            .find("ui.languages: must be an array of strings") != std::string::npos);
 }
 
 TEST(Config, RequiredKeyMustBePresent) {

@@ -9,9 +9,7 @@
 namespace klog = kiosk::core::log;
 using kiosk::core::FakeClock;
 
-TEST_GROUP(Log) {
-  FakeClock clock;
-};
+TEST_GROUP(Log) { FakeClock clock; };
 
 TEST(Log, RecordsCarryEventLevelFieldsAndTime) {
   klog::ScopedCapture capture(klog::Level::kDebug, clock);
@@ -38,15 +36,19 @@ TEST(Log, RecordsBelowTheLevelAreDropped) {
 }
 
 TEST(Log, ValuesThatWouldBreakTheLineAreQuotedAndEscaped) {
-  klog::Record r{clock.Now(), klog::Level::kWarn, "x", {{"path", "a b"}, {"evil", "1\nERROR y=2"},
-                                                      {"empty", ""}, {"q", "say \"hi\""}}};
+  klog::Record r{clock.Now(),
+                 klog::Level::kWarn,
+                 "x",
+                 {{"path", "a b"}, {"evil", "1\nERROR y=2"}, {"empty", ""}, {"q", "say \"hi\""}}};
   STRCMP_EQUAL("WARN x path=\"a b\" evil=\"1\\nERROR y=2\" empty=\"\" q=\"say \\\"hi\\\"\"",
                klog::FormatLine(r).c_str());
 }
 
 TEST(Log, DurationsAreLoggedInMilliseconds) {
-  klog::Record r{clock.Now(), klog::Level::kInfo, "card.read",
-                {{"took_ms", std::chrono::microseconds(2'500'000)}, {"ratio", 0.5}}};
+  klog::Record r{clock.Now(),
+                 klog::Level::kInfo,
+                 "card.read",
+                 {{"took_ms", std::chrono::microseconds(2'500'000)}, {"ratio", 0.5}}};
   STRCMP_EQUAL("INFO card.read took_ms=2500 ratio=0.5", klog::FormatLine(r).c_str());
 }
 
@@ -75,9 +77,8 @@ TEST(Log, JournalIsDetectedOnlyWhenStderrMatchesJournalStream) {
   unsetenv("JOURNAL_STREAM");
   CHECK_FALSE(klog::StderrIsJournal());
 
-  const std::string matching =
-      std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" +
-      std::to_string(static_cast<unsigned long long>(st.st_ino));
+  const std::string matching = std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" +
+                               std::to_string(static_cast<unsigned long long>(st.st_ino));
   setenv("JOURNAL_STREAM", matching.c_str(), 1);
   CHECK_TRUE(klog::StderrIsJournal());
 

@@ -49,9 +49,9 @@ TEST(Pk, DeterministicSignaturesMatchRfc6979) {
 TEST(Pk, PublishedSignatureVerifiesFromThePointAlone) {
   auto pub = PublicKey::FromP256Point(Hex(std::string("04") + kUx + kUy));
   CHECK_TRUE(pub.HasValue());
-  const Bytes sig = Hex(
-      "efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716"
-      "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8");
+  const Bytes sig =
+      Hex("efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716"
+          "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8");
   CHECK_TRUE(pub->VerifyRaw(HashAlg::kSha256, Sha256("sample"), sig).HasValue());
   auto wrong = pub->VerifyRaw(HashAlg::kSha256, Sha256("samplf"), sig);
   STRCMP_EQUAL("crypto.bad_signature", wrong.GetError().Code().c_str());

@@ -24,9 +24,7 @@ const SelfTestCheck* Find(const SelfTestReport& report, const std::string& name)
 }
 }  // namespace
 
-TEST_GROUP(SelfTest) {
-  FakeClock clock;
-};
+TEST_GROUP(SelfTest) { FakeClock clock; };
 
 TEST(SelfTest, AllChecksPassWithAHealthyGenerator) {
   auto drbg = Drbg::Create();
@@ -35,8 +33,9 @@ TEST(SelfTest, AllChecksPassWithAHealthyGenerator) {
     if (!check.passed) FAIL((check.name + ": " + check.detail).c_str());
   }
   CHECK_TRUE(report.Passed());
-  for (const char* name : {"sha1.kat", "sha256.kat", "sha384.kat", "sha512.kat", "hmac-sha256.kat",
-                           "aes256-gcm.kat", "ecdsa-p256.kat", "drbg.health", "ecdsa-p256.pairwise"}) {
+  for (const char* name :
+       {"sha1.kat", "sha256.kat", "sha384.kat", "sha512.kat", "hmac-sha256.kat", "aes256-gcm.kat",
+        "ecdsa-p256.kat", "drbg.health", "ecdsa-p256.pairwise"}) {
     CHECK_TEXT(Find(report, name) != nullptr, name);
   }
 }

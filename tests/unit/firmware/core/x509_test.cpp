@@ -5,13 +5,13 @@
 using namespace kiosk::core;  // NOLINT(google-build-using-namespace): test file
 using kiosk::test::ReadDataFile;
 
-TEST_GROUP(X509) {
-  Certificate Load(const char* name) {
-    auto cert = Certificate::FromPem(ReadDataFile(name));
-    CHECK_TRUE(cert.HasValue());
-    return std::move(cert).Value();
-  }
-};
+TEST_GROUP(X509){
+    Certificate Load(const char* name){auto cert = Certificate::FromPem(ReadDataFile(name));
+CHECK_TRUE(cert.HasValue());
+return std::move(cert).Value();
+}
+}
+;
 
 TEST(X509, ReadsSubjectIssuerAndValidity) {
   Certificate leaf = Load("pki/test-leaf.pem");
@@ -45,13 +45,15 @@ TEST(X509, ChainToTheIssuingRootVerifies) {
 
 TEST(X509, UnrelatedRootIsUntrusted) {
   Certificate leaf = Load("pki/test-leaf.pem");
-  auto r = VerifyChain(leaf, {}, {Load("pki/other-root.pem")}, leaf.NotBefore() + std::chrono::hours(1));
+  auto r =
+      VerifyChain(leaf, {}, {Load("pki/other-root.pem")}, leaf.NotBefore() + std::chrono::hours(1));
   STRCMP_EQUAL("x509.untrusted", r.GetError().Code().c_str());
 }
 
 TEST(X509, NoAnchorsIsUntrusted) {
   Certificate leaf = Load("pki/test-leaf.pem");
-  STRCMP_EQUAL("x509.untrusted", VerifyChain(leaf, {}, {}, leaf.NotBefore()).GetError().Code().c_str());
+  STRCMP_EQUAL("x509.untrusted",
+               VerifyChain(leaf, {}, {}, leaf.NotBefore()).GetError().Code().c_str());
 }
 
 TEST(X509, ExpiredAndNotYetValidUseTheInjectedTime) {
@@ -79,13 +81,14 @@ TEST(X509, TamperedCertificateFailsToVerify) {
 }
 
 TEST(X509, PemBundleYieldsEveryCertificate) {
-  auto bundle = ParsePemBundle(ReadDataFile("pki/test-root.pem") + ReadDataFile("pki/other-root.pem"));
+  auto bundle =
+      ParsePemBundle(ReadDataFile("pki/test-root.pem") + ReadDataFile("pki/other-root.pem"));
   LONGS_EQUAL(2, bundle->size());
   CHECK(bundle->at(1).Subject().find("Other Test Root") != std::string::npos);
   // Exactly one is required where one is asked for.
-  CHECK_FALSE(Certificate::FromPem(ReadDataFile("pki/test-root.pem") +
-                                   ReadDataFile("pki/other-root.pem"))
-                  .HasValue());
+  CHECK_FALSE(
+      Certificate::FromPem(ReadDataFile("pki/test-root.pem") + ReadDataFile("pki/other-root.pem"))
+          .HasValue());
 }
 
 TEST(X509, GarbageIsRejectedWithAClearError) {

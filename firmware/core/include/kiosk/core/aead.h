@@ -21,8 +21,7 @@ Expected<Bytes> AesGcmSeal(const SecretBytes& key, ByteView nonce, ByteView aad,
 
 // Fails with "crypto.auth_failed" if the ciphertext, tag, nonce or AAD were
 // altered; no plaintext is returned in that case.
-Expected<Bytes> AesGcmOpen(const SecretBytes& key, ByteView nonce, ByteView aad,
-                           ByteView sealed);
+Expected<Bytes> AesGcmOpen(const SecretBytes& key, ByteView nonce, ByteView aad, ByteView sealed);
 
 // A fresh random AES-256 key.
 Expected<SecretBytes> NewAesKey(RandomSource& random);

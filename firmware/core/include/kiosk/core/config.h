@@ -65,8 +65,7 @@ class Section {
   void Read(std::string_view key, std::vector<std::string>& out);
   void Read(std::string_view key, double& out, double min, double max);
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  void Read(std::string_view key, T& out, T min, T max) {
+  requires(!std::same_as<T, bool>) void Read(std::string_view key, T& out, T min, T max) {
     std::int64_t value = static_cast<std::int64_t>(out);
     if (ReadInteger(key, value, static_cast<std::int64_t>(min), static_cast<std::int64_t>(max))) {
       out = static_cast<T>(value);

@@ -72,11 +72,11 @@ class [[nodiscard]] Expected {
   Expected(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
 
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Error> &&
-             !std::is_same_v<std::decay_t<U>, Expected<T>>)
-  // NOLINTNEXTLINE(google-explicit-constructor)
-  Expected(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Expected<T>>)
+      // NOLINTNEXTLINE(google-explicit-constructor)
+      Expected(U&& value)
+      : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
 
   bool HasValue() const { return state_.index() == 0; }
   explicit operator bool() const { return HasValue(); }
@@ -162,9 +162,9 @@ inline Status Ok() { return {}; }
 
 // Propagates an error from an Expected<void>-like expression:
 //   KIOSK_TRY(WriteFile(path, bytes));
-#define KIOSK_TRY(expr)                                                   \
-  do {                                                                    \
-    auto kiosk_try_result_ = (expr);                                      \
+#define KIOSK_TRY(expr)                                                     \
+  do {                                                                      \
+    auto kiosk_try_result_ = (expr);                                        \
     if (!kiosk_try_result_) return std::move(kiosk_try_result_).GetError(); \
   } while (false)
 

@@ -49,8 +49,7 @@ class Field {
 
   // Chosen for anything else, so that the compiler says why.
   template <typename T>
-    requires(!Loggable<T>)
-  Field(std::string_view, const T&) {
+  requires(!Loggable<T>) Field(std::string_view, const T&) {
     static_assert(Loggable<T>,
                   "this value is not Loggable: personal data and secrets never go into logs");
   }

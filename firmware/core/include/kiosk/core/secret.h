@@ -84,19 +84,16 @@ inline void WipeValue(std::vector<std::uint8_t>& v) {
   v.clear();
 }
 template <typename T>
-  requires std::is_arithmetic_v<T>
-void WipeValue(T& v) {
-  SecureZero(&v, sizeof v);
-}
+requires std::is_arithmetic_v<T>
+void WipeValue(T& v) { SecureZero(&v, sizeof v); }
 }  // namespace detail
 
 // Personal data of a citizen (name, ID number, address, photo). Move-only;
 // read it with Reveal() where the data is genuinely needed (a form, a
 // sealed manifest), so every use is greppable. Never loggable.
 template <typename T>
-  requires(std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::uint8_t>> ||
-           std::is_arithmetic_v<T>)
-class Personal : NotLoggable {
+requires(std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::uint8_t>> ||
+         std::is_arithmetic_v<T>) class Personal : NotLoggable {
  public:
   Personal() = default;
   explicit Personal(T value) : value_(std::move(value)) {}

@@ -16,7 +16,7 @@
 namespace kiosk::core {
 
 struct SelfTestCheck {
-  std::string name;    // "sha256.kat"
+  std::string name;  // "sha256.kat"
   bool passed = false;
   std::string detail;  // why it failed, or what was checked
   std::chrono::microseconds took{0};
