@@ -53,7 +53,8 @@ BENCHMARK(BM_AesGcmOpen)->Arg(1 << 20);
 void BM_EcdsaP256Sign(benchmark::State& state) {
   auto key = core::PrivateKey::GenerateP256(Rng());
   const auto digest = *core::Digest(core::HashAlg::kSha256, core::AsBytes("manifest"));
-  for (auto _ : state) benchmark::DoNotOptimize(key->SignRaw(core::HashAlg::kSha256, digest, Rng()));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(key->SignRaw(core::HashAlg::kSha256, digest, Rng()));
 }
 BENCHMARK(BM_EcdsaP256Sign)->Unit(benchmark::kMillisecond);
 
@@ -62,7 +63,8 @@ void BM_EcdsaP256Verify(benchmark::State& state) {
   auto pub = key->Public();
   const auto digest = *core::Digest(core::HashAlg::kSha256, core::AsBytes("manifest"));
   const auto sig = *key->SignRaw(core::HashAlg::kSha256, digest, Rng());
-  for (auto _ : state) benchmark::DoNotOptimize(pub->VerifyRaw(core::HashAlg::kSha256, digest, sig));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(pub->VerifyRaw(core::HashAlg::kSha256, digest, sig));
 }
 BENCHMARK(BM_EcdsaP256Verify)->Unit(benchmark::kMillisecond);
 
@@ -92,7 +94,9 @@ void BM_ConfigLoad(benchmark::State& state) {
 BENCHMARK(BM_ConfigLoad);
 
 void BM_LogFormatLine(benchmark::State& state) {
-  core::log::Record record{core::SystemClock().Now(), core::log::Level::kInfo, "outbox.sealed",
+  core::log::Record record{core::SystemClock().Now(),
+                           core::log::Level::kInfo,
+                           "outbox.sealed",
                            {{"dossier", "0190abcd-0000-7000-8000-000000000000"},
                             {"bytes", 123456},
                             {"took", std::chrono::milliseconds(42)}}};

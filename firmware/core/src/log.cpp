@@ -1,19 +1,16 @@
 #include "kiosk/core/log.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
-
-// sd-journal.h: define SD_JOURNAL_SUPPRESS_LOCATION so sd_journal_sendv does
-// not add our logging call site instead of the caller's.
-#define SD_JOURNAL_SUPPRESS_LOCATION
-#include <systemd/sd-journal.h>
 
 namespace kiosk::core::log {
 namespace {
@@ -165,22 +162,60 @@ std::string JournalFieldName(std::string_view key) {
   return name;
 }
 
-void JournalSink::Write(const Record& record) {
-  std::vector<std::string> entries;
-  entries.reserve(record.fields.size() + 4);
-  entries.push_back("MESSAGE=" + FormatLine(record));
-  entries.push_back("PRIORITY=" + std::to_string(SyslogPriority(record.level)));
-  entries.push_back("SYSLOG_IDENTIFIER=" + identifier_);
-  entries.push_back("KIOSK_EVENT=" + record.event);
+namespace {
+void AppendJournalField(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  if (value.find('\n') == std::string_view::npos) {
+    out += '=';
+    out += value;
+  } else {
+    // NAME \n <64-bit little-endian length> value
+    out += '\n';
+    std::uint64_t length = value.size();
+    for (int i = 0; i < 8; ++i) {
+      out += static_cast<char>(length & 0xff);
+      length >>= 8;
+    }
+    out += value;
+  }
+  out += '\n';
+}
+}  // namespace
+
+std::string EncodeJournalEntry(const Record& record, std::string_view identifier) {
+  std::string out;
+  AppendJournalField(out, "MESSAGE", FormatLine(record));
+  AppendJournalField(out, "PRIORITY", std::to_string(SyslogPriority(record.level)));
+  AppendJournalField(out, "SYSLOG_IDENTIFIER", identifier);
+  AppendJournalField(out, "KIOSK_EVENT", record.event);
   for (const auto& field : record.fields) {
-    entries.push_back(JournalFieldName(field.Key()) + "=" + field.ValueText());
+    AppendJournalField(out, JournalFieldName(field.Key()), field.ValueText());
   }
-  std::vector<iovec> iov;
-  iov.reserve(entries.size());
-  for (auto& entry : entries) iov.push_back({entry.data(), entry.size()});
-  if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) < 0) {
-    fallback_.Write(record);
+  return out;
+}
+
+JournalSink::JournalSink(std::string identifier, std::string socket_path)
+    : identifier_(std::move(identifier)), socket_path_(std::move(socket_path)) {
+  fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+}
+
+JournalSink::~JournalSink() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void JournalSink::Write(const Record& record) {
+  const std::string entry = EncodeJournalEntry(record, identifier_);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  bool sent = false;
+  if (fd_ >= 0 && socket_path_.size() < sizeof addr.sun_path) {
+    std::memcpy(addr.sun_path, socket_path_.c_str(), socket_path_.size() + 1);
+    sent = ::sendto(fd_, entry.data(), entry.size(), MSG_NOSIGNAL,
+                    reinterpret_cast<const sockaddr*>(&addr),
+                    sizeof addr) == static_cast<ssize_t>(entry.size());
   }
+  // Entries too large for one datagram, or no journal: keep the line anyway.
+  if (!sent) fallback_.Write(record);
 }
 
 void MemorySink::Write(const Record& record) {

@@ -22,9 +22,7 @@ std::string Between(const std::string& text, const std::string& before, char end
 
 }  // namespace
 
-TEST_GROUP(KioskSelfTest) {
-  TempDir dir;
-};
+TEST_GROUP(KioskSelfTest) { TempDir dir; };
 
 TEST(KioskSelfTest, PassesOnEmbeddedDefaults) {
   auto r = SelfTest({});
@@ -75,8 +73,8 @@ TEST(KioskSelfTest, ConfigWithTyposIsRefusedWithEveryProblem) {
 }
 
 TEST(KioskSelfTest, ExampleConfigIsUsedAndJsonIsValid) {
-  auto r = SelfTest({"--config", kiosk::test::DataPath("config/kiosk-selftest.example.toml").string(),
-                     "--json"});
+  auto r = SelfTest(
+      {"--config", kiosk::test::DataPath("config/kiosk-selftest.example.toml").string(), "--json"});
   LONGS_EQUAL_TEXT(0, r.exit_code, r.err.c_str());
   auto json = nlohmann::json::parse(r.out, nullptr, false);
   CHECK_FALSE(json.is_discarded());

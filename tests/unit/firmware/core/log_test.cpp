@@ -1,6 +1,8 @@
 #include "test_prelude.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "kiosk/core/clock.h"
@@ -8,6 +10,26 @@
 
 namespace klog = kiosk::core::log;
 using kiosk::core::FakeClock;
+
+namespace {
+
+// What `write` sent to stderr, through a pipe for the duration of the call.
+std::string CapturedStderr(const std::function<void()>& write) {
+  int fds[2];
+  CHECK_EQUAL(0, pipe(fds));
+  const int saved = dup(STDERR_FILENO);
+  dup2(fds[1], STDERR_FILENO);
+  write();
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  close(fds[1]);
+  char buf[1024] = {};
+  const ssize_t n = read(fds[0], buf, sizeof buf - 1);
+  close(fds[0]);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+}  // namespace
 
 TEST_GROUP(Log) { FakeClock clock; };
 
@@ -108,19 +130,74 @@ TEST(Log, ScopedCaptureRestoresThePreviousLogger) {
 }
 
 TEST(Log, StderrSinkWritesOneTimestampedLine) {
-  // Redirect stderr into a pipe for the duration of one write.
-  int fds[2];
-  CHECK_EQUAL(0, pipe(fds));
-  const int saved = dup(STDERR_FILENO);
-  dup2(fds[1], STDERR_FILENO);
   klog::StderrSink sink;
-  sink.Write({clock.Now(), klog::Level::kError, "printer.paper_out", {{"job", 7}}});
-  dup2(saved, STDERR_FILENO);
-  close(saved);
-  close(fds[1]);
-  char buf[256] = {};
-  const ssize_t n = read(fds[0], buf, sizeof buf - 1);
-  close(fds[0]);
-  CHECK(n > 0);
-  STRCMP_EQUAL("2023-11-14T22:13:20.000Z ERROR printer.paper_out job=7\n", buf);
+  const std::string written = CapturedStderr([&] {
+    sink.Write({clock.Now(), klog::Level::kError, "printer.paper_out", {{"job", 7}}});
+  });
+  STRCMP_EQUAL("2023-11-14T22:13:20.000Z ERROR printer.paper_out job=7\n", written.c_str());
+}
+
+namespace {
+
+// A stand-in for journald: a datagram socket bound in a temp dir.
+class FakeJournald {
+ public:
+  explicit FakeJournald(const std::filesystem::path& path) : path_(path.string()) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
+    CHECK_EQUAL(0, bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr));
+  }
+  ~FakeJournald() { close(fd_); }
+  FakeJournald(const FakeJournald&) = delete;
+  FakeJournald& operator=(const FakeJournald&) = delete;
+
+  std::string Receive() {
+    char buf[4096];
+    const ssize_t n = recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  }
+  const std::string& Path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+}  // namespace
+
+TEST(Log, JournalEntryUsesTheNativeProtocol) {
+  kiosk::test::TempDir dir;
+  FakeJournald journald(dir.Path() / "socket");
+  klog::JournalSink sink("kiosk-agent", journald.Path());
+  sink.Write(
+      {clock.Now(), klog::Level::kWarn, "upload.retry", {{"attempt", 3}, {"dossier", "0190"}}});
+  STRCMP_EQUAL(
+      "MESSAGE=WARN upload.retry attempt=3 dossier=0190\n"
+      "PRIORITY=4\n"
+      "SYSLOG_IDENTIFIER=kiosk-agent\n"
+      "KIOSK_EVENT=upload.retry\n"
+      "ATTEMPT=3\n"
+      "DOSSIER=0190\n",
+      journald.Receive().c_str());
+}
+
+TEST(Log, JournalValuesWithNewlinesAreLengthPrefixed) {
+  klog::Record r{clock.Now(), klog::Level::kInfo, "e", {{"note", "a\nb"}}};
+  const std::string entry = klog::EncodeJournalEntry(r, "x");
+  const std::string expected_tail =
+      std::string("NOTE\n") + std::string("\x03\0\0\0\0\0\0\0", 8) + "a\nb\n";
+  CHECK(entry.size() > expected_tail.size());
+  CHECK(entry.compare(entry.size() - expected_tail.size(), expected_tail.size(), expected_tail) ==
+        0);
+}
+
+TEST(Log, JournalSinkFallsBackToStderrWhenJournaldIsAbsent) {
+  kiosk::test::TempDir dir;
+  klog::JournalSink sink("kiosk-app", (dir.Path() / "no-such-socket").string());
+  const std::string written = CapturedStderr([&] {
+    sink.Write({clock.Now(), klog::Level::kInfo, "journey.start", {}});
+  });
+  STRCMP_EQUAL("2023-11-14T22:13:20.000Z INFO journey.start\n", written.c_str());
 }

@@ -107,16 +107,30 @@ class StderrSink final : public Sink {
 };
 
 // Native journald fields: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, KIOSK_EVENT and
-// each field upper-cased. Falls back to stderr if the journal refuses.
+// each field upper-cased, sent over journald's native datagram protocol
+// (systemd.io/JOURNAL_NATIVE_PROTOCOL). Falls back to stderr if the journal
+// cannot be reached.
 class JournalSink final : public Sink {
  public:
-  explicit JournalSink(std::string identifier) : identifier_(std::move(identifier)) {}
+  static constexpr const char* kDefaultSocket = "/run/systemd/journal/socket";
+
+  explicit JournalSink(std::string identifier, std::string socket_path = kDefaultSocket);
+  ~JournalSink() override;
+  JournalSink(const JournalSink&) = delete;
+  JournalSink& operator=(const JournalSink&) = delete;
+
   void Write(const Record& record) override;
 
  private:
   std::string identifier_;
+  std::string socket_path_;
+  int fd_ = -1;
   StderrSink fallback_;
 };
+
+// One journal entry in the native protocol's datagram form. Values with a
+// newline use the length-prefixed binary form.
+std::string EncodeJournalEntry(const Record& record, std::string_view identifier);
 
 // Keeps records in memory, for tests and for a diagnostics screen.
 class MemorySink final : public Sink {
