@@ -5,17 +5,12 @@
 #include <memory>
 
 #include "kiosk/core/mbedtls_call.h"
+#include "mbedtls_owned.h"
 
 namespace kiosk::core {
 namespace {
 
-struct Gcm {
-  Gcm() { mbedtls_gcm_init(&ctx); }
-  ~Gcm() { mbedtls_gcm_free(&ctx); }
-  Gcm(const Gcm&) = delete;
-  Gcm& operator=(const Gcm&) = delete;
-  mbedtls_gcm_context ctx;
-};
+using Gcm = Owned<mbedtls_gcm_context, mbedtls_gcm_init, mbedtls_gcm_free>;
 
 Status CheckSizes(const SecretBytes& key, ByteView nonce) {
   if (key.Size() != kAesGcmKeySize) {
@@ -34,10 +29,10 @@ Expected<Bytes> AesGcmSeal(const SecretBytes& key, ByteView nonce, ByteView aad,
   KIOSK_TRY(CheckSizes(key, nonce));
   Gcm gcm;
   KIOSK_TRY(
-      KIOSK_MBEDTLS(mbedtls_gcm_setkey(&gcm.ctx, MBEDTLS_CIPHER_ID_AES, key.View().data(), 256)));
+      KIOSK_MBEDTLS(mbedtls_gcm_setkey(gcm.get(), MBEDTLS_CIPHER_ID_AES, key.View().data(), 256)));
   Bytes out(plaintext.size() + kAesGcmTagSize);
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_gcm_crypt_and_tag(
-      &gcm.ctx, MBEDTLS_GCM_ENCRYPT, plaintext.size(), nonce.data(), nonce.size(), aad.data(),
+      gcm.get(), MBEDTLS_GCM_ENCRYPT, plaintext.size(), nonce.data(), nonce.size(), aad.data(),
       aad.size(), plaintext.data(), out.data(), kAesGcmTagSize, out.data() + plaintext.size())));
   return out;
 }
@@ -49,12 +44,12 @@ Expected<Bytes> AesGcmOpen(const SecretBytes& key, ByteView nonce, ByteView aad,
   }
   Gcm gcm;
   KIOSK_TRY(
-      KIOSK_MBEDTLS(mbedtls_gcm_setkey(&gcm.ctx, MBEDTLS_CIPHER_ID_AES, key.View().data(), 256)));
+      KIOSK_MBEDTLS(mbedtls_gcm_setkey(gcm.get(), MBEDTLS_CIPHER_ID_AES, key.View().data(), 256)));
   const std::size_t length = sealed.size() - kAesGcmTagSize;
   Bytes out(length);
-  const int rc =
-      mbedtls_gcm_auth_decrypt(&gcm.ctx, length, nonce.data(), nonce.size(), aad.data(), aad.size(),
-                               sealed.data() + length, kAesGcmTagSize, sealed.data(), out.data());
+  const int rc = mbedtls_gcm_auth_decrypt(gcm.get(), length, nonce.data(), nonce.size(), aad.data(),
+                                          aad.size(), sealed.data() + length, kAesGcmTagSize,
+                                          sealed.data(), out.data());
   if (rc == MBEDTLS_ERR_GCM_AUTH_FAILED) {
     return Error::NeedsPerson("crypto.auth_failed",
                               "AES-GCM tag does not match: data altered or wrong key");

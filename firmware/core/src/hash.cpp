@@ -3,11 +3,12 @@
 #include <mbedtls/md.h>
 
 #include "kiosk/core/mbedtls_call.h"
+#include "mbedtls_owned.h"
 
 namespace kiosk::core {
-namespace {
+namespace {}  // namespace
 
-mbedtls_md_type_t MdType(HashAlg alg) {
+mbedtls_md_type_t ToMbedtlsMd(HashAlg alg) {
   switch (alg) {
     case HashAlg::kSha1:
       return MBEDTLS_MD_SHA1;
@@ -21,7 +22,9 @@ mbedtls_md_type_t MdType(HashAlg alg) {
   return MBEDTLS_MD_NONE;
 }
 
-const mbedtls_md_info_t* MdInfo(HashAlg alg) { return mbedtls_md_info_from_type(MdType(alg)); }
+namespace {
+
+const mbedtls_md_info_t* MdInfo(HashAlg alg) { return mbedtls_md_info_from_type(ToMbedtlsMd(alg)); }
 
 }  // namespace
 
@@ -48,12 +51,7 @@ Expected<Bytes> Digest(HashAlg alg, ByteView data) {
 }
 
 struct Hasher::State {
-  State() { mbedtls_md_init(&ctx); }
-  ~State() { mbedtls_md_free(&ctx); }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-
-  mbedtls_md_context_t ctx;
+  Owned<mbedtls_md_context_t, mbedtls_md_init, mbedtls_md_free> ctx;
   HashAlg alg = HashAlg::kSha256;
   bool finished = false;
 };
@@ -66,21 +64,21 @@ Hasher& Hasher::operator=(Hasher&&) noexcept = default;
 Expected<Hasher> Hasher::Create(HashAlg alg) {
   Hasher hasher;
   hasher.state_->alg = alg;
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_setup(&hasher.state_->ctx, MdInfo(alg), 0)));
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_starts(&hasher.state_->ctx)));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_setup(hasher.state_->ctx.get(), MdInfo(alg), 0)));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_starts(hasher.state_->ctx.get())));
   return hasher;
 }
 
 Status Hasher::Update(ByteView data) {
   if (state_->finished) return Error::Fatal("hash.finished", "Update() after Finish()");
-  return KIOSK_MBEDTLS(mbedtls_md_update(&state_->ctx, data.data(), data.size()));
+  return KIOSK_MBEDTLS(mbedtls_md_update(state_->ctx.get(), data.data(), data.size()));
 }
 
 Expected<Bytes> Hasher::Finish() {
   if (state_->finished) return Error::Fatal("hash.finished", "Finish() called twice");
   state_->finished = true;
   Bytes out(DigestSize(state_->alg));
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_finish(&state_->ctx, out.data())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_finish(state_->ctx.get(), out.data())));
   return out;
 }
 

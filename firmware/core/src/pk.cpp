@@ -17,13 +17,7 @@ namespace {
 constexpr std::size_t kP256CoordinateSize = 32;
 constexpr std::size_t kMaxDerKey = 4096;
 
-struct Mpi {
-  Mpi() { mbedtls_mpi_init(&v); }
-  ~Mpi() { mbedtls_mpi_free(&v); }
-  Mpi(const Mpi&) = delete;
-  Mpi& operator=(const Mpi&) = delete;
-  mbedtls_mpi v;
-};
+using Mpi = Owned<mbedtls_mpi, mbedtls_mpi_init, mbedtls_mpi_free>;
 
 Error BadSignature() {
   return Error::NeedsPerson("crypto.bad_signature", "signature does not verify");
@@ -66,20 +60,6 @@ void AppendDerInteger(Bytes& out, ByteView value) {
 
 }  // namespace
 
-mbedtls_md_type_t ToMbedtlsMd(HashAlg alg) {
-  switch (alg) {
-    case HashAlg::kSha1:
-      return MBEDTLS_MD_SHA1;
-    case HashAlg::kSha256:
-      return MBEDTLS_MD_SHA256;
-    case HashAlg::kSha384:
-      return MBEDTLS_MD_SHA384;
-    case HashAlg::kSha512:
-      return MBEDTLS_MD_SHA512;
-  }
-  return MBEDTLS_MD_NONE;
-}
-
 Expected<Bytes> EcdsaDerToRaw(ByteView der, std::size_t coordinate_size) {
   auto* p = const_cast<unsigned char*>(der.data());
   const unsigned char* end = der.data() + der.size();
@@ -87,14 +67,14 @@ Expected<Bytes> EcdsaDerToRaw(ByteView der, std::size_t coordinate_size) {
   Mpi r;
   Mpi s;
   if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 ||
-      p + len != end || mbedtls_asn1_get_mpi(&p, end, &r.v) != 0 ||
-      mbedtls_asn1_get_mpi(&p, end, &s.v) != 0 || p != end) {
+      p + len != end || mbedtls_asn1_get_mpi(&p, end, r.get()) != 0 ||
+      mbedtls_asn1_get_mpi(&p, end, s.get()) != 0 || p != end) {
     return Error::NeedsPerson("crypto.bad_signature", "malformed DER ECDSA signature");
   }
-  if (mbedtls_mpi_size(&r.v) > coordinate_size || mbedtls_mpi_size(&s.v) > coordinate_size) {
+  if (mbedtls_mpi_size(r.get()) > coordinate_size || mbedtls_mpi_size(s.get()) > coordinate_size) {
     return Error::NeedsPerson("crypto.bad_signature", "ECDSA signature too large for the curve");
   }
-  return RawFromMpis(r.v, s.v, coordinate_size);
+  return RawFromMpis(r.value, s.value, coordinate_size);
 }
 
 Expected<Bytes> EcdsaRawToDer(ByteView raw) {
@@ -116,7 +96,7 @@ Expected<Bytes> EcdsaRawToDer(ByteView raw) {
 
 Expected<PublicKey> PublicKey::FromDer(ByteView spki) {
   auto state = std::make_shared<State>();
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_parse_public_key(&state->pk, spki.data(), spki.size()))
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_parse_public_key(state->get(), spki.data(), spki.size()))
                 .WithContext("parsing a DER public key"));
   return PublicKey(std::move(state));
 }
@@ -124,7 +104,7 @@ Expected<PublicKey> PublicKey::FromDer(ByteView spki) {
 Expected<PublicKey> PublicKey::FromPem(std::string_view pem) {
   auto state = std::make_shared<State>();
   const Bytes text = NulTerminated(AsBytes(pem));
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_parse_public_key(&state->pk, text.data(), text.size()))
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_parse_public_key(state->get(), text.data(), text.size()))
                 .WithContext("parsing a PEM public key"));
   return PublicKey(std::move(state));
 }
@@ -132,8 +112,8 @@ Expected<PublicKey> PublicKey::FromPem(std::string_view pem) {
 Expected<PublicKey> PublicKey::FromP256Point(ByteView point) {
   auto state = std::make_shared<State>();
   KIOSK_TRY(
-      KIOSK_MBEDTLS(mbedtls_pk_setup(&state->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
-  mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state->pk);
+      KIOSK_MBEDTLS(mbedtls_pk_setup(state->get(), mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
+  mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state->value);
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_group_load(&ec->grp, MBEDTLS_ECP_DP_SECP256R1)));
   KIOSK_TRY(
       KIOSK_MBEDTLS(mbedtls_ecp_point_read_binary(&ec->grp, &ec->Q, point.data(), point.size()))
@@ -145,7 +125,7 @@ Expected<PublicKey> PublicKey::FromP256Point(ByteView point) {
 
 Expected<Bytes> PublicKey::ToDer() const {
   std::array<unsigned char, kMaxDerKey> buf{};
-  const int n = mbedtls_pk_write_pubkey_der(&state_->pk, buf.data(), buf.size());
+  const int n = mbedtls_pk_write_pubkey_der(state_->get(), buf.data(), buf.size());
   KIOSK_TRY(MbedtlsCall(n, "mbedtls_pk_write_pubkey_der", __FILE__, __LINE__));
   // mbedTLS writes DER at the end of the buffer.
   return Bytes(buf.end() - n, buf.end());
@@ -153,15 +133,15 @@ Expected<Bytes> PublicKey::ToDer() const {
 
 Expected<std::string> PublicKey::ToPem() const {
   std::array<unsigned char, kMaxDerKey> buf{};
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_write_pubkey_pem(&state_->pk, buf.data(), buf.size())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_write_pubkey_pem(state_->get(), buf.data(), buf.size())));
   return std::string(reinterpret_cast<const char*>(buf.data()));
 }
 
 Expected<Bytes> PublicKey::P256Point() const {
-  if (GetType() != Type::kEc || mbedtls_pk_ec(state_->pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1) {
+  if (GetType() != Type::kEc || mbedtls_pk_ec(state_->value)->grp.id != MBEDTLS_ECP_DP_SECP256R1) {
     return Error::Fatal("crypto.wrong_key_type", "not a P-256 key");
   }
-  const mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state_->pk);
+  const mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state_->value);
   Bytes point(1 + 2 * kP256CoordinateSize);
   std::size_t written = 0;
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_point_write_binary(
@@ -171,7 +151,7 @@ Expected<Bytes> PublicKey::P256Point() const {
 }
 
 PublicKey::Type PublicKey::GetType() const {
-  switch (mbedtls_pk_get_type(&state_->pk)) {
+  switch (mbedtls_pk_get_type(state_->get())) {
     case MBEDTLS_PK_ECKEY:
     case MBEDTLS_PK_ECKEY_DH:
     case MBEDTLS_PK_ECDSA:
@@ -184,11 +164,11 @@ PublicKey::Type PublicKey::GetType() const {
   }
 }
 
-std::size_t PublicKey::BitLength() const { return mbedtls_pk_get_bitlen(&state_->pk); }
+std::size_t PublicKey::BitLength() const { return mbedtls_pk_get_bitlen(state_->get()); }
 
 Status PublicKey::Verify(HashAlg alg, ByteView digest, ByteView signature) const {
   KIOSK_TRY(CheckDigest(alg, digest));
-  const int rc = mbedtls_pk_verify(&state_->pk, ToMbedtlsMd(alg), digest.data(), digest.size(),
+  const int rc = mbedtls_pk_verify(state_->get(), ToMbedtlsMd(alg), digest.data(), digest.size(),
                                    signature.data(), signature.size());
   if (rc != 0) return BadSignature();
   return Ok();
@@ -197,14 +177,14 @@ Status PublicKey::Verify(HashAlg alg, ByteView digest, ByteView signature) const
 Status PublicKey::VerifyRaw(HashAlg alg, ByteView digest, ByteView raw_signature) const {
   if (GetType() != Type::kEc) return Error::Fatal("crypto.wrong_key_type", "not an EC key");
   KIOSK_TRY(CheckDigest(alg, digest));
-  mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state_->pk);
+  mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state_->value);
   const std::size_t size = (ec->grp.pbits + 7) / 8;
   if (raw_signature.size() != 2 * size) return BadSignature();
   Mpi r;
   Mpi s;
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_mpi_read_binary(&r.v, raw_signature.data(), size)));
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_mpi_read_binary(&s.v, raw_signature.data() + size, size)));
-  if (mbedtls_ecdsa_verify(&ec->grp, digest.data(), digest.size(), &ec->Q, &r.v, &s.v) != 0) {
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_mpi_read_binary(r.get(), raw_signature.data(), size)));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_mpi_read_binary(s.get(), raw_signature.data() + size, size)));
+  if (mbedtls_ecdsa_verify(&ec->grp, digest.data(), digest.size(), &ec->Q, r.get(), s.get()) != 0) {
     return BadSignature();
   }
   return Ok();
@@ -226,9 +206,9 @@ PrivateKey& PrivateKey::operator=(PrivateKey&&) noexcept = default;
 Expected<PrivateKey> PrivateKey::GenerateP256(RandomSource& random) {
   PrivateKey key;
   KIOSK_TRY(KIOSK_MBEDTLS(
-      mbedtls_pk_setup(&key.state_->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
-                                              mbedtls_pk_ec(key.state_->pk), MbedtlsRng, &random)));
+      mbedtls_pk_setup(key.state_->get(), mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_gen_key(
+      MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(key.state_->value), MbedtlsRng, &random)));
   return key;
 }
 
@@ -246,9 +226,9 @@ Expected<PrivateKey> CheckP256(Expected<PrivateKey> key, const mbedtls_pk_contex
 Expected<PrivateKey> PrivateKey::FromDer(const SecretBytes& der) {
   PrivateKey key;
   KIOSK_TRY(KIOSK_MBEDTLS(
-                mbedtls_pk_parse_key(&key.state_->pk, der.View().data(), der.Size(), nullptr, 0))
+                mbedtls_pk_parse_key(key.state_->get(), der.View().data(), der.Size(), nullptr, 0))
                 .WithContext("parsing a DER private key"));
-  const mbedtls_pk_context& pk = key.state_->pk;
+  const mbedtls_pk_context& pk = key.state_->value;
   return CheckP256(std::move(key), pk);
 }
 
@@ -256,10 +236,10 @@ Expected<PrivateKey> PrivateKey::FromPem(const SecretBytes& pem) {
   SecretBytes text(pem.Size() + 1);
   std::copy(pem.View().begin(), pem.View().end(), text.MutableData());
   PrivateKey key;
-  KIOSK_TRY(KIOSK_MBEDTLS(
-                mbedtls_pk_parse_key(&key.state_->pk, text.View().data(), text.Size(), nullptr, 0))
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_parse_key(key.state_->get(), text.View().data(), text.Size(),
+                                               nullptr, 0))
                 .WithContext("parsing a PEM private key"));
-  const mbedtls_pk_context& pk = key.state_->pk;
+  const mbedtls_pk_context& pk = key.state_->value;
   return CheckP256(std::move(key), pk);
 }
 
@@ -269,8 +249,8 @@ Expected<PrivateKey> PrivateKey::FromP256Scalar(const SecretBytes& scalar, Rando
   }
   PrivateKey key;
   KIOSK_TRY(KIOSK_MBEDTLS(
-      mbedtls_pk_setup(&key.state_->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
-  mbedtls_ecp_keypair* ec = mbedtls_pk_ec(key.state_->pk);
+      mbedtls_pk_setup(key.state_->get(), mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY))));
+  mbedtls_ecp_keypair* ec = mbedtls_pk_ec(key.state_->value);
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_group_load(&ec->grp, MBEDTLS_ECP_DP_SECP256R1)));
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_mpi_read_binary(&ec->d, scalar.View().data(), scalar.Size())));
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecp_check_privkey(&ec->grp, &ec->d)));
@@ -281,14 +261,14 @@ Expected<PrivateKey> PrivateKey::FromP256Scalar(const SecretBytes& scalar, Rando
 
 Expected<SecretBytes> PrivateKey::ToDer() const {
   SecretBytes buf(kMaxDerKey);
-  const int n = mbedtls_pk_write_key_der(&state_->pk, buf.MutableData(), buf.Size());
+  const int n = mbedtls_pk_write_key_der(state_->get(), buf.MutableData(), buf.Size());
   KIOSK_TRY(MbedtlsCall(n, "mbedtls_pk_write_key_der", __FILE__, __LINE__));
   return SecretBytes(buf.View().subspan(buf.Size() - static_cast<std::size_t>(n)));
 }
 
 Expected<SecretBytes> PrivateKey::ToPem() const {
   SecretBytes buf(kMaxDerKey);
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_write_key_pem(&state_->pk, buf.MutableData(), buf.Size())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pk_write_key_pem(state_->get(), buf.MutableData(), buf.Size())));
   std::size_t len = 0;
   while (len < buf.Size() && buf.View()[len] != 0) ++len;
   return SecretBytes(buf.View().subspan(0, len));
@@ -296,7 +276,7 @@ Expected<SecretBytes> PrivateKey::ToPem() const {
 
 Expected<PublicKey> PrivateKey::Public() const {
   std::array<unsigned char, kMaxDerKey> buf{};
-  const int n = mbedtls_pk_write_pubkey_der(&state_->pk, buf.data(), buf.size());
+  const int n = mbedtls_pk_write_pubkey_der(state_->get(), buf.data(), buf.size());
   KIOSK_TRY(MbedtlsCall(n, "mbedtls_pk_write_pubkey_der", __FILE__, __LINE__));
   return PublicKey::FromDer(ByteView(buf.data() + buf.size() - n, static_cast<std::size_t>(n)));
 }
@@ -306,7 +286,7 @@ Expected<Bytes> PrivateKey::SignDer(HashAlg alg, ByteView digest, RandomSource& 
   std::array<unsigned char, MBEDTLS_ECDSA_MAX_LEN> sig{};
   std::size_t sig_len = 0;
   KIOSK_TRY(
-      KIOSK_MBEDTLS(mbedtls_pk_sign(&state_->pk, ToMbedtlsMd(alg), digest.data(), digest.size(),
+      KIOSK_MBEDTLS(mbedtls_pk_sign(state_->get(), ToMbedtlsMd(alg), digest.data(), digest.size(),
                                     sig.data(), &sig_len, MbedtlsRng, &random)));
   return Bytes(sig.begin(), sig.begin() + static_cast<std::ptrdiff_t>(sig_len));
 }
@@ -319,13 +299,13 @@ Expected<Bytes> PrivateKey::SignRaw(HashAlg alg, ByteView digest, RandomSource& 
 Expected<Bytes> PrivateKey::SignRawDeterministic(HashAlg alg, ByteView digest,
                                                  RandomSource& random) const {
   KIOSK_TRY(CheckDigest(alg, digest));
-  mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state_->pk);
+  mbedtls_ecp_keypair* ec = mbedtls_pk_ec(state_->value);
   Mpi r;
   Mpi s;
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecdsa_sign_det_ext(&ec->grp, &r.v, &s.v, &ec->d, digest.data(),
-                                                     digest.size(), ToMbedtlsMd(alg), MbedtlsRng,
-                                                     &random)));
-  return RawFromMpis(r.v, s.v, kP256CoordinateSize);
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ecdsa_sign_det_ext(&ec->grp, r.get(), s.get(), &ec->d,
+                                                     digest.data(), digest.size(), ToMbedtlsMd(alg),
+                                                     MbedtlsRng, &random)));
+  return RawFromMpis(r.value, s.value, kP256CoordinateSize);
 }
 
 }  // namespace kiosk::core

@@ -5,25 +5,13 @@
 
 #include "kiosk/core/hash.h"
 #include "kiosk/core/pk.h"
+#include "mbedtls_owned.h"
 
 namespace kiosk::core {
 
-struct PublicKey::State {
-  State() { mbedtls_pk_init(&pk); }
-  ~State() { mbedtls_pk_free(&pk); }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-  mbedtls_pk_context pk;
-};
+using PkContext = Owned<mbedtls_pk_context, mbedtls_pk_init, mbedtls_pk_free>;
 
-struct PrivateKey::State {
-  State() { mbedtls_pk_init(&pk); }
-  ~State() { mbedtls_pk_free(&pk); }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-  mbedtls_pk_context pk;
-};
-
-mbedtls_md_type_t ToMbedtlsMd(HashAlg alg);
+struct PublicKey::State : PkContext {};
+struct PrivateKey::State : PkContext {};
 
 }  // namespace kiosk::core

@@ -4,23 +4,14 @@
 #include <mbedtls/entropy.h>
 
 #include "kiosk/core/mbedtls_call.h"
+#include "mbedtls_owned.h"
 
 namespace kiosk::core {
 
 struct Drbg::State {
-  State() {
-    mbedtls_entropy_init(&entropy);
-    mbedtls_ctr_drbg_init(&drbg);
-  }
-  ~State() {
-    mbedtls_ctr_drbg_free(&drbg);
-    mbedtls_entropy_free(&entropy);
-  }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-
-  mbedtls_entropy_context entropy;
-  mbedtls_ctr_drbg_context drbg;
+  // Declared in this order so the generator is freed before its entropy source.
+  Owned<mbedtls_entropy_context, mbedtls_entropy_init, mbedtls_entropy_free> entropy;
+  Owned<mbedtls_ctr_drbg_context, mbedtls_ctr_drbg_init, mbedtls_ctr_drbg_free> drbg;
 };
 
 Drbg::Drbg() : state_(std::make_unique<State>()) {}
@@ -28,8 +19,8 @@ Drbg::~Drbg() = default;
 
 Expected<std::unique_ptr<Drbg>> Drbg::Create(ByteView personalization) {
   std::unique_ptr<Drbg> drbg(new Drbg());
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ctr_drbg_seed(&drbg->state_->drbg, mbedtls_entropy_func,
-                                                &drbg->state_->entropy, personalization.data(),
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ctr_drbg_seed(drbg->state_->drbg.get(), mbedtls_entropy_func,
+                                                drbg->state_->entropy.get(), personalization.data(),
                                                 personalization.size())));
   return drbg;
 }
@@ -38,7 +29,7 @@ Status Drbg::Fill(std::span<std::uint8_t> out) {
   // CTR_DRBG hands out at most MBEDTLS_CTR_DRBG_MAX_REQUEST bytes per call.
   while (!out.empty()) {
     const std::size_t n = std::min<std::size_t>(out.size(), MBEDTLS_CTR_DRBG_MAX_REQUEST);
-    KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ctr_drbg_random(&state_->drbg, out.data(), n)));
+    KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ctr_drbg_random(state_->drbg.get(), out.data(), n)));
     out = out.subspan(n);
   }
   return Ok();

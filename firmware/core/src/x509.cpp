@@ -8,28 +8,18 @@
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/mbedtls_call.h"
+#include "mbedtls_owned.h"
 
 namespace kiosk::core {
 
+using Crt = Owned<mbedtls_x509_crt, mbedtls_x509_crt_init, mbedtls_x509_crt_free>;
+
 struct Certificate::State {
-  State() { mbedtls_x509_crt_init(&crt); }
-  ~State() { mbedtls_x509_crt_free(&crt); }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-  mbedtls_x509_crt crt;
+  Crt crt;
   Bytes der;
 };
 
 namespace {
-
-// A chain of mbedTLS certificates owned for the duration of a verification.
-struct CrtChain {
-  CrtChain() { mbedtls_x509_crt_init(&crt); }
-  ~CrtChain() { mbedtls_x509_crt_free(&crt); }
-  CrtChain(const CrtChain&) = delete;
-  CrtChain& operator=(const CrtChain&) = delete;
-  mbedtls_x509_crt crt;
-};
 
 WallTime FromX509Time(const mbedtls_x509_time& t) {
   std::tm tm{};
@@ -66,9 +56,9 @@ Status CheckValidity(const Certificate& cert, WallTime now, const char* role) {
 
 Expected<Certificate> Certificate::FromDer(ByteView der) {
   auto state = std::make_shared<State>();
-  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&state->crt, der.data(), der.size()))
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(state->crt.get(), der.data(), der.size()))
                 .WithContext("parsing an X.509 certificate"));
-  state->der.assign(state->crt.raw.p, state->crt.raw.p + state->crt.raw.len);
+  state->der.assign(state->crt.value.raw.p, state->crt.value.raw.p + state->crt.value.raw.len);
   return Certificate(std::move(state));
 }
 
@@ -111,18 +101,18 @@ Expected<std::vector<Certificate>> ParsePemBundle(std::string_view pem) {
 }
 
 const Bytes& Certificate::Der() const { return state_->der; }
-std::string Certificate::Subject() const { return DnText(state_->crt.subject); }
-std::string Certificate::Issuer() const { return DnText(state_->crt.issuer); }
+std::string Certificate::Subject() const { return DnText(state_->crt.value.subject); }
+std::string Certificate::Issuer() const { return DnText(state_->crt.value.issuer); }
 std::string Certificate::SerialHex() const {
-  return HexEncode(ByteView(state_->crt.serial.p, state_->crt.serial.len));
+  return HexEncode(ByteView(state_->crt.value.serial.p, state_->crt.value.serial.len));
 }
-WallTime Certificate::NotBefore() const { return FromX509Time(state_->crt.valid_from); }
-WallTime Certificate::NotAfter() const { return FromX509Time(state_->crt.valid_to); }
-bool Certificate::IsCa() const { return state_->crt.ca_istrue != 0; }
+WallTime Certificate::NotBefore() const { return FromX509Time(state_->crt.value.valid_from); }
+WallTime Certificate::NotAfter() const { return FromX509Time(state_->crt.value.valid_to); }
+bool Certificate::IsCa() const { return state_->crt.value.ca_istrue != 0; }
 
 Expected<PublicKey> Certificate::SubjectPublicKey() const {
   std::array<unsigned char, 4096> buf{};
-  const int n = mbedtls_pk_write_pubkey_der(&state_->crt.pk, buf.data(), buf.size());
+  const int n = mbedtls_pk_write_pubkey_der(&state_->crt.value.pk, buf.data(), buf.size());
   KIOSK_TRY(MbedtlsCall(n, "mbedtls_pk_write_pubkey_der", __FILE__, __LINE__));
   return PublicKey::FromDer(ByteView(buf.data() + buf.size() - n, static_cast<std::size_t>(n)));
 }
@@ -135,21 +125,21 @@ Status VerifyChain(const Certificate& leaf, const std::vector<Certificate>& inte
   KIOSK_TRY(CheckValidity(leaf, now, "leaf"));
   for (const auto& cert : intermediates) KIOSK_TRY(CheckValidity(cert, now, "intermediate"));
 
-  CrtChain chain;
+  Crt chain;
   KIOSK_TRY(
-      KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(&chain.crt, leaf.Der().data(), leaf.Der().size())));
+      KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(chain.get(), leaf.Der().data(), leaf.Der().size())));
   for (const auto& cert : intermediates) {
     KIOSK_TRY(KIOSK_MBEDTLS(
-        mbedtls_x509_crt_parse_der(&chain.crt, cert.Der().data(), cert.Der().size())));
+        mbedtls_x509_crt_parse_der(chain.get(), cert.Der().data(), cert.Der().size())));
   }
-  CrtChain trust;
+  Crt trust;
   for (const auto& cert : anchors) {
     KIOSK_TRY(KIOSK_MBEDTLS(
-        mbedtls_x509_crt_parse_der(&trust.crt, cert.Der().data(), cert.Der().size())));
+        mbedtls_x509_crt_parse_der(trust.get(), cert.Der().data(), cert.Der().size())));
   }
 
   std::uint32_t flags = 0;
-  mbedtls_x509_crt_verify(&chain.crt, &trust.crt, nullptr, nullptr, &flags, nullptr, nullptr);
+  mbedtls_x509_crt_verify(chain.get(), trust.get(), nullptr, nullptr, &flags, nullptr, nullptr);
   flags &= ~static_cast<std::uint32_t>(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
   if (flags == 0) {
     // The anchor that signed the chain must be valid too.

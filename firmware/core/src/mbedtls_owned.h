@@ -1,0 +1,25 @@
+#pragma once
+
+// RAII for mbedTLS contexts: every context type comes with an init and a free
+// function; Owned<T, Init, Free> calls them and cannot be copied.
+
+#include <mbedtls/md.h>
+
+#include "kiosk/core/hash.h"
+
+namespace kiosk::core {
+
+template <typename T, void (*Init)(T*), void (*Free)(T*)>
+struct Owned {
+  Owned() { Init(&value); }
+  ~Owned() { Free(&value); }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  T* get() { return &value; }
+  const T* get() const { return &value; }
+  T value;
+};
+
+mbedtls_md_type_t ToMbedtlsMd(HashAlg alg);
+
+}  // namespace kiosk::core
