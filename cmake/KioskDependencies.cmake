@@ -34,6 +34,9 @@ target_link_libraries(kiosk::mbedtls INTERFACE kiosk_dep_mbedtls kiosk_dep_mbedx
 kiosk_require_pkg(TOMLPP tomlplusplus libtomlplusplus-dev)
 add_library(kiosk::tomlplusplus ALIAS PkgConfig::TOMLPP)
 
+kiosk_require_pkg(ICU "icu-uc;icu-i18n" libicu-dev)
+add_library(kiosk::icu ALIAS PkgConfig::ICU)
+
 find_package(nlohmann_json 3.11 QUIET)
 if(NOT nlohmann_json_FOUND)
   message(FATAL_ERROR "kiosk: nlohmann_json not found; install Debian package nlohmann-json3-dev")

@@ -1,0 +1,33 @@
+#include "test_prelude.h"
+
+#include "kiosk/core/text.h"
+
+using namespace kiosk::core;  // NOLINT(google-build-using-namespace): test file
+
+TEST_GROUP(Text){};
+
+TEST(Text, DecomposedVietnameseIsComposed) {
+  // "Nguyễn" with e + combining circumflex + combining tilde (NFD).
+  const std::string nfd = "Nguye\xCC\x82\xCC\x83n";
+  const std::string nfc = "Nguy\xE1\xBB\x85n";
+  STRCMP_EQUAL(nfc.c_str(), NormalizeNfc(nfd)->c_str());
+  STRCMP_EQUAL(nfc.c_str(), NormalizeNfc(nfc)->c_str());
+}
+
+TEST(Text, EveryVietnameseVowelWithToneSurvivesNormalization) {
+  const std::string all = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđĐ";
+  STRCMP_EQUAL(all.c_str(), NormalizeNfc(all)->c_str());
+}
+
+TEST(Text, MalformedUtf8IsRejected) {
+  CHECK_FALSE(IsValidUtf8("\xC3"));
+  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  CHECK_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong '/'
+  STRCMP_EQUAL("text.bad_utf8", NormalizeNfc("ab\xFF").GetError().Code().c_str());
+  CHECK_TRUE(IsValidUtf8("Việt Nam"));
+}
+
+TEST(Text, TrimRemovesSpacesAndCarriageReturns) {
+  STRCMP_EQUAL("a b", std::string(TrimAscii("  a b \r\n")).c_str());
+  STRCMP_EQUAL("", std::string(TrimAscii(" \t ")).c_str());
+}
