@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "kiosk/core/mbedtls_call.h"
-#include "mbedtls_owned.h"
+#include "mbedtls_internal.h"
 
 namespace kiosk::core {
 namespace {

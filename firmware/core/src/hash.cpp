@@ -3,7 +3,7 @@
 #include <mbedtls/md.h>
 
 #include "kiosk/core/mbedtls_call.h"
-#include "mbedtls_owned.h"
+#include "mbedtls_internal.h"
 
 namespace kiosk::core {
 namespace {}  // namespace

@@ -5,7 +5,7 @@
 
 #include "kiosk/core/hash.h"
 #include "kiosk/core/pk.h"
-#include "mbedtls_owned.h"
+#include "mbedtls_internal.h"
 
 namespace kiosk::core {
 

@@ -4,7 +4,7 @@
 #include <mbedtls/entropy.h>
 
 #include "kiosk/core/mbedtls_call.h"
-#include "mbedtls_owned.h"
+#include "mbedtls_internal.h"
 
 namespace kiosk::core {
 

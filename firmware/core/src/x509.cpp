@@ -8,7 +8,7 @@
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/mbedtls_call.h"
-#include "mbedtls_owned.h"
+#include "mbedtls_internal.h"
 
 namespace kiosk::core {
 

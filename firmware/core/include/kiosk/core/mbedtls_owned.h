@@ -2,10 +2,7 @@
 
 // RAII for mbedTLS contexts: every context type comes with an init and a free
 // function; Owned<T, Init, Free> calls them and cannot be copied.
-
-#include <mbedtls/md.h>
-
-#include "kiosk/core/hash.h"
+//   Owned<mbedtls_gcm_context, mbedtls_gcm_init, mbedtls_gcm_free> gcm;
 
 namespace kiosk::core {
 
@@ -19,7 +16,5 @@ struct Owned {
   const T* get() const { return &value; }
   T value;
 };
-
-mbedtls_md_type_t ToMbedtlsMd(HashAlg alg);
 
 }  // namespace kiosk::core
