@@ -171,6 +171,7 @@ inline Status Ok() { return {}; }
 // Declares or assigns `lhs` from an Expected<T> expression, returning its
 // error from the enclosing function on failure:
 //   KIOSK_ASSIGN_OR_RETURN(auto key, LoadKey(path));
+// It expands to several statements: inside an `if`, use braces.
 #define KIOSK_ASSIGN_OR_RETURN(lhs, expr) \
   KIOSK_ASSIGN_OR_RETURN_IMPL_(KIOSK_CONCAT_(kiosk_expected_, __LINE__), lhs, expr)
 #define KIOSK_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
