@@ -4,6 +4,7 @@
 #include <mbedtls/bignum.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
+#include <mbedtls/rsa.h>
 
 #include <array>
 
@@ -170,6 +171,17 @@ Status PublicKey::Verify(HashAlg alg, ByteView digest, ByteView signature) const
   KIOSK_TRY(CheckDigest(alg, digest));
   const int rc = mbedtls_pk_verify(state_->get(), ToMbedtlsMd(alg), digest.data(), digest.size(),
                                    signature.data(), signature.size());
+  if (rc != 0) return BadSignature();
+  return Ok();
+}
+
+Status PublicKey::VerifyPss(HashAlg alg, ByteView digest, ByteView signature) const {
+  if (GetType() != Type::kRsa) return Error::Fatal("crypto.wrong_key_type", "not an RSA key");
+  KIOSK_TRY(CheckDigest(alg, digest));
+  mbedtls_pk_rsassa_pss_options options{ToMbedtlsMd(alg), MBEDTLS_RSA_SALT_LEN_ANY};
+  const int rc =
+      mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &options, state_->get(), ToMbedtlsMd(alg),
+                            digest.data(), digest.size(), signature.data(), signature.size());
   if (rc != 0) return BadSignature();
   return Ok();
 }

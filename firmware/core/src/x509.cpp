@@ -3,12 +3,15 @@
 #include <mbedtls/pem.h>
 #include <mbedtls/x509_crt.h>
 
+#include <cstdio>
+
 #include <array>
 #include <ctime>
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/mbedtls_call.h"
 #include "mbedtls_internal.h"
+#include "pk_internal.h"
 
 namespace kiosk::core {
 
@@ -97,6 +100,54 @@ Expected<std::vector<Certificate>> ParsePemBundle(std::string_view pem) {
     pos = begin + used;
   }
   if (out.empty()) return Error::NeedsPerson("x509.bad_pem", "no certificate in PEM text");
+  return out;
+}
+
+namespace {
+std::string X509Time(WallTime t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+}  // namespace
+
+Expected<Certificate> IssueCertificate(const CertificateSpec& spec, const PublicKey& subject_key,
+                                       const PrivateKey& issuer_key, RandomSource& random) {
+  Owned<mbedtls_x509write_cert, mbedtls_x509write_crt_init, mbedtls_x509write_crt_free> crt;
+  Owned<mbedtls_mpi, mbedtls_mpi_init, mbedtls_mpi_free> serial;
+  mbedtls_x509write_crt_set_version(crt.get(), MBEDTLS_X509_CRT_VERSION_3);
+  mbedtls_x509write_crt_set_md_alg(crt.get(), MBEDTLS_MD_SHA256);
+  mbedtls_x509write_crt_set_subject_key(crt.get(), subject_key.GetState().get());
+  mbedtls_x509write_crt_set_issuer_key(crt.get(), issuer_key.GetState().get());
+  KIOSK_TRY(
+      KIOSK_MBEDTLS(mbedtls_mpi_read_binary(serial.get(), spec.serial.data(), spec.serial.size())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509write_crt_set_serial(crt.get(), serial.get())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509write_crt_set_subject_name(crt.get(), spec.subject.c_str())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509write_crt_set_issuer_name(crt.get(), spec.issuer.c_str())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509write_crt_set_validity(
+      crt.get(), X509Time(spec.not_before).c_str(), X509Time(spec.not_after).c_str())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509write_crt_set_basic_constraints(crt.get(), spec.is_ca ? 1 : 0,
+                                                                      spec.path_length)));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509write_crt_set_subject_key_identifier(crt.get())));
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509write_crt_set_authority_key_identifier(crt.get())));
+  if (spec.key_usage != 0) {
+    KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509write_crt_set_key_usage(crt.get(), spec.key_usage)));
+  }
+  std::vector<unsigned char> buf(4096);
+  const int n = mbedtls_x509write_crt_der(crt.get(), buf.data(), buf.size(), MbedtlsRng, &random);
+  KIOSK_TRY(MbedtlsCall(n, "mbedtls_x509write_crt_der", __FILE__, __LINE__));
+  return Certificate::FromDer(ByteView(buf.data() + buf.size() - n, static_cast<std::size_t>(n)));
+}
+
+std::string ToPem(const Certificate& cert) {
+  std::string b64 = Base64Encode(cert.Der());
+  std::string out = "-----BEGIN CERTIFICATE-----\n";
+  for (std::size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
+  out += "-----END CERTIFICATE-----\n";
   return out;
 }
 

@@ -97,3 +97,38 @@ TEST(X509, GarbageIsRejectedWithAClearError) {
   CHECK_FALSE(r.HasValue());
   STRCMP_EQUAL("x509.bad_pem", ParsePemBundle("hello").GetError().Code().c_str());
 }
+
+TEST(X509, IssuedChainVerifiesAndRoundTripsThroughPem) {
+  DeterministicRandom random(11);
+  auto root_key = PrivateKey::GenerateP256(random);
+  auto leaf_key = PrivateKey::GenerateP256(random);
+  const WallTime start{std::chrono::seconds(1'700'000'000)};
+  CertificateSpec root_spec{"C=VN,O=Kiosk Test,CN=Test CSCA",
+                            "C=VN,O=Kiosk Test,CN=Test CSCA",
+                            {0x01},
+                            start,
+                            start + std::chrono::hours(24 * 365),
+                            true,
+                            0,
+                            kKeyUsageKeyCertSign | kKeyUsageCrlSign};
+  auto root = IssueCertificate(root_spec, *root_key->Public(), *root_key, random);
+  if (!root) FAIL(root.GetError().ToString().c_str());
+  CertificateSpec leaf_spec{"C=VN,O=Kiosk Test,CN=Test DS",
+                            root_spec.subject,
+                            {0x00, 0x9A},
+                            start,
+                            start + std::chrono::hours(24 * 30),
+                            false,
+                            -1,
+                            kKeyUsageDigitalSignature};
+  auto leaf = IssueCertificate(leaf_spec, *leaf_key->Public(), *root_key, random);
+  CHECK_TRUE(leaf.HasValue());
+  STRCMP_EQUAL("C=VN, O=Kiosk Test, CN=Test DS", leaf->Subject().c_str());
+  CHECK_TRUE(root->IsCa());
+  CHECK_FALSE(leaf->IsCa());
+  CHECK_TRUE(VerifyChain(*leaf, {}, {*root}, start + std::chrono::hours(1)).HasValue());
+  auto again = Certificate::FromPem(ToPem(*leaf));
+  CHECK(again->Der() == leaf->Der());
+  STRCMP_EQUAL(leaf_key->Public()->Fingerprint()->c_str(),
+               leaf->SubjectPublicKey()->Fingerprint()->c_str());
+}

@@ -41,6 +41,8 @@ class PublicKey {
   // Verifies a signature over `digest`: ECDSA as a DER ECDSA-Sig-Value, RSA as
   // PKCS#1 v1.5. Fails with "crypto.bad_signature" when it does not verify.
   Status Verify(HashAlg alg, ByteView digest, ByteView signature) const;
+  // RSASSA-PSS with MGF1 over the same hash and any salt length.
+  Status VerifyPss(HashAlg alg, ByteView digest, ByteView signature) const;
   // ECDSA with the fixed-width r || s form that JWS (ES256) uses.
   Status VerifyRaw(HashAlg alg, ByteView digest, ByteView raw_signature) const;
 
@@ -48,6 +50,8 @@ class PublicKey {
   Expected<std::string> Fingerprint() const;
 
   struct State;
+  // For adapters inside firmware/core that hand the key to mbedTLS.
+  State& GetState() const { return *state_; }
 
  private:
   friend class Certificate;
@@ -82,6 +86,8 @@ class PrivateKey : NotLoggable {
   Expected<Bytes> SignRawDeterministic(HashAlg alg, ByteView digest, RandomSource& random) const;
 
   struct State;
+  // For adapters inside firmware/core that hand the key to mbedTLS.
+  State& GetState() const { return *state_; }
 
  private:
   PrivateKey();

@@ -12,6 +12,7 @@
 #include "kiosk/core/clock.h"
 #include "kiosk/core/error.h"
 #include "kiosk/core/pk.h"
+#include "kiosk/core/random.h"
 
 namespace kiosk::core {
 
@@ -36,6 +37,28 @@ class Certificate {
   explicit Certificate(std::shared_ptr<State> state) : state_(std::move(state)) {}
   std::shared_ptr<State> state_;
 };
+
+// What IssueCertificate writes. Names are mbedTLS strings: "C=VN,O=...,CN=...".
+struct CertificateSpec {
+  std::string subject;
+  std::string issuer;  // equal to subject for a self-signed certificate
+  Bytes serial;        // big-endian, positive
+  WallTime not_before;
+  WallTime not_after;
+  bool is_ca = false;
+  int path_length = -1;    // -1: unlimited (CA only)
+  unsigned key_usage = 0;  // MBEDTLS_X509_KU_* bits; 0 leaves the extension out
+};
+inline constexpr unsigned kKeyUsageDigitalSignature = 0x80;
+inline constexpr unsigned kKeyUsageKeyCertSign = 0x04;
+inline constexpr unsigned kKeyUsageCrlSign = 0x02;
+
+// Signs a certificate for `subject_key` with `issuer_key` (ECDSA, SHA-256).
+Expected<Certificate> IssueCertificate(const CertificateSpec& spec, const PublicKey& subject_key,
+                                       const PrivateKey& issuer_key, RandomSource& random);
+
+// PEM text of a certificate.
+std::string ToPem(const Certificate& cert);
 
 // Every certificate in a PEM file, in order.
 Expected<std::vector<Certificate>> ParsePemBundle(std::string_view pem);
