@@ -1,6 +1,9 @@
 #include "kiosk/core/text.h"
 
+#include <memory>
+
 #include <unicode/normalizer2.h>
+#include <unicode/translit.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
@@ -32,6 +35,20 @@ Expected<std::string> NormalizeNfc(std::string_view utf8) {
   if (U_FAILURE(status)) return Error::Fatal("text.icu", u_errorName(status));
   std::string out;
   normalized.toUTF8String(out);
+  return out;
+}
+
+Expected<std::string> FoldToAscii(std::string_view utf8) {
+  if (!IsValidUtf8(utf8)) return Error::NeedsPerson("text.bad_utf8", "text is not valid UTF-8");
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> fold(icu::Transliterator::createInstance(
+      "NFD; [:Nonspacing Mark:] Remove; Latin-ASCII; NFC", UTRANS_FORWARD, status));
+  if (U_FAILURE(status) || !fold) return Error::Fatal("text.icu", u_errorName(status));
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size())));
+  fold->transliterate(text);
+  std::string out;
+  text.toUTF8String(out);
   return out;
 }
 

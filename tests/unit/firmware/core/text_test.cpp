@@ -31,3 +31,9 @@ TEST(Text, TrimRemovesSpacesAndCarriageReturns) {
   STRCMP_EQUAL("a b", std::string(TrimAscii("  a b \r\n")).c_str());
   STRCMP_EQUAL("", std::string(TrimAscii(" \t ")).c_str());
 }
+
+TEST(Text, FoldToAsciiRemovesDiacriticsAndD) {
+  STRCMP_EQUAL("Nguyen Duc Anh", FoldToAscii("Nguyễn Đức Anh")->c_str());
+  STRCMP_EQUAL("Ho Thi Hue, Thua Thien Hue", FoldToAscii("Hồ Thị Huế, Thừa Thiên Huế")->c_str());
+  STRCMP_EQUAL("H'mong Y Sua", FoldToAscii("H'mông Y Sủa")->c_str());
+}

@@ -16,6 +16,10 @@ bool IsValidUtf8(std::string_view text);
 // NFC form of UTF-8 text; fails with "text.bad_utf8" on malformed input.
 Expected<std::string> NormalizeNfc(std::string_view utf8);
 
+// Vietnamese folded to ASCII: diacritics removed, "đ" to "d" ("Nguyễn Đức" ->
+// "Nguyen Duc"). For MRZ names and search without diacritics.
+Expected<std::string> FoldToAscii(std::string_view utf8);
+
 // Removes leading and trailing ASCII whitespace (space, tab, CR, LF).
 std::string_view TrimAscii(std::string_view text);
 
