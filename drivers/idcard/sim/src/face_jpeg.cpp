@@ -1,7 +1,10 @@
 // A synthetic face drawn with plain shapes, so that DG2 carries a real JPEG
 // of a realistic size without any real person's photograph.
-#include <jpeglib.h>
+#include <cstddef>
 #include <cstdio>
+
+// jpeglib.h needs size_t and FILE declared before it.
+#include <jpeglib.h>
 
 #include <cmath>
 #include <cstdlib>
