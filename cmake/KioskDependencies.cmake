@@ -37,6 +37,9 @@ add_library(kiosk::tomlplusplus ALIAS PkgConfig::TOMLPP)
 kiosk_require_pkg(ICU "icu-uc;icu-i18n" libicu-dev)
 add_library(kiosk::icu ALIAS PkgConfig::ICU)
 
+kiosk_require_pkg(PCSCLITE libpcsclite libpcsclite-dev)
+add_library(kiosk::pcsclite ALIAS PkgConfig::PCSCLITE)
+
 find_package(nlohmann_json 3.11 QUIET)
 if(NOT nlohmann_json_FOUND)
   message(FATAL_ERROR "kiosk: nlohmann_json not found; install Debian package nlohmann-json3-dev")
