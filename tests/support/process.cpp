@@ -59,4 +59,72 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, std::chrono::mill
   return result;
 }
 
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     std::filesystem::path log)
+    : log_(std::move(log)) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ < 0) FAIL("fork failed");
+  if (pid_ == 0) {
+    const int out = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out < 0) _exit(127);
+    dup2(out, STDOUT_FILENO);
+    dup2(out, STDERR_FILENO);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+}
+
+BackgroundProcess::~BackgroundProcess() { Stop(); }
+
+bool BackgroundProcess::Running() {
+  if (pid_ <= 0) return false;
+  if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+std::string BackgroundProcess::Log() const { return ReadAll(log_); }
+
+bool BackgroundProcess::WaitForLog(std::string_view text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (Log().find(text) != std::string::npos) return true;
+    if (!Running()) return Log().find(text) != std::string::npos;
+    const timespec pause{0, 10'000'000};
+    nanosleep(&pause, nullptr);
+  }
+  return false;
+}
+
+void BackgroundProcess::Signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+int BackgroundProcess::Stop(std::chrono::milliseconds grace) {
+  if (pid_ <= 0) return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+    }
+    const timespec pause{0, 5'000'000};
+    nanosleep(&pause, nullptr);
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status_, 0);
+  pid_ = -1;
+  return -1;
+}
+
+std::filesystem::path SourcePath(std::string_view relative) {
+  return std::filesystem::path(KIOSK_TEST_DATA_DIR).parent_path().parent_path() / relative;
+}
+
 }  // namespace kiosk::test

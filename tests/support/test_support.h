@@ -49,4 +49,31 @@ struct ProcessResult {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// A program running in the background for the length of a test (a server, a
+// simulator), its output in a log file. Stopped by its PID when destroyed.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& argv, std::filesystem::path log);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  int Pid() const { return pid_; }
+  bool Running();
+  // Polls the log until it contains `text`; false at the deadline.
+  bool WaitForLog(std::string_view text, std::chrono::milliseconds timeout);
+  std::string Log() const;
+  void Signal(int sig);
+  // SIGTERM, then SIGKILL after `grace`; returns the exit status (-1 if killed).
+  int Stop(std::chrono::milliseconds grace = std::chrono::seconds(3));
+
+ private:
+  int pid_ = -1;
+  std::filesystem::path log_;
+  int status_ = -1;
+};
+
+// The repository root, for scripts/.
+std::filesystem::path SourcePath(std::string_view relative);
+
 }  // namespace kiosk::test

@@ -181,6 +181,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   bool present = true;
+  bool announced = false;
   int client = -1;
   std::size_t apdus = 0;
   std::optional<std::chrono::steady_clock::time_point> reinsert_at;
@@ -219,8 +220,7 @@ int main(int argc, char** argv) {
         next_connect = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
         if (client >= 0) {
           card.PowerOn();
-          std::printf("sim-cccd: card in the reader\n");
-          std::fflush(stdout);
+          announced = false;
         }
       }
     }
@@ -251,6 +251,13 @@ int main(int argc, char** argv) {
             break;
           case 0x04:  // ATR
             SendFrame(client, sim::VirtualCard::Atr());
+            // vpcd asks for the ATR once it has taken our connection: only
+            // now does pcscd know the card is there.
+            if (!announced) {
+              announced = true;
+              std::printf("sim-cccd: card in the reader\n");
+              std::fflush(stdout);
+            }
             break;
           default:
             break;
