@@ -1,6 +1,7 @@
 // sim-cccd: a virtual CCCD behind the real pcscd, through vsmartcard's vpcd.
 //
 //   sim-cccd --make-pki DIR [--seed N]
+//   sim-cccd --persona FILE --pki DIR --dump-files DIR   (the card's files, raw)
 //   sim-cccd --persona FILE --pki DIR [--port 35963] [--remove-after N]
 //            [--reinsert-after-ms MS] [--log-apdus]
 //
@@ -24,6 +25,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,6 +94,7 @@ struct Options {
   std::string persona;
   std::string pki;
   std::string make_pki;
+  std::string dump_files;
   std::uint64_t seed = 7;
   std::uint16_t port = 35963;
   std::optional<std::size_t> remove_after;
@@ -101,6 +105,7 @@ struct Options {
 int Usage() {
   std::fprintf(stderr,
                "usage: sim-cccd --make-pki DIR [--seed N]\n"
+               "       sim-cccd --persona FILE --pki DIR --dump-files DIR\n"
                "       sim-cccd --persona FILE --pki DIR [--port N] [--remove-after N]\n"
                "                [--reinsert-after-ms MS] [--log-apdus]\n");
   return 2;
@@ -122,6 +127,8 @@ int main(int argc, char** argv) {
       o.persona = args[++i];
     } else if (a == "--pki") {
       o.pki = args[++i];
+    } else if (a == "--dump-files") {
+      o.dump_files = args[++i];
     } else if (a == "--make-pki") {
       o.make_pki = args[++i];
     } else if (a == "--seed") {
@@ -166,6 +173,18 @@ int main(int argc, char** argv) {
   if (!built) {
     std::fprintf(stderr, "sim-cccd: %s\n", built.GetError().ToString().c_str());
     return 2;
+  }
+  if (!o.dump_files.empty()) {
+    std::filesystem::create_directories(o.dump_files);
+    for (const auto& [fid, bytes] : built->files) {
+      char name[16];
+      std::snprintf(name, sizeof name, "%04X.bin", fid);
+      std::ofstream out(std::filesystem::path(o.dump_files) / name, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(bytes.data()),
+                static_cast<std::streamsize>(bytes.size()));
+    }
+    std::printf("sim-cccd: %zu files written to %s\n", built->files.size(), o.dump_files.c_str());
+    return 0;
   }
   sim::VirtualCard card(std::move(built->files), std::move(built->secrets), built->quirks,
                         **random);
