@@ -136,27 +136,34 @@ Expected<Bytes> ChipReader::ReadChunk(std::size_t offset, std::size_t length, st
       data.assign(wrapped->value.begin(), wrapped->value.end());
     }
     if (data.empty()) return ReadError("READ BINARY returned no data", r.sw);
-    if (r.sw == 0x6282 && data.size() < ask) {
-      // Fewer bytes than asked: read in chunks of that size from now on.
-      ++stats_.chunk_retries;
-      chunk_ = std::max(kMinChunk, data.size());
-    }
+    last_read_short_ = r.sw == 0x6282 && data.size() < ask;
     return data;
   }
 }
 
 Expected<Bytes> ChipReader::ReadFile(const LdsFile& file) {
   const core::MonoTime started = clock_.Monotonic();
-  // First a few bytes, by short file id (no SELECT needed), to learn the length.
-  KIOSK_ASSIGN_OR_RETURN(Bytes content, ReadChunk(0, 6, file.sfi, true));
+  // The first chunk by short file id (no SELECT needed): small files come
+  // whole, and the TLV header tells the length of the rest.
+  KIOSK_ASSIGN_OR_RETURN(Bytes content, ReadChunk(0, chunk_, file.sfi, true));
   KIOSK_ASSIGN_OR_RETURN(const std::size_t total, TotalLength(content));
   if (content.size() > total) content.resize(total);
   if (!content.empty() && content[0] != file.tag) {
     return Error::NeedsPerson("lds.malformed", std::string(file.name) + " has an unexpected tag");
   }
+  // 6282 with fewer bytes than asked, before the end of the file: the card
+  // reads less at a time; use its size from now on.
+  auto adapt = [this](std::size_t got, std::size_t have, std::size_t total_size) {
+    if (last_read_short_ && have < total_size) {
+      ++stats_.chunk_retries;
+      chunk_ = std::max(kMinChunk, got);
+    }
+  };
+  adapt(content.size(), content.size(), total);
   while (content.size() < total) {
     KIOSK_ASSIGN_OR_RETURN(Bytes more, ReadChunk(content.size(), total - content.size(), 0, false));
     content.insert(content.end(), more.begin(), more.end());
+    adapt(more.size(), content.size(), total);
   }
   content.resize(total);
   stats_.file_sizes[file.name] = total;

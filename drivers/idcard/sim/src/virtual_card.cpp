@@ -151,9 +151,14 @@ ResponseApdu VirtualCard::ReadFrom(std::uint16_t fid, std::size_t offset, std::s
   if (quirks_.max_le != 0 && ne > quirks_.max_le) return Status(kWrongLength);
   if (offset > file.size()) return Status(kOffsetOutside);
   std::uint16_t sw = kOk;
-  std::size_t count = std::min(ne, file.size() - offset);
+  // Ne bounds the whole answer: for B1 that includes the DO'53' header.
+  const std::size_t header = extended ? (ne > 130 ? 4 : 2) : 0;
+  if (ne <= header) return Status(kWrongLength);
+  std::size_t count = std::min(ne - header, file.size() - offset);
   if (quirks_.short_reads_6282 && count > kShortReadLimit) {
     count = kShortReadLimit;
+    sw = kEndOfFile;
+  } else if (quirks_.eof_6282 && count < ne - header) {
     sw = kEndOfFile;
   }
   Bytes data(file.begin() + static_cast<std::ptrdiff_t>(offset),

@@ -117,6 +117,35 @@ TEST(ChipReader, QuirkyCardShrinksItsReads) {
   CHECK(stats.chunk_retries >= 1);
 }
 
+TEST(ChipReader, CardThatReadsLessAtATimeIsFollowed) {
+  const Persona p = LoadPersonaFile("p12-short-reads");
+  Card card(p, *pki, random);
+  ReadStats stats;
+  ReadOk(card, KeyFor(p), &stats);
+  // One short answer teaches the chunk size; the rest of DG2 follows it.
+  CHECK(stats.chunk_retries >= 1);
+  CHECK(stats.chunk_retries <= 2);
+}
+
+TEST(ChipReader, EndOfFileWarningDoesNotShrinkReads) {
+  Persona p = LoadPersonaFile("p01-married-with-old-id");
+  p.quirks.eof_6282 = true;
+  Card card(p, *pki, random);
+  ReadStats stats;
+  ReadOk(card, KeyFor(p), &stats);
+  LONGS_EQUAL(0, stats.chunk_retries);
+}
+
+TEST(ChipReader, ReadsNoMoreCommandsThanTheFileSizesNeed) {
+  const Persona p = LoadPersonaFile("p01-married-with-old-id");
+  Card card(p, *pki, random);
+  ReadStats stats;
+  ReadOk(card, KeyFor(p), &stats);
+  std::size_t least = 0;
+  for (const auto& [name, size] : stats.file_sizes) least += (size + 0xDE) / 0xDF;
+  LONGS_EQUAL(least, stats.read_commands);
+}
+
 TEST(ChipReader, PaceNeedsOnlyTheIdNumber) {
   const Persona p = LoadPersonaFile("p01-married-with-old-id");
   Card card(p, *pki, random);

@@ -73,6 +73,7 @@ class ChipReader {
   core::RandomSource& random_;
   std::optional<SecureMessaging> session_;
   std::size_t chunk_ = kInitialChunk;
+  bool last_read_short_ = false;
   ReadStats stats_;
   const ReadOptions* options_ = nullptr;
 };

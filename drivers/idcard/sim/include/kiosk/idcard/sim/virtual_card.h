@@ -23,6 +23,7 @@ struct CardQuirks {
   bool refuse_mf_select = false;  // SELECT MF answers 6D00
   std::size_t max_le = 0;         // reads asking for more answer 6700 (0: no limit)
   bool short_reads_6282 = false;  // reads over 160 bytes return 160 bytes and 6282
+  bool eof_6282 = false;          // a read past the end returns what is left and 6282 (ISO 7816-4)
   bool bac_only = false;          // no EF.CardAccess, MSE:Set AT refused
 };
 
