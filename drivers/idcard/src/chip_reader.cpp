@@ -178,8 +178,14 @@ core::Status ChipReader::Pace(const std::string& can, const PaceInfo& info) {
   Bytes mse;
   AppendTlv(mse, 0x80, info.protocol);
   AppendTlv(mse, 0x83, Bytes{kPasswordCan});
-  AppendTlv(mse, 0x84, Bytes{static_cast<std::uint8_t>(info.parameter_id)});
-  KIOSK_ASSIGN_OR_RETURN(ResponseApdu r, Send({0x00, 0x22, 0xC1, 0xA4, mse, std::nullopt}));
+  Bytes with_parameter = mse;
+  AppendTlv(with_parameter, 0x84, Bytes{static_cast<std::uint8_t>(info.parameter_id)});
+  // The parameter id helps some cards and is refused by others: try both.
+  KIOSK_ASSIGN_OR_RETURN(ResponseApdu r,
+                         Send({0x00, 0x22, 0xC1, 0xA4, with_parameter, std::nullopt}));
+  if (!r.IsOk()) {
+    KIOSK_ASSIGN_OR_RETURN(r, Send({0x00, 0x22, 0xC1, 0xA4, mse, std::nullopt}));
+  }
   if (!r.IsOk()) return ReadError("MSE:Set AT", r.sw);
 
   auto general_authenticate = [this](std::uint8_t cla, std::uint32_t tag, ByteView value,

@@ -80,6 +80,7 @@ Expected<Persona> LoadPersona(const std::filesystem::path& path) {
   quirks.Read("max_le", p.quirks.max_le, std::size_t{0}, std::size_t{256});
   quirks.Read("short_reads_6282", p.quirks.short_reads_6282);
   quirks.Read("eof_6282", p.quirks.eof_6282);
+  quirks.Read("reject_mse_parameter", p.quirks.reject_mse_parameter);
   p.quirks.bac_only = p.bac_only;
   auto faults = reader.Table("faults");
   faults.Read("tamper_data_group", p.tamper_data_group, 0, 15);

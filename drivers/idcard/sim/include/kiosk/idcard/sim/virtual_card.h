@@ -25,6 +25,7 @@ struct CardQuirks {
   bool short_reads_6282 = false;  // reads over 160 bytes return 160 bytes and 6282
   bool eof_6282 = false;          // a read past the end returns what is left and 6282 (ISO 7816-4)
   bool bac_only = false;          // no EF.CardAccess, MSE:Set AT refused
+  bool reject_mse_parameter = false;  // MSE:Set AT with a parameter id (84) answers 6A80
 };
 
 struct CardSecrets : core::NotLoggable {
