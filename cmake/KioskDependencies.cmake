@@ -37,6 +37,9 @@ add_library(kiosk::tomlplusplus ALIAS PkgConfig::TOMLPP)
 kiosk_require_pkg(ICU "icu-uc;icu-i18n" libicu-dev)
 add_library(kiosk::icu ALIAS PkgConfig::ICU)
 
+kiosk_require_pkg(SQLITE sqlite3 libsqlite3-dev)
+add_library(kiosk::sqlite ALIAS PkgConfig::SQLITE)
+
 kiosk_require_pkg(PCSCLITE libpcsclite libpcsclite-dev)
 add_library(kiosk::pcsclite ALIAS PkgConfig::PCSCLITE)
 

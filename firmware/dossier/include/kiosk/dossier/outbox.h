@@ -1,0 +1,84 @@
+#pragma once
+
+// The outbox: the only contract between kiosk-app and kiosk-agent
+// (ARCHITECTURE.md §1). Sealed packages live as files beside an SQLite
+// database in WAL mode with synchronous=FULL; Seal returns only once both
+// are on disk. A dossier goes queued -> uploading -> acknowledged (with its
+// official code) -> purged, or to quarantined when the gateway refuses it for
+// good. Rows never hold personal data, so the audit row that stays after the
+// purge is safe to keep.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kiosk/core/clock.h"
+#include "kiosk/core/error.h"
+#include "kiosk/core/pk.h"
+#include "kiosk/core/random.h"
+#include "kiosk/core/uuid.h"
+#include "kiosk/dossier/dossier.h"
+
+namespace kiosk::dossier {
+
+enum class OutboxState { kQueued, kUploading, kAcknowledged, kQuarantined, kPurged };
+const char* ToString(OutboxState state);
+
+struct OutboxEntry {
+  core::Uuid id;
+  OutboxState state = OutboxState::kQueued;
+  std::string procedure_code;
+  std::uint64_t package_size = 0;
+  int attempts = 0;
+  core::WallTime sealed_at;
+  core::WallTime next_attempt_at;
+  std::string dossier_code;  // the official code, once acknowledged
+  std::string last_error;    // no personal data: codes and messages from our side
+  std::filesystem::path package;
+};
+
+// Core SQLite failures become Error here, with the call named.
+core::Status SqliteCall(int rc, const char* call, void* db);
+
+class Outbox {
+ public:
+  // `dir` holds outbox.db and packages/. Recovers from a crash: uploads that
+  // were in flight go back to the queue, half-written packages are removed.
+  static core::Expected<Outbox> Open(const std::filesystem::path& dir, const core::Clock& clock);
+  ~Outbox();
+  Outbox(Outbox&&) noexcept;
+  Outbox& operator=(Outbox&&) noexcept;
+
+  // kiosk-app: hashes the attachments, signs and writes the package, records
+  // it; returns once everything is durable.
+  core::Expected<OutboxEntry> Seal(Dossier& dossier, const core::PrivateKey& device_key,
+                                   std::string_view key_id, const core::SecretBytes& storage_key,
+                                   core::RandomSource& random);
+  // kiosk-app: the official code once the agent has it; nullopt when the
+  // deadline passes first (print a provisional receipt then).
+  core::Expected<std::optional<std::string>> WaitForCode(const core::Uuid& id,
+                                                         std::chrono::milliseconds timeout);
+
+  // kiosk-agent: the oldest dossier due for upload, marked uploading.
+  core::Expected<std::optional<OutboxEntry>> TakeNextDue();
+  core::Status MarkAcknowledged(const core::Uuid& id, const std::string& dossier_code);
+  core::Status MarkRetry(const core::Uuid& id, const std::string& error,
+                         core::WallTime next_attempt);
+  core::Status MarkQuarantined(const core::Uuid& id, const std::string& error);
+  // Deletes the package of an acknowledged dossier; the audit row stays.
+  core::Status Purge(const core::Uuid& id);
+
+  core::Expected<OutboxEntry> Get(const core::Uuid& id);
+  core::Expected<std::map<OutboxState, int>> CountByState();
+
+  struct State;
+
+ private:
+  Outbox();
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace kiosk::dossier

@@ -1,0 +1,353 @@
+#include "kiosk/dossier/outbox.h"
+
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "kiosk/core/log.h"
+#include "kiosk/dossier/package.h"
+
+namespace kiosk::dossier {
+
+using core::Error;
+using core::Expected;
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+std::int64_t Millis(core::WallTime t) { return core::UnixMillis(t); }
+core::WallTime FromMillis(std::int64_t ms) { return core::WallTime{std::chrono::milliseconds(ms)}; }
+
+// One prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  core::Status Ready() const { return SqliteCall(rc_, "sqlite3_prepare_v2", db_); }
+  Statement& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  // SQLITE_ROW: true; SQLITE_DONE: false.
+  Expected<bool> Step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    KIOSK_TRY(SqliteCall(rc, "sqlite3_step", db_));
+    return false;
+  }
+  std::string Text(int column) const {
+    const auto* t = sqlite3_column_text(stmt_, column);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+  std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+core::Status Exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    std::string text = message ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return Error::Fatal("sqlite.error", text + " (in sqlite3_exec)");
+  }
+  return core::Ok();
+}
+
+Expected<OutboxState> StateFrom(const std::string& text) {
+  for (auto s : {OutboxState::kQueued, OutboxState::kUploading, OutboxState::kAcknowledged,
+                 OutboxState::kQuarantined, OutboxState::kPurged}) {
+    if (text == ToString(s)) return s;
+  }
+  return Error::Fatal("outbox.corrupt", "unknown state in the outbox: " + text);
+}
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS dossiers (
+  id              TEXT PRIMARY KEY,     -- UUIDv7, sorts by creation
+  state           TEXT NOT NULL,
+  procedure_code  TEXT NOT NULL,
+  package_size    INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  sealed_at       INTEGER NOT NULL,     -- Unix ms
+  next_attempt_at INTEGER NOT NULL,
+  dossier_code    TEXT NOT NULL DEFAULT '',
+  last_error      TEXT NOT NULL DEFAULT '',
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dossiers_due ON dossiers(state, next_attempt_at);
+PRAGMA user_version = 1;
+)sql";
+
+}  // namespace
+
+const char* ToString(OutboxState state) {
+  switch (state) {
+    case OutboxState::kQueued:
+      return "queued";
+    case OutboxState::kUploading:
+      return "uploading";
+    case OutboxState::kAcknowledged:
+      return "acknowledged";
+    case OutboxState::kQuarantined:
+      return "quarantined";
+    case OutboxState::kPurged:
+      return "purged";
+  }
+  return "?";
+}
+
+core::Status SqliteCall(int rc, const char* call, void* db) {
+  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return core::Ok();
+  std::string message = std::string(sqlite3_errstr(rc)) + " (in " + call + ")";
+  if (db != nullptr) message += ": " + std::string(sqlite3_errmsg(static_cast<sqlite3*>(db)));
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Error::Retryable("sqlite.busy", message);
+  if (rc == SQLITE_FULL || rc == SQLITE_IOERR) return Error::Retryable("sqlite.io", message);
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) return Error::Fatal("sqlite.corrupt", message);
+  return Error::Fatal("sqlite.error", message);
+}
+
+struct Outbox::State {
+  ~State() {
+    if (db) sqlite3_close_v2(db);
+  }
+  sqlite3* db = nullptr;
+  std::filesystem::path dir;
+  const core::Clock* clock = nullptr;
+
+  std::filesystem::path PackagePath(const core::Uuid& id) const {
+    return dir / "packages" / (id.ToString() + ".kpkg");
+  }
+
+  core::Status SetState(const core::Uuid& id, OutboxState from_a, OutboxState from_b,
+                        OutboxState to, const std::string& code, const std::string& error,
+                        core::WallTime next) {
+    Statement st(db,
+                 "UPDATE dossiers SET state = ?1, dossier_code = CASE WHEN ?2 = '' THEN "
+                 "dossier_code ELSE ?2 END, last_error = ?3, next_attempt_at = ?4, updated_at = ?5 "
+                 "WHERE id = ?6 AND state IN (?7, ?8)");
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, std::string(ToString(to)))
+        .Bind(2, code)
+        .Bind(3, error)
+        .Bind(4, Millis(next))
+        .Bind(5, Millis(clock->Now()))
+        .Bind(6, id.ToString())
+        .Bind(7, std::string(ToString(from_a)))
+        .Bind(8, std::string(ToString(from_b)));
+    KIOSK_TRY(st.Step());
+    if (sqlite3_changes(db) != 1) {
+      return Error::Fatal("outbox.bad_transition", std::string("dossier ") + id.ToString() +
+                                                       " is not in a state that allows " +
+                                                       ToString(to));
+    }
+    return core::Ok();
+  }
+};
+
+Outbox::Outbox() : state_(std::make_unique<State>()) {}
+Outbox::~Outbox() = default;
+Outbox::Outbox(Outbox&&) noexcept = default;
+Outbox& Outbox::operator=(Outbox&&) noexcept = default;
+
+Expected<Outbox> Outbox::Open(const std::filesystem::path& dir, const core::Clock& clock) {
+  Outbox outbox;
+  State& s = *outbox.state_;
+  s.dir = dir;
+  s.clock = &clock;
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "packages", ec);
+  if (ec) return Error::NeedsPerson("io.error", "cannot create " + (dir / "packages").string());
+  const auto db_path = (dir / "outbox.db").string();
+  KIOSK_TRY(SqliteCall(
+      sqlite3_open_v2(db_path.c_str(), &s.db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr),
+      "sqlite3_open_v2", s.db));
+  sqlite3_busy_timeout(s.db, kBusyTimeoutMs);
+  // Durable before Seal returns: WAL, and every commit synced to disk.
+  KIOSK_TRY(Exec(s.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
+  KIOSK_TRY(Exec(s.db, kSchema));
+
+  // Crash recovery. An upload in flight is retried (uploads are idempotent).
+  KIOSK_TRY(Exec(s.db, "UPDATE dossiers SET state = 'queued' WHERE state = 'uploading'"));
+  // A package written but never recorded was never reported as submitted.
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "packages", ec)) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() == ".tmp") {
+      std::filesystem::remove(entry.path(), ec);
+      continue;
+    }
+    auto id = core::Uuid::Parse(entry.path().stem().string());
+    if (!id) continue;
+    Statement st(s.db, "SELECT 1 FROM dossiers WHERE id = ?1");
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, id->ToString());
+    KIOSK_ASSIGN_OR_RETURN(const bool known, st.Step());
+    if (!known) {
+      core::log::Warn("outbox.orphan_removed", {{"package", name}});
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
+  return outbox;
+}
+
+Expected<OutboxEntry> Outbox::Seal(Dossier& dossier, const core::PrivateKey& device_key,
+                                   std::string_view key_id, const core::SecretBytes& storage_key,
+                                   core::RandomSource& random) {
+  State& s = *state_;
+  // A dossier id is sealed once: never overwrite a recorded package.
+  if (Get(dossier.id)) {
+    return Error::Fatal("outbox.duplicate",
+                        "dossier " + dossier.id.ToString() + " is already sealed");
+  }
+  KIOSK_TRY(HashAttachments(dossier));
+  const auto path = s.PackagePath(dossier.id);
+  KIOSK_ASSIGN_OR_RETURN(const std::uint64_t size,
+                         WritePackage(path, dossier, device_key, key_id, storage_key, random));
+  const core::WallTime now = s.clock->Now();
+  Statement st(s.db,
+               "INSERT INTO dossiers (id, state, procedure_code, package_size, sealed_at, "
+               "next_attempt_at, updated_at) VALUES (?1, 'queued', ?2, ?3, ?4, ?4, ?4)");
+  KIOSK_TRY(st.Ready());
+  st.Bind(1, dossier.id.ToString())
+      .Bind(2, dossier.procedure_code)
+      .Bind(3, static_cast<std::int64_t>(size))
+      .Bind(4, Millis(now));
+  auto inserted = st.Step();
+  if (!inserted) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    return std::move(inserted).GetError().WithContext("recording a sealed dossier");
+  }
+  core::log::Info(
+      "outbox.sealed",
+      {{"dossier", dossier.id.ToString()}, {"procedure", dossier.procedure_code}, {"bytes", size}});
+  return Get(dossier.id);
+}
+
+Expected<OutboxEntry> Outbox::Get(const core::Uuid& id) {
+  State& s = *state_;
+  Statement st(s.db,
+               "SELECT state, procedure_code, package_size, attempts, sealed_at, next_attempt_at, "
+               "dossier_code, last_error FROM dossiers WHERE id = ?1");
+  KIOSK_TRY(st.Ready());
+  st.Bind(1, id.ToString());
+  KIOSK_ASSIGN_OR_RETURN(const bool found, st.Step());
+  if (!found) return Error::Fatal("outbox.unknown", "no dossier " + id.ToString());
+  OutboxEntry e;
+  e.id = id;
+  KIOSK_ASSIGN_OR_RETURN(e.state, StateFrom(st.Text(0)));
+  e.procedure_code = st.Text(1);
+  e.package_size = static_cast<std::uint64_t>(st.Int(2));
+  e.attempts = static_cast<int>(st.Int(3));
+  e.sealed_at = FromMillis(st.Int(4));
+  e.next_attempt_at = FromMillis(st.Int(5));
+  e.dossier_code = st.Text(6);
+  e.last_error = st.Text(7);
+  e.package = s.PackagePath(id);
+  return e;
+}
+
+Expected<std::optional<OutboxEntry>> Outbox::TakeNextDue() {
+  State& s = *state_;
+  KIOSK_TRY(Exec(s.db, "BEGIN IMMEDIATE"));
+  auto taken = [&]() -> Expected<std::optional<OutboxEntry>> {
+    Statement st(s.db,
+                 "SELECT id FROM dossiers WHERE state = 'queued' AND next_attempt_at <= ?1 "
+                 "ORDER BY id LIMIT 1");
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, Millis(s.clock->Now()));
+    KIOSK_ASSIGN_OR_RETURN(const bool found, st.Step());
+    if (!found) return std::optional<OutboxEntry>();
+    KIOSK_ASSIGN_OR_RETURN(const core::Uuid id, core::Uuid::Parse(st.Text(0)));
+    Statement up(s.db,
+                 "UPDATE dossiers SET state = 'uploading', attempts = attempts + 1, "
+                 "updated_at = ?1 WHERE id = ?2");
+    KIOSK_TRY(up.Ready());
+    up.Bind(1, Millis(s.clock->Now())).Bind(2, id.ToString());
+    KIOSK_TRY(up.Step());
+    KIOSK_ASSIGN_OR_RETURN(OutboxEntry e, Get(id));
+    return std::optional<OutboxEntry>(std::move(e));
+  }();
+  KIOSK_TRY(Exec(s.db, taken ? "COMMIT" : "ROLLBACK"));
+  return taken;
+}
+
+core::Status Outbox::MarkAcknowledged(const core::Uuid& id, const std::string& dossier_code) {
+  if (dossier_code.empty()) return Error::Fatal("outbox.no_code", "acknowledged without a code");
+  // From queued too: a retried upload may be acknowledged after a restart.
+  return state_->SetState(id, OutboxState::kUploading, OutboxState::kQueued,
+                          OutboxState::kAcknowledged, dossier_code, "", state_->clock->Now());
+}
+
+core::Status Outbox::MarkRetry(const core::Uuid& id, const std::string& error,
+                               core::WallTime next_attempt) {
+  return state_->SetState(id, OutboxState::kUploading, OutboxState::kUploading,
+                          OutboxState::kQueued, "", error, next_attempt);
+}
+
+core::Status Outbox::MarkQuarantined(const core::Uuid& id, const std::string& error) {
+  core::log::Error("outbox.quarantined", {{"dossier", id.ToString()}, {"error", error}});
+  return state_->SetState(id, OutboxState::kUploading, OutboxState::kQueued,
+                          OutboxState::kQuarantined, "", error, state_->clock->Now());
+}
+
+core::Status Outbox::Purge(const core::Uuid& id) {
+  KIOSK_ASSIGN_OR_RETURN(const OutboxEntry e, Get(id));
+  if (e.state != OutboxState::kAcknowledged) {
+    return Error::Fatal("outbox.bad_transition", "only acknowledged dossiers are purged");
+  }
+  std::error_code ec;
+  std::filesystem::remove(e.package, ec);
+  if (ec) return Error::Retryable("io.error", "cannot remove " + e.package.string());
+  return state_->SetState(id, OutboxState::kAcknowledged, OutboxState::kAcknowledged,
+                          OutboxState::kPurged, "", "", state_->clock->Now());
+}
+
+Expected<std::optional<std::string>> Outbox::WaitForCode(const core::Uuid& id,
+                                                         std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    KIOSK_ASSIGN_OR_RETURN(const OutboxEntry e, Get(id));
+    if (e.state == OutboxState::kAcknowledged || e.state == OutboxState::kPurged) {
+      return std::optional<std::string>(e.dossier_code);
+    }
+    if (e.state == OutboxState::kQuarantined) {
+      return Error::NeedsPerson("outbox.quarantined",
+                                "the gateway refused the dossier: " + e.last_error);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::optional<std::string>();
+    // The agent is another process; the database is the only channel.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+Expected<std::map<OutboxState, int>> Outbox::CountByState() {
+  Statement st(state_->db, "SELECT state, COUNT(*) FROM dossiers GROUP BY state");
+  KIOSK_TRY(st.Ready());
+  std::map<OutboxState, int> counts;
+  while (true) {
+    KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
+    if (!row) break;
+    KIOSK_ASSIGN_OR_RETURN(const OutboxState state, StateFrom(st.Text(0)));
+    counts[state] = static_cast<int>(st.Int(1));
+  }
+  return counts;
+}
+
+}  // namespace kiosk::dossier
