@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 
@@ -26,7 +27,9 @@ namespace {
 
 WallTime FromX509Time(const mbedtls_x509_time& t) {
   std::tm tm{};
-  tm.tm_year = t.year - 1900;
+  // Certificates may say 9999-12-31 ("no well-defined expiry", RFC 5280);
+  // the clock counts nanoseconds and ends in 2262, so far dates are clamped.
+  tm.tm_year = std::clamp(t.year, 1900, 2200) - 1900;
   tm.tm_mon = t.mon - 1;
   tm.tm_mday = t.day;
   tm.tm_hour = t.hour;

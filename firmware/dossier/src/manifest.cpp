@@ -157,6 +157,12 @@ Expected<core::WallTime> Time(ObjectReader& r, const char* key) {
                   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis) != 7) {
     return Bad(r.Path(key), "must be an RFC 3339 UTC time with milliseconds");
   }
+  // Bounded so the time fits the clock (nanoseconds overflow after 2262).
+  if (tm.tm_year < 2000 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+      tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_hour < 0 ||
+      tm.tm_min < 0 || tm.tm_sec < 0 || millis < 0) {
+    return Bad(r.Path(key), "is not a plausible time");
+  }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   const auto secs = timegm(&tm);

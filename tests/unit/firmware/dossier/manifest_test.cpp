@@ -91,4 +91,9 @@ TEST(Manifest, SchemaIdsAndNamesAreChecked) {
           j["attachments"][0]["name"] = "../etc/passwd";
         })).find("plain file name") != std::string::npos);
   STRCMP_EQUAL("manifest: not valid JSON", Problem("{").c_str());
+  // Far dates would overflow the clock: refused, not wrapped.
+  STRCMP_EQUAL("manifest.times.submitted_at: is not a plausible time",
+               Problem(Edited(json, [](auto& j) {
+                 j["times"]["submitted_at"] = "9999-12-31T23:59:59.000Z";
+               })).c_str());
 }
