@@ -1,0 +1,84 @@
+#pragma once
+
+// TLS 1.2 over mbedTLS, both ends, with certificates on both sides: the
+// agent presents its device certificate and trusts only the pinned gateway
+// CA; the gateway requires a client certificate from its device CA. Every
+// wait has a deadline: connect, handshake, read and write.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/error.h"
+#include "kiosk/core/pk.h"
+#include "kiosk/core/x509.h"
+
+namespace kiosk::core {
+
+// A certificate chain (own certificate first) and its private key.
+struct TlsIdentity {
+  std::vector<Certificate> chain;
+  const PrivateKey* key = nullptr;  // must outlive the connection or server
+};
+
+struct TlsOptions {
+  std::vector<Certificate> trusted;     // the only CAs accepted for the peer
+  std::optional<TlsIdentity> identity;  // ours; required for a server
+  std::string server_name;              // client: the name the server's certificate must carry
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds io_timeout{15000};
+};
+
+class TlsConnection {
+ public:
+  ~TlsConnection();
+  TlsConnection(TlsConnection&&) noexcept;
+  TlsConnection& operator=(TlsConnection&&) noexcept;
+
+  // Up to out.size() bytes; 0 at the end of the stream. "tls.timeout" when
+  // nothing arrives within the I/O timeout.
+  Expected<std::size_t> Read(std::span<std::uint8_t> out);
+  Status Write(ByteView data);
+  // The peer's certificate (the client's, on a server).
+  Expected<Certificate> PeerCertificate() const;
+  // Sends close_notify; the connection is closed either way when destroyed.
+  void Close();
+
+  struct State;
+  explicit TlsConnection(std::unique_ptr<State> state);
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+// Connects and completes the handshake, verifying the server against
+// options.trusted and options.server_name.
+Expected<TlsConnection> TlsConnect(const std::string& host, std::uint16_t port,
+                                   const TlsOptions& options);
+
+class TlsServer {
+ public:
+  // Listens on host:port (port 0 picks one); clients must present a
+  // certificate chaining to options.trusted.
+  static Expected<TlsServer> Listen(const std::string& host, std::uint16_t port,
+                                    const TlsOptions& options);
+  ~TlsServer();
+  TlsServer(TlsServer&&) noexcept;
+  TlsServer& operator=(TlsServer&&) noexcept;
+
+  std::uint16_t Port() const;
+  // Waits up to `timeout` for a client and completes the handshake with it.
+  // "tls.no_client" when none came; handshake failures name their reason.
+  Expected<TlsConnection> Accept(std::chrono::milliseconds timeout);
+
+  struct State;
+
+ private:
+  TlsServer();
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace kiosk::core
