@@ -43,6 +43,13 @@ add_library(kiosk::sqlite ALIAS PkgConfig::SQLITE)
 kiosk_require_pkg(PCSCLITE libpcsclite libpcsclite-dev)
 add_library(kiosk::pcsclite ALIAS PkgConfig::PCSCLITE)
 
+find_path(KIOSK_BOOST_BEAST boost/beast/http.hpp)
+if(NOT KIOSK_BOOST_BEAST)
+  message(FATAL_ERROR "kiosk: Boost.Beast not found; install Debian package libboost-dev")
+endif()
+add_library(kiosk::beast INTERFACE IMPORTED)
+target_include_directories(kiosk::beast SYSTEM INTERFACE ${KIOSK_BOOST_BEAST})
+
 find_package(nlohmann_json 3.11 QUIET)
 if(NOT nlohmann_json_FOUND)
   message(FATAL_ERROR "kiosk: nlohmann_json not found; install Debian package nlohmann-json3-dev")

@@ -1,0 +1,101 @@
+#include "test_prelude.h"
+
+#include "kiosk/core/http.h"
+
+using namespace kiosk::core;  // NOLINT(google-build-using-namespace): test file
+using std::chrono::milliseconds;
+
+TEST_GROUP(HttpParse){};
+
+TEST(HttpParse, CompleteResponseWithContentLength) {
+  auto r = ParseHttpResponse(
+      "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+      "Content-Length: 11\r\n\r\n{\"code\":1}\n");
+  if (!r) FAIL(r.GetError().ToString().c_str());
+  LONGS_EQUAL(201, r->status);
+  STRCMP_EQUAL("application/json", r->Header("content-type").c_str());
+  STRCMP_EQUAL("{\"code\":1}\n", r->body.c_str());
+}
+
+TEST(HttpParse, ChunkedBodyIsJoined) {
+  auto r = ParseHttpResponse(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "4\r\nxin \r\n6\r\nchào!\r\n0\r\n\r\n");
+  CHECK_TRUE(r.HasValue());
+  STRCMP_EQUAL("xin chào!", r->body.c_str());
+}
+
+TEST(HttpParse, TruncatedOrGarbageIsMalformed) {
+  STRCMP_EQUAL("http.malformed",
+               ParseHttpResponse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+                   .GetError()
+                   .Code()
+                   .c_str());
+  STRCMP_EQUAL("http.malformed", ParseHttpResponse("hello").GetError().Code().c_str());
+  STRCMP_EQUAL("http.malformed", ParseHttpResponse("").GetError().Code().c_str());
+}
+
+TEST(HttpParse, BodyOverTheLimitIsRefused) {
+  auto r = ParseHttpResponse(
+      "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x'), 10);
+  STRCMP_EQUAL("http.malformed", r.GetError().Code().c_str());
+}
+
+namespace {
+struct Party {
+  PrivateKey key;
+  Certificate cert;
+};
+Party SelfSigned(RandomSource& random, const std::string& name, bool ca, const Party* issuer) {
+  auto key = PrivateKey::GenerateP256(random);
+  const WallTime now = SystemClock().Now();
+  const std::string issuer_name =
+      issuer ? "C=VN,CN=" + issuer->cert.Subject().substr(issuer->cert.Subject().find("CN=") + 3)
+             : name;
+  CertificateSpec spec{
+      name, issuer_name, {0x05}, now - std::chrono::hours(1), now + std::chrono::hours(24),
+      ca,   ca ? 0 : -1, 0};
+  auto cert = IssueCertificate(spec, *key->Public(), issuer ? issuer->key : *key, random);
+  if (!cert) FAIL(cert.GetError().ToString().c_str());
+  return {std::move(key).Value(), std::move(cert).Value()};
+}
+}  // namespace
+
+TEST_GROUP(Https) { DeterministicRandom random{8}; };
+
+TEST(Https, RequestAndResponseCrossMutualTls) {
+  Party ca = SelfSigned(random, "C=VN,CN=Test CA", true, nullptr);
+  Party server_id = SelfSigned(random, "C=VN,CN=localhost", false, &ca);
+  Party client_id = SelfSigned(random, "C=VN,CN=KIOSK-0001", false, &ca);
+  TlsOptions server_options;
+  server_options.trusted = {ca.cert};
+  server_options.identity = TlsIdentity{{server_id.cert}, &server_id.key};
+  auto server = TlsServer::Listen("127.0.0.1", 0, server_options);
+  CHECK_TRUE(server.HasValue());
+
+  std::optional<Expected<HttpRequest>> seen;
+  std::thread t([&] {
+    auto connection = server->Accept(milliseconds(3000));
+    if (!connection) return;
+    seen.emplace(ReadHttpRequest(*connection));
+    HttpResponse response{
+        201, {{"Content-Type", "application/json"}}, "{\"dossier_code\":\"X-1\"}"};
+    (void)WriteHttpResponse(*connection, response);
+    connection->Close();
+  });
+  TlsOptions client_options;
+  client_options.trusted = {ca.cert};
+  client_options.identity = TlsIdentity{{client_id.cert}, &client_id.key};
+  client_options.server_name = "localhost";
+  HttpRequest request{"POST", "/v1/dossiers", {{"Content-Type", "application/jose"}}, "eyJ..."};
+  auto response = HttpsRequest("127.0.0.1", server->Port(), client_options, request);
+  t.join();
+  if (!response) FAIL(response.GetError().ToString().c_str());
+  LONGS_EQUAL(201, response->status);
+  STRCMP_EQUAL("{\"dossier_code\":\"X-1\"}", response->body.c_str());
+  CHECK_TRUE(seen && seen->HasValue());
+  STRCMP_EQUAL("POST", (*seen)->method.c_str());
+  STRCMP_EQUAL("/v1/dossiers", (*seen)->target.c_str());
+  STRCMP_EQUAL("application/jose", (*seen)->Header("Content-Type").c_str());
+  STRCMP_EQUAL("eyJ...", (*seen)->body.c_str());
+}
