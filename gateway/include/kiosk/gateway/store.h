@@ -1,0 +1,55 @@
+#pragma once
+
+// Where the gateway keeps dossiers. Handlers talk to this interface only, so
+// a PostgreSQL store can replace the SQLite one without touching them.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kiosk/core/error.h"
+#include "kiosk/gateway/calendar.h"
+
+namespace kiosk::gateway {
+
+struct AdmitRequest {
+  std::string dossier_id;  // UUIDv7 from the manifest: the idempotency key
+  std::string kiosk_id;
+  std::string procedure_code;
+  std::string agency;       // first part of the code
+  Day received_day;         // for the daily sequence
+  std::string received_at;  // RFC 3339
+  std::string appointment;  // YYYY-MM-DD
+  std::string lookup_secret;
+  std::string manifest_json;
+};
+
+struct StoredDossier {
+  std::string dossier_id;
+  std::string code;  // {agency}-{yyMMdd}-{sequence}
+  std::string kiosk_id;
+  std::string procedure_code;
+  std::string received_at;
+  std::string appointment;
+  std::string lookup_secret;
+  std::string status;  // "received"
+};
+
+class DossierStore {
+ public:
+  virtual ~DossierStore() = default;
+  // Stores a new dossier under the next code of its agency and day; a known
+  // dossier id returns the record stored the first time. `created` says which.
+  virtual core::Expected<StoredDossier> Admit(const AdmitRequest& request, bool& created) = 0;
+  virtual core::Expected<std::optional<StoredDossier>> FindByCode(const std::string& code) = 0;
+  virtual core::Status AddRating(const std::string& code, int score, const std::string& at) = 0;
+};
+
+// SQLite in WAL mode with synchronous=FULL, schema migrations by user_version.
+core::Expected<std::unique_ptr<DossierStore>> OpenSqliteStore(const std::filesystem::path& file);
+
+// "000.17.22.H56-261129-0001"
+std::string FormatDossierCode(const std::string& agency, const Day& day, int sequence);
+
+}  // namespace kiosk::gateway

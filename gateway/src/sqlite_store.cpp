@@ -1,0 +1,202 @@
+#include <sqlite3.h>
+
+#include <cstdio>
+
+#include "kiosk/dossier/outbox.h"  // SqliteCall
+#include "kiosk/gateway/store.h"
+
+namespace kiosk::gateway {
+
+using core::Error;
+using core::Expected;
+using dossier::SqliteCall;
+
+std::string FormatDossierCode(const std::string& agency, const Day& day, int sequence) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "-%02d%02u%02u-%04d", static_cast<int>(day.year()) % 100,
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()), sequence);
+  return agency + buf;
+}
+
+namespace {
+
+constexpr const char* kMigrations[] = {
+    // 1: dossiers, daily sequences, ratings
+    R"sql(
+CREATE TABLE dossiers (
+  dossier_id     TEXT PRIMARY KEY,
+  code           TEXT NOT NULL UNIQUE,
+  kiosk_id       TEXT NOT NULL,
+  procedure_code TEXT NOT NULL,
+  received_at    TEXT NOT NULL,
+  appointment    TEXT NOT NULL,
+  lookup_secret  TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  manifest       TEXT NOT NULL
+);
+CREATE TABLE sequences (agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,
+                        PRIMARY KEY (agency, day));
+CREATE TABLE ratings (code TEXT NOT NULL, score INTEGER NOT NULL, at TEXT NOT NULL);
+)sql",
+};
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  core::Status Ready() const { return SqliteCall(rc_, "sqlite3_prepare_v2", db_); }
+  Stmt& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Expected<bool> Step() {
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    KIOSK_TRY(SqliteCall(rc, "sqlite3_step", db_));
+    return false;
+  }
+  std::string Text(int c) const {
+    const auto* t = sqlite3_column_text(s_, c);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+  std::int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+  int rc_;
+};
+
+core::Status Exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "?";
+    sqlite3_free(message);
+    return Error::Fatal("sqlite.error", text);
+  }
+  return core::Ok();
+}
+
+class SqliteStore final : public DossierStore {
+ public:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  Expected<StoredDossier> Admit(const AdmitRequest& r, bool& created) override {
+    KIOSK_TRY(Exec(db_, "BEGIN IMMEDIATE"));
+    auto result = AdmitInTransaction(r, created);
+    KIOSK_TRY(Exec(db_, result ? "COMMIT" : "ROLLBACK"));
+    return result;
+  }
+
+  Expected<std::optional<StoredDossier>> FindByCode(const std::string& code) override {
+    return Find("code", code);
+  }
+
+  core::Status AddRating(const std::string& code, int score, const std::string& at) override {
+    Stmt st(db_, "INSERT INTO ratings (code, score, at) VALUES (?1, ?2, ?3)");
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, code).Bind(2, std::int64_t{score}).Bind(3, at);
+    KIOSK_TRY(st.Step());
+    return core::Ok();
+  }
+
+ private:
+  Expected<std::optional<StoredDossier>> Find(const char* column, const std::string& value) {
+    const std::string sql = std::string(
+                                "SELECT dossier_id, code, kiosk_id, procedure_code, received_at, "
+                                "appointment, lookup_secret, status FROM dossiers WHERE ") +
+                            column + " = ?1";
+    Stmt st(db_, sql.c_str());
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, value);
+    KIOSK_ASSIGN_OR_RETURN(const bool found, st.Step());
+    if (!found) return std::optional<StoredDossier>();
+    return std::optional<StoredDossier>(StoredDossier{st.Text(0), st.Text(1), st.Text(2),
+                                                      st.Text(3), st.Text(4), st.Text(5),
+                                                      st.Text(6), st.Text(7)});
+  }
+
+  Expected<StoredDossier> AdmitInTransaction(const AdmitRequest& r, bool& created) {
+    KIOSK_ASSIGN_OR_RETURN(auto existing, Find("dossier_id", r.dossier_id));
+    if (existing) {
+      created = false;
+      return *existing;
+    }
+    const std::string day = FormatDay(r.received_day);
+    Stmt next(db_,
+              "INSERT INTO sequences (agency, day, last) VALUES (?1, ?2, 1) "
+              "ON CONFLICT(agency, day) DO UPDATE SET last = last + 1 RETURNING last");
+    KIOSK_TRY(next.Ready());
+    next.Bind(1, r.agency).Bind(2, day);
+    KIOSK_ASSIGN_OR_RETURN(const bool got, next.Step());
+    if (!got) return Error::Fatal("store.sequence", "no sequence number");
+    const auto sequence = static_cast<int>(next.Int(0));
+    const StoredDossier stored{
+        r.dossier_id,    FormatDossierCode(r.agency, r.received_day, sequence),
+        r.kiosk_id,      r.procedure_code,
+        r.received_at,   r.appointment,
+        r.lookup_secret, "received"};
+    Stmt insert(
+        db_,
+        "INSERT INTO dossiers (dossier_id, code, kiosk_id, procedure_code, received_at, "
+        "appointment, lookup_secret, status, manifest) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    KIOSK_TRY(insert.Ready());
+    insert.Bind(1, stored.dossier_id)
+        .Bind(2, stored.code)
+        .Bind(3, stored.kiosk_id)
+        .Bind(4, stored.procedure_code)
+        .Bind(5, stored.received_at)
+        .Bind(6, stored.appointment)
+        .Bind(7, stored.lookup_secret)
+        .Bind(8, stored.status)
+        .Bind(9, r.manifest_json);
+    KIOSK_TRY(insert.Step());
+    created = true;
+    return stored;
+  }
+
+  sqlite3* db_;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<DossierStore>> OpenSqliteStore(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  const int rc =
+      sqlite3_open_v2(file.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  auto store = std::make_unique<SqliteStore>(db);
+  KIOSK_TRY(SqliteCall(rc, "sqlite3_open_v2", db));
+  sqlite3_busy_timeout(db, 5000);
+  KIOSK_TRY(Exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
+  std::size_t current = 0;
+  {
+    Stmt version(db, "PRAGMA user_version");
+    KIOSK_TRY(version.Ready());
+    KIOSK_TRY(version.Step());
+    current = static_cast<std::size_t>(version.Int(0));
+  }
+  constexpr std::size_t kLatest = sizeof kMigrations / sizeof kMigrations[0];
+  if (current > kLatest)
+    return Error::Fatal("store.too_new", "database is newer than this gateway");
+  for (std::size_t v = current; v < kLatest; ++v) {
+    KIOSK_TRY(Exec(db, "BEGIN"));
+    KIOSK_TRY(Exec(db, kMigrations[v]));
+    const std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
+    KIOSK_TRY(Exec(db, set.c_str()));
+    KIOSK_TRY(Exec(db, "COMMIT"));
+  }
+  return std::unique_ptr<DossierStore>(std::move(store));
+}
+
+}  // namespace kiosk::gateway

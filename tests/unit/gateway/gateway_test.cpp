@@ -1,0 +1,165 @@
+#include "test_prelude.h"
+
+#include "../firmware/dossier/sample_dossier.h"
+#include "kiosk/core/log.h"
+#include "kiosk/dossier/outbox.h"
+#include "kiosk/dossier/package.h"
+#include "kiosk/dossier/upload.h"
+#include "kiosk/gateway/calendar.h"
+#include "kiosk/gateway/intake.h"
+#include "kiosk/gateway/store.h"
+
+using namespace kiosk::gateway;  // NOLINT(google-build-using-namespace): test file
+using kiosk::core::FakeClock;
+using kiosk::core::HttpRequest;
+
+namespace {
+Day D(const char* iso) { return *ParseDay(iso); }
+}  // namespace
+
+TEST_GROUP(Calendar){};
+
+TEST(Calendar, WorkingDaysSkipWeekendsAndHolidays) {
+  // 2026-08-28 is a Friday; 2026-09-02 (National Day) is a Wednesday.
+  const std::set<Day> holidays{D("2026-09-01"), D("2026-09-02")};
+  STRCMP_EQUAL("2026-08-31", FormatDay(AddWorkingDays(D("2026-08-28"), 1, {})).c_str());
+  STRCMP_EQUAL("2026-09-03", FormatDay(AddWorkingDays(D("2026-08-28"), 2, holidays)).c_str());
+  STRCMP_EQUAL("2026-09-10", FormatDay(AddWorkingDays(D("2026-08-28"), 7, holidays)).c_str());
+  CHECK_FALSE(IsWorkingDay(D("2026-08-29"), {}));
+  CHECK_FALSE(ParseDay("2026-02-30").HasValue());
+}
+
+TEST(Calendar, DossierCodesFollowAgencyDayAndSequence) {
+  STRCMP_EQUAL("000.17.22.H56-261129-0007",
+               FormatDossierCode("000.17.22.H56", D("2026-11-29"), 7).c_str());
+}
+
+TEST_GROUP(Intake) {
+  kiosk::core::log::ScopedCapture capture;
+  FakeClock clock{kiosk::core::WallTime{std::chrono::seconds(1'795'000'000)}};  // 2026-11-18 UTC
+  kiosk::core::DeterministicRandom random{4};
+  kiosk::core::UuidV7Generator ids{clock, random};
+  kiosk::test::TempDir dir;
+  std::unique_ptr<DossierStore> store;
+  std::unique_ptr<Intake> intake;
+  std::optional<kiosk::core::PrivateKey> device_key;
+  std::optional<kiosk::core::Certificate> device_cert;
+  kiosk::core::SecretBytes storage_key;
+
+  void setup() override {
+    store = std::move(*OpenSqliteStore(dir.Path() / "gateway.db"));
+    IntakeConfig config;
+    config.attachments_dir = dir.Path() / "attachments";
+    config.procedure_days = {{"1.001612", 3}};
+    intake = std::make_unique<Intake>(*store, config, clock, random);
+    device_key.emplace(*kiosk::core::PrivateKey::GenerateP256(random));
+    device_cert = Cert("QNM-TAMKY-0001", *device_key);
+    storage_key = *kiosk::dossier::LoadOrCreateStorageKey(dir.Path() / "storage.key", random);
+  }
+
+  kiosk::core::Certificate Cert(const std::string& cn, const kiosk::core::PrivateKey& key) {
+    kiosk::core::CertificateSpec spec{"C=VN,CN=" + cn,
+                                      "C=VN,CN=Test Device CA",
+                                      {0x07},
+                                      clock.Now() - std::chrono::hours(1),
+                                      clock.Now() + std::chrono::hours(24),
+                                      false,
+                                      -1,
+                                      0};
+    return *kiosk::core::IssueCertificate(spec, *key.Public(), key, random);
+  }
+
+  // A sealed dossier's upload body, as the agent sends it.
+  std::string Upload(std::string* dossier_id = nullptr) {
+    kiosk::dossier::Dossier d = kiosk::test::SampleDossier(ids, clock);
+    d.attachments[0].source = dir.Path() / "scan.pdf";
+    std::ofstream(d.attachments[0].source) << std::string(70'000, 'p');
+    CHECK_TRUE(kiosk::dossier::HashAttachments(d).HasValue());
+    const auto path = dir.Path() / (d.id.ToString() + ".kpkg");
+    CHECK_TRUE(
+        kiosk::dossier::WritePackage(path, d, *device_key, "QNM-TAMKY-0001", storage_key, random)
+            .HasValue());
+    auto reader = kiosk::dossier::PackageReader::Open(path, storage_key);
+    if (dossier_id) *dossier_id = d.id.ToString();
+    return *kiosk::dossier::BuildUploadBody(*reader);
+  }
+
+  kiosk::core::HttpResponse Post(const std::string& body, const kiosk::core::Certificate& cert) {
+    return intake->Handle(HttpRequest{"POST", "/v1/dossiers", {}, body}, cert);
+  }
+};
+
+TEST(Intake, NewDossierGetsACodeAndAnAppointment) {
+  auto r = Post(Upload(), *device_cert);
+  LONGS_EQUAL_TEXT(201, r.status, r.body.c_str());
+  auto body = nlohmann::json::parse(r.body);
+  // Received 2026-11-18 (local), a Wednesday; 3 working days later.
+  STRCMP_EQUAL("000.17.22.H56-261118-0001", body["dossier_code"].get<std::string>().c_str());
+  STRCMP_EQUAL("2026-11-23", body["appointment_date"].get<std::string>().c_str());
+  LONGS_EQUAL(4, body["lookup_secret"].get<std::string>().size());
+}
+
+TEST(Intake, SameDossierTwiceKeepsItsCode) {
+  const std::string upload = Upload();
+  auto first = nlohmann::json::parse(Post(upload, *device_cert).body);
+  auto again = Post(upload, *device_cert);
+  LONGS_EQUAL(200, again.status);
+  STRCMP_EQUAL(first["dossier_code"].get<std::string>().c_str(),
+               nlohmann::json::parse(again.body)["dossier_code"].get<std::string>().c_str());
+  auto next = nlohmann::json::parse(Post(Upload(), *device_cert).body);
+  STRCMP_EQUAL("000.17.22.H56-261118-0002", next["dossier_code"].get<std::string>().c_str());
+}
+
+TEST(Intake, TamperedAttachmentIsRefused) {
+  std::string upload = Upload();
+  upload[upload.size() - 10] ^= 0x01;
+  auto r = Post(upload, *device_cert);
+  LONGS_EQUAL(422, r.status);
+  CHECK(r.body.find("attachment.hash_mismatch") != std::string::npos);
+}
+
+TEST(Intake, SignatureOfAnotherDeviceIsRefused) {
+  auto other_key = kiosk::core::PrivateKey::GenerateP256(random);
+  auto r = Post(Upload(), Cert("QNM-TAMKY-0001", *other_key));
+  LONGS_EQUAL(422, r.status);
+  CHECK(r.body.find("jws.bad_signature") != std::string::npos);
+}
+
+TEST(Intake, ManifestOfAnotherKioskIsRefused) {
+  auto r = Post(Upload(), Cert("QNM-TAMKY-0002", *device_key));
+  LONGS_EQUAL(403, r.status);
+}
+
+TEST(Intake, TruncatedUploadIsRefused) {
+  std::string upload = Upload();
+  upload.resize(upload.size() - 100);
+  auto r = Post(upload, *device_cert);
+  LONGS_EQUAL(422, r.status);
+  CHECK(r.body.find("upload.malformed") != std::string::npos);
+}
+
+TEST(Intake, LookupNeedsTheSecretAndRatingsAreStored) {
+  auto created = nlohmann::json::parse(Post(Upload(), *device_cert).body);
+  const std::string code = created["dossier_code"];
+  const std::string secret = created["lookup_secret"];
+  auto ok =
+      intake->Handle({"GET", "/v1/dossiers/" + code + "?secret=" + secret, {}, ""}, *device_cert);
+  LONGS_EQUAL(200, ok.status);
+  CHECK(ok.body.find("\"status\":\"received\"") != std::string::npos);
+  auto wrong =
+      intake->Handle({"GET", "/v1/dossiers/" + code + "?secret=XXXX", {}, ""}, *device_cert);
+  LONGS_EQUAL(404, wrong.status);
+  const nlohmann::json rating{{"code", code}, {"secret", secret}, {"score", 5}};
+  LONGS_EQUAL(201, intake->Handle({"POST", "/v1/ratings", {}, rating.dump()}, *device_cert).status);
+  const nlohmann::json bad{{"code", code}, {"secret", secret}, {"score", 9}};
+  LONGS_EQUAL(400, intake->Handle({"POST", "/v1/ratings", {}, bad.dump()}, *device_cert).status);
+}
+
+TEST(Intake, UnknownProcedureIsRefused) {
+  IntakeConfig config;
+  config.attachments_dir = dir.Path() / "attachments";
+  Intake strict(*store, config, clock, random);
+  auto r = strict.Handle({"POST", "/v1/dossiers", {}, Upload()}, *device_cert);
+  LONGS_EQUAL(422, r.status);
+  CHECK(r.body.find("procedure.unknown") != std::string::npos);
+}
