@@ -211,6 +211,13 @@ void Section::Check(bool ok, std::string_view key, std::string_view message) {
   if (!ok) Problem(key, std::string(message));
 }
 
+std::vector<std::string> Section::Keys() const {
+  std::vector<std::string> keys;
+  if (table_ == nullptr) return keys;
+  for (const auto& [k, v] : *AsTable(table_)) keys.emplace_back(k.str());
+  return keys;
+}
+
 Section Section::Table(std::string_view key) {
   reader_->MarkKnown(Path(key));
   const auto* node = AsNode(Node(key));

@@ -79,6 +79,10 @@ class Section {
   // that involve several keys or a format.
   void Check(bool ok, std::string_view key, std::string_view message);
 
+  // The keys of this table, for tables whose keys are data (a procedure
+  // code to a number of days); reading them marks them known.
+  std::vector<std::string> Keys() const;
+
   // A nested table; absent tables read as empty.
   Section Table(std::string_view key);
 

@@ -1,0 +1,93 @@
+#include "kiosk/agent/uploader.h"
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/http.h"
+#include "kiosk/core/log.h"
+#include "kiosk/dossier/package.h"
+#include "kiosk/dossier/upload.h"
+
+namespace kiosk::agent {
+
+namespace klog = core::log;
+
+std::chrono::milliseconds Backoff::Delay(int attempts, core::RandomSource& random) const {
+  double delay = static_cast<double>(first.count());
+  for (int i = 1; i < attempts && delay < static_cast<double>(max.count()); ++i) delay *= 2;
+  delay = std::min(delay, static_cast<double>(max.count()));
+  std::uint8_t jitter = 128;
+  (void)random.Fill(std::span<std::uint8_t>(&jitter, 1));
+  return std::chrono::milliseconds(static_cast<std::int64_t>(delay * (0.5 + jitter / 256.0)));
+}
+
+Uploader::Uploader(dossier::Outbox& outbox, const core::SecretBytes& storage_key,
+                   GatewayEndpoint gateway, Backoff backoff, const core::Clock& clock,
+                   core::RandomSource& random)
+    : outbox_(outbox),
+      storage_key_(storage_key),
+      gateway_(std::move(gateway)),
+      backoff_(backoff),
+      clock_(clock),
+      random_(random) {}
+
+core::Expected<StepResult> Uploader::Step() {
+  KIOSK_ASSIGN_OR_RETURN(auto next, outbox_.TakeNextDue());
+  if (!next) return StepResult::kIdle;
+  const std::string id = next->id.ToString();
+
+  auto retry = [&](const std::string& why) -> core::Expected<StepResult> {
+    const auto delay = backoff_.Delay(next->attempts, random_);
+    klog::Warn("agent.retry",
+               {{"dossier", id}, {"attempt", next->attempts}, {"in", delay}, {"why", why}});
+    KIOSK_TRY(outbox_.MarkRetry(next->id, why, clock_.Now() + delay));
+    return StepResult::kRetrying;
+  };
+
+  auto package = dossier::PackageReader::Open(next->package, storage_key_);
+  if (!package) {
+    // A package we cannot read will not get better: keep it aside, say so.
+    KIOSK_TRY(outbox_.MarkQuarantined(next->id, package.GetError().ToString()));
+    return StepResult::kQuarantined;
+  }
+  auto body = dossier::BuildUploadBody(*package);
+  if (!body) {
+    // Altered or damaged at rest: it can never be sent as it is.
+    KIOSK_TRY(outbox_.MarkQuarantined(next->id, body.GetError().ToString()));
+    return StepResult::kQuarantined;
+  }
+  core::HttpRequest request{
+      "POST",
+      "/v1/dossiers",
+      {{"Content-Type", dossier::kUploadContentType}, {"Idempotency-Key", id}},
+      std::move(*body)};
+  auto response = core::HttpsRequest(gateway_.host, gateway_.port, gateway_.tls, request);
+  if (!response) return retry(response.GetError().Code());
+
+  const int status = response->status;
+  if (status == 200 || status == 201) {
+    const auto json = nlohmann::json::parse(response->body, nullptr, false);
+    if (json.is_discarded() || !json.contains("dossier_code") ||
+        !json["dossier_code"].is_string()) {
+      return retry("gateway.bad_answer");
+    }
+    const std::string code = json["dossier_code"];
+    KIOSK_TRY(outbox_.MarkAcknowledged(next->id, code));
+    KIOSK_TRY(outbox_.Purge(next->id));
+    klog::Info("agent.acknowledged",
+               {{"dossier", id}, {"code", code}, {"attempts", next->attempts}});
+    return StepResult::kAcknowledged;
+  }
+  if (status == 400 || status == 403 || status == 404 || status == 409 || status == 413 ||
+      status == 422) {
+    const auto json = nlohmann::json::parse(response->body, nullptr, false);
+    const std::string code =
+        !json.is_discarded() && json.contains("error") && json["error"].is_string()
+            ? json["error"].get<std::string>()
+            : "http." + std::to_string(status);
+    KIOSK_TRY(outbox_.MarkQuarantined(next->id, code));
+    return StepResult::kQuarantined;
+  }
+  return retry("http." + std::to_string(status));
+}
+
+}  // namespace kiosk::agent

@@ -1,0 +1,178 @@
+// kiosk-gateway: the province-side reference back end.
+//
+//   kiosk-gateway --config FILE
+//
+// Serves HTTPS (TLS 1.2) on the configured address, requires a device
+// certificate from the device CA, and hands each request to the intake.
+// SIGTERM stops accepting and lets requests in progress finish.
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <thread>
+
+#include "kiosk/core/config.h"
+#include "kiosk/core/device_config.h"
+#include "kiosk/core/http.h"
+#include "kiosk/core/log.h"
+#include "kiosk/core/random.h"
+#include "kiosk/core/tls.h"
+#include "kiosk/gateway/intake.h"
+
+namespace core = kiosk::core;
+namespace gw = kiosk::gateway;
+namespace klog = kiosk::core::log;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+struct GatewayConfig {
+  std::string address = "127.0.0.1";
+  int port = 8443;
+  std::string certificate;
+  std::string key;
+  std::string device_ca;
+  std::string state_dir = "gateway-state";
+  int max_connections = 64;
+  gw::IntakeConfig intake;
+  core::LogConfig log;
+};
+
+core::Expected<GatewayConfig> ReadConfig(const std::string& path) {
+  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::Load(path));
+  GatewayConfig c;
+  core::config::Reader reader(doc);
+  auto listen = reader.Table("listen");
+  listen.Read("address", c.address);
+  listen.Read("port", c.port, 0, 65535);
+  listen.Read("max_connections", c.max_connections, 1, 4096);
+  auto tls = reader.Table("tls");
+  for (const char* key : {"certificate", "key", "device_ca"}) tls.Require(key);
+  tls.Read("certificate", c.certificate);
+  tls.Read("key", c.key);
+  tls.Read("device_ca", c.device_ca);
+  auto storage = reader.Table("storage");
+  storage.Read("dir", c.state_dir);
+  auto procedures = reader.Table("procedures");
+  for (const auto& code : procedures.Keys()) {
+    int days = 0;
+    procedures.Read(code, days, 0, 365);
+    c.intake.procedure_days[code] = days;
+  }
+  auto calendar = reader.Table("calendar");
+  std::vector<std::string> holidays;
+  calendar.Read("holidays", holidays);
+  calendar.Read("utc_offset_hours", c.intake.utc_offset_hours, -12, 14);
+  for (const auto& h : holidays) {
+    auto day = gw::ParseDay(h);
+    calendar.Check(day.HasValue(), "holidays", "every holiday must be YYYY-MM-DD: " + h);
+    if (day) c.intake.holidays.insert(*day);
+  }
+  core::ReadLogConfig(reader.Table("log"), c.log);
+  KIOSK_TRY(reader.Finish());
+  return c;
+}
+
+core::Expected<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::Error::NeedsPerson("io.error", "cannot read " + path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3 || std::string(argv[1]) != "--config") {
+    std::fprintf(stderr, "usage: kiosk-gateway --config FILE\n");
+    return 2;
+  }
+  auto config = ReadConfig(argv[2]);
+  if (!config) {
+    std::fprintf(stderr, "kiosk-gateway: %s\n", config.GetError().ToString().c_str());
+    return 2;
+  }
+  klog::Install(
+      std::make_unique<klog::Logger>(klog::SinkForEnvironment("kiosk-gateway"), config->log.level));
+  auto fail = [](const core::Error& e) {
+    klog::Error("gateway.failed", {{"error", e.ToString()}});
+    return 1;
+  };
+  auto cert_pem = ReadText(config->certificate);
+  auto key_pem = ReadText(config->key);
+  auto ca_pem = ReadText(config->device_ca);
+  if (!cert_pem || !key_pem || !ca_pem) {
+    return fail(core::Error::NeedsPerson("io.error", "cannot read the TLS files"));
+  }
+  auto certs = core::ParsePemBundle(*cert_pem);
+  auto key = core::PrivateKey::FromPem(core::SecretBytes(core::AsBytes(*key_pem)));
+  auto device_cas = core::ParsePemBundle(*ca_pem);
+  if (!certs) return fail(certs.GetError());
+  if (!key) return fail(key.GetError());
+  if (!device_cas) return fail(device_cas.GetError());
+
+  std::filesystem::create_directories(config->state_dir);
+  auto store = gw::OpenSqliteStore(std::filesystem::path(config->state_dir) / "gateway.db");
+  if (!store) return fail(store.GetError());
+  config->intake.attachments_dir = std::filesystem::path(config->state_dir) / "attachments";
+  auto random = core::Drbg::Create(core::AsBytes("kiosk-gateway"));
+  if (!random) return fail(random.GetError());
+  gw::Intake intake(**store, config->intake, core::SystemClock(), **random);
+
+  core::TlsOptions tls;
+  tls.trusted = *device_cas;
+  tls.identity = core::TlsIdentity{*certs, &*key};
+  tls.io_timeout = std::chrono::seconds(30);
+  auto server =
+      core::TlsServer::Listen(config->address, static_cast<std::uint16_t>(config->port), tls);
+  if (!server) return fail(server.GetError());
+
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  std::printf("kiosk-gateway: listening on %s:%u\n", config->address.c_str(), server->Port());
+  std::fflush(stdout);
+  klog::Info("gateway.ready", {{"address", config->address}, {"port", server->Port()}});
+
+  std::mutex mutex;
+  std::condition_variable idle;
+  int active = 0;
+  while (!g_stop) {
+    {
+      std::unique_lock lock(mutex);
+      idle.wait(lock, [&] { return active < config->max_connections; });
+    }
+    auto connection = server->Accept(std::chrono::milliseconds(250));
+    if (!connection) {
+      if (connection.GetError().Code() != "tls.no_client") {
+        klog::Warn("gateway.handshake_refused", {{"code", connection.GetError().Code()},
+                                                 {"error", connection.GetError().Message()}});
+      }
+      continue;
+    }
+    {
+      std::lock_guard lock(mutex);
+      ++active;
+    }
+    std::thread([&, c = std::move(connection).Value()]() mutable {
+      auto request = core::ReadHttpRequest(c);
+      auto peer = c.PeerCertificate();
+      if (request && peer) {
+        (void)core::WriteHttpResponse(c, intake.Handle(*request, *peer));
+      }
+      c.Close();
+      std::lock_guard lock(mutex);
+      --active;
+      idle.notify_all();
+    }).detach();
+  }
+  std::unique_lock lock(mutex);
+  idle.wait(lock, [&] { return active == 0; });
+  klog::Info("gateway.stopped");
+  return 0;
+}
