@@ -29,10 +29,11 @@ namespace dossier = kiosk::dossier;
 namespace {
 
 int Usage() {
-  std::fprintf(stderr,
-               "usage: kiosk-outbox list --outbox DIR\n"
-               "       kiosk-outbox seal-samples --outbox DIR --storage-key FILE --device-key FILE\n"
-               "                    --kiosk ID [--count N]\n");
+  std::fprintf(
+      stderr,
+      "usage: kiosk-outbox list --outbox DIR\n"
+      "       kiosk-outbox seal-samples --outbox DIR --storage-key FILE --device-key FILE\n"
+      "                    --kiosk ID [--count N]\n");
   return 2;
 }
 
@@ -46,8 +47,10 @@ int List(const std::string& dir) {
   sqlite3_open_v2((std::filesystem::path(dir) / "outbox.db").c_str(), &db, SQLITE_OPEN_READONLY,
                   nullptr);
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT id, state, procedure_code, attempts, dossier_code, last_error "
-                         "FROM dossiers ORDER BY id", -1, &st, nullptr);
+  sqlite3_prepare_v2(db,
+                     "SELECT id, state, procedure_code, attempts, dossier_code, last_error "
+                     "FROM dossiers ORDER BY id",
+                     -1, &st, nullptr);
   std::printf("%-36s  %-12s  %-9s  %3s  %-28s  %s\n", "dossier", "state", "procedure", "try",
               "code", "last error");
   while (sqlite3_step(st) == SQLITE_ROW) {

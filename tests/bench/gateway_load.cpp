@@ -1,0 +1,172 @@
+// gateway-load: many kiosks submitting at once to a real kiosk-gateway.
+// Starts the gateway on loopback with a development PKI, gives each
+// simulated kiosk its own device certificate, and reports dossiers per
+// second and latency percentiles.
+//
+//   build/bench/tests/bench/gateway-load [kiosks, default 16] [dossiers per kiosk, default 25]
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "kiosk/core/http.h"
+#include "kiosk/core/log.h"
+#include "kiosk/core/random.h"
+#include "kiosk/core/uuid.h"
+#include "kiosk/dossier/package.h"
+#include "kiosk/dossier/upload.h"
+
+namespace core = kiosk::core;
+namespace dossier = kiosk::dossier;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string ReadText(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int kiosks = argc > 1 ? std::stoi(argv[1]) : 16;
+  const int per_kiosk = argc > 2 ? std::stoi(argv[2]) : 25;
+  core::log::Install(std::make_unique<core::log::Logger>(std::make_unique<core::log::StderrSink>(),
+                                                         core::log::Level::kError));
+  char tmpl[] = "/tmp/kiosk-gateway-load-XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  const fs::path pki = dir / "pki";
+  if (std::system((std::string(KIOSK_DEVCA_BIN) + " init " + pki.string()).c_str()) != 0) return 1;
+  const int port = 19443;
+  std::ofstream(dir / "gateway.toml")
+      << "[listen]\naddress = \"127.0.0.1\"\nport = " << port << "\nmax_connections = 256\n"
+      << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
+      << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
+      << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
+      << "[storage]\ndir = \"" << (dir / "state").string() << "\"\n"
+      << "[procedures]\n\"1.001612\" = 3\n[log]\nlevel = \"error\"\n";
+  const pid_t gateway = fork();
+  if (gateway == 0) {
+    execl(KIOSK_GATEWAY_BIN, KIOSK_GATEWAY_BIN, "--config", (dir / "gateway.toml").c_str(),
+          nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+  auto random = core::Drbg::Create();
+  auto ca_key = core::PrivateKey::FromPem(
+      core::SecretBytes(core::AsBytes(ReadText(pki / "device-ca-key.pem"))));
+  auto gateway_ca = core::Certificate::FromPem(ReadText(pki / "gateway-ca.pem"));
+  const auto now = core::SystemClock().Now();
+
+  // Each kiosk: a key, a certificate, and its uploads prepared in advance.
+  struct Kiosk {
+    std::optional<core::PrivateKey> key;
+    std::optional<core::Certificate> cert;
+    std::vector<std::string> bodies;
+  };
+  std::vector<Kiosk> fleet(static_cast<std::size_t>(kiosks));
+  auto storage_key = dossier::LoadOrCreateStorageKey(dir / "storage.key", **random);
+  core::UuidV7Generator ids(core::SystemClock(), **random);
+  const fs::path scan = dir / "scan.pdf";
+  std::ofstream(scan) << std::string(200 * 1024, 's');  // a 200 KiB scanned page
+  for (int k = 0; k < kiosks; ++k) {
+    Kiosk& kiosk = fleet[static_cast<std::size_t>(k)];
+    char id[32];
+    std::snprintf(id, sizeof id, "LOAD-%04d", k);
+    kiosk.key.emplace(*core::PrivateKey::GenerateP256(**random));
+    core::CertificateSpec spec{
+        std::string("C=VN,O=Kiosk Development,CN=") + id,
+        "C=VN,O=Kiosk Development,CN=Kiosk Dev Device CA",
+        {0x10, static_cast<std::uint8_t>(k >> 8), static_cast<std::uint8_t>(k)},
+        now - std::chrono::hours(1),
+        now + std::chrono::hours(24),
+        false,
+        -1,
+        core::kKeyUsageDigitalSignature};
+    kiosk.cert.emplace(*core::IssueCertificate(spec, *kiosk.key->Public(), *ca_key, **random));
+    for (int i = 0; i < per_kiosk; ++i) {
+      dossier::Dossier d;
+      d.id = *ids.Next();
+      d.procedure_code = "1.001612";
+      d.receiving_agency = "000.17.22.H56";
+      d.kiosk_id = id;
+      d.applicant.source = dossier::IdentitySource::kChipVerified;
+      d.consent = {"consent-vi-2026.1", now};
+      d.started_at = now - std::chrono::minutes(5);
+      d.submitted_at = now;
+      dossier::Attachment a;
+      a.name = "attachment-01.pdf";
+      a.source = scan;
+      d.attachments.push_back(a);
+      (void)dossier::HashAttachments(d);
+      const fs::path path = dir / "package.kpkg";
+      (void)dossier::WritePackage(path, d, *kiosk.key, id, *storage_key, **random);
+      auto reader = dossier::PackageReader::Open(path, *storage_key);
+      kiosk.bodies.push_back(*dossier::BuildUploadBody(*reader));
+    }
+  }
+
+  std::mutex mutex;
+  std::vector<double> latencies;
+  std::atomic<int> failures{0};
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (auto& kiosk : fleet) {
+    threads.emplace_back([&] {
+      core::TlsOptions tls;
+      tls.trusted = {*gateway_ca};
+      tls.identity = core::TlsIdentity{{*kiosk.cert}, &*kiosk.key};
+      tls.server_name = "localhost";
+      for (const auto& body : kiosk.bodies) {
+        const auto t0 = std::chrono::steady_clock::now();
+        auto r = core::HttpsRequest(
+            "127.0.0.1", port, tls,
+            {"POST", "/v1/dossiers", {{"Content-Type", dossier::kUploadContentType}}, body});
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
+        if (!r || r->status != 201) {
+          if (failures++ == 0) {
+            std::fprintf(stderr, "gateway-load: first failure: %s\n",
+                         r ? (std::to_string(r->status) + " " + r->body).c_str()
+                           : r.GetError().ToString().c_str());
+          }
+        }
+        std::lock_guard lock(mutex);
+        latencies.push_back(ms);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  kill(gateway, SIGTERM);
+  waitpid(gateway, nullptr, 0);
+  fs::remove_all(dir);
+
+  std::sort(latencies.begin(), latencies.end());
+  auto pct = [&](double p) {
+    return latencies[static_cast<std::size_t>(p * static_cast<double>(latencies.size() - 1))];
+  };
+  std::printf("gateway-load: %d kiosks x %d dossiers (200 KiB attachment each), %d failed\n",
+              kiosks, per_kiosk, failures.load());
+  std::printf("  %.1f dossiers/s  p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms\n",
+              static_cast<double>(latencies.size()) / seconds, pct(0.5), pct(0.9), pct(0.99),
+              latencies.back());
+  std::printf(
+      "  (each request: new TLS 1.2 handshake with client certificate, JWS and\n"
+      "   SHA-256 checks, attachment fsync, SQLite commit with synchronous=FULL)\n");
+  return failures == 0 ? 0 : 1;
+}
