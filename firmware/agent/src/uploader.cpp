@@ -49,18 +49,30 @@ core::Expected<StepResult> Uploader::Step() {
     KIOSK_TRY(outbox_.MarkQuarantined(next->id, package.GetError().ToString()));
     return StepResult::kQuarantined;
   }
-  auto body = dossier::BuildUploadBody(*package);
-  if (!body) {
+  auto jws = package->ManifestJws();
+  if (!jws) {
     // Altered or damaged at rest: it can never be sent as it is.
-    KIOSK_TRY(outbox_.MarkQuarantined(next->id, body.GetError().ToString()));
+    KIOSK_TRY(outbox_.MarkQuarantined(next->id, jws.GetError().ToString()));
     return StepResult::kQuarantined;
   }
-  core::HttpRequest request{
+  // Streamed: the package is decrypted chunk by chunk onto the connection.
+  const core::HttpRequest head{
       "POST",
       "/v1/dossiers",
       {{"Content-Type", dossier::kUploadContentType}, {"Idempotency-Key", id}},
-      std::move(*body)};
-  auto response = core::HttpsRequest(gateway_.host, gateway_.port, gateway_.tls, request);
+      ""};
+  auto response = core::HttpsStreamingRequest(
+      gateway_.host, gateway_.port, gateway_.tls, head, dossier::UploadBodySize(*package, *jws),
+      [&](const core::BodyWriter& write) -> core::Status {
+        return dossier::WriteUploadBody(*package, *jws, [&](core::ByteView piece) -> core::Status {
+          auto written = write(piece);
+          return written;
+        });
+      });
+  if (!response && response.GetError().Code() == "package.corrupt") {
+    KIOSK_TRY(outbox_.MarkQuarantined(next->id, response.GetError().ToString()));
+    return StepResult::kQuarantined;
+  }
   if (!response) return retry(response.GetError().Code());
 
   const int status = response->status;

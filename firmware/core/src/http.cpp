@@ -155,6 +155,65 @@ Expected<HttpResponse> HttpsRequest(const std::string& host, std::uint16_t port,
   }
 }
 
+Expected<HttpResponse> HttpsStreamingRequest(
+    const std::string& host, std::uint16_t port, const TlsOptions& options, const HttpRequest& head,
+    std::uint64_t content_length, const std::function<Status(const BodyWriter&)>& produce,
+    std::size_t body_limit) {
+  KIOSK_ASSIGN_OR_RETURN(TlsConnection connection, TlsConnect(host, port, options));
+  try {
+    BeastTlsStream stream(connection);
+    http::request<http::buffer_body> req;
+    const auto verb = http::string_to_verb(head.method);
+    if (verb == http::verb::unknown) {
+      return Error::Fatal("http.bad_method", "unknown HTTP method " + head.method);
+    }
+    req.method(verb);
+    req.target(head.target);
+    req.version(11);
+    req.set(http::field::host, host);
+    req.set(http::field::connection, "close");
+    for (const auto& [k, v] : head.headers) req.set(k, v);
+    req.content_length(content_length);
+    req.body().data = nullptr;
+    req.body().more = true;
+    http::request_serializer<http::buffer_body> serializer{req};
+    beast::error_code ec;
+    http::write_header(stream, serializer, ec);
+    if (ec) return stream.TakeError("sending " + head.method + " " + head.target, ec);
+    std::uint64_t sent = 0;
+    // Each piece goes out as it comes; Beast asks for the next with need_buffer.
+    auto write = [&](ByteView piece) -> Status {
+      if (piece.empty()) return Ok();
+      sent += piece.size();
+      req.body().data = const_cast<std::uint8_t*>(piece.data());
+      req.body().size = piece.size();
+      req.body().more = true;
+      http::write(stream, serializer, ec);
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) return stream.TakeError("sending the body", ec);
+      return Ok();
+    };
+    KIOSK_TRY(produce(write));
+    if (sent != content_length) {
+      return Error::Fatal("http.length", "body length differs from the announced length");
+    }
+    req.body().data = nullptr;
+    req.body().size = 0;
+    req.body().more = false;
+    http::write(stream, serializer, ec);
+    if (ec) return stream.TakeError("finishing the body", ec);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(body_limit);
+    http::read(stream, buffer, parser, ec);
+    if (ec) return stream.TakeError("reading the response", ec);
+    connection.Close();
+    return FromBeast(parser.get());
+  } catch (const std::exception& e) {
+    return Error::Retryable("http.error", e.what());
+  }
+}
+
 Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection, std::size_t body_limit) {
   try {
     BeastTlsStream stream(connection);

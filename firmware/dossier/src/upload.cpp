@@ -15,20 +15,37 @@ core::Error Bad(const std::string& why) {
 }
 }  // namespace
 
+std::uint64_t UploadBodySize(const PackageReader& package, const std::string& manifest_jws) {
+  std::uint64_t size = kMagic.size() + 4 + manifest_jws.size() + 4;
+  const auto& entries = package.Entries();
+  for (std::size_t i = 1; i < entries.size(); ++i) size += 8 + entries[i].size;
+  return size;
+}
+
+core::Status WriteUploadBody(PackageReader& package, const std::string& manifest_jws,
+                             const std::function<core::Status(core::ByteView)>& write) {
+  std::string head(kMagic);
+  Put(head, manifest_jws.size(), 4);
+  head += manifest_jws;
+  const auto& entries = package.Entries();
+  Put(head, entries.size() - 1, 4);
+  KIOSK_TRY(write(core::AsBytes(head)));
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    std::string length;
+    Put(length, entries[i].size, 8);
+    KIOSK_TRY(write(core::AsBytes(length)));
+    KIOSK_TRY(package.ReadEntry(i, write));
+  }
+  return core::Ok();
+}
+
 core::Expected<std::string> BuildUploadBody(PackageReader& package) {
   KIOSK_ASSIGN_OR_RETURN(const std::string jws, package.ManifestJws());
-  std::string out(kMagic);
-  Put(out, jws.size(), 4);
-  out += jws;
-  const auto& entries = package.Entries();
-  Put(out, entries.size() - 1, 4);
-  for (std::size_t i = 1; i < entries.size(); ++i) {
-    Put(out, entries[i].size, 8);
-    KIOSK_TRY(package.ReadEntry(i, [&out](core::ByteView chunk) {
-      out.append(core::AsChars(chunk));
-      return core::Ok();
-    }));
-  }
+  std::string out;
+  KIOSK_TRY(WriteUploadBody(package, jws, [&out](core::ByteView piece) {
+    out.append(core::AsChars(piece));
+    return core::Ok();
+  }));
   return out;
 }
 

@@ -99,3 +99,39 @@ TEST(Https, RequestAndResponseCrossMutualTls) {
   STRCMP_EQUAL("application/jose", (*seen)->Header("Content-Type").c_str());
   STRCMP_EQUAL("eyJ...", (*seen)->body.c_str());
 }
+
+TEST(Https, StreamedBodyArrivesWholeAndLengthIsEnforced) {
+  Party ca = SelfSigned(random, "C=VN,CN=Test CA", true, nullptr);
+  Party server_id = SelfSigned(random, "C=VN,CN=localhost", false, &ca);
+  Party client_id = SelfSigned(random, "C=VN,CN=KIOSK-0001", false, &ca);
+  TlsOptions server_options;
+  server_options.trusted = {ca.cert};
+  server_options.identity = TlsIdentity{{server_id.cert}, &server_id.key};
+  auto server = TlsServer::Listen("127.0.0.1", 0, server_options);
+  std::optional<Expected<HttpRequest>> seen;
+  std::thread t([&] {
+    auto connection = server->Accept(milliseconds(3000));
+    if (!connection) return;
+    seen.emplace(ReadHttpRequest(*connection));
+    (void)WriteHttpResponse(*connection, HttpResponse{200, {}, "ok"});
+  });
+  TlsOptions client_options;
+  client_options.trusted = {ca.cert};
+  client_options.identity = TlsIdentity{{client_id.cert}, &client_id.key};
+  client_options.server_name = "localhost";
+  const std::string big(300'000, 'z');
+  auto response = HttpsStreamingRequest("127.0.0.1", server->Port(), client_options,
+                                        HttpRequest{"POST", "/up", {}, ""}, 3 + big.size() + 3,
+                                        [&](const BodyWriter& write) -> Status {
+                                          KIOSK_TRY(write(AsBytes("abc")));
+                                          KIOSK_TRY(write(AsBytes(big)));
+                                          return write(AsBytes("xyz"));
+                                        });
+  t.join();
+  if (!response) FAIL(response.GetError().ToString().c_str());
+  LONGS_EQUAL(200, response->status);
+  CHECK_TRUE(seen && seen->HasValue());
+  LONGS_EQUAL(big.size() + 6, (*seen)->body.size());
+  CHECK((*seen)->body.rfind("abc", 0) == 0);
+  CHECK((*seen)->body.compare((*seen)->body.size() - 3, 3, "xyz") == 0);
+}

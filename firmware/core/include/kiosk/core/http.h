@@ -6,6 +6,7 @@
 // surviving. Bodies are bounded on both sides.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +40,14 @@ inline constexpr std::size_t kDefaultBodyLimit = 64 * 1024 * 1024;
 Expected<HttpResponse> HttpsRequest(const std::string& host, std::uint16_t port,
                                     const TlsOptions& options, const HttpRequest& request,
                                     std::size_t body_limit = kDefaultBodyLimit);
+
+// Streams a request body of `content_length` bytes: `produce` calls its
+// argument with each piece in order, so a large body never sits in memory.
+using BodyWriter = std::function<Status(ByteView)>;
+Expected<HttpResponse> HttpsStreamingRequest(
+    const std::string& host, std::uint16_t port, const TlsOptions& options, const HttpRequest& head,
+    std::uint64_t content_length, const std::function<Status(const BodyWriter&)>& produce,
+    std::size_t body_limit = kDefaultBodyLimit);
 
 // Server side, on an accepted connection.
 Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection,

@@ -5,6 +5,7 @@
 // Attachments come in manifest order; the gateway checks every length and
 // SHA-256 against the signed manifest.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,12 @@ struct UploadBody {
   std::vector<std::string> attachments;
 };
 
+// The body's length, and the body itself written piece by piece: an
+// attachment never has to be in memory whole.
+std::uint64_t UploadBodySize(const PackageReader& package, const std::string& manifest_jws);
+core::Status WriteUploadBody(PackageReader& package, const std::string& manifest_jws,
+                             const std::function<core::Status(core::ByteView)>& write);
+// The same, collected into one string (tests, small dossiers).
 core::Expected<std::string> BuildUploadBody(PackageReader& package);
 core::Expected<UploadBody> ParseUploadBody(std::string_view body);
 
