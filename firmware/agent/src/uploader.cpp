@@ -31,6 +31,9 @@ Uploader::Uploader(dossier::Outbox& outbox, const core::SecretBytes& storage_key
       random_(random) {}
 
 core::Expected<StepResult> Uploader::Step() {
+  // Leftovers of a crash between an acknowledgement and its purge.
+  KIOSK_ASSIGN_OR_RETURN(const int leftovers, outbox_.PurgeAcknowledged());
+  if (leftovers > 0) klog::Info("agent.purged_leftovers", {{"count", leftovers}});
   KIOSK_ASSIGN_OR_RETURN(auto next, outbox_.TakeNextDue());
   if (!next) return StepResult::kIdle;
   const std::string id = next->id.ToString();

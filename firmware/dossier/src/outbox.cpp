@@ -319,6 +319,22 @@ core::Status Outbox::Purge(const core::Uuid& id) {
                           OutboxState::kPurged, "", "", state_->clock->Now());
 }
 
+Expected<int> Outbox::PurgeAcknowledged() {
+  std::vector<core::Uuid> pending;
+  {
+    Statement st(state_->db, "SELECT id FROM dossiers WHERE state = 'acknowledged'");
+    KIOSK_TRY(st.Ready());
+    while (true) {
+      KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
+      if (!row) break;
+      KIOSK_ASSIGN_OR_RETURN(const core::Uuid id, core::Uuid::Parse(st.Text(0)));
+      pending.push_back(id);
+    }
+  }
+  for (const auto& id : pending) KIOSK_TRY(Purge(id));
+  return static_cast<int>(pending.size());
+}
+
 Expected<std::optional<std::string>> Outbox::WaitForCode(const core::Uuid& id,
                                                          std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

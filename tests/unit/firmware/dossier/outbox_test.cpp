@@ -116,6 +116,19 @@ TEST(Outbox, DossierGoesQueuedUploadingAcknowledgedPurged) {
   CHECK_FALSE(std::filesystem::exists(sealed.package));
 }
 
+TEST(Outbox, AcknowledgedButNotPurgedIsPurgedLater) {
+  Outbox outbox = OpenOutbox();
+  const OutboxEntry sealed = SealOne(outbox);
+  CHECK_TRUE(outbox.TakeNextDue()->has_value());
+  CHECK_TRUE(outbox.MarkAcknowledged(sealed.id, "000.17.22.H56-231114-0009").HasValue());
+  // The agent dies here. After a restart:
+  Outbox reopened = OpenOutbox();
+  LONGS_EQUAL(1, *reopened.PurgeAcknowledged());
+  CHECK(reopened.Get(sealed.id)->state == OutboxState::kPurged);
+  CHECK_FALSE(std::filesystem::exists(sealed.package));
+  LONGS_EQUAL(0, *reopened.PurgeAcknowledged());
+}
+
 TEST(Outbox, RetryWaitsForItsTime) {
   Outbox outbox = OpenOutbox();
   const OutboxEntry sealed = SealOne(outbox);

@@ -70,6 +70,9 @@ class Outbox {
   core::Status MarkQuarantined(const core::Uuid& id, const std::string& error);
   // Deletes the package of an acknowledged dossier; the audit row stays.
   core::Status Purge(const core::Uuid& id);
+  // Purges every acknowledged dossier still holding its package: the agent
+  // may have died between the acknowledgement and the purge.
+  core::Expected<int> PurgeAcknowledged();
 
   core::Expected<OutboxEntry> Get(const core::Uuid& id);
   core::Expected<std::map<OutboxState, int>> CountByState();
