@@ -10,8 +10,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -79,12 +77,6 @@ core::Expected<GatewayConfig> ReadConfig(const std::string& path) {
   return c;
 }
 
-core::Expected<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::Error::NeedsPerson("io.error", "cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -103,15 +95,9 @@ int main(int argc, char** argv) {
     klog::Error("gateway.failed", {{"error", e.ToString()}});
     return 1;
   };
-  auto cert_pem = ReadText(config->certificate);
-  auto key_pem = ReadText(config->key);
-  auto ca_pem = ReadText(config->device_ca);
-  if (!cert_pem || !key_pem || !ca_pem) {
-    return fail(core::Error::NeedsPerson("io.error", "cannot read the TLS files"));
-  }
-  auto certs = core::ParsePemBundle(*cert_pem);
-  auto key = core::PrivateKey::FromPem(core::SecretBytes(core::AsBytes(*key_pem)));
-  auto device_cas = core::ParsePemBundle(*ca_pem);
+  auto certs = core::LoadCertificateFile(config->certificate);
+  auto key = core::LoadPrivateKeyFile(config->key);
+  auto device_cas = core::LoadCertificateFile(config->device_ca);
   if (!certs) return fail(certs.GetError());
   if (!key) return fail(key.GetError());
   if (!device_cas) return fail(device_cas.GetError());

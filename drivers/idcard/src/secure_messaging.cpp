@@ -79,6 +79,16 @@ Expected<Bytes> SecureMessaging::Decrypt(ByteView cipher) {
   return Unpad(*padded);
 }
 
+Expected<Bytes> SecureMessaging::DecryptDataObject(std::uint32_t tag, ByteView value) {
+  if (tag == 0x87) {
+    if (value.empty() || value[0] != 0x01) {
+      return SmError("sm.malformed", "DO'87' padding indicator is not 01");
+    }
+    value = value.subspan(1);
+  }
+  return Decrypt(value);
+}
+
 Bytes SecureMessaging::PaddedHeader(const CommandApdu& c) const {
   const Bytes header{static_cast<std::uint8_t>(c.cla | kSmClass), c.ins, c.p1, c.p2};
   return Pad(header, Block());
@@ -158,14 +168,7 @@ Expected<ResponseApdu> SecureMessaging::UnprotectResponse(const ResponseApdu& se
   ResponseApdu plain;
   plain.sw = static_cast<std::uint16_t>((status->value[0] << 8) | status->value[1]);
   if (cryptogram) {
-    ByteView encrypted = cryptogram->value;
-    if (cryptogram->tag == 0x87) {
-      if (encrypted.empty() || encrypted[0] != 0x01) {
-        return SmError("sm.malformed", "DO'87' padding indicator is not 01");
-      }
-      encrypted = encrypted.subspan(1);
-    }
-    KIOSK_ASSIGN_OR_RETURN(plain.data, Decrypt(encrypted));
+    KIOSK_ASSIGN_OR_RETURN(plain.data, DecryptDataObject(cryptogram->tag, cryptogram->value));
   }
   return plain;
 }
@@ -204,14 +207,7 @@ Expected<CommandApdu> SecureMessaging::UnprotectCommand(const CommandApdu& secur
     return SmError("sm.bad_mac", "command MAC does not verify");
   }
   if (cryptogram) {
-    ByteView encrypted = cryptogram->value;
-    if (cryptogram->tag == 0x87) {
-      if (encrypted.empty() || encrypted[0] != 0x01) {
-        return SmError("sm.malformed", "DO'87' padding indicator is not 01");
-      }
-      encrypted = encrypted.subspan(1);
-    }
-    KIOSK_ASSIGN_OR_RETURN(plain.data, Decrypt(encrypted));
+    KIOSK_ASSIGN_OR_RETURN(plain.data, DecryptDataObject(cryptogram->tag, cryptogram->value));
   }
   return plain;
 }

@@ -8,8 +8,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "kiosk/agent/uploader.h"
@@ -71,12 +69,6 @@ core::Expected<AgentConfig> ReadConfig(const std::string& path) {
   return c;
 }
 
-core::Expected<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::Error::NeedsPerson("io.error", "cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,14 +89,9 @@ int main(int argc, char** argv) {
   };
   auto random = core::Drbg::Create(core::AsBytes("kiosk-agent"));
   if (!random) return fail(random.GetError());
-  auto ca = ReadText(config->gateway_ca);
-  auto cert = ReadText(config->certificate);
-  auto key_pem = ReadText(config->key);
-  if (!ca || !cert || !key_pem)
-    return fail(core::Error::NeedsPerson("io.error", "cannot read TLS files"));
-  auto pinned = core::ParsePemBundle(*ca);
-  auto chain = core::ParsePemBundle(*cert);
-  auto key = core::PrivateKey::FromPem(core::SecretBytes(core::AsBytes(*key_pem)));
+  auto pinned = core::LoadCertificateFile(config->gateway_ca);
+  auto chain = core::LoadCertificateFile(config->certificate);
+  auto key = core::LoadPrivateKeyFile(config->key);
   if (!pinned) return fail(pinned.GetError());
   if (!chain) return fail(chain.GetError());
   if (!key) return fail(key.GetError());

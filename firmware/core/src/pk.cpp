@@ -7,6 +7,8 @@
 #include <mbedtls/rsa.h>
 
 #include <array>
+#include <fstream>
+#include <iterator>
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/mbedtls_call.h"
@@ -269,6 +271,15 @@ Expected<PrivateKey> PrivateKey::FromP256Scalar(const SecretBytes& scalar, Rando
   KIOSK_TRY(
       KIOSK_MBEDTLS(mbedtls_ecp_mul(&ec->grp, &ec->Q, &ec->d, &ec->grp.G, MbedtlsRng, &random)));
   return key;
+}
+
+Expected<PrivateKey> LoadPrivateKeyFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::NeedsPerson("io.unreadable", "cannot read " + path.string());
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  SecretBytes pem(AsBytes(text));
+  SecureZero(text.data(), text.size());
+  return PrivateKey::FromPem(pem).WithContext(path.string());
 }
 
 Expected<SecretBytes> PrivateKey::ToDer() const {

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/mbedtls_call.h"
@@ -75,6 +77,13 @@ Expected<Certificate> Certificate::FromPem(std::string_view pem) {
         "x509.bad_pem", "expected exactly one certificate, found " + std::to_string(bundle.size()));
   }
   return std::move(bundle.front());
+}
+
+Expected<std::vector<Certificate>> LoadCertificateFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::NeedsPerson("io.unreadable", "cannot read " + path.string());
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  return ParsePemBundle(text).WithContext(path.string());
 }
 
 Expected<std::vector<Certificate>> ParsePemBundle(std::string_view pem) {

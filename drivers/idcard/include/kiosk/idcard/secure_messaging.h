@@ -39,6 +39,8 @@ class SecureMessaging : core::NotLoggable {
   core::Expected<Bytes> Iv();
   core::Expected<Bytes> Encrypt(ByteView plain);
   core::Expected<Bytes> Decrypt(ByteView cipher);
+  // The plaintext of DO'87' (after its 01 padding indicator) or DO'85'.
+  core::Expected<Bytes> DecryptDataObject(std::uint32_t tag, ByteView value);
   Bytes PaddedHeader(const CommandApdu& c) const;
 
   SmCipher cipher_;

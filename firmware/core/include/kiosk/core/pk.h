@@ -4,6 +4,7 @@
 // keys may also be RSA (document signers and CSCAs often are).
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -93,6 +94,9 @@ class PrivateKey : NotLoggable {
   PrivateKey();
   std::unique_ptr<State> state_;
 };
+
+// A private key from a PEM file on disk; the file's bytes are wiped after use.
+Expected<PrivateKey> LoadPrivateKeyFile(const std::filesystem::path& path);
 
 // Conversions between the two ECDSA signature forms.
 Expected<Bytes> EcdsaDerToRaw(ByteView der, std::size_t coordinate_size);

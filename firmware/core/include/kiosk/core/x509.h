@@ -3,6 +3,7 @@
 // X.509 certificates over mbedTLS: parse, read the fields we show and log,
 // and verify a chain against trust anchors at a time from the injected clock.
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,6 +60,9 @@ Expected<Certificate> IssueCertificate(const CertificateSpec& spec, const Public
 
 // PEM text of a certificate.
 std::string ToPem(const Certificate& cert);
+
+// Every certificate in a PEM file on disk.
+Expected<std::vector<Certificate>> LoadCertificateFile(const std::filesystem::path& path);
 
 // Every certificate in a PEM file, in order.
 Expected<std::vector<Certificate>> ParsePemBundle(std::string_view pem);
