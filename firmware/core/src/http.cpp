@@ -119,40 +119,10 @@ std::string HttpResponse::Header(std::string_view name) const { return Find(head
 Expected<HttpResponse> HttpsRequest(const std::string& host, std::uint16_t port,
                                     const TlsOptions& options, const HttpRequest& request,
                                     std::size_t body_limit) {
-  KIOSK_ASSIGN_OR_RETURN(TlsConnection connection, TlsConnect(host, port, options));
-  try {
-    BeastTlsStream stream(connection);
-    http::request<http::string_body> req;
-    auto verb = http::string_to_verb(request.method);
-    if (verb == http::verb::unknown) {
-      return Error::Fatal("http.bad_method", "unknown HTTP method " + request.method);
-    }
-    req.method(verb);
-    req.target(request.target);
-    req.version(11);
-    req.set(http::field::host, host);
-    req.set(http::field::connection, "close");
-    for (const auto& [k, v] : request.headers) req.set(k, v);
-    req.body() = request.body;
-    req.prepare_payload();
-    beast::error_code ec;
-    http::write(stream, req, ec);
-    if (ec) return stream.TakeError("sending " + request.method + " " + request.target, ec);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(body_limit);
-    http::read_header(stream, buffer, parser, ec);
-    if (ec) return stream.TakeError("reading the response", ec);
-    if (parser.content_length() && *parser.content_length() > body_limit) {
-      return Error::NeedsPerson("http.malformed", "response body over the limit");
-    }
-    http::read(stream, buffer, parser, ec);
-    if (ec) return stream.TakeError("reading the response", ec);
-    connection.Close();
-    return FromBeast(parser.get());
-  } catch (const std::exception& e) {
-    return Error::Retryable("http.error", e.what());
-  }
+  // One request path: a whole body is a stream of one piece.
+  return HttpsStreamingRequest(
+      host, port, options, request, request.body.size(),
+      [&request](const BodyWriter& write) { return write(AsBytes(request.body)); }, body_limit);
 }
 
 Expected<HttpResponse> HttpsStreamingRequest(
@@ -205,6 +175,11 @@ Expected<HttpResponse> HttpsStreamingRequest(
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(body_limit);
+    http::read_header(stream, buffer, parser, ec);
+    if (ec) return stream.TakeError("reading the response", ec);
+    if (parser.content_length() && *parser.content_length() > body_limit) {
+      return Error::NeedsPerson("http.malformed", "response body over the limit");
+    }
     http::read(stream, buffer, parser, ec);
     if (ec) return stream.TakeError("reading the response", ec);
     connection.Close();

@@ -61,16 +61,32 @@ Party SelfSigned(RandomSource& random, const std::string& name, bool ca, const P
 }
 }  // namespace
 
-TEST_GROUP(Https) { DeterministicRandom random{8}; };
+TEST_GROUP(Https) {
+  DeterministicRandom random{8};
+  std::optional<Party> ca, server_id, client_id;
+
+  void setup() override {
+    ca = SelfSigned(random, "C=VN,CN=Test CA", true, nullptr);
+    server_id = SelfSigned(random, "C=VN,CN=localhost", false, &*ca);
+    client_id = SelfSigned(random, "C=VN,CN=KIOSK-0001", false, &*ca);
+  }
+  Expected<TlsServer> Server() {
+    TlsOptions options;
+    options.trusted = {ca->cert};
+    options.identity = TlsIdentity{{server_id->cert}, &server_id->key};
+    return TlsServer::Listen("127.0.0.1", 0, options);
+  }
+  TlsOptions Client() {
+    TlsOptions options;
+    options.trusted = {ca->cert};
+    options.identity = TlsIdentity{{client_id->cert}, &client_id->key};
+    options.server_name = "localhost";
+    return options;
+  }
+};
 
 TEST(Https, RequestAndResponseCrossMutualTls) {
-  Party ca = SelfSigned(random, "C=VN,CN=Test CA", true, nullptr);
-  Party server_id = SelfSigned(random, "C=VN,CN=localhost", false, &ca);
-  Party client_id = SelfSigned(random, "C=VN,CN=KIOSK-0001", false, &ca);
-  TlsOptions server_options;
-  server_options.trusted = {ca.cert};
-  server_options.identity = TlsIdentity{{server_id.cert}, &server_id.key};
-  auto server = TlsServer::Listen("127.0.0.1", 0, server_options);
+  auto server = Server();
   CHECK_TRUE(server.HasValue());
 
   std::optional<Expected<HttpRequest>> seen;
@@ -83,10 +99,7 @@ TEST(Https, RequestAndResponseCrossMutualTls) {
     (void)WriteHttpResponse(*connection, response);
     connection->Close();
   });
-  TlsOptions client_options;
-  client_options.trusted = {ca.cert};
-  client_options.identity = TlsIdentity{{client_id.cert}, &client_id.key};
-  client_options.server_name = "localhost";
+  const TlsOptions client_options = Client();
   HttpRequest request{"POST", "/v1/dossiers", {{"Content-Type", "application/jose"}}, "eyJ..."};
   auto response = HttpsRequest("127.0.0.1", server->Port(), client_options, request);
   t.join();
@@ -101,13 +114,7 @@ TEST(Https, RequestAndResponseCrossMutualTls) {
 }
 
 TEST(Https, StreamedBodyArrivesWholeAndLengthIsEnforced) {
-  Party ca = SelfSigned(random, "C=VN,CN=Test CA", true, nullptr);
-  Party server_id = SelfSigned(random, "C=VN,CN=localhost", false, &ca);
-  Party client_id = SelfSigned(random, "C=VN,CN=KIOSK-0001", false, &ca);
-  TlsOptions server_options;
-  server_options.trusted = {ca.cert};
-  server_options.identity = TlsIdentity{{server_id.cert}, &server_id.key};
-  auto server = TlsServer::Listen("127.0.0.1", 0, server_options);
+  auto server = Server();
   std::optional<Expected<HttpRequest>> seen;
   std::thread t([&] {
     auto connection = server->Accept(milliseconds(3000));
@@ -115,10 +122,7 @@ TEST(Https, StreamedBodyArrivesWholeAndLengthIsEnforced) {
     seen.emplace(ReadHttpRequest(*connection));
     (void)WriteHttpResponse(*connection, HttpResponse{200, {}, "ok"});
   });
-  TlsOptions client_options;
-  client_options.trusted = {ca.cert};
-  client_options.identity = TlsIdentity{{client_id.cert}, &client_id.key};
-  client_options.server_name = "localhost";
+  const TlsOptions client_options = Client();
   const std::string big(300'000, 'z');
   auto response = HttpsStreamingRequest("127.0.0.1", server->Port(), client_options,
                                         HttpRequest{"POST", "/up", {}, ""}, 3 + big.size() + 3,
