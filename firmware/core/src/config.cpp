@@ -228,6 +228,25 @@ Section Section::Table(std::string_view key) {
   return {reader_, node != nullptr ? node->as_table() : nullptr, Path(key)};
 }
 
+std::vector<Section> Section::TableArray(std::string_view key) {
+  reader_->MarkKnown(Path(key));
+  std::vector<Section> sections;
+  const auto* node = AsNode(Node(key));
+  if (node == nullptr) return sections;
+  const auto* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    Problem(key,
+            "must be an array of tables ([[" + std::string(key) + "]]), got " + TypeName(*node));
+    return sections;
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string path = Path(key) + "[" + std::to_string(i) + "]";
+    reader_->MarkKnown(path);
+    sections.push_back(Section(reader_, (*array)[i].as_table(), path));
+  }
+  return sections;
+}
+
 // ---- Reader ----
 
 Reader::Reader(const Document& doc) : doc_(doc) {}
@@ -266,6 +285,10 @@ Status Reader::Finish() {
         unknown.push_back(KeyWhere(k) + path + ": unknown key");
       } else if (const auto* sub = node.as_table()) {
         self(self, *sub, path);
+      } else if (const auto* array = node.as_array(); array && array->is_array_of_tables()) {
+        for (std::size_t i = 0; i < array->size(); ++i) {
+          self(self, *(*array)[i].as_table(), path + "[" + std::to_string(i) + "]");
+        }
       }
     }
   };

@@ -1,11 +1,11 @@
 #include "test_prelude.h"
 
 #include "../firmware/dossier/sample_dossier.h"
+#include "kiosk/catalog/calendar.h"
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/outbox.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/dossier/upload.h"
-#include "kiosk/gateway/calendar.h"
 #include "kiosk/gateway/intake.h"
 #include "kiosk/gateway/store.h"
 

@@ -12,11 +12,11 @@
 #include <set>
 #include <string>
 
+#include "kiosk/catalog/calendar.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/x509.h"
-#include "kiosk/gateway/calendar.h"
 #include "kiosk/gateway/store.h"
 
 namespace kiosk::gateway {

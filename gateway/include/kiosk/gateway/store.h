@@ -8,10 +8,18 @@
 #include <optional>
 #include <string>
 
+#include "kiosk/catalog/calendar.h"
 #include "kiosk/core/error.h"
-#include "kiosk/gateway/calendar.h"
 
 namespace kiosk::gateway {
+
+// Working-day arithmetic is shared with the kiosk, which prints appointment
+// dates on provisional receipts.
+using catalog::AddWorkingDays;
+using catalog::Day;
+using catalog::FormatDay;
+using catalog::IsWorkingDay;
+using catalog::ParseDay;
 
 struct AdmitRequest {
   std::string dossier_id;  // UUIDv7 from the manifest: the idempotency key

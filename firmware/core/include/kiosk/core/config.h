@@ -85,6 +85,8 @@ class Section {
 
   // A nested table; absent tables read as empty.
   Section Table(std::string_view key);
+  // The tables of an array of tables ([[key]]); empty when absent.
+  std::vector<Section> TableArray(std::string_view key);
 
  private:
   friend class Reader;

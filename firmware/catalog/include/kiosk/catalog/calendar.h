@@ -10,7 +10,7 @@
 
 #include "kiosk/core/error.h"
 
-namespace kiosk::gateway {
+namespace kiosk::catalog {
 
 using Day = std::chrono::year_month_day;
 
@@ -20,4 +20,4 @@ bool IsWorkingDay(const Day& day, const std::set<Day>& holidays);
 // The day `days` working days after `start` (start itself not counted).
 Day AddWorkingDays(const Day& start, int days, const std::set<Day>& holidays);
 
-}  // namespace kiosk::gateway
+}  // namespace kiosk::catalog

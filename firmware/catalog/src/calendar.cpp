@@ -1,8 +1,8 @@
-#include "kiosk/gateway/calendar.h"
+#include "kiosk/catalog/calendar.h"
 
 #include <cstdio>
 
-namespace kiosk::gateway {
+namespace kiosk::catalog {
 
 using std::chrono::sys_days;
 using std::chrono::weekday;
@@ -42,4 +42,4 @@ Day AddWorkingDays(const Day& start, int days, const std::set<Day>& holidays) {
   return Day{current};
 }
 
-}  // namespace kiosk::gateway
+}  // namespace kiosk::catalog

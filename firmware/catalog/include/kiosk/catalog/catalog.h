@@ -1,0 +1,197 @@
+#pragma once
+
+// The administrative procedures (thủ tục hành chính) a commune offers at the
+// kiosk, loaded from data under version control (firmware/catalog/data):
+// official code, names, receiving level, required papers, time limit, fees
+// with effective dates and province overrides, exemptions verbatim, and the
+// e-form each procedure fills. See docs/dvc-domain.md §4.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kiosk/catalog/calendar.h"
+#include "kiosk/core/error.h"
+
+namespace kiosk::catalog {
+
+// A string in both languages of the kiosk.
+struct Text {
+  std::string vi;
+  std::string en;
+  const std::string& In(std::string_view language) const { return language == "en" ? en : vi; }
+};
+
+enum class FieldType {
+  kText,      // free text, Telex keyboard
+  kDate,      // dd/mm/yyyy, numeric pad
+  kNumber,    // integer, numeric pad
+  kPhone,     // 10 digits starting with 0, numeric pad
+  kIdNumber,  // 12-digit personal identification number, numeric pad
+  kChoice,    // one of `choices`
+};
+const char* ToString(FieldType type);
+
+struct Choice {
+  std::string value;
+  Text label;
+};
+
+// One field of an e-form. `card_source` names the CitizenIdentity field that
+// fills it ("full_name", "birth_date", ...); empty when the citizen enters it.
+struct FormField {
+  std::string id;
+  Text label;
+  FieldType type = FieldType::kText;
+  bool required = true;
+  int max_length = 120;
+  std::int64_t min = 0;        // kNumber
+  std::int64_t max = 0;        // kNumber
+  bool not_in_future = false;  // kDate
+  std::string card_source;
+  std::vector<Choice> choices;  // kChoice
+  std::string default_value;
+};
+
+// The card fields a form may name as `card_source`.
+inline constexpr std::array<std::string_view, 14> kCardSources{
+    "id_number",   "full_name",   "birth_date",      "sex",          "nationality",
+    "ethnicity",   "religion",    "place_of_origin", "residence",    "issue_date",
+    "father_name", "mother_name", "spouse_name",     "old_id_number"};
+
+struct Paper {
+  std::string code;  // dossier component code, goes into Attachment::component_code
+  Text name;
+  bool required = true;
+  bool scan = true;  // false: shown by the citizen at the counter, not scanned
+};
+
+// A fee item. `per` says what it counts ("case", "copy", "page"); when
+// `quantity_field` names a form field its value is the count. Tiered amounts:
+// from unit `next_from` on, each unit costs `next_amount`; `cap` bounds the
+// total per case (0 = none). `applies_if_field`/`applies_if_value` make the fee
+// conditional on a form answer (e.g. late registration).
+struct FeeRule {
+  std::string code;
+  Text label;
+  std::int64_t amount_vnd = 0;
+  std::string per = "case";
+  std::string quantity_field;
+  int next_from = 0;
+  std::int64_t next_amount_vnd = 0;
+  std::int64_t cap_vnd = 0;
+  std::string applies_if_field;
+  std::string applies_if_value;
+  std::string province;  // empty: every province without its own rule
+  Day effective_from;
+  std::optional<Day> effective_to;  // inclusive
+  std::string source;               // the legal instrument, shown to the citizen
+};
+
+struct TimeLimit {
+  int working_days = 0;  // 0: the same day
+  int cutoff_hour = 0;   // received at or after this hour: one more working day (0 = none)
+  Text text;             // as the procedure states it
+};
+
+struct Procedure {
+  std::string code;  // national TTHC code, "1.001193"
+  std::string version;
+  Text name;
+  std::string category;  // "civil_status", "certification", "residence", "business", "social"
+  std::string level;     // "commune"
+  Text agency;
+  std::vector<std::string> keywords;  // folded or not; searched like the name
+  std::vector<Paper> papers;
+  TimeLimit time_limit;
+  std::vector<FeeRule> fees;
+  std::vector<std::string> exemptions;  // verbatim, Vietnamese
+  std::vector<FormField> form;
+
+  const FormField* Field(std::string_view id) const;
+};
+
+struct Category {
+  std::string id;
+  Text name;
+};
+
+class Catalog {
+ public:
+  // Loads and checks a catalog file; every problem is reported with
+  // file:line and key, all at once.
+  static core::Expected<Catalog> Load(const std::filesystem::path& path);
+  static core::Expected<Catalog> Parse(std::string_view toml, const std::string& source_name);
+
+  const std::string& Version() const { return version_; }
+  const std::vector<Procedure>& Procedures() const { return procedures_; }
+  const std::vector<Category>& Categories() const { return categories_; }
+  const Procedure* Find(std::string_view code) const;
+
+ private:
+  std::string version_;
+  std::vector<Category> categories_;
+  std::vector<Procedure> procedures_;
+};
+
+// ---- search ----
+
+struct SearchHit {
+  const Procedure* procedure = nullptr;
+  int score = 0;
+};
+
+// Finds procedures by name, keywords and code, ignoring case and diacritics
+// ("dang ky khai sinh" finds "Đăng ký khai sinh"). Every word of the query
+// must match the start of a word of the procedure; whole-phrase and name
+// matches rank first. An empty query returns nothing.
+std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
+                              std::string_view category = {});
+
+// ---- fees ----
+
+struct FeeLine {
+  std::string code;
+  Text label;
+  std::int64_t quantity = 1;
+  std::int64_t amount_vnd = 0;  // total of the line
+  std::string source;
+};
+
+// The fees owed for a procedure filed on `day` in `province`, given the form
+// answers (field id → value). For each fee code, a rule for the province
+// beats the general one; only rules in force on `day` apply.
+std::vector<FeeLine> SelectFees(const Procedure& procedure, const Day& day,
+                                std::string_view province,
+                                const std::vector<std::pair<std::string, std::string>>& answers);
+std::int64_t TotalVnd(const std::vector<FeeLine>& lines);
+// "25.000 đ" (Vietnamese grouping).
+std::string FormatVnd(std::int64_t amount);
+
+// ---- e-form validation ----
+
+// Why a value is not accepted; `code` is stable ("form.required",
+// "form.too_long", "form.bad_date", "form.future_date", "form.bad_number",
+// "form.out_of_range", "form.bad_phone", "form.bad_id", "form.bad_choice"), the
+// UI translates it.
+struct FieldProblem {
+  std::string field;
+  std::string code;
+};
+
+std::optional<FieldProblem> ValidateField(const FormField& field, std::string_view value,
+                                          const Day& today);
+
+// ---- appointment ----
+
+// When the result is due: the procedure's working days after the day the
+// dossier is received, one more when it is received at or after the cutoff
+// hour (local time).
+Day AppointmentDay(const TimeLimit& limit, const Day& received, int received_hour,
+                   const std::set<Day>& holidays);
+
+}  // namespace kiosk::catalog

@@ -1,0 +1,483 @@
+#include "kiosk/catalog/catalog.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "kiosk/core/config.h"
+#include "kiosk/core/text.h"
+
+namespace kiosk::catalog {
+
+namespace cfg = core::config;
+
+const char* ToString(FieldType type) {
+  switch (type) {
+    case FieldType::kText:
+      return "text";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kNumber:
+      return "number";
+    case FieldType::kPhone:
+      return "phone";
+    case FieldType::kIdNumber:
+      return "id_number";
+    case FieldType::kChoice:
+      return "choice";
+  }
+  return "?";
+}
+
+const FormField* Procedure::Field(std::string_view id) const {
+  for (const auto& f : form) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+const Procedure* Catalog::Find(std::string_view code) const {
+  for (const auto& p : procedures_) {
+    if (p.code == code) return &p;
+  }
+  return nullptr;
+}
+
+namespace {
+
+Text ReadText(cfg::Section& s, std::string_view key) {
+  Text t;
+  auto table = s.Table(key);
+  table.Require("vi");
+  table.Require("en");
+  table.Read("vi", t.vi);
+  table.Read("en", t.en);
+  return t;
+}
+
+std::optional<Day> ReadDay(cfg::Section& s, std::string_view key) {
+  if (!s.Has(key)) return std::nullopt;
+  std::string text;
+  s.Read(key, text);
+  auto day = ParseDay(text);
+  s.Check(day.HasValue(), key, "must be a day YYYY-MM-DD");
+  if (!day) return std::nullopt;
+  return *day;
+}
+
+FieldType ParseFieldType(std::string_view name) {
+  for (auto type : {FieldType::kText, FieldType::kDate, FieldType::kNumber, FieldType::kPhone,
+                    FieldType::kIdNumber, FieldType::kChoice}) {
+    if (name == ToString(type)) return type;
+  }
+  return FieldType::kText;  // ReadOneOf has reported the bad name
+}
+
+FormField ReadField(cfg::Section& s) {
+  FormField f;
+  s.Require("id");
+  s.Read("id", f.id);
+  f.label = ReadText(s, "label");
+  std::string type = "text";
+  s.ReadOneOf("type", type, {"text", "date", "number", "phone", "id_number", "choice"});
+  f.type = ParseFieldType(type);
+  s.Read("required", f.required);
+  s.Read("max_length", f.max_length, 1, 2000);
+  s.Read("min", f.min, std::int64_t{0}, std::int64_t{1'000'000'000});
+  s.Read("max", f.max, std::int64_t{0}, std::int64_t{1'000'000'000});
+  s.Read("not_in_future", f.not_in_future);
+  s.Read("default", f.default_value);
+  if (s.Has("card_source")) {
+    s.Read("card_source", f.card_source);
+    s.Check(
+        std::find(kCardSources.begin(), kCardSources.end(), f.card_source) != kCardSources.end(),
+        "card_source", "not a field of the card: " + f.card_source);
+  }
+  for (auto& c : s.TableArray("choice")) {
+    Choice choice;
+    c.Require("value");
+    c.Read("value", choice.value);
+    choice.label = ReadText(c, "label");
+    f.choices.push_back(std::move(choice));
+  }
+  s.Check(f.type != FieldType::kChoice || !f.choices.empty(), "choice",
+          "a choice field needs [[...choice]] entries");
+  s.Check(f.type != FieldType::kNumber || f.max >= f.min, "max", "must be at least min");
+  return f;
+}
+
+FeeRule ReadFee(cfg::Section& s) {
+  FeeRule fee;
+  s.Require("code");
+  s.Read("code", fee.code);
+  fee.label = ReadText(s, "label");
+  s.Require("amount");
+  s.Read("amount", fee.amount_vnd, std::int64_t{0}, std::int64_t{100'000'000});
+  s.ReadOneOf("per", fee.per, {"case", "copy", "page", "person"});
+  s.Read("quantity_field", fee.quantity_field);
+  s.Read("next_from", fee.next_from, 0, 1000);
+  s.Read("next_amount", fee.next_amount_vnd, std::int64_t{0}, std::int64_t{100'000'000});
+  s.Read("cap", fee.cap_vnd, std::int64_t{0}, std::int64_t{100'000'000});
+  s.Read("applies_if_field", fee.applies_if_field);
+  s.Read("applies_if_value", fee.applies_if_value);
+  s.Read("province", fee.province);
+  s.Require("from");
+  fee.effective_from = ReadDay(s, "from").value_or(Day{});
+  fee.effective_to = ReadDay(s, "to");
+  s.Require("source");
+  s.Read("source", fee.source);
+  return fee;
+}
+
+Procedure ReadProcedure(cfg::Section& s) {
+  Procedure p;
+  s.Require("code");
+  s.Read("code", p.code);
+  s.Check(p.code.size() == 8 && p.code[1] == '.', "code", "must be a national code like 1.001193");
+  s.Require("version");
+  s.Read("version", p.version);
+  p.name = ReadText(s, "name");
+  s.Require("category");
+  s.Read("category", p.category);
+  s.ReadOneOf("level", p.level, {"commune", "district", "province"});
+  p.agency = ReadText(s, "agency");
+  s.Read("keywords", p.keywords);
+  s.Read("exemptions", p.exemptions);
+  auto limit = s.Table("time_limit");
+  limit.Read("working_days", p.time_limit.working_days, 0, 60);
+  limit.Read("cutoff_hour", p.time_limit.cutoff_hour, 0, 23);
+  p.time_limit.text = ReadText(limit, "text");
+  for (auto& paper_section : s.TableArray("paper")) {
+    Paper paper;
+    paper_section.Require("code");
+    paper_section.Read("code", paper.code);
+    paper.name = ReadText(paper_section, "name");
+    paper_section.Read("required", paper.required);
+    paper_section.Read("scan", paper.scan);
+    p.papers.push_back(std::move(paper));
+  }
+  for (auto& fee : s.TableArray("fee")) p.fees.push_back(ReadFee(fee));
+  for (auto& field : s.TableArray("field")) p.form.push_back(ReadField(field));
+
+  std::set<std::string> ids;
+  for (const auto& f : p.form) {
+    s.Check(ids.insert(f.id).second, "field", "duplicate field id " + f.id);
+  }
+  for (const auto& fee : p.fees) {
+    if (!fee.quantity_field.empty()) {
+      s.Check(p.Field(fee.quantity_field) != nullptr, "fee",
+              "fee " + fee.code + " counts unknown field " + fee.quantity_field);
+    }
+    if (!fee.applies_if_field.empty()) {
+      s.Check(p.Field(fee.applies_if_field) != nullptr, "fee",
+              "fee " + fee.code + " depends on unknown field " + fee.applies_if_field);
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+core::Expected<Catalog> Catalog::Parse(std::string_view toml, const std::string& source_name) {
+  KIOSK_ASSIGN_OR_RETURN(auto doc, cfg::Document::Parse(toml, source_name));
+  cfg::Reader reader(doc);
+  auto root = reader.Root();
+  Catalog catalog;
+  root.Require("version");
+  root.Read("version", catalog.version_);
+  for (auto& c : root.TableArray("category")) {
+    Category category;
+    c.Require("id");
+    c.Read("id", category.id);
+    category.name = ReadText(c, "name");
+    catalog.categories_.push_back(std::move(category));
+  }
+  std::set<std::string> codes;
+  for (auto& p : root.TableArray("procedure")) {
+    auto procedure = ReadProcedure(p);
+    p.Check(codes.insert(procedure.code).second, "code", "duplicate procedure " + procedure.code);
+    const bool known_category =
+        std::any_of(catalog.categories_.begin(), catalog.categories_.end(),
+                    [&](const Category& c) { return c.id == procedure.category; });
+    p.Check(known_category, "category", "unknown category " + procedure.category);
+    catalog.procedures_.push_back(std::move(procedure));
+  }
+  KIOSK_TRY(reader.Finish());
+  return catalog;
+}
+
+core::Expected<Catalog> Catalog::Load(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::Error::NeedsPerson("catalog.unreadable", "cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return Parse(text.str(), path.string());
+}
+
+// ---- search ----
+
+namespace {
+
+std::string Fold(std::string_view text) {
+  auto folded = core::FoldToAscii(text);
+  std::string out = folded ? *folded : std::string(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<std::string> Words(const std::string& folded) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : folded) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.') {
+      word += c;
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+bool AnyWordStartsWith(const std::vector<std::string>& words, const std::string& prefix) {
+  return std::any_of(words.begin(), words.end(),
+                     [&](const std::string& w) { return w.rfind(prefix, 0) == 0; });
+}
+
+}  // namespace
+
+std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
+                              std::string_view category) {
+  const std::string q = Fold(core::TrimAscii(query));
+  const auto terms = Words(q);
+  std::vector<SearchHit> hits;
+  if (terms.empty()) return hits;
+  const std::string phrase = [&] {
+    std::string joined;
+    for (const auto& t : terms) joined += (joined.empty() ? "" : " ") + t;
+    return joined;
+  }();
+  for (const auto& p : catalog.Procedures()) {
+    if (!category.empty() && p.category != category) continue;
+    const std::string name_vi = Fold(p.name.vi);
+    const auto name_words = Words(name_vi);
+    auto other_words = Words(Fold(p.name.en));
+    for (const auto& k : p.keywords) {
+      auto kw = Words(Fold(k));
+      other_words.insert(other_words.end(), kw.begin(), kw.end());
+    }
+    if (p.code == q) {
+      hits.push_back({&p, 1000});
+      continue;
+    }
+    int score = 0;
+    bool all = true;
+    for (const auto& t : terms) {
+      if (AnyWordStartsWith(name_words, t)) {
+        score += 10;
+      } else if (AnyWordStartsWith(other_words, t)) {
+        score += 4;
+      } else {
+        all = false;
+        break;
+      }
+    }
+    if (!all) continue;
+    std::string name_joined;
+    for (const auto& w : name_words) name_joined += (name_joined.empty() ? "" : " ") + w;
+    if (name_joined == phrase) {
+      score += 100;
+    } else if (name_joined.rfind(phrase, 0) == 0) {
+      score += 50;
+    } else if (name_joined.find(phrase) != std::string::npos) {
+      score += 30;
+    }
+    // Shorter names are more specific for the same words.
+    score -= static_cast<int>(name_words.size());
+    hits.push_back({&p, score});
+  }
+  std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.procedure->code < b.procedure->code;
+  });
+  return hits;
+}
+
+// ---- fees ----
+
+namespace {
+
+std::optional<std::string> Answer(const std::vector<std::pair<std::string, std::string>>& answers,
+                                  const std::string& field) {
+  for (const auto& [k, v] : answers) {
+    if (k == field) return v;
+  }
+  return std::nullopt;
+}
+
+bool InForce(const FeeRule& rule, const Day& day) {
+  using std::chrono::sys_days;
+  if (sys_days{day} < sys_days{rule.effective_from}) return false;
+  return !rule.effective_to || sys_days{day} <= sys_days{*rule.effective_to};
+}
+
+}  // namespace
+
+std::vector<FeeLine> SelectFees(const Procedure& procedure, const Day& day,
+                                std::string_view province,
+                                const std::vector<std::pair<std::string, std::string>>& answers) {
+  // For each code, the province's own rule in force wins over the general one.
+  std::vector<std::string> order;
+  std::map<std::string, const FeeRule*> chosen;
+  for (const auto& rule : procedure.fees) {
+    if (!InForce(rule, day)) continue;
+    if (!rule.province.empty() && rule.province != province) continue;
+    auto it = chosen.find(rule.code);
+    if (it == chosen.end()) {
+      order.push_back(rule.code);
+      chosen[rule.code] = &rule;
+    } else if (it->second->province.empty() && !rule.province.empty()) {
+      it->second = &rule;
+    }
+  }
+  std::vector<FeeLine> lines;
+  for (const auto& code : order) {
+    const FeeRule& rule = *chosen[code];
+    if (!rule.applies_if_field.empty() &&
+        Answer(answers, rule.applies_if_field).value_or("") != rule.applies_if_value) {
+      continue;
+    }
+    std::int64_t quantity = 1;
+    if (!rule.quantity_field.empty()) {
+      const auto text = Answer(answers, rule.quantity_field).value_or("1");
+      std::int64_t n = 0;
+      const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      quantity = (ec == std::errc{} && ptr == text.data() + text.size() && n >= 0) ? n : 1;
+    }
+    std::int64_t total = 0;
+    if (rule.next_from > 0 && quantity >= rule.next_from) {
+      total = rule.amount_vnd * (rule.next_from - 1) +
+              rule.next_amount_vnd * (quantity - rule.next_from + 1);
+    } else {
+      total = rule.amount_vnd * quantity;
+    }
+    if (rule.cap_vnd > 0) total = std::min(total, rule.cap_vnd);
+    if (total == 0) continue;
+    lines.push_back({rule.code, rule.label, quantity, total, rule.source});
+  }
+  return lines;
+}
+
+std::int64_t TotalVnd(const std::vector<FeeLine>& lines) {
+  std::int64_t total = 0;
+  for (const auto& l : lines) total += l.amount_vnd;
+  return total;
+}
+
+std::string FormatVnd(std::int64_t amount) {
+  std::string digits = std::to_string(amount < 0 ? -amount : amount);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return (amount < 0 ? "-" : "") + out + " đ";
+}
+
+// ---- validation ----
+
+namespace {
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::size_t Utf8Length(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::optional<Day> ParseDmy(std::string_view s) {
+  if (s.size() != 10 || s[2] != '/' || s[5] != '/') return std::nullopt;
+  const std::string digits =
+      std::string(s.substr(0, 2)) + std::string(s.substr(3, 2)) + std::string(s.substr(6, 4));
+  if (!AllDigits(digits)) return std::nullopt;
+  const int d = std::stoi(digits.substr(0, 2));
+  const int m = std::stoi(digits.substr(2, 2));
+  const int y = std::stoi(digits.substr(4, 4));
+  const Day day{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                std::chrono::day{static_cast<unsigned>(d)}};
+  if (!day.ok() || y < 1900) return std::nullopt;
+  return day;
+}
+
+}  // namespace
+
+std::optional<FieldProblem> ValidateField(const FormField& field, std::string_view raw,
+                                          const Day& today) {
+  const std::string_view value = core::TrimAscii(raw);
+  auto problem = [&](const char* code) { return FieldProblem{field.id, code}; };
+  if (value.empty()) {
+    if (field.required) return problem("form.required");
+    return std::nullopt;
+  }
+  if (!core::IsValidUtf8(value)) return problem("form.bad_text");
+  switch (field.type) {
+    case FieldType::kText:
+      if (Utf8Length(value) > static_cast<std::size_t>(field.max_length)) {
+        return problem("form.too_long");
+      }
+      break;
+    case FieldType::kDate: {
+      const auto day = ParseDmy(value);
+      if (!day) return problem("form.bad_date");
+      if (field.not_in_future && std::chrono::sys_days{*day} > std::chrono::sys_days{today}) {
+        return problem("form.future_date");
+      }
+      break;
+    }
+    case FieldType::kNumber: {
+      if (!AllDigits(value) || value.size() > 10) return problem("form.bad_number");
+      const std::int64_t n = std::stoll(std::string(value));
+      if (n < field.min || n > field.max) return problem("form.out_of_range");
+      break;
+    }
+    case FieldType::kPhone:
+      if (value.size() != 10 || value[0] != '0' || !AllDigits(value)) {
+        return problem("form.bad_phone");
+      }
+      break;
+    case FieldType::kIdNumber:
+      if (value.size() != 12 || !AllDigits(value)) return problem("form.bad_id");
+      break;
+    case FieldType::kChoice: {
+      const bool known = std::any_of(field.choices.begin(), field.choices.end(),
+                                     [&](const Choice& c) { return c.value == value; });
+      if (!known) return problem("form.bad_choice");
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+Day AppointmentDay(const TimeLimit& limit, const Day& received, int received_hour,
+                   const std::set<Day>& holidays) {
+  int days = limit.working_days;
+  if (limit.cutoff_hour > 0 && received_hour >= limit.cutoff_hour) ++days;
+  // Received on a day off (the kiosk works weekends): count from the next working day.
+  Day start = received;
+  if (!IsWorkingDay(start, holidays)) {
+    start = AddWorkingDays(start, 1, holidays);
+    if (days == 0) return start;
+    return AddWorkingDays(start, days, holidays);
+  }
+  if (days == 0) return received;
+  return AddWorkingDays(start, days, holidays);
+}
+
+}  // namespace kiosk::catalog

@@ -1,0 +1,235 @@
+#include "test_prelude.h"
+
+#include "kiosk/catalog/catalog.h"
+#include "test_support.h"
+
+using namespace kiosk;
+using namespace kiosk::catalog;
+
+namespace {
+
+Day D(const char* iso) { return *ParseDay(iso); }
+
+FormField Field(FieldType type) {
+  FormField f;
+  f.id = "f";
+  f.type = type;
+  return f;
+}
+
+Catalog LoadShipped() {
+  return *Catalog::Load(test::SourcePath("firmware/catalog/data/procedures.toml"));
+}
+
+std::vector<std::string> Codes(const std::vector<SearchHit>& hits) {
+  std::vector<std::string> codes;
+  for (const auto& h : hits) codes.push_back(h.procedure->code);
+  return codes;
+}
+
+}  // namespace
+
+TEST_GROUP(CatalogData){};
+
+TEST(CatalogData, ShippedCatalogLoadsWithTwelveOrMoreCommuneProcedures) {
+  auto loaded = Catalog::Load(test::SourcePath("firmware/catalog/data/procedures.toml"));
+  CHECK_TEXT(loaded.HasValue(), loaded ? "" : loaded.GetError().ToString().c_str());
+  CHECK(loaded->Procedures().size() >= 12);
+  for (const auto& p : loaded->Procedures()) {
+    STRCMP_EQUAL("commune", p.level.c_str());
+    CHECK_FALSE(p.name.vi.empty() || p.name.en.empty());
+    CHECK_FALSE(p.form.empty());
+    // Every procedure takes the applicant from the card: no typing for them.
+    CHECK_TEXT(p.Field("applicant_name") && p.Field("applicant_name")->card_source == "full_name",
+               p.code.c_str());
+  }
+  const auto* birth = loaded->Find("1.001193");
+  CHECK(birth != nullptr);
+  STRCMP_EQUAL("Đăng ký khai sinh", birth->name.vi.c_str());
+  CHECK_FALSE(birth->exemptions.empty());
+  CHECK(birth->exemptions[0].find("Miễn lệ phí đăng ký hộ tịch") != std::string::npos);
+}
+
+TEST(CatalogData, ProblemsAreReportedWithLineAndKey) {
+  const char* bad = R"(version = "x"
+[[category]]
+id = "c"
+name = { vi = "C", en = "C" }
+[[procedure]]
+code = "1.000001"
+version = "1"
+name = { vi = "A", en = "A" }
+category = "nope"
+agency = { vi = "A", en = "A" }
+time_limit = { working_days = 1, text = { vi = "1", en = "1" } }
+[[procedure.field]]
+id = "f"
+label = { vi = "F", en = "F" }
+type = "colour"
+typo_key = 1
+)";
+  auto parsed = Catalog::Parse(bad, "bad.toml");
+  CHECK_FALSE(parsed.HasValue());
+  const std::string message = parsed.GetError().ToString();
+  CHECK_TEXT(message.find("unknown category nope") != std::string::npos, message.c_str());
+  CHECK_TEXT(message.find("bad.toml:15") != std::string::npos, message.c_str());
+  CHECK_TEXT(message.find("typo_key") != std::string::npos, message.c_str());
+}
+
+TEST_GROUP(CatalogSearch) {
+  Catalog catalog;
+  void setup() override { catalog = LoadShipped(); }
+  const Catalog& Shipped() const { return catalog; }
+};
+
+TEST(CatalogSearch, IgnoresDiacriticsAndCase) {
+  auto hits = Search(Shipped(), "dang ky khai sinh");
+  CHECK(!hits.empty());
+  STRCMP_EQUAL("1.001193", hits[0].procedure->code.c_str());
+  hits = Search(Shipped(), "ĐĂNG KÝ KHAI SINH");
+  STRCMP_EQUAL("1.001193", hits[0].procedure->code.c_str());
+  hits = Search(Shipped(), "  Khai   Sinh ");
+  STRCMP_EQUAL("1.001193", hits[0].procedure->code.c_str());
+}
+
+TEST(CatalogSearch, RanksTheExactNameFirstAndMatchesPrefixesAndKeywords) {
+  // "khai sinh" is in two names; the one that is exactly that phrase wins.
+  auto codes = Codes(Search(Shipped(), "khai sinh"));
+  CHECK(codes.size() >= 2);
+  STRCMP_EQUAL("1.001193", codes[0].c_str());
+  CHECK(std::find(codes.begin(), codes.end(), "1.004884") != codes.end());
+  // Word prefixes: "ket h" finds marriage.
+  codes = Codes(Search(Shipped(), "ket h"));
+  STRCMP_EQUAL("1.000894", codes[0].c_str());
+  // Keywords a citizen would use: "ho khau" is the old word for permanent residence.
+  codes = Codes(Search(Shipped(), "ho khau"));
+  STRCMP_EQUAL("1.004222", codes[0].c_str());
+  // A code finds its procedure.
+  codes = Codes(Search(Shipped(), "2.000815"));
+  STRCMP_EQUAL("2.000815", codes[0].c_str());
+  // English names too.
+  codes = Codes(Search(Shipped(), "birth registration"));
+  STRCMP_EQUAL("1.001193", codes[0].c_str());
+}
+
+TEST(CatalogSearch, NothingForNonsenseOrEmptyAndCategoryFilters) {
+  CHECK(Search(Shipped(), "xyzzy").empty());
+  CHECK(Search(Shipped(), "   ").empty());
+  auto codes = Codes(Search(Shipped(), "dang ky", "residence"));
+  CHECK(!codes.empty());
+  for (const auto& c : codes) {
+    STRCMP_EQUAL("residence", Shipped().Find(c)->category.c_str());
+  }
+}
+
+TEST_GROUP(CatalogFees) {
+  Catalog catalog;
+  void setup() override { catalog = LoadShipped(); }
+  const Catalog& Shipped() const { return catalog; }
+};
+
+TEST(CatalogFees, CertifiedCopyIsTieredAndCapped) {
+  const auto& copy = *Shipped().Find("2.000815");
+  auto fees = SelectFees(copy, D("2026-11-30"), "QNM", {{"pages", "1"}});
+  LONGS_EQUAL(2000, TotalVnd(fees));
+  fees = SelectFees(copy, D("2026-11-30"), "QNM", {{"pages", "5"}});
+  LONGS_EQUAL(2 * 2000 + 3 * 1000, TotalVnd(fees));
+  fees = SelectFees(copy, D("2026-11-30"), "QNM", {{"pages", "400"}});
+  LONGS_EQUAL(200000, TotalVnd(fees));
+}
+
+TEST(CatalogFees, ProvinceOverridesAndEffectiveDates) {
+  const auto& business = *Shipped().Find("1.001612");
+  // Elsewhere: the general rule.
+  LONGS_EQUAL(100000, TotalVnd(SelectFees(business, D("2026-11-30"), "QNM", {})));
+  // Hà Nội before 25/7/2026: its own 100.000 đ; from then on, nothing online.
+  LONGS_EQUAL(100000, TotalVnd(SelectFees(business, D("2026-07-24"), "HNI", {})));
+  CHECK(SelectFees(business, D("2026-07-25"), "HNI", {}).empty());
+  // Before any rule was in force: nothing.
+  CHECK(SelectFees(business, D("2019-12-31"), "QNM", {}).empty());
+}
+
+TEST(CatalogFees, ConditionalAndCountedFees) {
+  const auto& birth = *Shipped().Find("1.001193");
+  // On time: free (Luật Hộ tịch); late in Hà Nội: 5.000 đ; late elsewhere: no rule.
+  CHECK(
+      SelectFees(birth, D("2026-11-30"), "HNI", {{"late", "no"}, {"extract_copies", "0"}}).empty());
+  LONGS_EQUAL(5000, TotalVnd(SelectFees(birth, D("2026-11-30"), "HNI",
+                                        {{"late", "yes"}, {"extract_copies", "0"}})));
+  CHECK(SelectFees(birth, D("2026-11-30"), "QNM", {{"late", "yes"}, {"extract_copies", "0"}})
+            .empty());
+  auto fees = SelectFees(birth, D("2026-11-30"), "QNM", {{"late", "no"}, {"extract_copies", "3"}});
+  LONGS_EQUAL(1, fees.size());
+  LONGS_EQUAL(3, fees[0].quantity);
+  LONGS_EQUAL(24000, fees[0].amount_vnd);
+  STRCMP_EQUAL("TT 281/2016/TT-BTC", fees[0].source.c_str());
+}
+
+TEST(CatalogFees, FormatsDong) {
+  STRCMP_EQUAL("0 đ", FormatVnd(0).c_str());
+  STRCMP_EQUAL("5.000 đ", FormatVnd(5000).c_str());
+  STRCMP_EQUAL("1.200.000 đ", FormatVnd(1200000).c_str());
+}
+
+TEST_GROUP(CatalogForms){};
+
+TEST(CatalogForms, ValidatesEachType) {
+  const Day today = D("2026-11-29");
+  FormField text = Field(FieldType::kText);
+  text.max_length = 5;
+  CHECK_FALSE(ValidateField(text, "Việt", today).has_value());  // 4 characters, 7 bytes
+  STRCMP_EQUAL("form.too_long", ValidateField(text, "Việt Nam", today)->code.c_str());
+  STRCMP_EQUAL("form.required", ValidateField(text, "  ", today)->code.c_str());
+  text.required = false;
+  CHECK_FALSE(ValidateField(text, "", today).has_value());
+
+  FormField date = Field(FieldType::kDate);
+  date.not_in_future = true;
+  CHECK_FALSE(ValidateField(date, "29/11/2026", today).has_value());
+  STRCMP_EQUAL("form.future_date", ValidateField(date, "30/11/2026", today)->code.c_str());
+  STRCMP_EQUAL("form.bad_date", ValidateField(date, "30/02/2026", today)->code.c_str());
+  STRCMP_EQUAL("form.bad_date", ValidateField(date, "2026-11-01", today)->code.c_str());
+
+  FormField number = Field(FieldType::kNumber);
+  number.min = 1;
+  number.max = 20;
+  CHECK_FALSE(ValidateField(number, "20", today).has_value());
+  STRCMP_EQUAL("form.out_of_range", ValidateField(number, "21", today)->code.c_str());
+  STRCMP_EQUAL("form.bad_number", ValidateField(number, "2a", today)->code.c_str());
+
+  FormField phone = Field(FieldType::kPhone);
+  CHECK_FALSE(ValidateField(phone, "0905123456", today).has_value());
+  STRCMP_EQUAL("form.bad_phone", ValidateField(phone, "905123456", today)->code.c_str());
+
+  FormField id = Field(FieldType::kIdNumber);
+  CHECK_FALSE(ValidateField(id, "049090100001", today).has_value());
+  STRCMP_EQUAL("form.bad_id", ValidateField(id, "04909010000", today)->code.c_str());
+
+  FormField choice = Field(FieldType::kChoice);
+  choice.choices.push_back({"yes", {"Có", "Yes"}});
+  CHECK_FALSE(ValidateField(choice, "yes", today).has_value());
+  STRCMP_EQUAL("form.bad_choice", ValidateField(choice, "maybe", today)->code.c_str());
+}
+
+TEST_GROUP(CatalogAppointment){};
+
+TEST(CatalogAppointment, WorkingDaysCutoffAndWeekends) {
+  const std::set<Day> holidays{D("2027-01-01")};
+  TimeLimit same_day;
+  same_day.cutoff_hour = 15;
+  // Monday 30/11/2026 at 10:00: the same day; at 15:00: the next working day.
+  STRCMP_EQUAL("2026-11-30",
+               FormatDay(AppointmentDay(same_day, D("2026-11-30"), 10, holidays)).c_str());
+  STRCMP_EQUAL("2026-12-01",
+               FormatDay(AppointmentDay(same_day, D("2026-11-30"), 15, holidays)).c_str());
+  // Sunday 29/11/2026: counted from Monday.
+  STRCMP_EQUAL("2026-11-30",
+               FormatDay(AppointmentDay(same_day, D("2026-11-29"), 9, holidays)).c_str());
+  TimeLimit three;
+  three.working_days = 3;
+  // Wednesday 30/12/2026 + 3 working days skips New Year's Day and the weekend.
+  STRCMP_EQUAL("2027-01-05",
+               FormatDay(AppointmentDay(three, D("2026-12-30"), 9, holidays)).c_str());
+  STRCMP_EQUAL("2026-12-03",
+               FormatDay(AppointmentDay(three, D("2026-11-28"), 9, holidays)).c_str());
+}
