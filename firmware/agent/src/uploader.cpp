@@ -86,7 +86,11 @@ core::Expected<StepResult> Uploader::Step() {
       return retry("gateway.bad_answer");
     }
     const std::string code = json["dossier_code"];
-    KIOSK_TRY(outbox_.MarkAcknowledged(next->id, code));
+    auto text = [&](const char* key) {
+      return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : "";
+    };
+    KIOSK_TRY(
+        outbox_.MarkAcknowledged(next->id, code, text("lookup_secret"), text("appointment_date")));
     KIOSK_TRY(outbox_.Purge(next->id));
     klog::Info("agent.acknowledged",
                {{"dossier", id}, {"code", code}, {"attempts", next->attempts}});

@@ -1,5 +1,7 @@
 #include "kiosk/dossier/outbox.h"
 
+#include <cctype>
+
 #include <sqlite3.h>
 
 #include <thread>
@@ -88,10 +90,19 @@ CREATE TABLE IF NOT EXISTS dossiers (
   next_attempt_at INTEGER NOT NULL,
   dossier_code    TEXT NOT NULL DEFAULT '',
   last_error      TEXT NOT NULL DEFAULT '',
-  updated_at      INTEGER NOT NULL
+  updated_at      INTEGER NOT NULL,
+  lookup_secret   TEXT NOT NULL DEFAULT '',  -- from the gateway, for the receipt
+  appointment     TEXT NOT NULL DEFAULT ''   -- YYYY-MM-DD, from the gateway
 );
 CREATE INDEX IF NOT EXISTS dossiers_due ON dossiers(state, next_attempt_at);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
+)sql";
+
+// Version 1 had no acknowledgement details.
+constexpr const char* kMigrateFrom1 = R"sql(
+ALTER TABLE dossiers ADD COLUMN lookup_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE dossiers ADD COLUMN appointment TEXT NOT NULL DEFAULT '';
+PRAGMA user_version = 2;
 )sql";
 
 }  // namespace
@@ -181,6 +192,15 @@ Expected<Outbox> Outbox::Open(const std::filesystem::path& dir, const core::Cloc
   sqlite3_busy_timeout(s.db, kBusyTimeoutMs);
   // Durable before Seal returns: WAL, and every commit synced to disk.
   KIOSK_TRY(Exec(s.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
+  {
+    Statement version(s.db, "PRAGMA user_version");
+    KIOSK_TRY(version.Ready());
+    KIOSK_ASSIGN_OR_RETURN(const bool row, version.Step());
+    const auto v = row ? version.Int(0) : 0;
+    if (v == 1) {
+      KIOSK_TRY(Exec(s.db, kMigrateFrom1));
+    }
+  }
   KIOSK_TRY(Exec(s.db, kSchema));
 
   // Crash recovery. An upload in flight is retried (uploads are idempotent).
@@ -244,7 +264,7 @@ Expected<OutboxEntry> Outbox::Get(const core::Uuid& id) {
   State& s = *state_;
   Statement st(s.db,
                "SELECT state, procedure_code, package_size, attempts, sealed_at, next_attempt_at, "
-               "dossier_code, last_error FROM dossiers WHERE id = ?1");
+               "dossier_code, last_error, lookup_secret, appointment FROM dossiers WHERE id = ?1");
   KIOSK_TRY(st.Ready());
   st.Bind(1, id.ToString());
   KIOSK_ASSIGN_OR_RETURN(const bool found, st.Step());
@@ -259,6 +279,8 @@ Expected<OutboxEntry> Outbox::Get(const core::Uuid& id) {
   e.next_attempt_at = FromMillis(st.Int(5));
   e.dossier_code = st.Text(6);
   e.last_error = st.Text(7);
+  e.lookup_secret = st.Text(8);
+  e.appointment = st.Text(9);
   e.package = s.PackagePath(id);
   return e;
 }
@@ -288,11 +310,19 @@ Expected<std::optional<OutboxEntry>> Outbox::TakeNextDue() {
   return taken;
 }
 
-core::Status Outbox::MarkAcknowledged(const core::Uuid& id, const std::string& dossier_code) {
+core::Status Outbox::MarkAcknowledged(const core::Uuid& id, const std::string& dossier_code,
+                                      const std::string& lookup_secret,
+                                      const std::string& appointment) {
   if (dossier_code.empty()) return Error::Fatal("outbox.no_code", "acknowledged without a code");
   // From queued too: a retried upload may be acknowledged after a restart.
-  return state_->SetState(id, OutboxState::kUploading, OutboxState::kQueued,
-                          OutboxState::kAcknowledged, dossier_code, "", state_->clock->Now());
+  KIOSK_TRY(state_->SetState(id, OutboxState::kUploading, OutboxState::kQueued,
+                             OutboxState::kAcknowledged, dossier_code, "", state_->clock->Now()));
+  Statement st(state_->db,
+               "UPDATE dossiers SET lookup_secret = ?1, appointment = ?2 WHERE id = ?3");
+  KIOSK_TRY(st.Ready());
+  st.Bind(1, lookup_secret).Bind(2, appointment).Bind(3, id.ToString());
+  KIOSK_TRY(st.Step());
+  return core::Ok();
 }
 
 core::Status Outbox::MarkRetry(const core::Uuid& id, const std::string& error,
@@ -337,17 +367,70 @@ Expected<int> Outbox::PurgeAcknowledged() {
 
 Expected<std::optional<std::string>> Outbox::WaitForCode(const core::Uuid& id,
                                                          std::chrono::milliseconds timeout) {
+  KIOSK_ASSIGN_OR_RETURN(auto entry, WaitForAcknowledgement(id, timeout));
+  if (!entry) return std::optional<std::string>();
+  return std::optional<std::string>(entry->dossier_code);
+}
+
+Expected<std::optional<OutboxEntry>> Outbox::FindByCode(const std::string& code) {
+  if (code.empty()) return std::optional<OutboxEntry>();
+  Statement st(state_->db, "SELECT id FROM dossiers WHERE dossier_code = ?1 COLLATE NOCASE");
+  KIOSK_TRY(st.Ready());
+  st.Bind(1, code);
+  KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
+  if (!row) return std::optional<OutboxEntry>();
+  KIOSK_ASSIGN_OR_RETURN(const core::Uuid id, core::Uuid::Parse(st.Text(0)));
+  KIOSK_ASSIGN_OR_RETURN(auto entry, Get(id));
+  return std::optional<OutboxEntry>(std::move(entry));
+}
+
+Expected<std::optional<OutboxEntry>> Outbox::FindByReference(const std::string& reference) {
+  const std::string suffix = LocalReferenceSuffix(reference);
+  if (suffix.empty()) return std::optional<OutboxEntry>();
+  Statement st(state_->db, "SELECT id FROM dossiers WHERE substr(id, -8) = ?1");
+  KIOSK_TRY(st.Ready());
+  st.Bind(1, suffix);
+  KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
+  if (!row) return std::optional<OutboxEntry>();
+  KIOSK_ASSIGN_OR_RETURN(const core::Uuid id, core::Uuid::Parse(st.Text(0)));
+  KIOSK_ASSIGN_OR_RETURN(auto entry, Get(id));
+  return std::optional<OutboxEntry>(std::move(entry));
+}
+
+std::string LocalReference(const core::Uuid& id) {
+  const std::string text = id.ToString();
+  std::string ref = "KS-";
+  for (char c : text.substr(text.size() - 8)) {
+    ref += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return ref;
+}
+
+std::string LocalReferenceSuffix(const std::string& reference) {
+  std::string ref = reference;
+  if (ref.size() == 11 && (ref.rfind("KS-", 0) == 0 || ref.rfind("ks-", 0) == 0))
+    ref = ref.substr(3);
+  if (ref.size() != 8) return {};
+  for (auto& c : ref) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return {};
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return ref;
+}
+
+Expected<std::optional<OutboxEntry>> Outbox::WaitForAcknowledgement(
+    const core::Uuid& id, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    KIOSK_ASSIGN_OR_RETURN(const OutboxEntry e, Get(id));
+    KIOSK_ASSIGN_OR_RETURN(OutboxEntry e, Get(id));
     if (e.state == OutboxState::kAcknowledged || e.state == OutboxState::kPurged) {
-      return std::optional<std::string>(e.dossier_code);
+      return std::optional<OutboxEntry>(std::move(e));
     }
     if (e.state == OutboxState::kQuarantined) {
       return Error::NeedsPerson("outbox.quarantined",
                                 "the gateway refused the dossier: " + e.last_error);
     }
-    if (std::chrono::steady_clock::now() >= deadline) return std::optional<std::string>();
+    if (std::chrono::steady_clock::now() >= deadline) return std::optional<OutboxEntry>();
     // The agent is another process; the database is the only channel.
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

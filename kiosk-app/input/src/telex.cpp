@@ -25,13 +25,20 @@ bool IsVowel(char c) {
 
 std::optional<Tone> ToneOf(char key) {
   switch (key) {
-    case 's': return Tone::kAcute;
-    case 'f': return Tone::kGrave;
-    case 'r': return Tone::kHook;
-    case 'x': return Tone::kTilde;
-    case 'j': return Tone::kDot;
-    case 'z': return Tone::kNone;
-    default: return std::nullopt;
+    case 's':
+      return Tone::kAcute;
+    case 'f':
+      return Tone::kGrave;
+    case 'r':
+      return Tone::kHook;
+    case 'x':
+      return Tone::kTilde;
+    case 'j':
+      return Tone::kDot;
+    case 'z':
+      return Tone::kNone;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -98,19 +105,37 @@ std::string Render(const std::vector<Letter>& word, Tone tone) {
     }
     out += l.upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(l.base))) : l.base;
     switch (l.mark) {
-      case Mark::kCircumflex: AppendUtf8(out, U'\u0302'); break;
-      case Mark::kBreve: AppendUtf8(out, U'\u0306'); break;
-      case Mark::kHorn: AppendUtf8(out, U'\u031B'); break;
-      default: break;
+      case Mark::kCircumflex:
+        AppendUtf8(out, U'\u0302');
+        break;
+      case Mark::kBreve:
+        AppendUtf8(out, U'\u0306');
+        break;
+      case Mark::kHorn:
+        AppendUtf8(out, U'\u031B');
+        break;
+      default:
+        break;
     }
     if (static_cast<int>(i) == at) {
       switch (tone) {
-        case Tone::kAcute: AppendUtf8(out, U'\u0301'); break;
-        case Tone::kGrave: AppendUtf8(out, U'\u0300'); break;
-        case Tone::kHook: AppendUtf8(out, U'\u0309'); break;
-        case Tone::kTilde: AppendUtf8(out, U'\u0303'); break;
-        case Tone::kDot: AppendUtf8(out, U'\u0323'); break;
-        case Tone::kNone: break;
+        case Tone::kAcute:
+          AppendUtf8(out, U'\u0301');
+          break;
+        case Tone::kGrave:
+          AppendUtf8(out, U'\u0300');
+          break;
+        case Tone::kHook:
+          AppendUtf8(out, U'\u0309');
+          break;
+        case Tone::kTilde:
+          AppendUtf8(out, U'\u0303');
+          break;
+        case Tone::kDot:
+          AppendUtf8(out, U'\u0323');
+          break;
+        case Tone::kNone:
+          break;
       }
     }
   }

@@ -31,12 +31,12 @@ TEST(Telex, ToneKeyMayComeAnywhereInTheWord) {
 }
 
 TEST(Telex, TonePlacementFollowsSpelling) {
-  STRCMP_EQUAL("Hòa", ComposeTelexWord("Hoaf").c_str());    // open: first of two
-  STRCMP_EQUAL("Thúy", ComposeTelexWord("Thuys").c_str());  // open: first of two
-  STRCMP_EQUAL("hoàn", ComposeTelexWord("hoanf").c_str());  // closed: the last vowel
+  STRCMP_EQUAL("Hòa", ComposeTelexWord("Hoaf").c_str());      // open: first of two
+  STRCMP_EQUAL("Thúy", ComposeTelexWord("Thuys").c_str());    // open: first of two
+  STRCMP_EQUAL("hoàn", ComposeTelexWord("hoanf").c_str());    // closed: the last vowel
   STRCMP_EQUAL("khoái", ComposeTelexWord("khoais").c_str());  // three: the middle one
-  STRCMP_EQUAL("quá", ComposeTelexWord("quas").c_str());    // the u of qu is a consonant
-  STRCMP_EQUAL("giá", ComposeTelexWord("gias").c_str());    // the i of gi too
+  STRCMP_EQUAL("quá", ComposeTelexWord("quas").c_str());      // the u of qu is a consonant
+  STRCMP_EQUAL("giá", ComposeTelexWord("gias").c_str());      // the i of gi too
   STRCMP_EQUAL("mùa", ComposeTelexWord("muaf").c_str());
   STRCMP_EQUAL("mưa", ComposeTelexWord("muwa").c_str());
   STRCMP_EQUAL("hỏi", ComposeTelexWord("hoir").c_str());

@@ -238,3 +238,50 @@ TEST(Outbox, KilledDuringSealLeavesNothingHalfDone) {
     LONGS_EQUAL(queued, files);
   }
 }
+
+TEST(Outbox, AcknowledgementDetailsAreKeptAndFoundByCodeOrReference) {
+  Outbox outbox = OpenOutbox();
+  const OutboxEntry sealed = SealOne(outbox);
+  CHECK_TRUE(outbox.TakeNextDue().HasValue());
+  CHECK_TRUE(outbox.MarkAcknowledged(sealed.id, "000.17.22.H56-231114-0002", "K7QX", "2023-11-17")
+                 .HasValue());
+  auto ack = outbox.WaitForAcknowledgement(sealed.id, std::chrono::milliseconds(0));
+  CHECK_TRUE(ack.HasValue() && ack->has_value());
+  STRCMP_EQUAL("K7QX", (*ack)->lookup_secret.c_str());
+  STRCMP_EQUAL("2023-11-17", (*ack)->appointment.c_str());
+
+  auto by_code = outbox.FindByCode("000.17.22.h56-231114-0002");  // case does not matter
+  CHECK_TRUE(by_code.HasValue() && by_code->has_value());
+  CHECK((*by_code)->id == sealed.id);
+  const std::string reference = LocalReference(sealed.id);
+  LONGS_EQUAL(11, reference.size());
+  auto by_reference = outbox.FindByReference(reference);
+  CHECK_TRUE(by_reference.HasValue() && by_reference->has_value());
+  CHECK((*by_reference)->id == sealed.id);
+  CHECK_FALSE(outbox.FindByCode("000.17.22.H56-231114-0003")->has_value());
+  CHECK_FALSE(outbox.FindByReference("KS-XYZ")->has_value());
+  STRCMP_EQUAL("", LocalReferenceSuffix("KS-0000000G").c_str());
+}
+
+TEST(Outbox, AVersionOneDatabaseIsMigrated) {
+  {
+    Outbox outbox = OpenOutbox();
+    SealOne(outbox);
+  }
+  // Turn the database back into version 1: no acknowledgement columns.
+  sqlite3* db = nullptr;
+  CHECK_EQUAL(SQLITE_OK, sqlite3_open((dir.Path() / "outbox" / "outbox.db").c_str(), &db));
+  CHECK_EQUAL(SQLITE_OK, sqlite3_exec(db,
+                                      "ALTER TABLE dossiers DROP COLUMN lookup_secret;"
+                                      "ALTER TABLE dossiers DROP COLUMN appointment;"
+                                      "PRAGMA user_version = 1;",
+                                      nullptr, nullptr, nullptr));
+  sqlite3_close(db);
+  Outbox outbox = OpenOutbox();
+  auto counts = outbox.CountByState();
+  CHECK_TRUE(counts.HasValue());
+  LONGS_EQUAL(1, (*counts)[OutboxState::kQueued]);
+  auto next = outbox.TakeNextDue();
+  CHECK_TRUE(outbox.MarkAcknowledged((*next)->id, "X-1", "AB12", "2023-11-20").HasValue());
+  STRCMP_EQUAL("AB12", outbox.Get((*next)->id)->lookup_secret.c_str());
+}

@@ -35,10 +35,19 @@ struct OutboxEntry {
   int attempts = 0;
   core::WallTime sealed_at;
   core::WallTime next_attempt_at;
-  std::string dossier_code;  // the official code, once acknowledged
-  std::string last_error;    // no personal data: codes and messages from our side
+  std::string dossier_code;   // the official code, once acknowledged
+  std::string last_error;     // no personal data: codes and messages from our side
+  std::string lookup_secret;  // from the gateway's acknowledgement, for the receipt
+  std::string appointment;    // YYYY-MM-DD, from the gateway's acknowledgement
   std::filesystem::path package;
 };
+
+// The reference printed on a receipt before the official code is known:
+// "KS-" and the last 8 hex digits of the dossier's UUID (its random part).
+std::string LocalReference(const core::Uuid& id);
+// The 8 lowercase hex digits of a reference as typed ("KS-3FA9C21B" or
+// "3fa9c21b"); empty if it is not one.
+std::string LocalReferenceSuffix(const std::string& reference);
 
 // Core SQLite failures become Error here, with the call named.
 core::Status SqliteCall(int rc, const char* call, void* db);
@@ -61,10 +70,18 @@ class Outbox {
   // deadline passes first (print a provisional receipt then).
   core::Expected<std::optional<std::string>> WaitForCode(const core::Uuid& id,
                                                          std::chrono::milliseconds timeout);
+  // The same, with everything the gateway acknowledged.
+  core::Expected<std::optional<OutboxEntry>> WaitForAcknowledgement(
+      const core::Uuid& id, std::chrono::milliseconds timeout);
+  // kiosk-app look-up: by official code, or by the local reference.
+  core::Expected<std::optional<OutboxEntry>> FindByCode(const std::string& code);
+  core::Expected<std::optional<OutboxEntry>> FindByReference(const std::string& reference);
 
   // kiosk-agent: the oldest dossier due for upload, marked uploading.
   core::Expected<std::optional<OutboxEntry>> TakeNextDue();
-  core::Status MarkAcknowledged(const core::Uuid& id, const std::string& dossier_code);
+  core::Status MarkAcknowledged(const core::Uuid& id, const std::string& dossier_code,
+                                const std::string& lookup_secret = {},
+                                const std::string& appointment = {});
   core::Status MarkRetry(const core::Uuid& id, const std::string& error,
                          core::WallTime next_attempt);
   core::Status MarkQuarantined(const core::Uuid& id, const std::string& error);

@@ -1,0 +1,59 @@
+#pragma once
+
+// The document scanner in domain words: one page per call, with progress,
+// as a compressed image ready for the dossier's PDF. The real driver over
+// SANE comes with the scanning work; FakeScanner serves the kiosk app's
+// tests and the demo meanwhile: deterministic synthetic pages and every
+// failure the real one reports.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/error.h"
+
+namespace kiosk::scanner {
+
+using Bytes = std::vector<std::uint8_t>;
+
+struct ScannedPage {
+  int width = 0;  // pixels
+  int height = 0;
+  int dpi = 0;
+  bool gray = true;
+  Bytes jpeg;
+};
+
+class Scanner {
+ public:
+  virtual ~Scanner() = default;
+  // Errors: "scanner.absent", "scanner.no_paper", "scanner.jammed",
+  // "scanner.cover_open" (all NeedsPerson), "scanner.cancelled".
+  virtual core::Expected<ScannedPage> ScanPage(
+      const std::function<void(int percent)>& progress) = 0;
+};
+
+// Encodes 8-bit pixels (1 component: grey, 3: RGB) as baseline JPEG.
+core::Expected<Bytes> EncodeJpeg(const std::uint8_t* pixels, int width, int height, int components,
+                                 int quality);
+
+// A synthetic A4 page at `dpi`: a letterhead, a title and lines of "text" as
+// bars, different for every `seed`. No real document's content.
+core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi);
+
+class FakeScanner final : public Scanner {
+ public:
+  // Queues failures for the next calls, in order; then pages again.
+  void FailNext(std::string error_code) { failures_.push_back(std::move(error_code)); }
+  int PagesScanned() const { return pages_; }
+
+  core::Expected<ScannedPage> ScanPage(const std::function<void(int percent)>& progress) override;
+
+ private:
+  std::deque<std::string> failures_;
+  int pages_ = 0;
+};
+
+}  // namespace kiosk::scanner

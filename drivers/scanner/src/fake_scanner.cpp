@@ -1,0 +1,92 @@
+#include <cstddef>
+#include <cstdio>
+// jpeglib.h needs size_t and FILE declared before it.
+#include <jpeglib.h>
+
+#include <cstdlib>
+
+#include "kiosk/scanner/scanner.h"
+
+namespace kiosk::scanner {
+
+core::Expected<Bytes> EncodeJpeg(const std::uint8_t* pixels, int width, int height, int components,
+                                 int quality) {
+  if (width <= 0 || height <= 0 || (components != 1 && components != 3)) {
+    return core::Error::Fatal("jpeg.bad_image", "no pixels to encode");
+  }
+  jpeg_compress_struct cinfo{};
+  jpeg_error_mgr jerr{};
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_compress(&cinfo);
+  unsigned char* out = nullptr;
+  unsigned long out_size = 0;
+  jpeg_mem_dest(&cinfo, &out, &out_size);
+  cinfo.image_width = static_cast<JDIMENSION>(width);
+  cinfo.image_height = static_cast<JDIMENSION>(height);
+  cinfo.input_components = components;
+  cinfo.in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_set_defaults(&cinfo);
+  jpeg_set_quality(&cinfo, quality, TRUE);
+  jpeg_start_compress(&cinfo, TRUE);
+  const std::size_t stride = static_cast<std::size_t>(width) * static_cast<std::size_t>(components);
+  while (cinfo.next_scanline < cinfo.image_height) {
+    auto* row = const_cast<JSAMPLE*>(pixels + cinfo.next_scanline * stride);
+    jpeg_write_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  Bytes jpeg(out, out + out_size);
+  std::free(out);
+  return jpeg;
+}
+
+core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi) {
+  ScannedPage page;
+  page.dpi = dpi;
+  page.width = 827 * dpi / 100;  // A4: 210 x 297 mm
+  page.height = 1169 * dpi / 100;
+  const auto w = static_cast<std::size_t>(page.width);
+  std::vector<std::uint8_t> pixels(w * static_cast<std::size_t>(page.height), 250);
+  auto fill = [&](int x0, int y0, int x1, int y1, std::uint8_t value) {
+    for (int y = std::max(0, y0); y < std::min(page.height, y1); ++y) {
+      for (int x = std::max(0, x0); x < std::min(page.width, x1); ++x) {
+        pixels[static_cast<std::size_t>(y) * w + static_cast<std::size_t>(x)] = value;
+      }
+    }
+  };
+  const int u = dpi / 10;  // 2.54 mm
+  std::uint64_t state = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+  auto next = [&](int range) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<int>((state >> 33) % static_cast<std::uint64_t>(range));
+  };
+  fill(8 * u, 6 * u, 30 * u, 8 * u, 60);                                       // agency
+  fill(page.width - 34 * u, 6 * u, page.width - 8 * u, 8 * u, 60);             // national motto
+  fill(page.width / 2 - 20 * u, 16 * u, page.width / 2 + 20 * u, 19 * u, 30);  // title
+  for (int line = 0, y = 26 * u; y < page.height - 20 * u; ++line, y += 4 * u) {
+    const int length = 40 + next(40);
+    fill(8 * u, y, 8 * u + (page.width - 16 * u) * length / 80, y + u + u / 2, 90);
+    if (next(7) == 0) y += 3 * u;  // paragraph
+  }
+  fill(page.width - 30 * u, page.height - 16 * u, page.width - 10 * u, page.height - 12 * u, 70);
+  KIOSK_ASSIGN_OR_RETURN(page.jpeg, EncodeJpeg(pixels.data(), page.width, page.height, 1, 75));
+  return page;
+}
+
+core::Expected<ScannedPage> FakeScanner::ScanPage(
+    const std::function<void(int percent)>& progress) {
+  if (!failures_.empty()) {
+    const std::string code = failures_.front();
+    failures_.pop_front();
+    if (code == "scanner.cancelled") return core::Error::Retryable(code, "scan cancelled");
+    return core::Error::NeedsPerson(code, "the scanner reported " + code);
+  }
+  for (int percent : {0, 25, 50, 75}) {
+    if (progress) progress(percent);
+  }
+  KIOSK_ASSIGN_OR_RETURN(auto page, SyntheticPage(static_cast<std::uint64_t>(++pages_), 100));
+  if (progress) progress(100);
+  return page;
+}
+
+}  // namespace kiosk::scanner
