@@ -2,7 +2,10 @@
 
 #include <cctype>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -97,6 +100,50 @@ CREATE TABLE IF NOT EXISTS dossiers (
 CREATE INDEX IF NOT EXISTS dossiers_due ON dossiers(state, next_attempt_at);
 PRAGMA user_version = 2;
 )sql";
+
+// While a process seals a dossier it holds an exclusive lock on
+// packages/<id>.sealing, from before the package is written until its row is
+// committed. Recovery in another process (the app and the agent both open
+// the outbox) leaves alone any package whose lock is held.
+class SealingLock {
+ public:
+  explicit SealingLock(std::filesystem::path path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  // Takes the lock only if nobody holds it.
+  static std::optional<SealingLock> TryTake(std::filesystem::path path) {
+    SealingLock lock;
+    lock.path_ = std::move(path);
+    lock.fd_ = ::open(lock.path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (lock.fd_ < 0) return lock;  // no lock file: nobody is sealing
+    if (::flock(lock.fd_, LOCK_EX | LOCK_NB) != 0) return std::nullopt;
+    return lock;
+  }
+  ~SealingLock() {
+    if (fd_ >= 0) {
+      ::unlink(path_.c_str());
+      ::close(fd_);
+    }
+  }
+  SealingLock(SealingLock&& other) noexcept
+      : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {}
+  SealingLock& operator=(SealingLock&&) = delete;
+  bool Held() const { return fd_ >= 0; }
+
+ private:
+  SealingLock() = default;
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+std::filesystem::path LockPathFor(const std::filesystem::path& file) {
+  const std::string name = file.filename().string();
+  return file.parent_path() / (name.substr(0, name.find('.')) + ".sealing");
+}
 
 // Version 1 had no acknowledgement details.
 constexpr const char* kMigrateFrom1 = R"sql(
@@ -206,7 +253,20 @@ Expected<Outbox> Outbox::Open(const std::filesystem::path& dir, const core::Cloc
   // Crash recovery. An upload in flight is retried (uploads are idempotent).
   KIOSK_TRY(Exec(s.db, "UPDATE dossiers SET state = 'queued' WHERE state = 'uploading'"));
   // A package written but never recorded was never reported as submitted.
+  // One being sealed right now by the other process is left alone.
+  std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir / "packages", ec)) {
+    files.push_back(entry.path());
+  }
+  for (const auto& path : files) {
+    if (path.extension() == ".sealing") {
+      auto stale = SealingLock::TryTake(path);  // released and removed at scope end
+      continue;
+    }
+    auto lock = SealingLock::TryTake(LockPathFor(path));
+    if (!lock) continue;
+    const std::filesystem::directory_entry entry(path, ec);
+    if (ec || !entry.exists()) continue;
     const auto name = entry.path().filename().string();
     if (entry.path().extension() == ".tmp") {
       std::filesystem::remove(entry.path(), ec);
@@ -237,6 +297,8 @@ Expected<OutboxEntry> Outbox::Seal(Dossier& dossier, const core::PrivateKey& dev
   }
   KIOSK_TRY(HashAttachments(dossier));
   const auto path = s.PackagePath(dossier.id);
+  const SealingLock lock(LockPathFor(path));
+  if (!lock.Held()) return Error::Retryable("io.error", "cannot lock " + path.string());
   KIOSK_ASSIGN_OR_RETURN(const std::uint64_t size,
                          WritePackage(path, dossier, device_key, key_id, storage_key, random));
   const core::WallTime now = s.clock->Now();

@@ -1,7 +1,9 @@
 #include "test_prelude.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -190,12 +192,38 @@ TEST(Outbox, RestartRequeuesUploadsInFlightAndDropsOrphans) {
   std::ofstream(packages / "half.kpkg.tmp") << "partial";
   const auto orphan = packages / (ids.Next()->ToString() + ".kpkg");
   std::ofstream(orphan) << "never recorded";
+  // Being sealed right now by another process, which holds the lock.
+  const std::string busy_id = ids.Next()->ToString();
+  const auto sealing = packages / (busy_id + ".kpkg");
+  std::ofstream(sealing) << "about to be recorded";
+  std::ofstream(packages / (busy_id + ".sealing"));
+  int pipe_fds[2];
+  CHECK_EQUAL(0, pipe(pipe_fds));
+  const pid_t sealer = fork();
+  if (sealer == 0) {
+    const int fd = open((packages / (busy_id + ".sealing")).c_str(), O_RDWR);
+    flock(fd, LOCK_EX);
+    (void)!write(pipe_fds[1], "L", 1);
+    pause();
+    _exit(0);
+  }
+  char ready = 0;
+  CHECK_EQUAL(1, read(pipe_fds[0], &ready, 1));
 
   Outbox reopened = OpenOutbox();
   CHECK(reopened.Get(in_flight.id)->state == OutboxState::kQueued);
   CHECK_FALSE(std::filesystem::exists(packages / "half.kpkg.tmp"));
   CHECK_FALSE(std::filesystem::exists(orphan));
   CHECK_TRUE(std::filesystem::exists(in_flight.package));
+  CHECK_TRUE(std::filesystem::exists(sealing));
+  kill(sealer, SIGKILL);
+  waitpid(sealer, nullptr, 0);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  // The sealer died without recording it: now it is an orphan.
+  Outbox again = OpenOutbox();
+  CHECK_FALSE(std::filesystem::exists(sealing));
+  CHECK_FALSE(std::filesystem::exists(packages / (busy_id + ".sealing")));
 }
 
 // kill -9 at different moments of a seal: afterwards a dossier is either

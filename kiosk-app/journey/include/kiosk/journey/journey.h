@@ -1,0 +1,332 @@
+#pragma once
+
+// The citizen's journey as a state machine, with no rendering in it
+// (ARCHITECTURE.md §5): attract → identify → choose procedure → review the
+// form → attach papers → fees → consent → submit → receipt → rating → wipe,
+// plus look-up and queue tickets. Screens draw its state and call its
+// intents; scripts call the same intents through the screens. Device work
+// runs on an Executor and comes back as events through Poll(), so the
+// journey itself is single-threaded and every transition is testable.
+//
+// Everything about the citizen lives in one Session that is destroyed, and
+// its buffers zeroed, at the end of the journey or when the citizen walks
+// away (idle timeout, driven by the injected clock).
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "kiosk/catalog/catalog.h"
+#include "kiosk/core/clock.h"
+#include "kiosk/core/pk.h"
+#include "kiosk/core/random.h"
+#include "kiosk/core/secret.h"
+#include "kiosk/core/uuid.h"
+#include "kiosk/dossier/outbox.h"
+#include "kiosk/idcard/reader.h"
+#include "kiosk/payment/payment.h"
+#include "kiosk/printer/printer.h"
+#include "kiosk/scanner/scanner.h"
+
+namespace kiosk::journey {
+
+enum class Screen {
+  kAttract,
+  kIdentify,
+  kReadingCard,
+  kChooseProcedure,
+  kReviewForm,
+  kAttachPapers,
+  kFees,
+  kConsent,
+  kSubmitting,
+  kReceipt,
+  kRating,
+  kGoodbye,
+  kLookup,
+  kTicket,
+};
+inline constexpr Screen kAllScreens[] = {
+    Screen::kAttract,    Screen::kIdentify,     Screen::kReadingCard, Screen::kChooseProcedure,
+    Screen::kReviewForm, Screen::kAttachPapers, Screen::kFees,        Screen::kConsent,
+    Screen::kSubmitting, Screen::kReceipt,      Screen::kRating,      Screen::kGoodbye,
+    Screen::kLookup,     Screen::kTicket};
+const char* ToString(Screen screen);  // "attract", "identify", ...
+std::optional<Screen> ScreenFromString(std::string_view name);
+
+// The step indicator of the dossier path: 1..kStepCount, 0 off the path.
+inline constexpr int kStepCount = 7;
+int StepOf(Screen screen);
+
+enum class KeySource { kQr, kMrz, kIdNumber };
+
+// Runs device work off the UI thread. Tests run it inline.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual void Run(std::function<void()> work) = 0;
+};
+
+class InlineExecutor final : public Executor {
+ public:
+  void Run(std::function<void()> work) override { work(); }
+};
+
+// One worker thread, jobs in order; the destructor finishes the queue.
+class ThreadExecutor final : public Executor {
+ public:
+  ThreadExecutor();
+  ~ThreadExecutor() override;
+  void Run(std::function<void()> work) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct Devices {
+  idcard::IdCardReader& card_reader;
+  scanner::Scanner& scanner;
+  payment::PaymentTerminal& payment;
+  printer::ReceiptPrinter& printer;
+  dossier::Outbox& outbox;
+};
+
+// What sealing needs: the device's signing key, the outbox's storage key, and
+// randomness used only by the worker that seals.
+struct SealingKeys {
+  const core::PrivateKey& device_key;
+  std::string key_id;  // the kiosk id
+  const core::SecretBytes& storage_key;
+  core::RandomSource& random;
+};
+
+struct Settings {
+  std::string kiosk_id;
+  std::string province;     // fee rules ("HNI", "QNM", ...)
+  std::string agency_code;  // receiving agency, e.g. "000.17.22.H56"
+  std::string agency_name;  // printed on the receipt
+  std::string site_name;    // "UBND phường An Mỹ", on the queue ticket
+  std::set<catalog::Day> holidays;
+  int utc_offset_hours = 7;
+  std::chrono::seconds idle_timeout{90};
+  std::chrono::seconds idle_warning{20};
+  std::chrono::seconds goodbye{8};
+  std::chrono::milliseconds card_wait{20'000};
+  std::chrono::milliseconds submit_wait{15'000};
+  std::string lookup_url = "https://dichvucong.gov.vn/tra-cuu-ho-so";
+  std::string consent_version = "kiosk-consent/2026-01";
+  std::string return_method = "Bộ phận một cửa";
+  // Private working folder: attachment files while sealing (removed after),
+  // the queue-ticket counter, the rating log.
+  std::filesystem::path work_dir;
+  const idcard::TrustStore* trust = nullptr;
+};
+
+// ---- what device work reports back ----
+
+struct SubmitOutcome {
+  std::string local_reference;
+  std::string dossier_code;  // empty: provisional
+  std::string lookup_secret;
+  std::string appointment;  // YYYY-MM-DD from the gateway, else computed on the kiosk
+};
+
+struct LookupResult {
+  bool found = false;
+  std::string code;
+  std::string reference;
+  std::string state;  // "queued", "acknowledged", ... (dossier::OutboxState)
+  std::string appointment;
+};
+
+namespace event {
+struct CardProgress {
+  int percent = 0;
+};
+struct CardRead {
+  core::Expected<idcard::CitizenIdentity> identity;
+};
+struct PageScanned {
+  std::string paper;
+  core::Expected<scanner::ScannedPage> page;
+};
+struct Paid {
+  core::Expected<payment::PaymentResult> result;
+};
+struct Submitted {
+  core::Expected<SubmitOutcome> outcome;
+};
+struct Printed {
+  core::Status status;
+};
+struct LookedUp {
+  core::Expected<LookupResult> result;
+};
+struct TicketIssued {
+  core::Expected<int> number;
+  core::Status printed;
+};
+}  // namespace event
+
+using Event = std::variant<event::CardProgress, event::CardRead, event::PageScanned, event::Paid,
+                           event::Submitted, event::Printed, event::LookedUp, event::TicketIssued>;
+
+// ---- the session: everything about one citizen ----
+
+struct FieldState {
+  core::PersonalText value;
+  bool from_card = false;  // filled from the chip: shown, not editable
+  std::string problem;     // "form.required", ... after Next
+};
+
+struct Session : core::NotLoggable {
+  Session() = default;
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  core::Uuid dossier_id;
+  core::WallTime started_at;
+  KeySource key_source = KeySource::kQr;
+  std::optional<idcard::CitizenIdentity> identity;
+  std::string search;
+  std::string category;
+  const catalog::Procedure* procedure = nullptr;
+  std::map<std::string, FieldState> fields;
+  std::map<std::string, std::vector<scanner::ScannedPage>> pages;  // by paper code
+  std::vector<catalog::FeeLine> fees;
+  std::optional<payment::PaymentResult> payment;
+  bool consent = false;
+  core::WallTime consent_at;
+  std::optional<SubmitOutcome> outcome;
+  std::optional<printer::Receipt> receipt;
+  int rating = 0;
+};
+
+class Journey {
+ public:
+  Journey(const catalog::Catalog& catalog, Settings settings, Devices devices, SealingKeys keys,
+          Executor& executor, const core::Clock& clock, core::RandomSource& random);
+  ~Journey();
+  Journey(const Journey&) = delete;
+  Journey& operator=(const Journey&) = delete;
+
+  // ---- what the screens draw ----
+  Screen CurrentScreen() const { return screen_; }
+  const Session* CurrentSession() const { return session_.get(); }
+  const catalog::Catalog& Catalog() const { return catalog_; }
+  const Settings& Config() const { return settings_; }
+  const std::string& Language() const { return language_; }
+  // The last problem to show the citizen ("card.wrong_key", "scanner.no_paper",
+  // "papers.missing", ...); cleared by the next intent.
+  const std::string& Message() const { return message_; }
+  int Progress() const { return progress_; }  // card read, 0-100
+  bool Busy() const { return busy_; }         // device work in flight
+  // Seconds left before the session is wiped, while the idle warning shows.
+  std::optional<int> IdleWarning() const;
+  const std::optional<LookupResult>& Lookup() const { return lookup_; }
+  std::optional<int> Ticket() const { return ticket_; }
+  const std::string& PrintProblem() const { return print_problem_; }
+  std::vector<catalog::SearchHit> SearchResults() const;
+  catalog::Day Today() const;
+  // Screens entered since the journey began (for the figures of a run).
+  int ScreensVisited() const { return screens_visited_; }
+
+  // ---- intents ----
+  void Activity();  // any touch: the citizen is still there
+  void SetLanguage(std::string language);
+  void Start();  // attract → identify
+  void StartLookup();
+  void TakeTicket();
+  void IdentifyWith(KeySource source, std::string text);
+  void SetCategory(std::string category);
+  void SetSearch(std::string query);
+  void ChooseProcedure(const std::string& code);
+  bool SetField(const std::string& id, std::string value);
+  void ScanPage(const std::string& paper);
+  void RemoveLastPage(const std::string& paper);
+  void Pay(const std::string& method);
+  void SetConsent(bool accepted);
+  void Confirm();
+  void Reprint();
+  void Rate(int score);  // 1 = not satisfied, 2 = satisfied, 3 = very satisfied
+  void LookupDossier(std::string text);
+  void Next();
+  void Back();
+  void Cancel();  // wipe and return to attract
+
+  // ---- the loop ----
+  // Handles device results (from any thread via Post) and the idle timer.
+  void Poll();
+  void Post(Event event);
+
+ private:
+  void Go(Screen screen);
+  void Wipe();
+  void Handle(event::CardProgress e);
+  void Handle(event::CardRead e);
+  void Handle(event::PageScanned e);
+  void Handle(event::Paid e);
+  void Handle(event::Submitted e);
+  void Handle(event::Printed e);
+  void Handle(event::LookedUp e);
+  void Handle(event::TicketIssued e);
+  void Work(std::function<Event()> job);
+  void FillFromCard();
+  bool ValidateForm();
+  bool NeedsScanning() const;
+  void EnterFees();
+  void Submit();
+  void Print();
+  printer::Receipt BuildReceipt() const;
+  std::vector<std::pair<std::string, std::string>> Answers() const;
+
+  const catalog::Catalog& catalog_;
+  Settings settings_;
+  Devices devices_;
+  SealingKeys keys_;
+  Executor& executor_;
+  const core::Clock& clock_;
+  core::RandomSource& random_;
+  core::UuidV7Generator ids_;
+
+  Screen screen_ = Screen::kAttract;
+  std::unique_ptr<Session> session_;
+  std::string language_ = "vi";
+  std::string message_;
+  std::string print_problem_;
+  int progress_ = 0;
+  bool busy_ = false;
+  std::uint64_t generation_ = 0;  // results of a wiped session are dropped
+  core::MonoTime last_activity_;
+  std::optional<LookupResult> lookup_;
+  std::optional<int> ticket_;
+  int screens_visited_ = 1;
+
+  struct Inbox {
+    std::mutex mutex;
+    std::deque<std::pair<std::uint64_t, Event>> events;
+  };
+  std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
+};
+
+// The queue-ticket counter: numbers start at 1 each day and survive restarts.
+core::Expected<int> NextTicketNumber(const std::filesystem::path& file, const catalog::Day& day);
+
+// The citizen's answer to "how satisfied are you?", appended durably to a
+// log (no personal data: dossier id, code, score, time) for the agent.
+core::Status AppendRating(const std::filesystem::path& file, const std::string& dossier_id,
+                          const std::string& code, int score, core::WallTime at);
+
+}  // namespace kiosk::journey

@@ -1,0 +1,528 @@
+#include "test_prelude.h"
+
+#include <thread>
+
+#include "kiosk/core/log.h"
+#include "kiosk/dossier/package.h"
+#include "kiosk/idcard/sim/virtual_reader.h"
+#include "kiosk/journey/journey.h"
+#include "test_support.h"
+
+using namespace kiosk;
+using namespace kiosk::journey;
+using std::chrono::seconds;
+
+namespace {
+
+// The QR code printed on persona p01's card.
+constexpr const char* kP01Qr =
+    "049090100001|205100001|Nguyễn Văn An|15051990|Nam|Số 12 Phan Bội Châu, Phường Tân Thạnh, "
+    "Tam Kỳ, Quảng Nam|01062021";
+
+// Runs jobs only when told: tests decide when device work "finishes".
+class ManualExecutor final : public Executor {
+ public:
+  void Run(std::function<void()> work) override { jobs_.push_back(std::move(work)); }
+  void RunAll() {
+    while (!jobs_.empty()) {
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      job();
+    }
+  }
+  std::size_t Pending() const { return jobs_.size(); }
+
+ private:
+  std::deque<std::function<void()>> jobs_;
+};
+
+// 2026-11-30 09:00 in Vietnam (UTC+7): a Monday.
+core::WallTime Monday9am() {
+  return core::WallTime{std::chrono::sys_days{std::chrono::year{2026} / 11 / 30}} +
+         std::chrono::hours(2);
+}
+
+}  // namespace
+
+TEST_GROUP(Journey) {
+  core::log::ScopedCapture capture;
+  core::FakeClock clock{Monday9am()};
+  core::DeterministicRandom random{11};
+  core::DeterministicRandom worker_random{12};
+  test::TempDir dir;
+  std::optional<catalog::Catalog> catalog;
+  std::unique_ptr<idcard::sim::VirtualIdCardReader> reader;
+  scanner::FakeScanner scanner;
+  std::optional<payment::FakePaymentTerminal> terminal;
+  printer::FakePrinter printer;
+  std::optional<dossier::Outbox> outbox;
+  std::optional<core::PrivateKey> device_key;
+  core::SecretBytes storage_key;
+  ManualExecutor executor;
+  std::unique_ptr<Journey> journey;
+
+  void setup() override {
+    catalog.emplace(
+        *catalog::Catalog::Load(test::SourcePath("firmware/catalog/data/procedures.toml")));
+    auto persona =
+        idcard::sim::LoadPersona(test::DataPath("personas/p01-married-with-old-id.toml"));
+    auto pki = idcard::sim::GenerateTestPki(7, clock.Now());
+    reader =
+        std::move(idcard::sim::VirtualIdCardReader::Create(*persona, *pki, clock, worker_random))
+            .Value();
+    terminal.emplace(clock);
+    outbox.emplace(std::move(dossier::Outbox::Open(dir.Path() / "outbox", clock)).Value());
+    device_key.emplace(*core::PrivateKey::GenerateP256(random));
+    storage_key = *dossier::LoadOrCreateStorageKey(dir.Path() / "storage.key", random);
+    journey = MakeJourney();
+  }
+
+  Settings MakeSettings() {
+    Settings s;
+    s.kiosk_id = "QNM-TAMKY-0001";
+    s.province = "QNM";
+    s.agency_code = "000.17.22.H56";
+    s.agency_name = "UBND phường An Mỹ";
+    s.site_name = "UBND phường An Mỹ";
+    s.card_wait = std::chrono::milliseconds(0);
+    s.submit_wait = std::chrono::milliseconds(0);
+    s.work_dir = dir.Path();
+    return s;
+  }
+
+  std::unique_ptr<Journey> MakeJourney(Executor* with = nullptr) {
+    return std::make_unique<Journey>(
+        *catalog, MakeSettings(), Devices{*reader, scanner, *terminal, printer, *outbox},
+        SealingKeys{*device_key, "QNM-TAMKY-0001", storage_key, worker_random},
+        with != nullptr ? *with : executor, clock, random);
+  }
+
+  void Settle() {
+    executor.RunAll();
+    journey->Poll();
+  }
+
+  void Identified() {
+    journey->Start();
+    journey->IdentifyWith(KeySource::kQr, kP01Qr);
+    CHECK(journey->CurrentScreen() == Screen::kReadingCard);
+    Settle();
+    CHECK_TEXT(journey->CurrentScreen() == Screen::kChooseProcedure, journey->Message().c_str());
+  }
+
+  std::string Value(const std::string& field) {
+    return journey->CurrentSession()->fields.at(field).value.Reveal();
+  }
+
+  // Marital status certificate in Quảng Nam: an optional paper, no fee.
+  void UpToConsentFree() {
+    Identified();
+    journey->ChooseProcedure("1.004873");
+    CHECK(journey->SetField("marital_status", "single"));
+    CHECK(journey->SetField("purpose", "Kết hôn"));
+    journey->Next();
+    CHECK(journey->CurrentScreen() == Screen::kAttachPapers);
+    journey->Next();
+    CHECK(journey->CurrentScreen() == Screen::kFees);
+    journey->Next();
+    CHECK(journey->CurrentScreen() == Screen::kConsent);
+  }
+
+  // Certified copy of 5 pages: no papers to scan, 7.000 đ to pay.
+  void UpToConsentForCertifiedCopy() {
+    Identified();
+    journey->ChooseProcedure("2.000815");
+    CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+    CHECK(journey->SetField("pages", "5"));
+    journey->Next();
+    CHECK(journey->CurrentScreen() == Screen::kFees);
+    LONGS_EQUAL(7000, catalog::TotalVnd(journey->CurrentSession()->fees));
+    journey->Pay("card");
+    Settle();
+    CHECK(journey->CurrentScreen() == Screen::kConsent);
+  }
+};
+
+TEST(Journey, StartsOnTheAttractScreenWithNoSession) {
+  CHECK(journey->CurrentScreen() == Screen::kAttract);
+  CHECK(journey->CurrentSession() == nullptr);
+  STRCMP_EQUAL("vi", journey->Language().c_str());
+}
+
+TEST(Journey, TheCardFillsTheFormWithoutTyping) {
+  Identified();
+  const auto& identity = *journey->CurrentSession()->identity;
+  STRCMP_EQUAL("Nguyễn Văn An", identity.full_name.Reveal().c_str());
+  journey->ChooseProcedure("1.001193");
+  STRCMP_EQUAL("Nguyễn Văn An", Value("applicant_name").c_str());
+  STRCMP_EQUAL("049090100001", Value("applicant_id").c_str());
+  STRCMP_EQUAL("15/05/1990", Value("applicant_birth_date").c_str());
+  CHECK(journey->CurrentSession()->fields.at("applicant_name").from_card);
+  // What the chip says is not editable.
+  CHECK_FALSE(journey->SetField("applicant_name", "Someone Else"));
+  STRCMP_EQUAL("Nguyễn Văn An", Value("applicant_name").c_str());
+  // Defaults are filled too.
+  STRCMP_EQUAL("no", Value("late").c_str());
+}
+
+TEST(Journey, CardProblemsReturnToIdentifyWithTheReason) {
+  journey->Start();
+  // A QR from another card: the chip does not open with its key.
+  journey->IdentifyWith(KeySource::kQr,
+                        "049090100099|205100001|Nguyễn Văn An|15051990|Nam|X|01062021");
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kIdentify);
+  CHECK_TEXT(journey->Message() == "card.wrong_key" || journey->Message() == "card.mismatch",
+             journey->Message().c_str());
+  // Nothing on the reader.
+  reader->SetPresent(false);
+  journey->IdentifyWith(KeySource::kIdNumber, "049090100001");
+  Settle();
+  STRCMP_EQUAL("card.absent", journey->Message().c_str());
+  // A typed number that is not an ID number never reaches the reader.
+  journey->IdentifyWith(KeySource::kIdNumber, "12345");
+  STRCMP_EQUAL("key.bad_id", journey->Message().c_str());
+  LONGS_EQUAL(0, executor.Pending());
+  // The ID number alone opens a PACE card (CAN = its last 6 digits).
+  reader->SetPresent(true);
+  journey->IdentifyWith(KeySource::kIdNumber, "049090100001");
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
+}
+
+TEST(Journey, ProgressOfTheCardReadIsReported) {
+  journey->Start();
+  journey->IdentifyWith(KeySource::kQr, kP01Qr);
+  LONGS_EQUAL(0, journey->Progress());
+  CHECK(journey->Busy());
+  Settle();
+  LONGS_EQUAL(100, journey->Progress());
+  CHECK_FALSE(journey->Busy());
+}
+
+TEST(Journey, SearchAndCategoriesNarrowTheList) {
+  Identified();
+  const auto all = journey->SearchResults().size();
+  LONGS_EQUAL(catalog->Procedures().size(), all);
+  journey->SetCategory("residence");
+  CHECK(journey->SearchResults().size() < all);
+  journey->SetCategory("residence");  // tapping it again clears it
+  LONGS_EQUAL(all, journey->SearchResults().size());
+  journey->SetSearch("chung thuc ban sao");
+  STRCMP_EQUAL("2.000815", journey->SearchResults()[0].procedure->code.c_str());
+  journey->ChooseProcedure("9.999999");
+  STRCMP_EQUAL("procedure.unknown", journey->Message().c_str());
+  CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
+}
+
+TEST(Journey, BirthRegistrationNeedsTheFormAndThePaper) {
+  Identified();
+  journey->ChooseProcedure("1.001193");
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+  STRCMP_EQUAL("form.invalid", journey->Message().c_str());
+  STRCMP_EQUAL("form.required", journey->CurrentSession()->fields.at("child_name").problem.c_str());
+  CHECK(journey->CurrentSession()->fields.at("applicant_name").problem.empty());
+
+  CHECK(journey->SetField("child_name", "Nguyễn Thị Mai"));
+  CHECK(journey->SetField("child_birth_date", "20/11/2026"));
+  CHECK(journey->SetField("child_sex", "Nữ"));
+  CHECK(journey->SetField("child_birth_place", "Bệnh viện Đa khoa Quảng Nam"));
+  CHECK(journey->SetField("relationship", "cha"));
+  journey->Next();
+  CHECK_TEXT(journey->CurrentScreen() == Screen::kAttachPapers, journey->Message().c_str());
+
+  journey->Next();
+  STRCMP_EQUAL("papers.missing", journey->Message().c_str());
+  scanner.FailNext("scanner.no_paper");
+  journey->ScanPage("GCS");
+  Settle();
+  STRCMP_EQUAL("scanner.no_paper", journey->Message().c_str());
+  journey->ScanPage("GCS");
+  journey->ScanPage("GCS");  // ignored: a scan is in flight
+  Settle();
+  journey->ScanPage("GCS");
+  Settle();
+  LONGS_EQUAL(2, journey->CurrentSession()->pages.at("GCS").size());
+  journey->RemoveLastPage("GCS");
+  LONGS_EQUAL(1, journey->CurrentSession()->pages.at("GCS").size());
+  journey->Next();
+  // Registered on time in Quảng Nam: no fee, nothing to pay.
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  CHECK(journey->CurrentSession()->fees.empty());
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kConsent);
+  journey->Confirm();
+  STRCMP_EQUAL("consent.required", journey->Message().c_str());
+  journey->SetConsent(true);
+  journey->Confirm();
+  CHECK(journey->CurrentScreen() == Screen::kSubmitting);
+  Settle();
+  CHECK_TEXT(journey->CurrentScreen() == Screen::kReceipt, journey->Message().c_str());
+  Settle();  // the receipt prints
+
+  // Sealed into the outbox with its attachment; the gateway has not answered.
+  const auto& outcome = *journey->CurrentSession()->outcome;
+  CHECK(outcome.dossier_code.empty());
+  auto entry = outbox->FindByReference(outcome.local_reference);
+  CHECK(entry.HasValue() && entry->has_value());
+  STRCMP_EQUAL("1.001193", (*entry)->procedure_code.c_str());
+  // Same day before 15:00.
+  STRCMP_EQUAL("2026-11-30", outcome.appointment.c_str());
+  LONGS_EQUAL(1, printer.Printed().size());
+  const auto& lines = printer.Printed()[0];
+  CHECK(std::find(lines.begin(), lines.end(), "GIẤY TIẾP NHẬN HỒ SƠ (TẠM THỜI)") != lines.end());
+  CHECK(std::find(lines.begin(), lines.end(), "Tiếp nhận hồ sơ của: Ông/Bà Nguyễn Văn An") !=
+        lines.end());
+  // No plaintext attachment is left behind.
+  for (const auto& e : std::filesystem::directory_iterator(dir.Path())) {
+    CHECK_TEXT(e.path().filename().string().rfind("sealing-", 0) != 0, e.path().c_str());
+  }
+}
+
+TEST(Journey, PaymentFailuresKeepTheCitizenOnTheFeeScreen) {
+  Identified();
+  journey->ChooseProcedure("2.000884");
+  CHECK(journey->SetField("document_title", "Giấy ủy quyền"));
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  journey->Next();
+  STRCMP_EQUAL("fees.unpaid", journey->Message().c_str());
+  terminal->FailNext("payment.declined");
+  journey->Pay("card");
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  STRCMP_EQUAL("payment.declined", journey->Message().c_str());
+  journey->Pay("card");
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kConsent);
+  LONGS_EQUAL(10000, journey->CurrentSession()->payment->amount_vnd);
+  // Once paid, the fee screen cannot be re-entered to pay twice.
+  journey->Back();
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  journey->Back();
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  journey->Pay("card");
+  LONGS_EQUAL(0, executor.Pending());
+  LONGS_EQUAL(1, terminal->Approved());
+}
+
+TEST(Journey, TheGatewaysCodeReachesTheReceiptWhenTheAgentAnswersInTime) {
+  ThreadExecutor threads;
+  Settings settings = MakeSettings();
+  auto with_wait = std::make_unique<Journey>(
+      *catalog,
+      [&] {
+        settings.submit_wait = std::chrono::milliseconds(10'000);
+        return settings;
+      }(),
+      Devices{*reader, scanner, *terminal, printer, *outbox},
+      SealingKeys{*device_key, "QNM-TAMKY-0001", storage_key, worker_random}, threads, clock,
+      random);
+  journey = std::move(with_wait);
+  auto settle = [&](Screen until) {
+    for (int i = 0; i < 1000 && journey->CurrentScreen() != until; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      journey->Poll();
+    }
+    CHECK_TEXT(
+        journey->CurrentScreen() == until,
+        (std::string(ToString(journey->CurrentScreen())) + " " + journey->Message()).c_str());
+  };
+  journey->Start();
+  journey->IdentifyWith(KeySource::kQr, kP01Qr);
+  settle(Screen::kChooseProcedure);
+  journey->ChooseProcedure("1.004873");
+  CHECK(journey->SetField("marital_status", "married"));
+  CHECK(journey->SetField("purpose", "Bổ sung hồ sơ vay vốn"));
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kAttachPapers);  // optional paper: may skip
+  journey->Next();
+  CHECK(journey->CurrentSession()->fees.empty());  // Hà Nội only
+  journey->Next();
+  journey->SetConsent(true);
+  // The agent, another process in production: acknowledges what it finds.
+  std::thread agent([&] {
+    auto other = dossier::Outbox::Open(dir.Path() / "outbox", clock);
+    for (int i = 0; i < 400; ++i) {
+      auto next = other->TakeNextDue();
+      if (next && *next) {
+        CHECK(
+            other->MarkAcknowledged((*next)->id, "000.17.22.H56-261130-0042", "Q7KD", "2026-12-03")
+                .HasValue());
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  journey->Confirm();
+  settle(Screen::kReceipt);
+  agent.join();  // NOLINT: joined before any check can fail past it
+  const auto& outcome = *journey->CurrentSession()->outcome;
+  STRCMP_EQUAL("000.17.22.H56-261130-0042", outcome.dossier_code.c_str());
+  STRCMP_EQUAL("Q7KD", outcome.lookup_secret.c_str());
+  STRCMP_EQUAL("2026-12-03", outcome.appointment.c_str());
+}
+
+TEST(Journey, PaperOutIsReportedAndTheReceiptCanBeReprinted) {
+  UpToConsentForCertifiedCopy();
+  journey->SetConsent(true);
+  printer.SetStatus(printer::PrinterStatus::kPaperOut);
+  journey->Confirm();
+  Settle();
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kReceipt);
+  STRCMP_EQUAL("printer.paper_out", journey->PrintProblem().c_str());
+  printer.SetStatus(printer::PrinterStatus::kReady);
+  journey->Reprint();
+  Settle();
+  STRCMP_EQUAL("", journey->PrintProblem().c_str());
+  LONGS_EQUAL(1, printer.Printed().size());
+}
+
+TEST(Journey, IdleTimeoutWarnsThenWipesAtEveryStep) {
+  const Screen steps[] = {
+      Screen::kIdentify, Screen::kChooseProcedure, Screen::kReviewForm, Screen::kAttachPapers,
+      Screen::kFees,     Screen::kConsent,         Screen::kReceipt,    Screen::kRating};
+  for (Screen target : steps) {
+    journey = MakeJourney();
+    UpToConsentFree();
+    // Walk back or forward to the step under test.
+    if (target == Screen::kReceipt || target == Screen::kRating) {
+      journey->SetConsent(true);
+      journey->Confirm();
+      Settle();
+      Settle();
+      if (target == Screen::kRating) journey->Next();
+    } else {
+      for (int i = 0; i < 6 && journey->CurrentScreen() != target; ++i) journey->Back();
+    }
+    CHECK_TEXT(journey->CurrentScreen() == target, ToString(target));
+    clock.Advance(seconds(89));
+    journey->Poll();
+    CHECK_FALSE(journey->IdleWarning().has_value());
+    clock.Advance(seconds(1));
+    journey->Poll();
+    CHECK_TEXT(journey->IdleWarning().has_value(), ToString(target));
+    LONGS_EQUAL(20, *journey->IdleWarning());
+    // A touch keeps the session.
+    journey->Activity();
+    CHECK_FALSE(journey->IdleWarning().has_value());
+    clock.Advance(seconds(109));
+    journey->Poll();
+    CHECK(journey->CurrentScreen() == target);
+    LONGS_EQUAL(1, *journey->IdleWarning());
+    clock.Advance(seconds(1));
+    journey->Poll();
+    CHECK_TEXT(journey->CurrentScreen() == Screen::kAttract, ToString(target));
+    CHECK(journey->CurrentSession() == nullptr);
+  }
+}
+
+TEST(Journey, NoTimeoutWhileTheKioskIsWorking) {
+  journey->Start();
+  journey->IdentifyWith(KeySource::kQr, kP01Qr);
+  clock.Advance(seconds(600));
+  journey->Poll();
+  CHECK(journey->CurrentScreen() == Screen::kReadingCard);
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
+}
+
+TEST(Journey, ResultsForAWipedSessionAreDropped) {
+  journey->Start();
+  journey->IdentifyWith(KeySource::kQr, kP01Qr);
+  journey->Cancel();
+  Settle();  // the read finishes after the citizen left
+  CHECK(journey->CurrentScreen() == Screen::kAttract);
+  CHECK(journey->CurrentSession() == nullptr);
+  journey->Start();
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kIdentify);
+  CHECK_FALSE(journey->CurrentSession()->identity.has_value());
+}
+
+TEST(Journey, RatingEndsTheJourneyAndTheSessionIsWiped) {
+  UpToConsentForCertifiedCopy();
+  journey->SetLanguage("en");
+  journey->SetConsent(true);
+  journey->Confirm();
+  Settle();
+  Settle();
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kRating);
+  journey->Rate(7);  // not a score: ignored
+  CHECK(journey->CurrentScreen() == Screen::kRating);
+  journey->Rate(3);
+  CHECK(journey->CurrentScreen() == Screen::kGoodbye);
+  std::ifstream in(dir.Path() / "ratings.jsonl");
+  std::string line;
+  std::getline(in, line);
+  CHECK(line.find("\"score\":3") != std::string::npos);
+  CHECK(line.find("Nguy") == std::string::npos);
+  clock.Advance(seconds(8));
+  journey->Poll();
+  CHECK(journey->CurrentScreen() == Screen::kAttract);
+  CHECK(journey->CurrentSession() == nullptr);
+  STRCMP_EQUAL("vi", journey->Language().c_str());
+}
+
+TEST(Journey, LookUpByReferenceQrOrCode) {
+  UpToConsentForCertifiedCopy();
+  journey->SetConsent(true);
+  journey->Confirm();
+  Settle();
+  const std::string reference = journey->CurrentSession()->outcome->local_reference;
+  journey->Cancel();
+
+  journey->StartLookup();
+  CHECK(journey->CurrentScreen() == Screen::kLookup);
+  journey->LookupDossier(reference);
+  Settle();
+  CHECK(journey->Lookup()->found);
+  STRCMP_EQUAL("queued", journey->Lookup()->state.c_str());
+
+  auto next = outbox->TakeNextDue();
+  CHECK(outbox->MarkAcknowledged((*next)->id, "000.17.22.H56-261130-0001", "AB12", "2026-12-01")
+            .HasValue());
+  journey->LookupDossier(
+      "https://dichvucong.gov.vn/tra-cuu-ho-so?code=000.17.22.H56-261130-0001&secret=AB12");
+  Settle();
+  CHECK(journey->Lookup()->found);
+  STRCMP_EQUAL("acknowledged", journey->Lookup()->state.c_str());
+  STRCMP_EQUAL("2026-12-01", journey->Lookup()->appointment.c_str());
+
+  journey->LookupDossier("000.17.22.H56-261130-0999");
+  Settle();
+  CHECK_FALSE(journey->Lookup()->found);
+  journey->LookupDossier("https://example.invalid/?x=1");
+  STRCMP_EQUAL("lookup.unreadable", journey->Message().c_str());
+  journey->Back();
+  CHECK(journey->CurrentScreen() == Screen::kAttract);
+}
+
+TEST(Journey, QueueTicketsCountPerDayAndSurviveRestarts) {
+  journey->TakeTicket();
+  Settle();
+  LONGS_EQUAL(1, *journey->Ticket());
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kAttract);
+  journey = MakeJourney();  // the app restarts
+  journey->TakeTicket();
+  Settle();
+  LONGS_EQUAL(2, *journey->Ticket());
+  LONGS_EQUAL(2, printer.Printed().size());
+  journey->Cancel();
+  clock.Advance(std::chrono::hours(24));
+  journey->TakeTicket();
+  Settle();
+  LONGS_EQUAL(1, *journey->Ticket());
+}
+
+TEST(Journey, StepIndicatorAndScreenNames) {
+  LONGS_EQUAL(1, StepOf(Screen::kIdentify));
+  LONGS_EQUAL(kStepCount, StepOf(Screen::kReceipt));
+  LONGS_EQUAL(0, StepOf(Screen::kAttract));
+  for (Screen s : kAllScreens) CHECK(ScreenFromString(ToString(s)) == s);
+  CHECK_FALSE(ScreenFromString("nowhere").has_value());
+}
