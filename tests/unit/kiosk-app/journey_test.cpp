@@ -80,7 +80,7 @@ TEST_GROUP(Journey) {
   Settings MakeSettings() {
     Settings s;
     s.kiosk_id = "QNM-TAMKY-0001";
-    s.province = "QNM";
+    s.province = "49";
     s.agency_code = "000.17.22.H56";
     s.agency_name = "UBND phường An Mỹ";
     s.site_name = "UBND phường An Mỹ";

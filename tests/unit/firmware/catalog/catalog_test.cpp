@@ -130,35 +130,35 @@ TEST_GROUP(CatalogFees) {
 
 TEST(CatalogFees, CertifiedCopyIsTieredAndCapped) {
   const auto& copy = *Shipped().Find("2.000815");
-  auto fees = SelectFees(copy, D("2026-11-30"), "QNM", {{"pages", "1"}});
+  auto fees = SelectFees(copy, D("2026-11-30"), "49", {{"pages", "1"}});
   LONGS_EQUAL(2000, TotalVnd(fees));
-  fees = SelectFees(copy, D("2026-11-30"), "QNM", {{"pages", "5"}});
+  fees = SelectFees(copy, D("2026-11-30"), "49", {{"pages", "5"}});
   LONGS_EQUAL(2 * 2000 + 3 * 1000, TotalVnd(fees));
-  fees = SelectFees(copy, D("2026-11-30"), "QNM", {{"pages", "400"}});
+  fees = SelectFees(copy, D("2026-11-30"), "49", {{"pages", "400"}});
   LONGS_EQUAL(200000, TotalVnd(fees));
 }
 
 TEST(CatalogFees, ProvinceOverridesAndEffectiveDates) {
   const auto& business = *Shipped().Find("1.001612");
   // Elsewhere: the general rule.
-  LONGS_EQUAL(100000, TotalVnd(SelectFees(business, D("2026-11-30"), "QNM", {})));
+  LONGS_EQUAL(100000, TotalVnd(SelectFees(business, D("2026-11-30"), "49", {})));
   // Hà Nội before 25/7/2026: its own 100.000 đ; from then on, nothing online.
-  LONGS_EQUAL(100000, TotalVnd(SelectFees(business, D("2026-07-24"), "HNI", {})));
-  CHECK(SelectFees(business, D("2026-07-25"), "HNI", {}).empty());
+  LONGS_EQUAL(100000, TotalVnd(SelectFees(business, D("2026-07-24"), "01", {})));
+  CHECK(SelectFees(business, D("2026-07-25"), "01", {}).empty());
   // Before any rule was in force: nothing.
-  CHECK(SelectFees(business, D("2019-12-31"), "QNM", {}).empty());
+  CHECK(SelectFees(business, D("2019-12-31"), "49", {}).empty());
 }
 
 TEST(CatalogFees, ConditionalAndCountedFees) {
   const auto& birth = *Shipped().Find("1.001193");
   // On time: free (Luật Hộ tịch); late in Hà Nội: 5.000 đ; late elsewhere: no rule.
   CHECK(
-      SelectFees(birth, D("2026-11-30"), "HNI", {{"late", "no"}, {"extract_copies", "0"}}).empty());
-  LONGS_EQUAL(5000, TotalVnd(SelectFees(birth, D("2026-11-30"), "HNI",
+      SelectFees(birth, D("2026-11-30"), "01", {{"late", "no"}, {"extract_copies", "0"}}).empty());
+  LONGS_EQUAL(5000, TotalVnd(SelectFees(birth, D("2026-11-30"), "01",
                                         {{"late", "yes"}, {"extract_copies", "0"}})));
-  CHECK(SelectFees(birth, D("2026-11-30"), "QNM", {{"late", "yes"}, {"extract_copies", "0"}})
-            .empty());
-  auto fees = SelectFees(birth, D("2026-11-30"), "QNM", {{"late", "no"}, {"extract_copies", "3"}});
+  CHECK(
+      SelectFees(birth, D("2026-11-30"), "49", {{"late", "yes"}, {"extract_copies", "0"}}).empty());
+  auto fees = SelectFees(birth, D("2026-11-30"), "49", {{"late", "no"}, {"extract_copies", "3"}});
   LONGS_EQUAL(1, fees.size());
   LONGS_EQUAL(3, fees[0].quantity);
   LONGS_EQUAL(24000, fees[0].amount_vnd);

@@ -86,7 +86,8 @@ struct FeeRule {
   std::int64_t cap_vnd = 0;
   std::string applies_if_field;
   std::string applies_if_value;
-  std::string province;  // empty: every province without its own rule
+  std::string
+      province;  // two-digit administrative code; empty: every province without its own rule
   Day effective_from;
   std::optional<Day> effective_to;  // inclusive
   std::string source;               // the legal instrument, shown to the citizen

@@ -82,6 +82,28 @@ class InlineExecutor final : public Executor {
   void Run(std::function<void()> work) override { work(); }
 };
 
+// Runs jobs only when told (RunPending): headless runs and tests decide when
+// device work finishes, so every frame is reproducible.
+class DeferredExecutor final : public Executor {
+ public:
+  void Run(std::function<void()> work) override { jobs_.push_back(std::move(work)); }
+  // Runs queued jobs, including any they queue; returns how many ran.
+  int RunPending() {
+    int ran = 0;
+    while (!jobs_.empty()) {
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      job();
+      ++ran;
+    }
+    return ran;
+  }
+  bool Idle() const { return jobs_.empty(); }
+
+ private:
+  std::deque<std::function<void()>> jobs_;
+};
+
 // One worker thread, jobs in order; the destructor finishes the queue.
 class ThreadExecutor final : public Executor {
  public:
@@ -113,7 +135,7 @@ struct SealingKeys {
 
 struct Settings {
   std::string kiosk_id;
-  std::string province;     // fee rules ("HNI", "QNM", ...)
+  std::string province;     // two-digit administrative code: fee rules ("01" Hà Nội)
   std::string agency_code;  // receiving agency, e.g. "000.17.22.H56"
   std::string agency_name;  // printed on the receipt
   std::string site_name;    // "UBND phường An Mỹ", on the queue ticket

@@ -1,0 +1,48 @@
+#pragma once
+
+// The kiosk's UI strings come from gettext catalogs (kiosk-app/i18n/po/*.po,
+// compiled by msgfmt at build time). Source strings are English; vi.po
+// holds the Vietnamese shown by default. The .mo reader is our own: glibc's
+// gettext would need the vi_VN locale generated on the device, and the
+// language changes per citizen, not per process.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "kiosk/core/error.h"
+
+namespace kiosk::i18n {
+
+// The messages of one .mo file: msgid → msgstr (the first plural form).
+class MessageCatalog {
+ public:
+  static core::Expected<MessageCatalog> Parse(const std::vector<std::uint8_t>& mo);
+  static core::Expected<MessageCatalog> Load(const std::filesystem::path& mo);
+  // nullptr when the catalog has no translation.
+  const std::string* Find(std::string_view msgid) const;
+  std::size_t Size() const { return messages_.size(); }
+
+ private:
+  std::unordered_map<std::string, std::string> messages_;
+};
+
+class Translator {
+ public:
+  // Loads `<dir>/<lang>/LC_MESSAGES/kiosk.mo` for each language but English.
+  static core::Expected<Translator> Load(const std::filesystem::path& locale_dir,
+                                         const std::vector<std::string>& languages);
+  void SetLanguage(std::string language) { language_ = std::move(language); }
+  const std::string& Language() const { return language_; }
+  // The translation of `msgid` in the current language, or msgid itself.
+  const char* operator()(const char* msgid) const;
+
+ private:
+  std::unordered_map<std::string, MessageCatalog> catalogs_;
+  std::string language_ = "vi";
+};
+
+}  // namespace kiosk::i18n

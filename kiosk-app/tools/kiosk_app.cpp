@@ -1,0 +1,376 @@
+// kiosk-app: the citizen's kiosk application.
+//
+//   kiosk-app [--config FILE] [--state DIR]                       (touch screen)
+//   kiosk-app [--config FILE] [--state DIR] --headless --script FILE
+//             [--screenshots DIR] [--orientation portrait|landscape]
+//             [--clock 2026-11-30T09:00:00+07:00] [--seed N] [--report FILE]
+//
+// Headless runs a scripted journey (docs/kiosk-app-script.md) on SDL's dummy
+// video driver with the software renderer, saves a PNG whenever the screen
+// changes, and exits non-zero if the journey does not complete. Devices are
+// chosen here, once, from the config: the chip reader over PC/SC, or (in
+// development builds) a virtual card in-process; scanner, payment terminal
+// and printer are their fakes until their drivers land.
+
+#include <malloc.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "kiosk/catalog/catalog.h"
+#include "kiosk/core/config.h"
+#include "kiosk/core/device_config.h"
+#include "kiosk/core/log.h"
+#include "kiosk/core/pk.h"
+#include "kiosk/dossier/package.h"
+#include "kiosk/i18n/translator.h"
+#include "kiosk/idcard/reader.h"
+#include "kiosk/journey/journey.h"
+#include "kiosk/ui/frontend.h"
+#include "kiosk/ui/script.h"
+#ifdef KIOSK_HAVE_SIMULATORS
+#include "kiosk/idcard/sim/virtual_reader.h"
+#endif
+
+namespace core = kiosk::core;
+namespace klog = kiosk::core::log;
+using namespace kiosk;  // NOLINT(google-build-using-namespace): main()
+
+namespace {
+
+struct AppConfig {
+  core::DeviceConfig device;
+  core::LogConfig log;
+  std::string agency_code = "000.00.00.H00";
+  std::string agency_name = "UBND phường thử nghiệm";
+  std::string catalog = KIOSK_DEFAULT_CATALOG;
+  std::string locale_dir = KIOSK_DEFAULT_LOCALE_DIR;
+  std::string outbox_dir = "outbox";
+  std::string storage_key = "storage.key";
+  std::string device_key = "device-key.pem";
+  std::string work_dir = "work";
+  std::string card_reader = "pcsc";  // or "virtual" (development builds)
+  std::string reader_name;
+  std::string csca_dir;
+  std::string persona;  // virtual reader
+  std::string persona_pki;
+  std::string printer_dir = "printed";
+  int idle_timeout_s = 90;
+  int idle_warning_s = 20;
+  int card_wait_ms = 20'000;
+  int submit_wait_ms = 15'000;
+  std::vector<std::string> holidays;
+  std::string orientation = "portrait";
+};
+
+core::Expected<AppConfig> ReadConfig(const std::string& path) {
+  AppConfig c;
+  if (path.empty()) return c;  // the embedded defaults
+  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::Load(path));
+  core::config::Reader reader(doc);
+  core::ReadDeviceConfig(reader.Table("device"), c.device);
+  core::ReadLogConfig(reader.Table("log"), c.log);
+  auto site = reader.Table("site");
+  site.Read("agency_code", c.agency_code);
+  site.Read("agency_name", c.agency_name);
+  auto paths = reader.Table("paths");
+  paths.Read("catalog", c.catalog);
+  paths.Read("locale", c.locale_dir);
+  paths.Read("outbox", c.outbox_dir);
+  paths.Read("storage_key", c.storage_key);
+  paths.Read("device_key", c.device_key);
+  paths.Read("work", c.work_dir);
+  paths.Read("printer_output", c.printer_dir);
+  auto card = reader.Table("card");
+  card.ReadOneOf("reader", c.card_reader, {"pcsc", "virtual"});
+  card.Read("reader_name", c.reader_name);
+  card.Read("csca", c.csca_dir);
+  card.Read("persona", c.persona);
+  card.Read("persona_pki", c.persona_pki);
+  auto journey = reader.Table("journey");
+  journey.Read("idle_timeout_s", c.idle_timeout_s, 10, 3600);
+  journey.Read("idle_warning_s", c.idle_warning_s, 5, 600);
+  journey.Read("card_wait_ms", c.card_wait_ms, 0, 600'000);
+  journey.Read("submit_wait_ms", c.submit_wait_ms, 0, 600'000);
+  reader.Table("calendar").Read("holidays", c.holidays);
+  reader.Table("display").ReadOneOf("orientation", c.orientation, {"portrait", "landscape"});
+  KIOSK_TRY(reader.Finish());
+  return c;
+}
+
+std::filesystem::path Under(const std::filesystem::path& state, const std::string& path) {
+  return std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : state / path;
+}
+
+core::Expected<core::WallTime> ParseClock(const std::string& text) {
+  // YYYY-MM-DDTHH:MM:SS+07:00
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, oh = 0, om = 0;
+  char sign = '+';
+  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d%c%d:%d", &y, &mo, &d, &h, &mi, &s, &sign, &oh,
+                  &om) != 9) {
+    return core::Error::NeedsPerson("args.clock", "expected YYYY-MM-DDTHH:MM:SS+HH:MM");
+  }
+  const std::chrono::year_month_day day{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  auto t = core::WallTime{std::chrono::sys_days{day}} + std::chrono::hours(h) +
+           std::chrono::minutes(mi) + std::chrono::seconds(s);
+  const auto offset = std::chrono::hours(oh) + std::chrono::minutes(om);
+  return sign == '-' ? t + offset : t - offset;
+}
+
+long ResidentKb(const char* key) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(key, 0) == 0) return std::stol(line.substr(std::strlen(key)));
+  }
+  return 0;
+}
+
+std::string Percentiles(std::vector<std::chrono::microseconds> times) {
+  if (times.empty()) return "{}";
+  std::sort(times.begin(), times.end());
+  auto at = [&](double q) {
+    const auto i = static_cast<std::size_t>(q * static_cast<double>(times.size()));
+    return static_cast<double>(times[std::min(times.size() - 1, i)].count()) / 1000.0;
+  };
+  char text[96];
+  std::snprintf(text, sizeof text, "{\"frames\": %zu, \"p50_ms\": %.2f, \"p99_ms\": %.2f}",
+                times.size(), at(0.5), at(0.99));
+  return text;
+}
+
+struct Args {
+  std::string config;
+  std::string state = "/var/lib/kiosk";
+  bool headless = false;
+  std::string script;
+  std::string screenshots;
+  std::string orientation;
+  std::string clock;
+  std::string report;
+  std::string lang = "vi";
+  std::uint64_t seed = 0;
+};
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: kiosk-app [--config FILE] [--state DIR] [--headless --script FILE "
+               "[--screenshots DIR] [--orientation portrait|landscape] [--clock ISO] "
+               "[--seed N] [--lang vi|en] [--report FILE]]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto started = std::chrono::steady_clock::now();
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--config")
+      args.config = value();
+    else if (a == "--state")
+      args.state = value();
+    else if (a == "--headless")
+      args.headless = true;
+    else if (a == "--script")
+      args.script = value();
+    else if (a == "--screenshots")
+      args.screenshots = value();
+    else if (a == "--orientation")
+      args.orientation = value();
+    else if (a == "--clock")
+      args.clock = value();
+    else if (a == "--report")
+      args.report = value();
+    else if (a == "--lang")
+      args.lang = value();
+    else if (a == "--seed")
+      args.seed = std::stoull(value());
+    else
+      return Usage();
+  }
+  if (args.headless != !args.script.empty()) return Usage();
+
+  auto config = ReadConfig(args.config);
+  if (!config) {
+    std::fprintf(stderr, "kiosk-app: %s\n", config.GetError().ToString().c_str());
+    return 2;
+  }
+  klog::Install(
+      std::make_unique<klog::Logger>(klog::SinkForEnvironment("kiosk-app"), config->log.level));
+  const std::filesystem::path state = args.state;
+  std::error_code ec;
+  std::filesystem::create_directories(state, ec);
+
+  auto fail = [](const core::Error& e) {
+    std::fprintf(stderr, "kiosk-app: %s\n", e.ToString().c_str());
+    return 1;
+  };
+  auto catalog = catalog::Catalog::Load(config->catalog);
+  if (!catalog) return fail(catalog.GetError());
+  auto tr = i18n::Translator::Load(config->locale_dir, {"vi", "en"});
+  if (!tr) return fail(tr.GetError());
+
+  // Randomness: the DRBG in production; a seed makes a headless run repeatable.
+  std::unique_ptr<core::RandomSource> random;
+  std::unique_ptr<core::RandomSource> worker_random;
+  if (args.seed != 0) {
+    random = std::make_unique<core::DeterministicRandom>(args.seed);
+    worker_random = std::make_unique<core::DeterministicRandom>(args.seed + 1);
+  } else {
+    auto a = core::Drbg::Create();
+    auto b = core::Drbg::Create();
+    if (!a || !b) return fail(a ? b.GetError() : a.GetError());
+    random = std::move(a).Value();
+    worker_random = std::move(b).Value();
+  }
+
+  core::FakeClock fake_clock;
+  if (args.headless) {
+    auto start = args.clock.empty() ? core::Expected<core::WallTime>(core::SystemClock().Now())
+                                    : ParseClock(args.clock);
+    if (!start) return fail(start.GetError());
+    fake_clock = core::FakeClock(*start);
+  }
+  const core::Clock& clock =
+      args.headless ? static_cast<const core::Clock&>(fake_clock) : core::SystemClock();
+
+  auto outbox = dossier::Outbox::Open(Under(state, config->outbox_dir), core::SystemClock());
+  if (!outbox) return fail(outbox.GetError());
+  auto storage_key = dossier::LoadOrCreateStorageKey(Under(state, config->storage_key), *random);
+  if (!storage_key) return fail(storage_key.GetError());
+  auto device_key = core::LoadPrivateKeyFile(Under(state, config->device_key));
+  if (!device_key) {
+    return fail(std::move(device_key)
+                    .GetError()
+                    .WithContext("the device key is created by kiosk-selftest --device-key"));
+  }
+
+  // The chip reader: the device's own, or a virtual card in development.
+  std::optional<idcard::TrustStore> trust;
+  if (!config->csca_dir.empty()) {
+    auto loaded = idcard::TrustStore::LoadDirectory(Under(state, config->csca_dir));
+    if (!loaded) return fail(loaded.GetError());
+    trust = std::move(loaded).Value();
+  }
+  std::unique_ptr<idcard::IdCardReader> card_reader;
+  if (config->card_reader == "pcsc") {
+    card_reader = std::make_unique<idcard::PcscIdCardReader>(config->reader_name,
+                                                             core::SystemClock(), *worker_random);
+  } else {
+#ifdef KIOSK_HAVE_SIMULATORS
+    auto persona = idcard::sim::LoadPersona(config->persona);
+    if (!persona) return fail(persona.GetError());
+    auto pki = idcard::sim::LoadTestPki(Under(state, config->persona_pki));
+    if (!pki) return fail(pki.GetError());
+    auto reader = idcard::sim::VirtualIdCardReader::Create(*persona, *pki, core::SystemClock(),
+                                                           *worker_random);
+    if (!reader) return fail(reader.GetError());
+    card_reader = std::move(reader).Value();
+#else
+    return fail(core::Error::NeedsPerson("config.invalid", "no virtual card in this build"));
+#endif
+  }
+  scanner::FakeScanner scanner;
+  payment::FakePaymentTerminal terminal(clock);
+  const auto printed = Under(state, config->printer_dir);
+  std::filesystem::create_directories(printed, ec);
+  printer::FakePrinter printer(printed);
+
+  journey::Settings settings;
+  settings.kiosk_id = config->device.kiosk_id;
+  settings.province = config->device.province_code;
+  settings.agency_code = config->agency_code;
+  settings.agency_name = config->agency_name;
+  settings.site_name = config->device.site_name;
+  for (const auto& h : config->holidays) {
+    auto day = catalog::ParseDay(h);
+    if (!day) return fail(day.GetError());
+    settings.holidays.insert(*day);
+  }
+  settings.idle_timeout = std::chrono::seconds(config->idle_timeout_s);
+  settings.idle_warning = std::chrono::seconds(config->idle_warning_s);
+  settings.card_wait = std::chrono::milliseconds(config->card_wait_ms);
+  settings.submit_wait = std::chrono::milliseconds(config->submit_wait_ms);
+  settings.work_dir = Under(state, config->work_dir);
+  std::filesystem::create_directories(settings.work_dir, ec);
+  std::filesystem::permissions(settings.work_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  settings.trust = trust ? &*trust : nullptr;
+
+  journey::DeferredExecutor deferred;
+  journey::ThreadExecutor threads;
+  journey::Executor& executor = args.headless ? static_cast<journey::Executor&>(deferred) : threads;
+  journey::Journey journey(
+      *catalog, settings, journey::Devices{*card_reader, scanner, terminal, printer, *outbox},
+      journey::SealingKeys{*device_key, config->device.kiosk_id, *storage_key, *worker_random},
+      executor, clock, *random);
+  journey.SetLanguage(args.lang);
+
+  const std::string orientation = args.orientation.empty() ? config->orientation : args.orientation;
+  ui::FrontendOptions options;
+  options.headless = args.headless;
+  options.width = orientation == "landscape" ? 1920 : 1080;
+  options.height = orientation == "landscape" ? 1080 : 1920;
+  auto frontend = ui::Frontend::Create(options, journey, *tr);
+  if (!frontend) return fail(frontend.GetError());
+
+  if (!args.headless) {
+    while ((*frontend)->InteractiveFrame()) journey.Poll();
+    return 0;
+  }
+
+  std::ifstream script_file(args.script);
+  if (!script_file)
+    return fail(core::Error::NeedsPerson("args.script", "cannot read " + args.script));
+  std::stringstream text;
+  text << script_file.rdbuf();
+  auto steps = ui::ParseScript(text.str());
+  if (!steps) return fail(steps.GetError());
+  ui::RunOptions run_options;
+  run_options.screenshots = args.screenshots;
+  if (!args.screenshots.empty()) std::filesystem::create_directories(args.screenshots, ec);
+  ui::ScriptRunner runner(**frontend, journey, deferred, fake_clock, run_options);
+  const auto first_frame = std::chrono::steady_clock::now();
+  (*frontend)->Frame({});
+  const auto cold_start = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  (void)first_frame;
+  auto ran = runner.Run(*steps);
+  const auto& report = runner.Report();
+
+  std::ostringstream json;
+  json << "{\n  \"script\": \"" << args.script << "\",\n  \"orientation\": \"" << orientation
+       << "\",\n  \"completed\": " << (ran ? "true" : "false")
+       << ",\n  \"cold_start_to_first_frame_ms\": " << cold_start.count()
+       << ",\n  \"taps\": " << report.taps << ",\n  \"keystrokes\": " << report.keystrokes
+       << ",\n  \"card_to_receipt\": {\"taps\": " << report.card_to_receipt_taps
+       << ", \"keystrokes\": " << report.card_to_receipt_keystrokes
+       << ", \"screens\": " << report.screens << "}"
+       << ",\n  \"scrolls\": " << report.scrolls << ",\n  \"frames\": " << report.frames
+       << ",\n  \"rss_kb\": " << ResidentKb("VmRSS:")
+       << ",\n  \"peak_rss_kb\": " << ResidentKb("VmHWM:") << ",\n  \"frame_times\": {";
+  bool first = true;
+  for (const auto& [screen, times] : report.frame_times) {
+    json << (first ? "\n" : ",\n") << "    \"" << screen << "\": " << Percentiles(times);
+    first = false;
+  }
+  json << "\n  }";
+  if (!report.reference.empty()) {
+    json << ",\n  \"dossier_code\": \"" << report.dossier_code << "\",\n  \"reference\": \""
+         << report.reference << "\"";
+  }
+  json << "\n}\n";
+  if (!args.report.empty()) std::ofstream(args.report) << json.str();
+  std::cout << json.str();
+  if (!ran) return fail(ran.GetError());
+  return 0;
+}

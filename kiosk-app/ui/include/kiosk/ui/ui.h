@@ -1,0 +1,121 @@
+#pragma once
+
+// The screens: a projection of the journey. Each frame draws the journey's
+// state with Dear ImGui and turns touches into the journey's intents. Every
+// touchable thing has a stable id ("start", "key.a", "procedure.1.001193")
+// and its rectangle is recorded each frame, so a script can tap it exactly
+// as a finger would (kiosk/ui/script.h).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kiosk/i18n/translator.h"
+#include "kiosk/input/telex.h"
+#include "kiosk/journey/journey.h"
+#include "kiosk/ui/palette.h"
+
+struct ImFont;
+
+namespace kiosk::ui {
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+  std::string area;  // the scrolling list it is in ("" = none)
+  float CenterX() const { return x + w / 2; }
+  float CenterY() const { return y + h / 2; }
+};
+
+struct Fonts {
+  ImFont* body = nullptr;   // 34 px
+  ImFont* small = nullptr;  // 28 px, the smallest text on any screen
+  ImFont* title = nullptr;  // 52 px
+  ImFont* huge = nullptr;   // 160 px, digits only (queue ticket)
+};
+
+// Loads Noto Sans (Debian's fonts-noto-core) with Vietnamese coverage into the
+// current ImGui context's atlas, rasterised with FreeType.
+bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, Fonts& fonts);
+void ApplyStyle(const Palette& palette);
+
+// What a run did, for the figures of a scripted journey.
+struct InputCounts {
+  int taps = 0;        // touches on anything but keyboard keys
+  int keystrokes = 0;  // touches on the on-screen keyboard or numeric pad
+};
+
+class KioskUi {
+ public:
+  KioskUi(journey::Journey& journey, i18n::Translator& tr, Fonts fonts,
+          const Palette& palette = DefaultPalette());
+
+  // Draws one frame for a display of `width` x `height` pixels; call between
+  // ImGui::NewFrame() and ImGui::Render().
+  void Draw(float width, float height);
+
+  // Rectangles of the touchable widgets drawn in the last frame.
+  const std::map<std::string, Rect>& Widgets() const { return widgets_; }
+  const InputCounts& Counts() const { return counts_; }
+  // The field being edited with the keyboard or pad ("" when none).
+  const std::string& Editing() const { return editing_; }
+
+ private:
+  enum class Style { kPrimary, kSecondary, kDisabled, kChoiceOn, kKey };
+  enum class Editor { kNone, kKeyboard, kPad };
+
+  bool Button(const std::string& id, const char* label, float w, float h, Style style,
+              ImFont* font = nullptr);
+  void Text(const std::string& text, ImFont* font, Rgb colour, float wrap_width);
+  void Header(float width);
+  void Footer(float width, float height, bool back, bool next, const char* next_label = nullptr);
+  void Message();
+  void BeginScroll(const char* id, float height);
+  void EndScroll();
+  std::string area_;  // the scrolling list being drawn
+
+  void DrawAttract(float w, float h);
+  void DrawIdentify(float w, float h);
+  void DrawReadingCard(float w, float h);
+  void DrawChooseProcedure(float w, float h);
+  void DrawReviewForm(float w, float h);
+  void DrawAttachPapers(float w, float h);
+  void DrawFees(float w, float h);
+  void DrawConsent(float w, float h);
+  void DrawSubmitting(float w, float h);
+  void DrawReceipt(float w, float h);
+  void DrawRating(float w, float h);
+  void DrawGoodbye(float w, float h);
+  void DrawLookup(float w, float h);
+  void DrawTicket(float w, float h);
+  void DrawIdleWarning(float w, float h);
+
+  // The editor: a field's label, its text, and the keyboard or pad.
+  void OpenEditor(std::string target, Editor kind, std::string label, std::string initial,
+                  bool date = false);
+  void DrawEditor(float w, float h);
+  void DrawKeyboard(float w);
+  void DrawPad(float w);
+  void CommitEditor();
+  std::string EditorText() const;
+
+  std::string MessageText(const std::string& code) const;
+  std::string FieldValueText(const catalog::FormField& field, const std::string& value) const;
+
+  journey::Journey& journey_;
+  i18n::Translator& tr_;
+  Fonts fonts_;
+  Palette palette_;
+  std::map<std::string, Rect> widgets_;
+  InputCounts counts_;
+  journey::Screen last_screen_ = journey::Screen::kAttract;
+
+  Editor editor_ = Editor::kNone;
+  std::string editing_;  // "field.<id>", "search", "lookup", "identify"
+  std::string editor_label_;
+  input::TelexComposer composer_;
+  std::string pad_digits_;
+  bool pad_date_ = false;
+  bool shift_ = false;
+};
+
+}  // namespace kiosk::ui

@@ -1,0 +1,278 @@
+#include "kiosk/ui/script.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "kiosk/core/text.h"
+
+namespace kiosk::ui {
+
+namespace {
+
+constexpr const char* kCommands[] = {"tap",    "keys", "digits", "qr",   "lookup-qr",
+                                     "expect", "idle", "shot",   "drag", "lang"};
+
+std::string KeyId(char c) {
+  switch (c) {
+    case ' ':
+      return "key.space";
+    case ',':
+      return "key.comma";
+    case '.':
+      return "key.period";
+    case '/':
+      return "key.slash";
+    case '-':
+      return "key.dash";
+    default:
+      return "key." +
+             std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+}
+
+}  // namespace
+
+core::Expected<std::vector<ScriptStep>> ParseScript(std::string_view text) {
+  std::vector<ScriptStep> steps;
+  int line_number = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = std::min(text.find('\n', start), text.size());
+    const std::string_view raw = text.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    const std::string_view line = core::TrimAscii(raw);
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.find_first_of(" \t");
+    ScriptStep step;
+    step.line = line_number;
+    step.command = std::string(line.substr(0, space));
+    step.argument = space == std::string_view::npos
+                        ? std::string()
+                        : std::string(core::TrimAscii(line.substr(space + 1)));
+    const bool known = std::any_of(std::begin(kCommands), std::end(kCommands),
+                                   [&](const char* c) { return step.command == c; });
+    auto fail = [&](const std::string& why) {
+      return core::Error::NeedsPerson("script.syntax",
+                                      "line " + std::to_string(line_number) + ": " + why);
+    };
+    if (!known) return fail("unknown command '" + step.command + "'");
+    if (!core::IsValidUtf8(step.argument)) return fail("not UTF-8");
+    const bool needs_argument = step.command != "idle" || !step.argument.empty();
+    if (needs_argument && step.argument.empty() && step.command != "shot") {
+      return fail(step.command + " needs an argument");
+    }
+    if (step.command == "expect" && !journey::ScreenFromString(step.argument)) {
+      return fail("no screen called '" + step.argument + "'");
+    }
+    if (step.command == "keys") {
+      for (char c : step.argument) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) &&
+            std::string(" ,./-").find(c) == std::string::npos) {
+          return fail(std::string("no key for '") + c + "' (Telex keys are ASCII)");
+        }
+      }
+    }
+    if (step.command == "digits" &&
+        step.argument.find_first_not_of("0123456789") != std::string::npos) {
+      return fail("digits takes 0-9 only");
+    }
+    if (step.command == "idle" || step.command == "drag") {
+      const std::string number = step.command == "drag"
+                                     ? step.argument.substr(step.argument.find(' ') + 1)
+                                     : step.argument;
+      if (step.command == "drag" && step.argument.find(' ') == std::string::npos) {
+        return fail("drag takes an area and a distance in pixels");
+      }
+      char* end_ptr = nullptr;
+      (void)std::strtol(number.c_str(), &end_ptr, 10);
+      if (number.empty() || end_ptr == nullptr || *end_ptr != '\0')
+        return fail("expected a number");
+    }
+    if (step.command == "lang" && step.argument != "vi" && step.argument != "en") {
+      return fail("lang is vi or en");
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+void ScriptRunner::Frame(const Pointer& pointer) {
+  const auto took = frontend_.Frame(pointer);
+  ++report_.frames;
+  report_.frame_times[journey::ToString(journey_.CurrentScreen())].push_back(took);
+}
+
+core::Status ScriptRunner::Shot(const std::string& name) {
+  if (options_.screenshots.empty()) return core::Ok();
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%02d-", ++shot_index_);
+  const std::string file = prefix + name + options_.shot_suffix + ".png";
+  KIOSK_TRY(frontend_.SavePng(options_.screenshots / file));
+  report_.shots.push_back(file);
+  return core::Ok();
+}
+
+// Renders until nothing changes: a screen that was entered is drawn (and
+// shot) before the device work it started runs, so transient screens such
+// as "reading_card" are captured, then the work runs and its result shows.
+void ScriptRunner::Settle() {
+  for (int round = 0; round < 64; ++round) {
+    Frame();
+    Frame();  // ImGui lays out on the first frame after a change
+    if (journey_.CurrentScreen() != shown_ || first_frame_) {
+      first_frame_ = false;
+      shown_ = journey_.CurrentScreen();
+      if (options_.auto_shots) (void)Shot(journey::ToString(shown_));
+    }
+    const int ran = executor_.RunPending();
+    journey_.Poll();
+    if (ran == 0 && journey_.CurrentScreen() == shown_) {
+      Frame();
+      return;
+    }
+  }
+}
+
+void ScriptRunner::Drag(float x, float y, float dy) {
+  Frame({x, y, false});
+  Frame({x, y, true});
+  for (int i = 1; i <= 6; ++i) Frame({x, y + dy * static_cast<float>(i) / 6, true});
+  Frame({x, y + dy, false});
+  Frame();
+  ++report_.scrolls;
+}
+
+core::Status ScriptRunner::ScrollIntoView(const std::string& id) {
+  for (int attempt = 0; attempt < 30; ++attempt) {
+    const auto& widgets = frontend_.Ui().Widgets();
+    auto it = widgets.find(id);
+    if (it == widgets.end()) {
+      return core::Error::NeedsPerson("script.no_widget",
+                                      "nothing called '" + id + "' on the " +
+                                          journey::ToString(journey_.CurrentScreen()) + " screen");
+    }
+    const Rect target = it->second;
+    if (target.area.empty()) return core::Ok();
+    auto area = widgets.find(target.area);
+    if (area == widgets.end()) return core::Ok();
+    const Rect a = area->second;
+    if (target.y >= a.y && target.y + target.h <= a.y + a.h) return core::Ok();
+    // Drag the list the way a finger would: content moves with the finger.
+    float dy = a.CenterY() - target.CenterY();
+    dy = std::clamp(dy, -a.h * 0.4f, a.h * 0.4f);
+    const float start = dy < 0 ? a.y + a.h * 0.75f : a.y + a.h * 0.25f;
+    Drag(a.x + a.w * 0.5f, start, dy);
+  }
+  return core::Error::NeedsPerson("script.no_widget", "cannot scroll '" + id + "' into view");
+}
+
+core::Status ScriptRunner::Tap(const std::string& id) {
+  KIOSK_TRY(ScrollIntoView(id));
+  const Rect r = frontend_.Ui().Widgets().at(id);
+  const float x = r.CenterX();
+  const float y = r.CenterY();
+  journey_.Activity();  // a touch anywhere is activity
+  Frame({x, y, false});
+  Frame({x, y, true});
+  Frame({x, y, false});
+  Settle();
+  return core::Ok();
+}
+
+core::Status ScriptRunner::Step(const ScriptStep& step) {
+  const std::string& arg = step.argument;
+  if (step.command == "tap") return Tap(arg);
+  if (step.command == "keys") {
+    for (char c : arg) {
+      if (std::isupper(static_cast<unsigned char>(c))) KIOSK_TRY(Tap("key.shift"));
+      KIOSK_TRY(Tap(KeyId(c)));
+    }
+    return core::Ok();
+  }
+  if (step.command == "digits") {
+    for (char c : arg) KIOSK_TRY(Tap(std::string("pad.") + c));
+    return core::Ok();
+  }
+  if (step.command == "qr") {
+    // The camera reads the QR code on the card; the card is on the reader.
+    if (screens_at_card_ < 0) {
+      screens_at_card_ = journey_.ScreensVisited();
+      counts_at_card_ = frontend_.Ui().Counts();
+    }
+    journey_.IdentifyWith(journey::KeySource::kQr, arg);
+    Settle();
+    return core::Ok();
+  }
+  if (step.command == "lookup-qr") {
+    journey_.LookupDossier(arg);
+    Settle();
+    return core::Ok();
+  }
+  if (step.command == "lang") {
+    if (journey_.Language() != arg) KIOSK_TRY(Tap("lang"));
+    return core::Ok();
+  }
+  if (step.command == "idle") {
+    const int seconds = arg.empty() ? 1 : std::stoi(arg);
+    for (int s = 0; s < seconds; ++s) {
+      clock_.Advance(std::chrono::seconds(1));
+      journey_.Poll();
+    }
+    Settle();
+    return core::Ok();
+  }
+  if (step.command == "drag") {
+    const std::string area = "scroll." + arg.substr(0, arg.find(' '));
+    const auto& widgets = frontend_.Ui().Widgets();
+    auto it = widgets.find(area);
+    if (it == widgets.end()) {
+      return core::Error::NeedsPerson("script.no_widget", "no list called '" + area + "'");
+    }
+    const Rect a = it->second;
+    Drag(a.CenterX(), a.CenterY(), static_cast<float>(std::stoi(arg.substr(arg.find(' ') + 1))));
+    return core::Ok();
+  }
+  if (step.command == "shot") return Shot(arg.empty() ? journey::ToString(shown_) : arg);
+  if (step.command == "expect") {
+    Settle();
+    const auto want = *journey::ScreenFromString(arg);
+    if (journey_.CurrentScreen() != want) {
+      std::string why = std::string("expected the ") + arg + " screen, but the kiosk shows " +
+                        journey::ToString(journey_.CurrentScreen());
+      if (!journey_.Message().empty()) why += " (" + journey_.Message() + ")";
+      return core::Error::NeedsPerson("script.expectation", why);
+    }
+    if (want == journey::Screen::kReceipt && journey_.CurrentSession() != nullptr &&
+        journey_.CurrentSession()->outcome) {
+      report_.dossier_code = journey_.CurrentSession()->outcome->dossier_code;
+      report_.reference = journey_.CurrentSession()->outcome->local_reference;
+      if (screens_at_card_ >= 0 && report_.screens == 0) {
+        report_.screens = journey_.ScreensVisited() - screens_at_card_ + 1;
+        report_.card_to_receipt_taps = frontend_.Ui().Counts().taps - counts_at_card_.taps;
+        report_.card_to_receipt_keystrokes =
+            frontend_.Ui().Counts().keystrokes - counts_at_card_.keystrokes;
+      }
+    }
+    return core::Ok();
+  }
+  return core::Error::NeedsPerson("script.syntax", "unknown command " + step.command);
+}
+
+core::Status ScriptRunner::Run(const std::vector<ScriptStep>& steps) {
+  Settle();
+  for (const auto& step : steps) {
+    auto done = Step(step);
+    report_.taps = frontend_.Ui().Counts().taps;
+    report_.keystrokes = frontend_.Ui().Counts().keystrokes;
+    if (!done) {
+      return std::move(done).GetError().WithContext("script line " + std::to_string(step.line) +
+                                                    " (" + step.command + " " + step.argument +
+                                                    ")");
+    }
+  }
+  return core::Ok();
+}
+
+}  // namespace kiosk::ui
