@@ -305,6 +305,7 @@ int main(int argc, char** argv) {
   std::filesystem::permissions(settings.work_dir, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, ec);
   settings.trust = trust ? &*trust : nullptr;
+  settings.language = args.lang == "en" ? "en" : "vi";
 
   journey::DeferredExecutor deferred;
   journey::ThreadExecutor threads;
@@ -313,7 +314,6 @@ int main(int argc, char** argv) {
       *catalog, settings, journey::Devices{*card_reader, scanner, terminal, printer, *outbox},
       journey::SealingKeys{*device_key, config->device.kiosk_id, *storage_key, *worker_random},
       executor, clock, *random);
-  journey.SetLanguage(args.lang);
 
   const std::string orientation = args.orientation.empty() ? config->orientation : args.orientation;
   ui::FrontendOptions options;

@@ -170,6 +170,7 @@ Journey::Journey(const catalog::Catalog& catalog, Settings settings, Devices dev
       clock_(clock),
       random_(random),
       ids_(clock, random),
+      language_(settings_.language),
       last_activity_(clock.Monotonic()) {}
 
 Journey::~Journey() { Wipe(); }
@@ -215,7 +216,6 @@ void Journey::Wipe() {
   busy_ = false;
   lookup_.reset();
   ticket_.reset();
-  language_ = "vi";
 }
 
 void Journey::Activity() { last_activity_ = clock_.Monotonic(); }
@@ -790,8 +790,8 @@ void Journey::Back() {
 }
 
 void Journey::Cancel() {
-  // A paid but unsubmitted fee must not vanish: the citizen confirms first.
   Wipe();
+  language_ = settings_.language;  // the next citizen starts in the kiosk's language
   Go(Screen::kAttract);
 }
 

@@ -120,18 +120,15 @@ core::Status ScriptRunner::Shot(const std::string& name) {
 void ScriptRunner::Settle() {
   for (int round = 0; round < 64; ++round) {
     Frame();
-    Frame();  // ImGui lays out on the first frame after a change
     if (journey_.CurrentScreen() != shown_ || first_frame_) {
+      Frame();  // ImGui sizes some things from the previous frame
       first_frame_ = false;
       shown_ = journey_.CurrentScreen();
       if (options_.auto_shots) (void)Shot(journey::ToString(shown_));
     }
     const int ran = executor_.RunPending();
     journey_.Poll();
-    if (ran == 0 && journey_.CurrentScreen() == shown_) {
-      Frame();
-      return;
-    }
+    if (ran == 0 && journey_.CurrentScreen() == shown_) return;
   }
 }
 
@@ -168,16 +165,15 @@ core::Status ScriptRunner::ScrollIntoView(const std::string& id) {
   return core::Error::NeedsPerson("script.no_widget", "cannot scroll '" + id + "' into view");
 }
 
-core::Status ScriptRunner::Tap(const std::string& id) {
+core::Status ScriptRunner::Tap(const std::string& id, bool settle) {
   KIOSK_TRY(ScrollIntoView(id));
   const Rect r = frontend_.Ui().Widgets().at(id);
   const float x = r.CenterX();
   const float y = r.CenterY();
   journey_.Activity();  // a touch anywhere is activity
-  Frame({x, y, false});
   Frame({x, y, true});
   Frame({x, y, false});
-  Settle();
+  if (settle) Settle();
   return core::Ok();
 }
 
@@ -185,14 +181,17 @@ core::Status ScriptRunner::Step(const ScriptStep& step) {
   const std::string& arg = step.argument;
   if (step.command == "tap") return Tap(arg);
   if (step.command == "keys") {
+    // Keys only change the text being typed: one settle at the end.
     for (char c : arg) {
-      if (std::isupper(static_cast<unsigned char>(c))) KIOSK_TRY(Tap("key.shift"));
-      KIOSK_TRY(Tap(KeyId(c)));
+      if (std::isupper(static_cast<unsigned char>(c))) KIOSK_TRY(Tap("key.shift", false));
+      KIOSK_TRY(Tap(KeyId(c), false));
     }
+    Settle();
     return core::Ok();
   }
   if (step.command == "digits") {
-    for (char c : arg) KIOSK_TRY(Tap(std::string("pad.") + c));
+    for (char c : arg) KIOSK_TRY(Tap(std::string("pad.") + c, false));
+    Settle();
     return core::Ok();
   }
   if (step.command == "qr") {

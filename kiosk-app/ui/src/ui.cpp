@@ -148,6 +148,7 @@ void KioskUi::EndScroll() {
 
 void KioskUi::Header(float width) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRectFullScreen();
   draw->AddRectFilled(ImVec2(0, 0), ImVec2(width, kHeaderHeight), Colour(palette_.header));
   draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(kMargin, 22),
                 Colour(palette_.header_text), tr_("Online public services"));
@@ -187,6 +188,7 @@ void KioskUi::Header(float width) {
       }
     }
   }
+  draw->PopClipRect();
   ImGui::SetCursorPos(ImVec2(kMargin, kHeaderHeight + (step > 0 ? 120 : 40)));
 }
 
@@ -194,8 +196,10 @@ void KioskUi::Footer(float width, float height, bool back, bool next, const char
   const float y = height - kFooterHeight + 20;
   const float w = (width - 2 * kMargin - 2 * kGap) / 3;
   ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRectFullScreen();
   draw->AddLine(ImVec2(0, height - kFooterHeight), ImVec2(width, height - kFooterHeight),
                 Colour(palette_.border), 2.0f);
+  draw->PopClipRect();
   ImGui::SetCursorPos(ImVec2(kMargin, y));
   if (Button("cancel", tr_("Start over"), w, kButtonHeight, Style::kSecondary)) {
     editor_ = Editor::kNone;
@@ -857,12 +861,8 @@ void KioskUi::OpenEditor(std::string target, Editor kind, std::string label, std
   editor_label_ = std::move(label);
   composer_ = input::TelexComposer(kind == Editor::kKeyboard ? initial : "");
   pad_date_ = date;
+  // Numbers are short: the pad starts empty and the answer is typed whole.
   pad_digits_.clear();
-  if (kind == Editor::kPad) {
-    for (char c : initial) {
-      if (c >= '0' && c <= '9') pad_digits_ += c;
-    }
-  }
   shift_ = false;
 }
 
@@ -917,18 +917,18 @@ void KioskUi::DrawEditor(float w, float h) {
     Text(tr_("Vietnamese by Telex: double a, e, o and d, or add w, for the marked letters; add "
              "s, f, r, x or j to a word for its tone."),
          fonts_.small, palette_.muted_text, content);
-    DrawKeyboard(w);
+    DrawKeyboard(w, h);
   } else {
-    DrawPad(w);
+    DrawPad(w, h);
   }
-  (void)h;
 }
 
-void KioskUi::DrawKeyboard(float w) {
+void KioskUi::DrawKeyboard(float w, float h) {
   const float width = std::min(w - 2 * kMargin, 1500.0f);
   const float x0 = (w - width) / 2;
   const float key = (width - 9 * 12) / 10;
-  const float key_h = 96;
+  // Five rows in what is left of the screen, never below 64 px.
+  const float key_h = std::clamp((h - ImGui::GetCursorPosY() - kGap - 4 * 12) / 5, 64.0f, 96.0f);
   const char* rows[] = {"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"};
   auto key_id = [](char c) {
     switch (c) {
@@ -989,9 +989,9 @@ void KioskUi::DrawKeyboard(float w) {
   }
 }
 
-void KioskUi::DrawPad(float w) {
+void KioskUi::DrawPad(float w, float h) {
   const float key = 200;
-  const float key_h = 120;
+  const float key_h = std::clamp((h - ImGui::GetCursorPosY() - kGap - 3 * kGap) / 4, 64.0f, 120.0f);
   const float width = 3 * key + 2 * kGap;
   const float x0 = (w - width) / 2;
   const char* rows[] = {"123", "456", "789"};

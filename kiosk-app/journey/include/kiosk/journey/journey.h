@@ -149,6 +149,7 @@ struct Settings {
   std::string lookup_url = "https://dichvucong.gov.vn/tra-cuu-ho-so";
   std::string consent_version = "kiosk-consent/2026-01";
   std::string return_method = "Bộ phận một cửa";
+  std::string language = "vi";  // each citizen starts in this language
   // Private working folder: attachment files while sealing (removed after),
   // the queue-ticket counter, the rating log.
   std::filesystem::path work_dir;
@@ -325,7 +326,7 @@ class Journey {
 
   Screen screen_ = Screen::kAttract;
   std::unique_ptr<Session> session_;
-  std::string language_ = "vi";
+  std::string language_;
   std::string message_;
   std::string print_problem_;
   int progress_ = 0;

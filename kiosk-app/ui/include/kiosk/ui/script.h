@@ -62,7 +62,7 @@ class ScriptRunner {
 
  private:
   core::Status Step(const ScriptStep& step);
-  core::Status Tap(const std::string& id);
+  core::Status Tap(const std::string& id, bool settle = true);
   core::Status ScrollIntoView(const std::string& id);
   void Drag(float x, float y, float dy);
   void Frame(const Pointer& pointer = {});

@@ -93,8 +93,8 @@ class KioskUi {
   void OpenEditor(std::string target, Editor kind, std::string label, std::string initial,
                   bool date = false);
   void DrawEditor(float w, float h);
-  void DrawKeyboard(float w);
-  void DrawPad(float w);
+  void DrawKeyboard(float w, float h);
+  void DrawPad(float w, float h);
   void CommitEditor();
   std::string EditorText() const;
 
