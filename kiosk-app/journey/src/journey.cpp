@@ -388,6 +388,7 @@ bool Journey::SetField(const std::string& id, std::string value) {
   if (!nfc) return false;
   it->second.value = core::PersonalText(std::move(nfc).Value());
   it->second.problem.clear();
+  message_.clear();
   return true;
 }
 

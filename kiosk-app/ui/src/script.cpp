@@ -124,7 +124,10 @@ void ScriptRunner::Settle() {
       Frame();  // ImGui sizes some things from the previous frame
       first_frame_ = false;
       shown_ = journey_.CurrentScreen();
-      if (options_.auto_shots) (void)Shot(journey::ToString(shown_));
+      // Each screen once: the references stay small.
+      if (options_.auto_shots && shot_screens_.insert(shown_).second) {
+        (void)Shot(journey::ToString(shown_));
+      }
     }
     const int ran = executor_.RunPending();
     journey_.Poll();
@@ -170,7 +173,6 @@ core::Status ScriptRunner::Tap(const std::string& id, bool settle) {
   const Rect r = frontend_.Ui().Widgets().at(id);
   const float x = r.CenterX();
   const float y = r.CenterY();
-  journey_.Activity();  // a touch anywhere is activity
   Frame({x, y, true});
   Frame({x, y, false});
   if (settle) Settle();

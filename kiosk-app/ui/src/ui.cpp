@@ -285,8 +285,19 @@ void KioskUi::Draw(float width, float height) {
   ImGui::PopStyleVar();
   ImGui::PushFont(fonts_.body);
   Header(width);
+  // A touch anywhere while the idle warning shows keeps the session, and is
+  // swallowed: it must not also press what lies under the warning.
   const bool warning = journey_.IdleWarning().has_value();
-  if (warning) ImGui::BeginDisabled(true);
+  if (warning && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    journey_.Activity();
+    swallow_touch_ = true;
+  }
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left) &&
+      !ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
+    swallow_touch_ = false;
+  }
+  const bool disabled = warning || swallow_touch_;
+  if (disabled) ImGui::BeginDisabled(true);
   if (editor_ != Editor::kNone) {
     DrawEditor(width, height);
   } else {
@@ -335,10 +346,8 @@ void KioskUi::Draw(float width, float height) {
         break;
     }
   }
-  if (warning) {
-    ImGui::EndDisabled();
-    DrawIdleWarning(width, height);
-  }
+  if (disabled) ImGui::EndDisabled();
+  if (warning) DrawIdleWarning(width, height);
   ImGui::PopFont();
   ImGui::End();
 }

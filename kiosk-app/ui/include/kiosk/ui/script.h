@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,7 @@ class ScriptRunner {
   journey::Screen shown_ = journey::Screen::kAttract;
   bool first_frame_ = true;
   int shot_index_ = 0;
+  std::set<journey::Screen> shot_screens_;
   int screens_at_card_ = -1;
   InputCounts counts_at_card_;
 };

@@ -116,6 +116,7 @@ class KioskUi {
   std::string pad_digits_;
   bool pad_date_ = false;
   bool shift_ = false;
+  bool swallow_touch_ = false;  // the touch that dismissed the idle warning
 };
 
 }  // namespace kiosk::ui
