@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/device_config.h"
 #include "kiosk/core/http.h"
@@ -57,6 +58,16 @@ core::Expected<GatewayConfig> ReadConfig(const std::string& path) {
   tls.Read("device_ca", c.device_ca);
   auto storage = reader.Table("storage");
   storage.Read("dir", c.state_dir);
+  // Time limits: from the kiosks' procedure catalog, then [procedures]
+  // overrides (code = working days).
+  std::string catalog_file;
+  reader.Table("catalog").Read("file", catalog_file);
+  if (!catalog_file.empty()) {
+    KIOSK_ASSIGN_OR_RETURN(auto catalog, kiosk::catalog::Catalog::Load(catalog_file));
+    for (const auto& p : catalog.Procedures()) {
+      c.intake.procedure_days[p.code] = p.time_limit.working_days;
+    }
+  }
   auto procedures = reader.Table("procedures");
   for (const auto& code : procedures.Keys()) {
     int days = 0;
