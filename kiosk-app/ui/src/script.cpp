@@ -102,6 +102,13 @@ void ScriptRunner::Frame(const Pointer& pointer) {
   const auto took = frontend_.Frame(pointer);
   ++report_.frames;
   report_.frame_times[journey::ToString(journey_.CurrentScreen())].push_back(took);
+  // Every touch target on every frame drawn is at least 64 px both ways.
+  for (const auto& [id, rect] : frontend_.Ui().Widgets()) {
+    if (id.rfind("scroll.", 0) == 0) continue;
+    if (rect.w < kMinTouchTarget || rect.h < kMinTouchTarget) {
+      report_.small_targets.insert(id + " on " + journey::ToString(journey_.CurrentScreen()));
+    }
+  }
 }
 
 core::Status ScriptRunner::Shot(const std::string& name) {
@@ -262,6 +269,12 @@ core::Status ScriptRunner::Step(const ScriptStep& step) {
 }
 
 core::Status ScriptRunner::Run(const std::vector<ScriptStep>& steps) {
+  auto targets = [&]() -> core::Status {
+    if (report_.small_targets.empty()) return core::Ok();
+    std::string list;
+    for (const auto& t : report_.small_targets) list += (list.empty() ? "" : ", ") + t;
+    return core::Error::NeedsPerson("ui.small_target", "touch targets under 64 px: " + list);
+  };
   Settle();
   for (const auto& step : steps) {
     auto done = Step(step);
@@ -272,6 +285,7 @@ core::Status ScriptRunner::Run(const std::vector<ScriptStep>& steps) {
                                                     " (" + step.command + " " + step.argument +
                                                     ")");
     }
+    KIOSK_TRY(targets());
   }
   return core::Ok();
 }

@@ -33,6 +33,9 @@ struct RunOptions {
   bool auto_shots = true;             // one PNG whenever the screen changes
 };
 
+// The smallest touch target any screen may draw, in pixels.
+inline constexpr float kMinTouchTarget = 64.0f;
+
 struct RunReport {
   int taps = 0;
   int keystrokes = 0;
@@ -44,6 +47,7 @@ struct RunReport {
   std::string reference;     // the kiosk reference on the receipt
   int frames = 0;
   std::vector<std::string> shots;
+  std::set<std::string> small_targets;  // "id on screen": fails the run
   std::map<std::string, std::vector<std::chrono::microseconds>> frame_times;  // by screen
 };
 
