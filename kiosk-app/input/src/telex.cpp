@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "kiosk/core/secret.h"
 #include "kiosk/core/text.h"
 
 namespace kiosk::input {
@@ -276,9 +277,11 @@ void TelexComposer::Backspace() {
 }
 
 void TelexComposer::Clear() {
-  committed_.clear();
-  word_.clear();
+  core::WipeString(committed_);
+  core::WipeString(word_);
 }
+
+TelexComposer::~TelexComposer() { Clear(); }
 
 std::string TelexComposer::Text() const { return committed_ + ComposeTelexWord(word_); }
 

@@ -155,7 +155,10 @@ void ThreadExecutor::Run(std::function<void()> work) {
 
 // ---- session ----
 
-Session::~Session() { WipePages(pages); }
+Session::~Session() {
+  WipePages(pages);
+  core::WipeString(search);
+}
 
 // ---- journey ----
 

@@ -7,6 +7,8 @@
 #include <cfloat>
 #include <cstdio>
 
+#include "kiosk/core/secret.h"
+
 namespace kiosk::ui {
 
 using journey::Screen;
@@ -202,7 +204,7 @@ void KioskUi::Footer(float width, float height, bool back, bool next, const char
   draw->PopClipRect();
   ImGui::SetCursorPos(ImVec2(kMargin, y));
   if (Button("cancel", tr_("Start over"), w, kButtonHeight, Style::kSecondary)) {
-    editor_ = Editor::kNone;
+    CloseEditor();
     journey_.Cancel();
   }
   if (back) {
@@ -270,8 +272,7 @@ void KioskUi::Draw(float width, float height) {
   widgets_.clear();
   if (journey_.CurrentScreen() != last_screen_) {
     last_screen_ = journey_.CurrentScreen();
-    editor_ = Editor::kNone;
-    editing_.clear();
+    CloseEditor();
   }
   tr_.SetLanguage(journey_.Language());
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -869,6 +870,7 @@ void KioskUi::OpenEditor(std::string target, Editor kind, std::string label, std
   editor_ = kind;
   editor_label_ = std::move(label);
   composer_ = input::TelexComposer(kind == Editor::kKeyboard ? initial : "");
+  core::WipeString(initial);
   pad_date_ = date;
   // Numbers are short: the pad starts empty and the answer is typed whole.
   pad_digits_.clear();
@@ -886,11 +888,17 @@ std::string KioskUi::EditorText() const {
   return text;
 }
 
-void KioskUi::CommitEditor() {
-  const std::string text = EditorText();
-  const std::string target = editing_;
+void KioskUi::CloseEditor() {
   editor_ = Editor::kNone;
   editing_.clear();
+  composer_.Clear();
+  core::WipeString(pad_digits_);
+}
+
+void KioskUi::CommitEditor() {
+  std::string text = EditorText();
+  const std::string target = editing_;
+  CloseEditor();
   if (target == "identify") {
     journey_.IdentifyWith(journey::KeySource::kIdNumber, text);
   } else if (target == "search") {
@@ -900,6 +908,7 @@ void KioskUi::CommitEditor() {
   } else if (StartsWith(target, "field.")) {
     journey_.SetField(target.substr(6), text);
   }
+  core::WipeString(text);
 }
 
 void KioskUi::DrawEditor(float w, float h) {

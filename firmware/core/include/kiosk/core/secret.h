@@ -88,6 +88,10 @@ requires std::is_arithmetic_v<T>
 void WipeValue(T& v) { SecureZero(&v, sizeof v); }
 }  // namespace detail
 
+// Zeroes a string's whole buffer, then empties it: for text a citizen typed
+// that is not (or no longer) held in a Personal<T>.
+inline void WipeString(std::string& s) { detail::WipeValue(s); }
+
 // Personal data of a citizen (name, ID number, address, photo). Move-only;
 // read it with Reveal() where the data is genuinely needed (a form, a
 // sealed manifest), so every use is greppable. Never loggable.

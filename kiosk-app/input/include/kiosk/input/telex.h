@@ -25,11 +25,16 @@ std::string ComposeTelex(std::string_view keys);
 class TelexComposer {
  public:
   explicit TelexComposer(std::string initial = {}) : committed_(std::move(initial)) {}
+  ~TelexComposer();  // wipes what was typed
+  TelexComposer(const TelexComposer&) = delete;
+  TelexComposer& operator=(const TelexComposer&) = delete;
+  TelexComposer(TelexComposer&&) = default;
+  TelexComposer& operator=(TelexComposer&&) = default;
 
   void Key(char key);  // any printable ASCII
   // Deletes the last key of the word being typed, else the last character.
   void Backspace();
-  void Clear();
+  void Clear();  // wipes the text, not just empties it
   std::string Text() const;
   bool Empty() const { return committed_.empty() && word_.empty(); }
 

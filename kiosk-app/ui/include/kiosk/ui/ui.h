@@ -96,6 +96,7 @@ class KioskUi {
   void DrawKeyboard(float w, float h);
   void DrawPad(float w, float h);
   void CommitEditor();
+  void CloseEditor();  // wipes what was typed
   std::string EditorText() const;
 
   std::string MessageText(const std::string& code) const;
