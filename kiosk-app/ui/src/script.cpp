@@ -10,7 +10,7 @@ namespace kiosk::ui {
 
 namespace {
 
-constexpr const char* kCommands[] = {"tap",    "keys", "digits", "qr",   "lookup-qr",
+constexpr const char* kCommands[] = {"tap",    "keys", "digits", "qr",   "mrz", "lookup-qr",
                                      "expect", "idle", "shot",   "drag", "lang"};
 
 std::string KeyId(char c) {
@@ -131,6 +131,12 @@ void ScriptRunner::Settle() {
       Frame();  // ImGui sizes some things from the previous frame
       first_frame_ = false;
       shown_ = journey_.CurrentScreen();
+      // The citizen places the card when the identify screen asks for it:
+      // the figures "from card tap to receipt" count from here.
+      if (shown_ == journey::Screen::kIdentify && screens_at_card_ < 0) {
+        screens_at_card_ = journey_.ScreensVisited();
+        counts_at_card_ = frontend_.Ui().Counts();
+      }
       // Each screen once: the references stay small.
       if (options_.auto_shots && shot_screens_.insert(shown_).second) {
         (void)Shot(journey::ToString(shown_));
@@ -205,11 +211,18 @@ core::Status ScriptRunner::Step(const ScriptStep& step) {
   }
   if (step.command == "qr") {
     // The camera reads the QR code on the card; the card is on the reader.
-    if (screens_at_card_ < 0) {
-      screens_at_card_ = journey_.ScreensVisited();
-      counts_at_card_ = frontend_.Ui().Counts();
-    }
     journey_.IdentifyWith(journey::KeySource::kQr, arg);
+    Settle();
+    return core::Ok();
+  }
+  if (step.command == "mrz") {
+    // The camera reads the MRZ on the back of the card: three lines of 30,
+    // given here on one line (spaces between the lines are dropped).
+    std::string mrz;
+    for (char c : arg) {
+      if (c != ' ') mrz += c;
+    }
+    journey_.IdentifyWith(journey::KeySource::kMrz, mrz);
     Settle();
     return core::Ok();
   }
