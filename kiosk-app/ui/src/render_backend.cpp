@@ -24,9 +24,22 @@ bool RenderBackend::CreateFontTexture() {
   SDL_SetTextureBlendMode(font_texture_, SDL_BLENDMODE_BLEND);
   SDL_SetTextureScaleMode(font_texture_, SDL_ScaleModeNearest);
   io.Fonts->SetTexID(static_cast<ImTextureID>(font_texture_));
+  white_x_ = io.Fonts->TexUvWhitePixel.x;
+  white_y_ = io.Fonts->TexUvWhitePixel.y;
   io.BackendRendererName = "kiosk_sdl_renderer";
   io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
   return true;
+}
+
+void RenderBackend::Draw(const ImDrawVert* v, int vertex_count, const ImDrawIdx* indices,
+                         int index_count, SDL_Texture* texture) {
+  const auto stride = static_cast<int>(sizeof(ImDrawVert));
+  const char* base = reinterpret_cast<const char*>(v);
+  SDL_RenderGeometryRaw(
+      renderer_, texture, reinterpret_cast<const float*>(base + offsetof(ImDrawVert, pos)), stride,
+      reinterpret_cast<const SDL_Color*>(base + offsetof(ImDrawVert, col)), stride,
+      reinterpret_cast<const float*>(base + offsetof(ImDrawVert, uv)), stride, vertex_count,
+      indices, index_count, static_cast<int>(sizeof(ImDrawIdx)));
 }
 
 void RenderBackend::Render(ImDrawData* draw_data) {
@@ -49,19 +62,27 @@ void RenderBackend::Render(ImDrawData* draw_data) {
                           static_cast<int>(max.x - min.x), static_cast<int>(max.y - min.y)};
       SDL_RenderSetClipRect(renderer_, &clip);
       const ImDrawVert* v = vertices + cmd.VtxOffset;
-      const auto stride = static_cast<int>(sizeof(ImDrawVert));
-      SDL_RenderGeometryRaw(renderer_, static_cast<SDL_Texture*>(cmd.GetTexID()),
-                            reinterpret_cast<const float*>(reinterpret_cast<const char*>(v) +
-                                                           offsetof(ImDrawVert, pos)),
-                            stride,
-                            reinterpret_cast<const SDL_Color*>(reinterpret_cast<const char*>(v) +
-                                                               offsetof(ImDrawVert, col)),
-                            stride,
-                            reinterpret_cast<const float*>(reinterpret_cast<const char*>(v) +
-                                                           offsetof(ImDrawVert, uv)),
-                            stride, list->VtxBuffer.Size - static_cast<int>(cmd.VtxOffset),
-                            indices + cmd.IdxOffset, static_cast<int>(cmd.ElemCount),
-                            static_cast<int>(sizeof(ImDrawIdx)));
+      const ImDrawIdx* idx = indices + cmd.IdxOffset;
+      const int vertex_count = list->VtxBuffer.Size - static_cast<int>(cmd.VtxOffset);
+      auto* texture = static_cast<SDL_Texture*>(cmd.GetTexID());
+      // Shapes (fills, borders) sample only the atlas's white pixel: drawn
+      // without a texture, SDL's software renderer takes its much faster
+      // flat-colour path. Runs of such triangles alternate with glyph runs.
+      auto untextured = [&](unsigned first) {
+        for (unsigned k = 0; k < 3; ++k) {
+          const ImVec2 uv = v[idx[first + k]].uv;
+          if (uv.x != white_x_ || uv.y != white_y_) return false;
+        }
+        return true;
+      };
+      unsigned start = 0;
+      while (start < cmd.ElemCount) {
+        const bool flat = untextured(start);
+        unsigned end = start + 3;
+        while (end < cmd.ElemCount && untextured(end) == flat) end += 3;
+        Draw(v, vertex_count, idx + start, static_cast<int>(end - start), flat ? nullptr : texture);
+        start = end;
+      }
     }
   }
   SDL_RenderSetClipRect(renderer_, nullptr);

@@ -8,6 +8,7 @@
 struct SDL_Renderer;
 struct SDL_Texture;
 struct ImDrawData;
+struct ImDrawVert;
 
 namespace kiosk::ui {
 
@@ -23,8 +24,12 @@ class RenderBackend {
   void Render(ImDrawData* draw_data);
 
  private:
+  void Draw(const ImDrawVert* vertices, int vertex_count, const unsigned short* indices,
+            int index_count, SDL_Texture* texture);
   SDL_Renderer* renderer_;
   SDL_Texture* font_texture_ = nullptr;
+  float white_x_ = 0;  // the atlas's white pixel: shapes sample only this
+  float white_y_ = 0;
 };
 
 }  // namespace kiosk::ui
