@@ -102,11 +102,23 @@ void ScriptRunner::Frame(const Pointer& pointer) {
   const auto took = frontend_.Frame(pointer);
   ++report_.frames;
   report_.frame_times[journey::ToString(journey_.CurrentScreen())].push_back(took);
-  // Every touch target on every frame drawn is at least 64 px both ways.
-  for (const auto& [id, rect] : frontend_.Ui().Widgets()) {
-    if (id.rfind("scroll.", 0) == 0) continue;
-    if (rect.w < kMinTouchTarget || rect.h < kMinTouchTarget) {
-      report_.small_targets.insert(id + " on " + journey::ToString(journey_.CurrentScreen()));
+  // Every touch target on every frame drawn is at least 64 px both ways, and
+  // none covers another (a layout pushed under the footer would).
+  const auto& widgets = frontend_.Ui().Widgets();
+  const std::string screen = journey::ToString(journey_.CurrentScreen());
+  for (auto a = widgets.begin(); a != widgets.end(); ++a) {
+    if (a->first.rfind("scroll.", 0) == 0) continue;
+    if (a->second.w < kMinTouchTarget || a->second.h < kMinTouchTarget) {
+      report_.small_targets.insert(a->first + " on " + screen);
+    }
+    if (!a->second.area.empty() || journey_.IdleWarning()) continue;
+    for (auto b = std::next(a); b != widgets.end(); ++b) {
+      if (b->first.rfind("scroll.", 0) == 0 || !b->second.area.empty()) continue;
+      const Rect& r = a->second;
+      const Rect& q = b->second;
+      if (r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h) {
+        report_.small_targets.insert(a->first + " overlaps " + b->first + " on " + screen);
+      }
     }
   }
 }
@@ -286,7 +298,8 @@ core::Status ScriptRunner::Run(const std::vector<ScriptStep>& steps) {
     if (report_.small_targets.empty()) return core::Ok();
     std::string list;
     for (const auto& t : report_.small_targets) list += (list.empty() ? "" : ", ") + t;
-    return core::Error::NeedsPerson("ui.small_target", "touch targets under 64 px: " + list);
+    return core::Error::NeedsPerson("ui.touch_target",
+                                    "touch targets under 64 px or overlapping: " + list);
   };
   Settle();
   for (const auto& step : steps) {

@@ -47,7 +47,7 @@ struct RunReport {
   std::string reference;     // the kiosk reference on the receipt
   int frames = 0;
   std::vector<std::string> shots;
-  std::set<std::string> small_targets;  // "id on screen": fails the run
+  std::set<std::string> small_targets;  // too small or overlapping: fails the run
   std::map<std::string, std::vector<std::chrono::microseconds>> frame_times;  // by screen
 };
 
