@@ -1,15 +1,10 @@
 // A synthetic face drawn with plain shapes, so that DG2 carries a real JPEG
 // of a realistic size without any real person's photograph.
-#include <cstddef>
-#include <cstdio>
-
-// jpeglib.h needs size_t and FILE declared before it.
-#include <jpeglib.h>
-
 #include <cmath>
 #include <cstdlib>
 
 #include "kiosk/idcard/sim/persona.h"
+#include "kiosk/scanner/scanner.h"
 
 namespace kiosk::idcard::sim {
 
@@ -62,30 +57,7 @@ Expected<Bytes> SyntheticFaceJpeg(std::uint64_t seed, int width, int height, int
     }
   }
 
-  jpeg_compress_struct cinfo{};
-  jpeg_error_mgr jerr{};
-  cinfo.err = jpeg_std_error(&jerr);
-  jpeg_create_compress(&cinfo);
-  unsigned char* out = nullptr;
-  unsigned long out_size = 0;
-  jpeg_mem_dest(&cinfo, &out, &out_size);
-  cinfo.image_width = static_cast<JDIMENSION>(width);
-  cinfo.image_height = static_cast<JDIMENSION>(height);
-  cinfo.input_components = 3;
-  cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults(&cinfo);
-  jpeg_set_quality(&cinfo, 90, TRUE);
-  jpeg_start_compress(&cinfo, TRUE);
-  while (cinfo.next_scanline < cinfo.image_height) {
-    JSAMPROW row = &pixels[static_cast<std::size_t>(cinfo.next_scanline) *
-                           static_cast<std::size_t>(width) * 3];
-    jpeg_write_scanlines(&cinfo, &row, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  Bytes jpeg(out, out + out_size);
-  std::free(out);
-  return jpeg;
+  return scanner::EncodeJpeg(pixels.data(), width, height, 3, 90);
 }
 
 }  // namespace kiosk::idcard::sim
