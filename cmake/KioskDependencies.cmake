@@ -68,3 +68,29 @@ if(KIOSK_BUILD_BENCH)
     message(FATAL_ERROR "kiosk: Google Benchmark not found; install libbenchmark-dev")
   endif()
 endif()
+
+# Scanning and digitization (drivers/scanner, firmware/digitize, drivers/mrz,
+# drivers/qr).
+kiosk_require_pkg(SANE sane-backends libsane-dev)
+add_library(kiosk::sane ALIAS PkgConfig::SANE)
+
+find_package(OpenCV 4.6 QUIET COMPONENTS core imgproc imgcodecs ml)
+if(NOT OpenCV_FOUND)
+  message(FATAL_ERROR "kiosk: OpenCV not found; install Debian package libopencv-dev")
+endif()
+add_library(kiosk::opencv INTERFACE IMPORTED)
+target_include_directories(kiosk::opencv SYSTEM INTERFACE ${OpenCV_INCLUDE_DIRS})
+target_link_libraries(kiosk::opencv INTERFACE opencv_core opencv_imgproc opencv_imgcodecs opencv_ml)
+
+kiosk_require_pkg(TESSERACT tesseract libtesseract-dev)
+add_library(kiosk::tesseract ALIAS PkgConfig::TESSERACT)
+kiosk_require_pkg(LEPTONICA lept libleptonica-dev)
+add_library(kiosk::leptonica ALIAS PkgConfig::LEPTONICA)
+
+kiosk_require_pkg(ZXING zxing libzxing-dev)
+add_library(kiosk::zxing ALIAS PkgConfig::ZXING)
+kiosk_require_pkg(QRENCODE libqrencode libqrencode-dev)
+add_library(kiosk::qrencode ALIAS PkgConfig::QRENCODE)
+
+kiosk_require_pkg(FREETYPE freetype2 libfreetype-dev)
+add_library(kiosk::freetype ALIAS PkgConfig::FREETYPE)

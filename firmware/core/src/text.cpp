@@ -1,6 +1,8 @@
 #include "kiosk/core/text.h"
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -57,6 +59,93 @@ std::string_view TrimAscii(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   return text;
+}
+
+}  // namespace kiosk::core
+
+namespace kiosk::core {
+
+std::u32string ToCodePoints(std::string_view utf8) {
+  const auto* s = reinterpret_cast<const std::uint8_t*>(utf8.data());
+  const auto length = static_cast<std::int32_t>(std::min<std::size_t>(utf8.size(), INT32_MAX));
+  std::u32string out;
+  out.reserve(utf8.size());
+  std::int32_t i = 0;
+  while (i < length) {
+    UChar32 c = 0;
+    U8_NEXT(s, i, length, c);
+    out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+std::string FromCodePoints(std::u32string_view code_points) {
+  std::string out;
+  out.reserve(code_points.size());
+  for (char32_t c : code_points) {
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) c = 0xFFFD;
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+std::size_t EditDistance(std::u32string_view a, std::u32string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+namespace {
+
+std::u32string ForComparison(std::string_view text) {
+  auto nfc = NormalizeNfc(text);
+  const std::u32string points = ToCodePoints(nfc ? std::string_view(*nfc) : text);
+  std::u32string out;
+  bool space = false;
+  for (char32_t c : points) {
+    const bool is_space = c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\f' ||
+                          c == U'\v' || c == 0xA0;
+    if (is_space) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(U' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+double CharacterErrorRate(std::string_view truth, std::string_view recognized) {
+  const auto t = ForComparison(truth);
+  const auto r = ForComparison(recognized);
+  if (t.empty()) return r.empty() ? 0.0 : 1.0;
+  return static_cast<double>(EditDistance(t, r)) / static_cast<double>(t.size());
 }
 
 }  // namespace kiosk::core

@@ -37,3 +37,27 @@ TEST(Text, FoldToAsciiRemovesDiacriticsAndD) {
   STRCMP_EQUAL("Ho Thi Hue, Thua Thien Hue", FoldToAscii("Hồ Thị Huế, Thừa Thiên Huế")->c_str());
   STRCMP_EQUAL("H'mong Y Sua", FoldToAscii("H'mông Y Sủa")->c_str());
 }
+
+TEST(Text, CodePointsRoundTripVietnamese) {
+  const std::string text = "Đặng Thị Ngọc Ánh ữ ỹ";
+  const auto points = ToCodePoints(text);
+  LONGS_EQUAL(21, points.size());
+  CHECK(points[0] == U'Đ');
+  STRCMP_EQUAL(text.c_str(), FromCodePoints(points).c_str());
+  CHECK(ToCodePoints("a\xFF")[1] == U'\uFFFD');
+}
+
+TEST(Text, EditDistanceCountsCodePoints) {
+  LONGS_EQUAL(0, EditDistance(U"", U""));
+  LONGS_EQUAL(3, EditDistance(U"", U"abc"));
+  LONGS_EQUAL(1, EditDistance(U"hòa", U"hoa"));
+  LONGS_EQUAL(3, EditDistance(U"kitten", U"sitting"));
+}
+
+TEST(Text, CharacterErrorRateIgnoresLayoutWhitespaceAndComposition) {
+  DOUBLES_EQUAL(0.0, CharacterErrorRate("Nguyễn  Văn\nAn ", " Nguye\xCC\x82\xCC\x83n Văn An"),
+                1e-9);
+  DOUBLES_EQUAL(0.25, CharacterErrorRate("abcd", "abXd"), 1e-9);
+  DOUBLES_EQUAL(1.0, CharacterErrorRate("", "x"), 1e-9);
+  DOUBLES_EQUAL(0.0, CharacterErrorRate("", " "), 1e-9);
+}

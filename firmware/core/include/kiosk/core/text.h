@@ -20,6 +20,18 @@ Expected<std::string> NormalizeNfc(std::string_view utf8);
 // "Nguyen Duc"). For MRZ names and search without diacritics.
 Expected<std::string> FoldToAscii(std::string_view utf8);
 
+// The code points of UTF-8 text; malformed sequences become U+FFFD.
+std::u32string ToCodePoints(std::string_view utf8);
+std::string FromCodePoints(std::u32string_view code_points);
+
+// Levenshtein distance between two texts in code points.
+std::size_t EditDistance(std::u32string_view a, std::u32string_view b);
+
+// Character error rate of `recognized` against `truth`: edit distance in code
+// points, after NFC and collapsing every run of whitespace to one space,
+// divided by the length of the truth (0 for two empty texts).
+double CharacterErrorRate(std::string_view truth, std::string_view recognized);
+
 // Removes leading and trailing ASCII whitespace (space, tab, CR, LF).
 std::string_view TrimAscii(std::string_view text);
 

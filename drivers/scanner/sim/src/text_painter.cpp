@@ -1,0 +1,116 @@
+#include "kiosk/scanner/sim/text_painter.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include <algorithm>
+
+#include "kiosk/core/text.h"
+
+namespace kiosk::scanner::sim {
+
+struct TextPainter::Face {
+  FT_Library library = nullptr;
+  FT_Face face = nullptr;
+  ~Face() {
+    if (face) FT_Done_Face(face);
+    if (library) FT_Done_FreeType(library);
+  }
+};
+
+TextPainter::TextPainter(std::unique_ptr<Face> face) : face_(std::move(face)) {}
+TextPainter::~TextPainter() = default;
+TextPainter::TextPainter(TextPainter&&) noexcept = default;
+TextPainter& TextPainter::operator=(TextPainter&&) noexcept = default;
+
+core::Expected<TextPainter> TextPainter::Open(const std::string& font_file, int pixel_height) {
+  auto face = std::make_unique<Face>();
+  if (FT_Init_FreeType(&face->library) != 0) {
+    return core::Error::Fatal("font.freetype", "FreeType did not start");
+  }
+  if (FT_New_Face(face->library, font_file.c_str(), 0, &face->face) != 0) {
+    return core::Error::Fatal("font.missing", "cannot open font " + font_file);
+  }
+  if (FT_Set_Pixel_Sizes(face->face, 0, static_cast<FT_UInt>(pixel_height)) != 0) {
+    return core::Error::Fatal("font.size", "font " + font_file + " cannot be scaled");
+  }
+  return TextPainter(std::move(face));
+}
+
+int TextPainter::Ascender() const {
+  return static_cast<int>(face_->face->size->metrics.ascender >> 6);
+}
+int TextPainter::Descender() const {
+  return static_cast<int>(-(face_->face->size->metrics.descender >> 6));
+}
+int TextPainter::LineHeight() const {
+  return static_cast<int>(face_->face->size->metrics.height >> 6);
+}
+
+int TextPainter::Width(std::string_view utf8) const {
+  long width = 0;
+  FT_UInt previous = 0;
+  for (char32_t c : core::ToCodePoints(utf8)) {
+    const FT_UInt glyph = FT_Get_Char_Index(face_->face, c);
+    if (previous && glyph && FT_HAS_KERNING(face_->face)) {
+      FT_Vector kern{};
+      FT_Get_Kerning(face_->face, previous, glyph, FT_KERNING_DEFAULT, &kern);
+      width += kern.x;
+    }
+    if (FT_Load_Glyph(face_->face, glyph, FT_LOAD_DEFAULT) == 0) {
+      width += face_->face->glyph->advance.x;
+    }
+    previous = glyph;
+  }
+  return static_cast<int>(width >> 6);
+}
+
+namespace {
+
+void Blend(cv::Mat& gray, const FT_Bitmap& bitmap, int left, int top, int ink) {
+  for (unsigned row = 0; row < bitmap.rows; ++row) {
+    const int y = top + static_cast<int>(row);
+    if (y < 0 || y >= gray.rows) continue;
+    auto* out = gray.ptr<std::uint8_t>(y);
+    const std::uint8_t* in = bitmap.buffer + static_cast<std::ptrdiff_t>(row) * bitmap.pitch;
+    for (unsigned col = 0; col < bitmap.width; ++col) {
+      const int x = left + static_cast<int>(col);
+      if (x < 0 || x >= gray.cols) continue;
+      const int coverage = in[col];
+      out[x] = static_cast<std::uint8_t>((out[x] * (255 - coverage) + ink * coverage) / 255);
+    }
+  }
+}
+
+}  // namespace
+
+int TextPainter::Draw(cv::Mat& gray, int x, int baseline_y, std::string_view utf8, int ink) const {
+  long pen = static_cast<long>(x) << 6;
+  FT_UInt previous = 0;
+  for (char32_t c : core::ToCodePoints(utf8)) {
+    const FT_UInt glyph = FT_Get_Char_Index(face_->face, c);
+    if (previous && glyph && FT_HAS_KERNING(face_->face)) {
+      FT_Vector kern{};
+      FT_Get_Kerning(face_->face, previous, glyph, FT_KERNING_DEFAULT, &kern);
+      pen += kern.x;
+    }
+    if (FT_Load_Glyph(face_->face, glyph, FT_LOAD_RENDER) != 0) continue;
+    const FT_GlyphSlot slot = face_->face->glyph;
+    Blend(gray, slot->bitmap, static_cast<int>(pen >> 6) + slot->bitmap_left,
+          baseline_y - slot->bitmap_top, ink);
+    pen += slot->advance.x;
+    previous = glyph;
+  }
+  return static_cast<int>(pen >> 6) - x;
+}
+
+void TextPainter::DrawCentered(cv::Mat& gray, int x, int pitch, int baseline_y, char32_t c,
+                               int ink) const {
+  const FT_UInt glyph = FT_Get_Char_Index(face_->face, c);
+  if (FT_Load_Glyph(face_->face, glyph, FT_LOAD_RENDER) != 0) return;
+  const FT_GlyphSlot slot = face_->face->glyph;
+  const int left = x + (pitch - static_cast<int>(slot->bitmap.width)) / 2;
+  Blend(gray, slot->bitmap, left, baseline_y - slot->bitmap_top, ink);
+}
+
+}  // namespace kiosk::scanner::sim
