@@ -61,6 +61,13 @@
 
 #include <nlohmann/json.hpp>
 
+// OpenCV, where the test links it (scanning and digitization suites).
+#if __has_include(<opencv2/core.hpp>)
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#endif
+
 // CppUTest last: from here on `new` and `malloc` are tracked for leaks.
 #include <CppUTest/TestHarness.h>
 #include <CppUTestExt/MockSupport.h>

@@ -1,10 +1,9 @@
 #pragma once
 
-// The document scanner in domain words: one page per call, with progress,
-// as a compressed image ready for the dossier's PDF. The real driver over
-// SANE comes with the scanning work; FakeScanner serves the kiosk app's
-// tests and the demo meanwhile: deterministic synthetic pages and every
-// failure the real one reports.
+// The document scanner in domain words: one page per call, with progress.
+// SaneScanner (sane_scanner.h) is the real driver; FakeScanner serves unit
+// tests: deterministic synthetic pages and every failure the real one
+// reports.
 
 #include <cstdint>
 #include <deque>
@@ -18,11 +17,14 @@ namespace kiosk::scanner {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// A page as scanned: raw 8-bit pixels (grey, or RGB when !gray; rows
+// packed) from a real scanner, or a JPEG from the fake.
 struct ScannedPage {
   int width = 0;  // pixels
   int height = 0;
   int dpi = 0;
   bool gray = true;
+  Bytes pixels;
   Bytes jpeg;
 };
 
@@ -30,7 +32,8 @@ class Scanner {
  public:
   virtual ~Scanner() = default;
   // Errors: "scanner.absent", "scanner.no_paper", "scanner.jammed",
-  // "scanner.cover_open" (all NeedsPerson), "scanner.cancelled".
+  // "scanner.cover_open", "scanner.busy" (all NeedsPerson),
+  // "scanner.cancelled", "scanner.io" (Retryable).
   virtual core::Expected<ScannedPage> ScanPage(
       const std::function<void(int percent)>& progress) = 0;
 };
