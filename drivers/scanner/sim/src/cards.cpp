@@ -12,9 +12,10 @@
 #include "kiosk/idcard/access_key.h"
 #include "kiosk/idcard/mrz.h"
 #include "kiosk/scanner/sim/synthetic.h"
-#include "kiosk/scanner/sim/text_painter.h"
+#include "kiosk/typeset/text_painter.h"
 
 namespace kiosk::scanner::sim {
+using typeset::TextPainter;
 namespace {
 
 constexpr int kCardWidth = 1011;  // 85.6 mm at 300 dpi

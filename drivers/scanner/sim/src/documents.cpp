@@ -6,9 +6,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include "kiosk/scanner/sim/synthetic.h"
-#include "kiosk/scanner/sim/text_painter.h"
+#include "kiosk/typeset/text_painter.h"
 
 namespace kiosk::scanner::sim {
+using typeset::TextPainter;
 namespace {
 
 // Words of administrative Vietnamese; together they carry every vowel with

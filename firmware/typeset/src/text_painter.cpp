@@ -1,4 +1,4 @@
-#include "kiosk/scanner/sim/text_painter.h"
+#include "kiosk/typeset/text_painter.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -7,7 +7,7 @@
 
 #include "kiosk/core/text.h"
 
-namespace kiosk::scanner::sim {
+namespace kiosk::typeset {
 
 struct TextPainter::Face {
   FT_Library library = nullptr;
@@ -113,4 +113,4 @@ void TextPainter::DrawCentered(cv::Mat& gray, int x, int pitch, int baseline_y, 
   Blend(gray, slot->bitmap, left, baseline_y - slot->bitmap_top, ink);
 }
 
-}  // namespace kiosk::scanner::sim
+}  // namespace kiosk::typeset

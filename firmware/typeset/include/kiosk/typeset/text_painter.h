@@ -1,7 +1,8 @@
 #pragma once
 
 // Text drawn with real fonts through FreeType onto an 8-bit grey image:
-// synthetic documents, card backs and fronts. Text is UTF-8, NFC.
+// synthetic documents and cards, OCR-B glyphs for the MRZ recognizer, and
+// (later) the receipt printer's raster. Text is UTF-8, NFC.
 
 #include <memory>
 #include <string>
@@ -11,7 +12,7 @@
 
 #include "kiosk/core/error.h"
 
-namespace kiosk::scanner::sim {
+namespace kiosk::typeset {
 
 class TextPainter {
  public:
@@ -38,4 +39,4 @@ class TextPainter {
   std::unique_ptr<Face> face_;
 };
 
-}  // namespace kiosk::scanner::sim
+}  // namespace kiosk::typeset

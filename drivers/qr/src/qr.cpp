@@ -1,0 +1,61 @@
+#include "kiosk/qr/qr.h"
+
+#include <ZXing/ReadBarcode.h>
+
+#include <algorithm>
+
+#include <opencv2/imgproc.hpp>
+
+namespace kiosk::qr {
+namespace {
+
+std::vector<std::string> Read(const cv::Mat& gray) {
+  ZXing::DecodeHints hints;
+  hints.setFormats(ZXing::BarcodeFormat::QRCode);
+  hints.setTryHarder(true);
+  hints.setTryRotate(true);
+  const ZXing::ImageView view(gray.data, gray.cols, gray.rows, ZXing::ImageFormat::Lum,
+                              static_cast<int>(gray.step));
+  auto results = ZXing::ReadBarcodes(view, hints);
+  std::sort(results.begin(), results.end(), [](const auto& a, const auto& b) {
+    auto size = [](const ZXing::Result& r) {
+      const auto& p = r.position();
+      return std::abs((p[1].x - p[0].x) * (p[3].y - p[0].y));
+    };
+    return size(a) > size(b);
+  });
+  std::vector<std::string> payloads;
+  for (const auto& result : results) {
+    if (!result.isValid()) continue;
+    const auto& bytes = result.bytes();
+    payloads.emplace_back(bytes.begin(), bytes.end());
+  }
+  return payloads;
+}
+
+}  // namespace
+
+std::vector<std::string> DecodeQr(const cv::Mat& image) {
+  if (image.empty()) return {};
+  cv::Mat gray;
+  if (image.channels() == 1) {
+    gray = image.isContinuous() ? image : image.clone();
+  } else {
+    cv::cvtColor(image, gray, image.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+  }
+  auto found = Read(gray);
+  if (!found.empty()) return found;
+  cv::Mat stretched;
+  cv::normalize(gray, stretched, 0, 255, cv::NORM_MINMAX);
+  cv::GaussianBlur(stretched, stretched, cv::Size(3, 3), 0);
+  found = Read(stretched);
+  if (!found.empty()) return found;
+  if (gray.cols > 1200) {
+    cv::Mat small;
+    cv::resize(gray, small, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+    found = Read(small);
+  }
+  return found;
+}
+
+}  // namespace kiosk::qr
