@@ -9,8 +9,9 @@
 // video driver with the software renderer, saves a PNG whenever the screen
 // changes, and exits non-zero if the journey does not complete. Devices are
 // chosen here, once, from the config: the chip reader over PC/SC, or (in
-// development builds) a virtual card in-process; scanner, payment terminal
-// and printer are their fakes until their drivers land.
+// development builds) a virtual card in-process; the scanner over SANE (or
+// its fake), with scanned papers cleaned and OCR'd into searchable PDFs;
+// payment terminal and printer are their fakes until their drivers land.
 
 #include <malloc.h>
 
@@ -26,10 +27,12 @@
 #include "kiosk/core/device_config.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/pk.h"
+#include "kiosk/digitize/digitizer.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/i18n/translator.h"
 #include "kiosk/idcard/reader.h"
 #include "kiosk/journey/journey.h"
+#include "kiosk/scanner/sane_scanner.h"
 #include "kiosk/ui/frontend.h"
 #include "kiosk/ui/script.h"
 #ifdef KIOSK_HAVE_SIMULATORS
@@ -65,6 +68,38 @@ struct AppConfig {
   int submit_wait_ms = 15'000;
   std::vector<std::string> holidays;
   std::string orientation = "portrait";
+  std::string scanner = "fake";  // "sane" (the first found) or a SANE device name
+  int scan_dpi = 300;
+  bool scan_color = false;
+  bool scan_feeder = false;
+  std::vector<std::string> sane_options;  // "name=value", device specific
+  bool ocr = true;
+  std::string ocr_languages = "vie+eng";
+};
+
+// The papers' PDFs through the page pipeline and OCR (firmware/digitize).
+class DigitizedAttachments final : public kiosk::journey::AttachmentWriter {
+ public:
+  explicit DigitizedAttachments(kiosk::digitize::Digitizer digitizer)
+      : digitizer_(std::move(digitizer)) {}
+  core::Expected<kiosk::journey::AttachmentPdf> Write(
+      const std::vector<kiosk::scanner::ScannedPage>& pages) override {
+    std::vector<kiosk::digitize::SourcePage> sources;
+    for (const auto& p : pages) {
+      sources.push_back({p.pixels, p.jpeg, p.width, p.height, p.gray ? 1 : 3, p.dpi});
+    }
+    auto done = digitizer_.Digitize(sources);
+    for (auto& s : sources) {
+      std::fill(s.pixels.begin(), s.pixels.end(), 0);
+      std::fill(s.jpeg.begin(), s.jpeg.end(), 0);
+    }
+    if (!done) return done.GetError();
+    core::WipeString(done->text);
+    return kiosk::journey::AttachmentPdf{std::move(done->pdf), done->pages, !done->text.empty()};
+  }
+
+ private:
+  kiosk::digitize::Digitizer digitizer_;
 };
 
 core::Expected<AppConfig> ReadConfig(const std::string& path) {
@@ -98,6 +133,14 @@ core::Expected<AppConfig> ReadConfig(const std::string& path) {
   journey.Read("submit_wait_ms", c.submit_wait_ms, 0, 600'000);
   reader.Table("calendar").Read("holidays", c.holidays);
   reader.Table("display").ReadOneOf("orientation", c.orientation, {"portrait", "landscape"});
+  auto scan = reader.Table("scanner");
+  scan.Read("device", c.scanner);
+  scan.Read("dpi", c.scan_dpi, 75, 600);
+  scan.Read("color", c.scan_color);
+  scan.Read("feeder", c.scan_feeder);
+  scan.Read("sane_options", c.sane_options);
+  scan.Read("ocr", c.ocr);
+  scan.Read("ocr_languages", c.ocr_languages);
   KIOSK_TRY(reader.Finish());
   return c;
 }
@@ -279,7 +322,38 @@ int main(int argc, char** argv) {
     return fail(core::Error::NeedsPerson("config.invalid", "no virtual card in this build"));
 #endif
   }
-  scanner::FakeScanner scanner;
+  // The scanner: SANE (a real device, or the pnm backend fed generated pages
+  // in development), or the fake.
+  scanner::FakeScanner fake_scanner;
+  std::unique_ptr<scanner::SaneScanner> sane_scanner;
+  if (config->scanner != "fake") {
+    scanner::ScanSettings scan;
+    scan.dpi = config->scan_dpi;
+    scan.color = config->scan_color;
+    scan.feeder = config->scan_feeder;
+    for (const auto& option : config->sane_options) {
+      const auto eq = option.find('=');
+      if (eq == std::string::npos) {
+        return fail(core::Error::NeedsPerson(
+            "config.invalid", "scanner.sane_options: expected name=value, got " + option));
+      }
+      scan.options[option.substr(0, eq)] = option.substr(eq + 1);
+    }
+    auto opened =
+        scanner::SaneScanner::Open(config->scanner == "sane" ? "" : config->scanner, scan);
+    if (!opened) return fail(opened.GetError());
+    sane_scanner = std::move(opened).Value();
+  }
+  scanner::Scanner& scanner = sane_scanner ? static_cast<scanner::Scanner&>(*sane_scanner)
+                                           : static_cast<scanner::Scanner&>(fake_scanner);
+  std::unique_ptr<DigitizedAttachments> digitized;
+  if (config->ocr) {
+    kiosk::digitize::DigitizeOptions options;
+    options.ocr.languages = config->ocr_languages;
+    auto digitizer = kiosk::digitize::Digitizer::Create(options);
+    if (!digitizer) return fail(digitizer.GetError());
+    digitized = std::make_unique<DigitizedAttachments>(std::move(digitizer).Value());
+  }
   payment::FakePaymentTerminal terminal(clock);
   const auto printed = Under(state, config->printer_dir);
   std::filesystem::create_directories(printed, ec);
@@ -314,6 +388,7 @@ int main(int argc, char** argv) {
       *catalog, settings, journey::Devices{*card_reader, scanner, terminal, printer, *outbox},
       journey::SealingKeys{*device_key, config->device.kiosk_id, *storage_key, *worker_random},
       executor, clock, *random);
+  if (digitized) journey.SetAttachmentWriter(digitized.get());
 
   const std::string orientation = args.orientation.empty() ? config->orientation : args.orientation;
   ui::FrontendOptions options;

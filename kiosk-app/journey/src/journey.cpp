@@ -47,11 +47,16 @@ bool Waiting(Screen s) {
 }
 
 // Secure erase of the scanned pages, which std::vector would leave in the heap.
+void WipeBytes(std::vector<std::uint8_t>& bytes) {
+  volatile std::uint8_t* p = bytes.data();
+  for (std::size_t i = 0; i < bytes.size(); ++i) p[i] = 0;
+}
+
 void WipePages(std::map<std::string, std::vector<scanner::ScannedPage>>& pages) {
   for (auto& [paper, list] : pages) {
     for (auto& page : list) {
-      volatile std::uint8_t* p = page.jpeg.data();
-      for (std::size_t i = 0; i < page.jpeg.size(); ++i) p[i] = 0;
+      WipeBytes(page.jpeg);
+      WipeBytes(page.pixels);
     }
   }
   pages.clear();
@@ -519,17 +524,13 @@ void Journey::Submit() {
   // sealing, then removed.
   struct PendingAttachment {
     std::string paper;
-    std::vector<dossier::PdfPage> pages;
+    std::vector<scanner::ScannedPage> pages;
   };
   auto pending = std::make_shared<std::vector<PendingAttachment>>();
   for (const auto& paper : s.procedure->papers) {
     auto it = s.pages.find(paper.code);
     if (it == s.pages.end() || it->second.empty()) continue;
-    PendingAttachment a{paper.code, {}};
-    for (const auto& page : it->second) {
-      a.pages.push_back({page.jpeg, page.width, page.height, page.dpi, page.gray});
-    }
-    pending->push_back(std::move(a));
+    pending->push_back(PendingAttachment{paper.code, it->second});
   }
 
   // The appointment the kiosk can compute itself, for a provisional receipt.
@@ -546,7 +547,8 @@ void Journey::Submit() {
   const auto keys = keys_;
   const auto dir = settings_.work_dir / ("sealing-" + s.dossier_id.ToString());
   const auto wait = settings_.submit_wait;
-  Work([dossier, pending, &outbox, keys, dir, wait, appointment]() -> Event {
+  auto* attachments = attachments_;
+  Work([dossier, pending, &outbox, keys, dir, wait, appointment, attachments]() -> Event {
     auto outcome = [&]() -> core::Expected<SubmitOutcome> {
       std::error_code ec;
       std::filesystem::create_directories(dir, ec);
@@ -554,13 +556,15 @@ void Journey::Submit() {
                                    std::filesystem::perm_options::replace, ec);
       int n = 0;
       for (const auto& a : *pending) {
-        KIOSK_ASSIGN_OR_RETURN(auto pdf, dossier::WriteImagePdf(a.pages));
+        KIOSK_ASSIGN_OR_RETURN(auto written, attachments->Write(a.pages));
+        const auto& pdf = written.pdf;
         dossier::Attachment attachment;
         char name[32];
         std::snprintf(name, sizeof name, "attachment-%02d.pdf", ++n);
         attachment.name = name;
         attachment.component_code = a.paper;
-        attachment.pages = static_cast<int>(a.pages.size());
+        attachment.pages = written.pages;
+        attachment.has_ocr_text = written.has_text;
         attachment.source = dir / name;
         std::ofstream out(attachment.source, std::ios::binary);
         out.write(reinterpret_cast<const char*>(pdf.data()),
@@ -570,6 +574,9 @@ void Journey::Submit() {
         attachment.size = pdf.size();
         dossier->attachments.push_back(std::move(attachment));
       }
+      std::map<std::string, std::vector<scanner::ScannedPage>> copies;
+      for (auto& a : *pending) copies[a.paper] = std::move(a.pages);
+      WipePages(copies);
       auto sealed =
           outbox.Seal(*dossier, keys.device_key, keys.key_id, keys.storage_key, keys.random);
       std::filesystem::remove_all(dir, ec);
@@ -941,6 +948,34 @@ core::Status AppendRating(const std::filesystem::path& file, const std::string& 
                            "\",\"score\":" + std::to_string(score) + ",\"at\":\"" +
                            core::FormatRfc3339(at) + "\"}\n";
   return WriteDurably(file, line, true);
+}
+
+core::Expected<AttachmentPdf> ImageOnlyAttachments::Write(
+    const std::vector<scanner::ScannedPage>& pages) {
+  std::vector<dossier::PdfPage> pdf_pages;
+  for (const auto& page : pages) {
+    dossier::PdfPage p;
+    if (!page.jpeg.empty()) {
+      p.image = page.jpeg;
+    } else {
+      const std::size_t expected = static_cast<std::size_t>(page.width) *
+                                   static_cast<std::size_t>(page.height) * (page.gray ? 1u : 3u);
+      if (page.pixels.size() != expected) {
+        return core::Error::Fatal("scanner.bad_page", "a scanned page has no image");
+      }
+      KIOSK_ASSIGN_OR_RETURN(p.image, scanner::EncodeJpeg(page.pixels.data(), page.width,
+                                                          page.height, page.gray ? 1 : 3, 80));
+    }
+    p.width = page.width;
+    p.height = page.height;
+    p.dpi = page.dpi;
+    p.gray = page.gray;
+    pdf_pages.push_back(std::move(p));
+  }
+  AttachmentPdf out;
+  KIOSK_ASSIGN_OR_RETURN(out.pdf, dossier::WriteImagePdf(pdf_pages));
+  out.pages = static_cast<int>(pages.size());
+  return out;
 }
 
 }  // namespace kiosk::journey

@@ -116,6 +116,24 @@ class ThreadExecutor final : public Executor {
   std::unique_ptr<Impl> impl_;
 };
 
+// A paper's scanned pages to the PDF the dossier carries. The default,
+// ImageOnlyAttachments, stores the page images; kiosk-app installs one that
+// cleans the pages and adds the OCR text layer (firmware/digitize).
+struct AttachmentPdf {
+  std::vector<std::uint8_t> pdf;
+  int pages = 0;
+  bool has_text = false;
+};
+class AttachmentWriter {
+ public:
+  virtual ~AttachmentWriter() = default;
+  virtual core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages) = 0;
+};
+class ImageOnlyAttachments final : public AttachmentWriter {
+ public:
+  core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages) override;
+};
+
 struct Devices {
   idcard::IdCardReader& card_reader;
   scanner::Scanner& scanner;
@@ -243,6 +261,9 @@ class Journey {
           Executor& executor, const core::Clock& clock, core::RandomSource& random);
   ~Journey();
   Journey(const Journey&) = delete;
+  // Replaces ImageOnlyAttachments; `writer` outlives the journey and is
+  // used on the executor's thread.
+  void SetAttachmentWriter(AttachmentWriter* writer) { attachments_ = writer; }
   Journey& operator=(const Journey&) = delete;
 
   // ---- what the screens draw ----
@@ -318,6 +339,8 @@ class Journey {
   const catalog::Catalog& catalog_;
   Settings settings_;
   Devices devices_;
+  ImageOnlyAttachments image_only_;
+  AttachmentWriter* attachments_ = &image_only_;
   SealingKeys keys_;
   Executor& executor_;
   const core::Clock& clock_;
