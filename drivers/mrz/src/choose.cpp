@@ -243,7 +243,10 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
       }
     }
   }
-  if (best.empty() || !idcard::ParseTd1(best)) {
+  // Beyond a few characters the recognizer did not propose, a "reading" is
+  // a guess that happens to satisfy the check digits.
+  constexpr int kMaxCost = 15;
+  if (best.empty() || best_cost > kMaxCost || !idcard::ParseTd1(best)) {
     return core::Error::NeedsPerson("mrz.unreadable",
                                     "no reading of the MRZ passes its check digits");
   }

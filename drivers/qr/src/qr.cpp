@@ -43,6 +43,10 @@ std::vector<std::string> DecodeQr(const cv::Mat& image) {
   } else {
     cv::cvtColor(image, gray, image.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
   }
+  // A flat image holds no code (and zxing-cpp 1.4 can spin on one).
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(gray, mean, stddev);
+  if (stddev[0] < 4.0 || gray.cols < 21 || gray.rows < 21) return {};
   auto found = Read(gray);
   if (!found.empty()) return found;
   cv::Mat stretched;

@@ -168,7 +168,9 @@ double EstimateSkew(const cv::Mat& gray, double max_degrees) {
     const double v = score(a);
     if (v > best_score) best_score = v, best = a;
   }
-  return best;
+  // `best` makes the lines horizontal in the projection; the image turns
+  // the other way.
+  return -best;
 }
 
 cv::Mat Rotate(const cv::Mat& image, double degrees) {
@@ -234,7 +236,7 @@ Mode ChooseMode(const cv::Mat& image, const cv::Mat& flattened_gray) {
     cv::cvtColor(image, hsv, cv::COLOR_BGR2HSV);
     cv::Mat coloured;
     cv::inRange(hsv, cv::Scalar(0, 70, 50), cv::Scalar(180, 255, 255), coloured);
-    if (cv::countNonZero(coloured) > 0.002 * static_cast<double>(image.total()))
+    if (cv::countNonZero(coloured) > 0.0005 * static_cast<double>(image.total()))
       return Mode::kColor;
   }
   cv::Mat mid;

@@ -34,9 +34,9 @@ cv::Mat ToGray(const cv::Mat& image);
 // shadows, uneven light and low contrast become white paper with dark ink.
 cv::Mat FlattenBackground(const cv::Mat& gray);
 
-// The skew of the text lines in degrees (counter-clockwise positive, as
-// cv::getRotationMatrix2D takes it) within ±max_degrees; 0 when the page has
-// too little ink to tell.
+// The rotation that levels the text lines, in degrees within ±max_degrees
+// (counter-clockwise positive, as Rotate and cv::getRotationMatrix2D take
+// it); 0 when the page has too little ink to tell.
 double EstimateSkew(const cv::Mat& gray, double max_degrees = 15.0);
 // Rotates by `degrees` about the centre, growing the canvas so no corner is
 // cut, filling with white.

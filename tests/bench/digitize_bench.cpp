@@ -1,0 +1,158 @@
+// Digitization benchmark, side by side on the same generated pages:
+//   our pipeline (kiosk-digitize's code) vs ocrmypdf (Debian package):
+//   seconds per page, PDF bytes per page, character error rate of the text
+//   that pdftotext reads back from each PDF, against the ground truth;
+// and the MRZ recognizers on generated card backs: share read exactly
+// (all 90 characters), share whose key lines are right, ms per image.
+//
+//   bench_digitize [--pages N] [--cards N] [--work DIR]
+// Prints figures; asserts nothing.
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "kiosk/core/text.h"
+#include "kiosk/digitize/digitizer.h"
+#include "kiosk/mrz/mrz_reader.h"
+#include "kiosk/scanner/sim/synthetic.h"
+
+namespace {
+
+namespace sim = kiosk::scanner::sim;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+std::string Slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string PdfText(const std::filesystem::path& pdf) {
+  const auto txt = pdf.string() + ".txt";
+  const std::string command = "pdftotext '" + pdf.string() + "' '" + txt + "' 2>/dev/null";
+  if (std::system(command.c_str()) != 0) return {};
+  return Slurp(txt);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int pages = 6, cards = 500;
+  std::filesystem::path work = "build/bench-digitize";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--pages") pages = std::atoi(argv[i + 1]);
+    if (a == "--cards") cards = std::atoi(argv[i + 1]);
+    if (a == "--work") work = argv[i + 1];
+  }
+  std::filesystem::remove_all(work);
+  std::filesystem::create_directories(work);
+
+  // Pages: 300 dpi, mild scan degradation (skew, noise, blur, JPEG).
+  std::vector<std::string> truths;
+  for (int i = 1; i <= pages; ++i) {
+    auto doc = sim::GenerateDocument(static_cast<std::uint64_t>(500 + i), 300);
+    if (!doc) return 1;
+    const cv::Mat scan =
+        sim::Degrade(doc->image, sim::RandomDegradation(static_cast<std::uint64_t>(500 + i), 1),
+                     static_cast<std::uint64_t>(i));
+    cv::imwrite((work / ("page-" + std::to_string(i) + ".png")).string(), scan);
+    truths.push_back(doc->truth);
+  }
+
+  auto digitizer = kiosk::digitize::Digitizer::Create({});
+  if (!digitizer) {
+    std::fprintf(stderr, "%s\n", digitizer.GetError().ToString().c_str());
+    return 1;
+  }
+  struct Figures {
+    double seconds = 0, bytes = 0, cer = 0;
+  } ours, theirs;
+  for (int i = 1; i <= pages; ++i) {
+    const auto png = work / ("page-" + std::to_string(i) + ".png");
+    const cv::Mat image = cv::imread(png.string(), cv::IMREAD_GRAYSCALE);
+    auto started = Clock::now();
+    auto page = digitizer->ProcessPage(image, 300);
+    if (!page) return 1;
+    auto pdf = kiosk::dossier::WriteImagePdf({page->pdf_page});
+    ours.seconds += Seconds(started);
+    const auto our_pdf = work / ("ours-" + std::to_string(i) + ".pdf");
+    std::ofstream(our_pdf, std::ios::binary)
+        .write(reinterpret_cast<const char*>(pdf->data()),
+               static_cast<std::streamsize>(pdf->size()));
+    ours.bytes += static_cast<double>(pdf->size());
+    ours.cer +=
+        kiosk::core::CharacterErrorRate(truths[static_cast<std::size_t>(i - 1)], PdfText(our_pdf));
+
+    const auto their_pdf = work / ("ocrmypdf-" + std::to_string(i) + ".pdf");
+    const std::string command =
+        "ocrmypdf -q -l vie+eng --image-dpi 300 --deskew --rotate-pages "
+        "--output-type pdf -O1 '" +
+        png.string() + "' '" + their_pdf.string() + "' 2>/dev/null";
+    started = Clock::now();
+    const int rc = std::system(command.c_str());
+    theirs.seconds += Seconds(started);
+    if (rc != 0) {
+      std::fprintf(stderr, "ocrmypdf failed on page %d (is the Debian package installed?)\n", i);
+      return 1;
+    }
+    theirs.bytes += static_cast<double>(std::filesystem::file_size(their_pdf));
+    theirs.cer += kiosk::core::CharacterErrorRate(truths[static_cast<std::size_t>(i - 1)],
+                                                  PdfText(their_pdf));
+    std::fprintf(stderr, "\rpage %d/%d", i, pages);
+  }
+  std::fprintf(stderr, "\n");
+  std::printf(
+      "Searchable PDF, %d generated A4 pages at 300 dpi (mild scan degradation), one thread:\n",
+      pages);
+  std::printf("  %-26s %10s %14s %10s\n", "", "s/page", "PDF bytes/page", "CER");
+  for (const auto& [name, f] :
+       {std::pair{"kiosk (OpenCV+Tesseract)", ours}, std::pair{"ocrmypdf 14 -O1", theirs}}) {
+    std::printf("  %-26s %10.2f %14.0f %9.2f%%\n", name, f.seconds / pages, f.bytes / pages,
+                100.0 * f.cer / pages);
+  }
+
+  // MRZ: the same generated card backs for both recognizers.
+  std::vector<sim::SyntheticIdentity> people;
+  std::vector<cv::Mat> images;
+  for (int i = 1; i <= cards; ++i) {
+    people.push_back(sim::GenerateIdentity(static_cast<std::uint64_t>(9000 + i)));
+    auto back = sim::RenderCardBack(people.back());
+    if (!back) return 1;
+    images.push_back(sim::CaptureCard(*back,
+                                      sim::RandomDegradation(static_cast<std::uint64_t>(i), i % 3),
+                                      static_cast<std::uint64_t>(i)));
+  }
+  std::printf("\nMRZ from %d generated card-back images (severity 0/1/2 in turn):\n", cards);
+  std::printf("  %-12s %12s %14s %12s\n", "recognizer", "exact 90", "key lines ok", "ms/image");
+  for (const bool glyph : {true, false}) {
+    auto recognizer =
+        glyph ? kiosk::mrz::MakeGlyphRecognizer() : kiosk::mrz::MakeTesseractRecognizer();
+    if (!recognizer) return 1;
+    int exact = 0, key = 0;
+    const auto started = Clock::now();
+    for (int i = 0; i < cards; ++i) {
+      auto mrz = kiosk::mrz::ReadMrz(images[static_cast<std::size_t>(i)], **recognizer);
+      if (!mrz) continue;
+      const auto& truth = people[static_cast<std::size_t>(i)].mrz;
+      if (*mrz == truth) ++exact;
+      if (mrz->substr(0, 60) == truth.substr(0, 60)) ++key;
+    }
+    const double ms = 1000.0 * Seconds(started) / cards;
+    std::printf("  %-12s %11.1f%% %13.1f%% %12.1f\n", (*recognizer)->Name(), 100.0 * exact / cards,
+                100.0 * key / cards, ms);
+  }
+  return 0;
+}

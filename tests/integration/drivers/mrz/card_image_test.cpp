@@ -1,0 +1,147 @@
+#include "test_prelude.h"
+
+#include "kiosk/idcard/access_key.h"
+#include "kiosk/mrz/mrz_reader.h"
+#include "kiosk/qr/qr.h"
+#include "kiosk/scanner/sim/synthetic.h"
+
+using namespace kiosk::mrz;  // NOLINT(google-build-using-namespace): test file
+namespace sim = kiosk::scanner::sim;
+
+namespace {
+
+constexpr int kCards = 12;
+
+cv::Mat Back(const sim::SyntheticIdentity& who, std::uint64_t seed, int severity) {
+  auto card = sim::RenderCardBack(who);
+  CHECK(card.HasValue());
+  return sim::CaptureCard(*card, sim::RandomDegradation(seed, severity), seed);
+}
+
+// The part of the MRZ the chip's key comes from: lines 1 and 2.
+std::string KeyLines(const std::string& mrz) { return mrz.substr(0, 60); }
+
+}  // namespace
+
+TEST_GROUP(CorrectTd1){};
+
+TEST(CorrectTd1, ConfusableCharactersAreMappedByField) {
+  const auto who = sim::GenerateIdentity(5);
+  std::string noisy =
+      who.mrz.substr(0, 30) + "\n" + who.mrz.substr(30, 30) + "\n" + who.mrz.substr(60);
+  // Digits read as letters in the ID, a letter read as a digit in the name.
+  for (std::size_t p : {16u, 20u, 31u}) {
+    if (noisy[p] == '0') noisy[p] = 'O';
+    if (noisy[p] == '1') noisy[p] = 'I';
+    if (noisy[p] == '8') noisy[p] = 'B';
+  }
+  auto fixed = CorrectTd1Text(" " + noisy + " \n");
+  CHECK(fixed.HasValue());
+  STRCMP_EQUAL(who.mrz.c_str(), fixed->c_str());
+}
+
+TEST(CorrectTd1, TheDocumentNumberRepairsTheId) {
+  const auto who = sim::GenerateIdentity(6);
+  // One wrong digit in the ID: its copy in the document number and the two
+  // check digits agree on the true one.
+  std::string text = who.mrz;
+  text[22] = text[22] == '7' ? '1' : '7';
+  auto fixed = CorrectTd1Text(text);
+  CHECK(fixed.HasValue());
+  STRCMP_EQUAL(who.mrz.c_str(), fixed->c_str());
+}
+
+TEST(CorrectTd1, ReadingsTheCheckDigitsRefuseAreNotGuessed) {
+  const auto who = sim::GenerateIdentity(7);
+  std::string text = who.mrz;
+  // Both copies of a digit and the check digits wrong together: no reading
+  // passes every check.
+  for (std::size_t p : {30u, 31u, 32u, 33u, 34u, 35u}) text[p] = text[p] == '3' ? '8' : '3';
+  text[36] = text[36] == '9' ? '0' : '9';
+  auto fixed = CorrectTd1Text(text);
+  if (fixed) CHECK(KeyLines(*fixed) != KeyLines(who.mrz) || *fixed == who.mrz);
+  CHECK_FALSE(CorrectTd1Text("").HasValue());
+  CHECK_FALSE(CorrectTd1Text("IDVNM<<<").HasValue());
+  CHECK_FALSE(CorrectTd1Text(std::string(200, '<')).HasValue());
+}
+
+// Tesseract and OpenCV keep caches; zxing-cpp allocates so often that
+// CppUTest's tracking of every allocation makes it crawl: tracking is off
+// for these tests (the asan preset checks leaks).
+TEST_GROUP(CardImages){void setup() override{IGNORE_ALL_LEAKS_IN_TEST();
+MemoryLeakWarningPlugin::saveAndDisableNewDeleteOverloads();
+}
+void teardown() override { MemoryLeakWarningPlugin::restoreNewDeleteOverloads(); }
+}
+;
+
+TEST(CardImages, TheGlyphRecognizerReadsEveryKeyOfTheFixedSet) {
+  auto recognizer = MakeGlyphRecognizer();
+  CHECK(recognizer.HasValue());
+  int exact = 0;
+  for (int i = 1; i <= kCards; ++i) {
+    const auto who = sim::GenerateIdentity(static_cast<std::uint64_t>(1000 + i));
+    auto mrz = ReadMrz(Back(who, static_cast<std::uint64_t>(i), 1), **recognizer);
+    if (!mrz) FAIL(("card " + std::to_string(i) + ": " + mrz.GetError().ToString()).c_str());
+    STRCMP_EQUAL(KeyLines(who.mrz).c_str(), KeyLines(*mrz).c_str());
+    if (*mrz == who.mrz) ++exact;
+    auto key = kiosk::idcard::AccessKey::FromMrz(*mrz);
+    CHECK(key.HasValue());
+    STRCMP_EQUAL(who.id_number.substr(6).c_str(), key->Can()->c_str());
+  }
+  CHECK(exact >= kCards - 2);  // line 3 (the name) has no check digit
+}
+
+TEST(CardImages, TesseractReadsTheCleanCards) {
+  auto recognizer = MakeTesseractRecognizer();
+  CHECK(recognizer.HasValue());
+  for (int i = 1; i <= 4; ++i) {
+    const auto who = sim::GenerateIdentity(static_cast<std::uint64_t>(2000 + i));
+    auto mrz = ReadMrz(Back(who, static_cast<std::uint64_t>(i), 0), **recognizer);
+    if (!mrz) FAIL(("card " + std::to_string(i) + ": " + mrz.GetError().ToString()).c_str());
+    STRCMP_EQUAL(KeyLines(who.mrz).c_str(), KeyLines(*mrz).c_str());
+  }
+}
+
+TEST(CardImages, AnUpsideDownCardIsReadToo) {
+  auto recognizer = MakeGlyphRecognizer();
+  CHECK(recognizer.HasValue());
+  const auto who = sim::GenerateIdentity(3001);
+  sim::Degradation d;
+  d.upside_down = true;
+  d.rotate_degrees = 4;
+  auto card = sim::RenderCardBack(who);
+  CHECK(card.HasValue());
+  auto mrz = ReadMrz(sim::CaptureCard(*card, d, 9), **recognizer);
+  CHECK(mrz.HasValue());
+  STRCMP_EQUAL(KeyLines(who.mrz).c_str(), KeyLines(*mrz).c_str());
+}
+
+TEST(CardImages, NoMrzOnAFrontOrABlankImage) {
+  auto recognizer = MakeGlyphRecognizer();
+  CHECK(recognizer.HasValue());
+  const cv::Mat blank(600, 900, CV_8UC1, cv::Scalar(200));
+  CHECK_FALSE(ReadMrz(blank, **recognizer).HasValue());
+  CHECK_FALSE(ReadMrz(cv::Mat(), **recognizer).HasValue());
+}
+
+TEST(CardImages, TheFrontQrGivesTheKey) {
+  for (int i = 1; i <= kCards; ++i) {
+    const auto who = sim::GenerateIdentity(static_cast<std::uint64_t>(4000 + i));
+    auto front = sim::RenderCardFront(who);
+    CHECK(front.HasValue());
+    const cv::Mat image =
+        sim::CaptureCard(*front, sim::RandomDegradation(static_cast<std::uint64_t>(i), 1),
+                         static_cast<std::uint64_t>(i));
+    const auto payloads = kiosk::qr::DecodeQr(image);
+    CHECK_FALSE(payloads.empty());
+    STRCMP_EQUAL(who.qr_payload.c_str(), payloads.front().c_str());
+    auto key = kiosk::idcard::AccessKey::FromQr(payloads.front(), {2026, 11, 29});
+    CHECK(key.HasValue());
+    STRCMP_EQUAL(who.id_number.substr(6).c_str(), key->Can()->c_str());
+  }
+  CHECK_TRUE(kiosk::qr::DecodeQr(cv::Mat(100, 100, CV_8UC1, cv::Scalar(255))).empty());
+  auto back = sim::RenderCardBack(sim::GenerateIdentity(4100));
+  CHECK(back.HasValue());
+  CHECK_TRUE(kiosk::qr::DecodeQr(*back).empty());
+}
