@@ -69,6 +69,7 @@ TEST(CorrectTd1, ReadingsTheCheckDigitsRefuseAreNotGuessed) {
 // CppUTest's tracking of every allocation makes it crawl: tracking is off
 // for these tests (the asan preset checks leaks).
 TEST_GROUP(CardImages){void setup() override{IGNORE_ALL_LEAKS_IN_TEST();
+cv::setNumThreads(0);  // no OpenCV workers allocating while tracking is toggled
 MemoryLeakWarningPlugin::saveAndDisableNewDeleteOverloads();
 }
 void teardown() override { MemoryLeakWarningPlugin::restoreNewDeleteOverloads(); }
