@@ -35,10 +35,16 @@ Digitizer& SharedDigitizer() {
 // Tesseract and OpenCV keep caches and thread pools across calls, allocated
 // in one test and freed in another: CppUTest's allocation tracking is off
 // here (the asan preset checks leaks).
-TEST_GROUP(Pipeline){void setup() override{IGNORE_ALL_LEAKS_IN_TEST();
-}
-}
-;
+// clang-format off
+TEST_GROUP(Pipeline) {
+  void setup() override {
+    IGNORE_ALL_LEAKS_IN_TEST();
+    cv::setNumThreads(0);  // no OpenCV workers allocating while tracking is toggled
+    MemoryLeakWarningPlugin::saveAndDisableNewDeleteOverloads();
+  }
+  void teardown() override { MemoryLeakWarningPlugin::restoreNewDeleteOverloads(); }
+};
+// clang-format on
 
 TEST(Pipeline, SkewIsFoundWithinAQuarterDegreeAndRemoved) {
   const auto doc = Page(11, 150);
@@ -93,10 +99,16 @@ TEST(Pipeline, ACameraCaptureIsCutOutOfItsBackground) {
   CHECK_FALSE(FindPage(doc.image).has_value());
 }
 
-TEST_GROUP(Ocr){void setup() override{IGNORE_ALL_LEAKS_IN_TEST();
-}
-}
-;
+// clang-format off
+TEST_GROUP(Ocr) {
+  void setup() override {
+    IGNORE_ALL_LEAKS_IN_TEST();
+    cv::setNumThreads(0);  // no OpenCV workers allocating while tracking is toggled
+    MemoryLeakWarningPlugin::saveAndDisableNewDeleteOverloads();
+  }
+  void teardown() override { MemoryLeakWarningPlugin::restoreNewDeleteOverloads(); }
+};
+// clang-format on
 
 TEST(Ocr, VietnameseCharacterErrorRateIsUnderTwoPercent) {
   // Two scans with mild degradation (skew, noise, blur, JPEG), 300 dpi.
