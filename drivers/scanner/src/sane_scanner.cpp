@@ -18,7 +18,7 @@ namespace {
 std::mutex sane_mutex;
 bool sane_started = false;
 
-core::Expected<void> Acquire() {
+core::Expected<void> StartSane() {
   std::lock_guard lock(sane_mutex);
   if (!sane_started) {
     SANE_Int version = 0;
@@ -29,8 +29,6 @@ core::Expected<void> Acquire() {
   }
   return {};
 }
-
-void Release() {}
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -115,7 +113,6 @@ struct SaneScanner::Handle {
       sane_cancel(handle);
       sane_close(handle);
     }
-    Release();
   }
 };
 
@@ -123,7 +120,7 @@ SaneScanner::SaneScanner(std::unique_ptr<Handle> handle) : handle_(std::move(han
 SaneScanner::~SaneScanner() = default;
 
 core::Expected<std::vector<ScannerDevice>> SaneScanner::Discover() {
-  KIOSK_TRY(Acquire());
+  KIOSK_TRY(StartSane());
   const SANE_Device** list = nullptr;
   const SANE_Status status = sane_get_devices(&list, SANE_TRUE);
   std::vector<ScannerDevice> devices;
@@ -133,7 +130,6 @@ core::Expected<std::vector<ScannerDevice>> SaneScanner::Discover() {
                          list[i]->model ? list[i]->model : "", list[i]->type ? list[i]->type : ""});
     }
   }
-  Release();
   if (status != SANE_STATUS_GOOD) return ErrorForSaneStatus(status, "listing scanners");
   return devices;
 }
@@ -146,7 +142,7 @@ core::Expected<std::unique_ptr<SaneScanner>> SaneScanner::Open(const std::string
     if (devices.empty()) return core::Error::NeedsPerson("scanner.absent", "no scanner found");
     name = devices.front().name;
   }
-  KIOSK_TRY(Acquire());
+  KIOSK_TRY(StartSane());
   auto handle = std::make_unique<Handle>();
   const SANE_Status status = sane_open(name.c_str(), &handle->handle);
   if (status != SANE_STATUS_GOOD) {

@@ -85,8 +85,8 @@ core::Expected<ProcessedPage> Digitizer::ProcessPage(const cv::Mat& source, int 
     page.filter = dossier::PdfImageFilter::kCcittG4;
   } else {
     const cv::Mat& keep = report.mode == Mode::kColor ? image : flat;
-    cv::Mat rgb = keep;
-    if (!cv::imencode(".jpg", rgb, page.image, {cv::IMWRITE_JPEG_QUALITY, options_.jpeg_quality})) {
+    if (!cv::imencode(".jpg", keep, page.image,
+                      {cv::IMWRITE_JPEG_QUALITY, options_.jpeg_quality})) {
       return core::Error::Fatal("digitize.encode", "the page could not be compressed");
     }
     page.gray = keep.channels() == 1;

@@ -47,22 +47,34 @@ int TextPainter::LineHeight() const {
   return static_cast<int>(face_->face->size->metrics.height >> 6);
 }
 
-int TextPainter::Width(std::string_view utf8) const {
-  long width = 0;
+namespace {
+
+// Lays out `utf8` from `pen` (26.6 fixed point) with kerning, loading each
+// glyph with `flags` and handing it to `each` at its pen position; returns
+// the pen after the last glyph.
+template <typename Each>
+long Layout(FT_Face face, std::string_view utf8, long pen, FT_Int32 flags, Each each) {
   FT_UInt previous = 0;
   for (char32_t c : core::ToCodePoints(utf8)) {
-    const FT_UInt glyph = FT_Get_Char_Index(face_->face, c);
-    if (previous && glyph && FT_HAS_KERNING(face_->face)) {
+    const FT_UInt glyph = FT_Get_Char_Index(face, c);
+    if (previous && glyph && FT_HAS_KERNING(face)) {
       FT_Vector kern{};
-      FT_Get_Kerning(face_->face, previous, glyph, FT_KERNING_DEFAULT, &kern);
-      width += kern.x;
-    }
-    if (FT_Load_Glyph(face_->face, glyph, FT_LOAD_DEFAULT) == 0) {
-      width += face_->face->glyph->advance.x;
+      FT_Get_Kerning(face, previous, glyph, FT_KERNING_DEFAULT, &kern);
+      pen += kern.x;
     }
     previous = glyph;
+    if (FT_Load_Glyph(face, glyph, flags) != 0) continue;
+    each(face->glyph, pen);
+    pen += face->glyph->advance.x;
   }
-  return static_cast<int>(width >> 6);
+  return pen;
+}
+
+}  // namespace
+
+int TextPainter::Width(std::string_view utf8) const {
+  return static_cast<int>(
+      Layout(face_->face, utf8, 0, FT_LOAD_DEFAULT, [](FT_GlyphSlot, long) {}) >> 6);
 }
 
 namespace {
@@ -85,23 +97,13 @@ void Blend(cv::Mat& gray, const FT_Bitmap& bitmap, int left, int top, int ink) {
 }  // namespace
 
 int TextPainter::Draw(cv::Mat& gray, int x, int baseline_y, std::string_view utf8, int ink) const {
-  long pen = static_cast<long>(x) << 6;
-  FT_UInt previous = 0;
-  for (char32_t c : core::ToCodePoints(utf8)) {
-    const FT_UInt glyph = FT_Get_Char_Index(face_->face, c);
-    if (previous && glyph && FT_HAS_KERNING(face_->face)) {
-      FT_Vector kern{};
-      FT_Get_Kerning(face_->face, previous, glyph, FT_KERNING_DEFAULT, &kern);
-      pen += kern.x;
-    }
-    if (FT_Load_Glyph(face_->face, glyph, FT_LOAD_RENDER) != 0) continue;
-    const FT_GlyphSlot slot = face_->face->glyph;
-    Blend(gray, slot->bitmap, static_cast<int>(pen >> 6) + slot->bitmap_left,
-          baseline_y - slot->bitmap_top, ink);
-    pen += slot->advance.x;
-    previous = glyph;
-  }
-  return static_cast<int>(pen >> 6) - x;
+  const long end =
+      Layout(face_->face, utf8, static_cast<long>(x) << 6, FT_LOAD_RENDER,
+             [&](FT_GlyphSlot slot, long pen) {
+               Blend(gray, slot->bitmap, static_cast<int>(pen >> 6) + slot->bitmap_left,
+                     baseline_y - slot->bitmap_top, ink);
+             });
+  return static_cast<int>(end >> 6) - x;
 }
 
 void TextPainter::DrawCentered(cv::Mat& gray, int x, int pitch, int baseline_y, char32_t c,

@@ -65,16 +65,16 @@ TEST(CorrectTd1, ReadingsTheCheckDigitsRefuseAreNotGuessed) {
   CHECK_FALSE(CorrectTd1Text(std::string(200, '<')).HasValue());
 }
 
-// Tesseract and OpenCV keep caches; zxing-cpp allocates so often that
-// CppUTest's tracking of every allocation makes it crawl: tracking is off
-// for these tests (the asan preset checks leaks).
-TEST_GROUP(CardImages){void setup() override{IGNORE_ALL_LEAKS_IN_TEST();
-cv::setNumThreads(0);  // no OpenCV workers allocating while tracking is toggled
-MemoryLeakWarningPlugin::saveAndDisableNewDeleteOverloads();
-}
-void teardown() override { MemoryLeakWarningPlugin::restoreNewDeleteOverloads(); }
-}
-;
+// Tesseract, OpenCV and zxing-cpp allocate across tests (test_prelude.h).
+// clang-format off
+TEST_GROUP(CardImages) {
+  void setup() override {
+    cv::setNumThreads(0);  // no OpenCV worker threads allocating behind the test
+    kiosk::test::StopTrackingAllocations();
+  }
+  void teardown() override { kiosk::test::ResumeTrackingAllocations(); }
+};
+// clang-format on
 
 TEST(CardImages, TheGlyphRecognizerReadsEveryKeyOfTheFixedSet) {
   auto recognizer = MakeGlyphRecognizer();

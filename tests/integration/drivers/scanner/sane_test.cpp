@@ -62,10 +62,11 @@ std::string Scan(SaneScanner& scanner) {
 
 }  // namespace
 
-TEST_GROUP(Sane){void setup() override{IGNORE_ALL_LEAKS_IN_TEST();
-}  // SANE's backends keep caches
-}
-;
+// clang-format off
+TEST_GROUP(Sane) {
+  void setup() override { IGNORE_ALL_LEAKS_IN_TEST(); }  // SANE's backends keep caches
+};
+// clang-format on
 
 TEST(Sane, DiscoversTheSimulatedDevices) {
   SaneSandbox sandbox;

@@ -32,17 +32,14 @@ Digitizer& SharedDigitizer() {
 
 }  // namespace
 
-// Tesseract and OpenCV keep caches and thread pools across calls, allocated
-// in one test and freed in another: CppUTest's allocation tracking is off
-// here (the asan preset checks leaks).
+// Tesseract and OpenCV keep caches across tests (test_prelude.h).
 // clang-format off
 TEST_GROUP(Pipeline) {
   void setup() override {
-    IGNORE_ALL_LEAKS_IN_TEST();
-    cv::setNumThreads(0);  // no OpenCV workers allocating while tracking is toggled
-    MemoryLeakWarningPlugin::saveAndDisableNewDeleteOverloads();
+    cv::setNumThreads(0);  // no OpenCV worker threads allocating behind the test
+    kiosk::test::StopTrackingAllocations();
   }
-  void teardown() override { MemoryLeakWarningPlugin::restoreNewDeleteOverloads(); }
+  void teardown() override { kiosk::test::ResumeTrackingAllocations(); }
 };
 // clang-format on
 
@@ -102,11 +99,10 @@ TEST(Pipeline, ACameraCaptureIsCutOutOfItsBackground) {
 // clang-format off
 TEST_GROUP(Ocr) {
   void setup() override {
-    IGNORE_ALL_LEAKS_IN_TEST();
-    cv::setNumThreads(0);  // no OpenCV workers allocating while tracking is toggled
-    MemoryLeakWarningPlugin::saveAndDisableNewDeleteOverloads();
+    cv::setNumThreads(0);  // no OpenCV worker threads allocating behind the test
+    kiosk::test::StopTrackingAllocations();
   }
-  void teardown() override { MemoryLeakWarningPlugin::restoreNewDeleteOverloads(); }
+  void teardown() override { kiosk::test::ResumeTrackingAllocations(); }
 };
 // clang-format on
 
