@@ -4,7 +4,7 @@
 #include <cctype>
 #include <map>
 #include <queue>
-#include <set>
+#include <unordered_set>
 
 #include "kiosk/idcard/mrz.h"
 #include "kiosk/mrz/mrz_reader.h"
@@ -125,21 +125,22 @@ struct Variant {
 std::vector<Variant> Cheapest(const std::vector<Options>& positions,
                               const std::function<bool(const std::string&)>& valid,
                               std::size_t wanted = 4, int budget = 4000) {
-  using State = std::vector<std::uint8_t>;
+  // A state: the option index chosen at each position, one byte each.
+  using State = std::string;
   auto cost_of = [&](const State& s) {
     int cost = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) cost += positions[i][s[i]].cost;
+    for (std::size_t i = 0; i < s.size(); ++i) cost += positions[i][static_cast<std::uint8_t>(s[i])].cost;
     return cost;
   };
   auto text_of = [&](const State& s) {
     std::string t;
-    for (std::size_t i = 0; i < s.size(); ++i) t += positions[i][s[i]].c;
+    for (std::size_t i = 0; i < s.size(); ++i) t += positions[i][static_cast<std::uint8_t>(s[i])].c;
     return t;
   };
   using Entry = std::pair<int, State>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
-  std::set<State> seen;
-  State start(positions.size(), 0);
+  std::unordered_set<State> seen;
+  State start(positions.size(), '\0');
   open.push({cost_of(start), start});
   seen.insert(start);
   std::vector<Variant> found;
@@ -149,7 +150,7 @@ std::vector<Variant> Cheapest(const std::vector<Options>& positions,
     const std::string text = text_of(state);
     if (valid(text)) found.push_back({text, cost});
     for (std::size_t i = 0; i < state.size(); ++i) {
-      if (state[i] + 1u >= positions[i].size()) continue;
+      if (static_cast<std::uint8_t>(state[i]) + 1u >= positions[i].size()) continue;
       State next = state;
       ++next[i];
       if (seen.insert(next).second) open.push({cost_of(next), next});
