@@ -439,6 +439,13 @@ int main(int argc, char** argv) {
     first = false;
   }
   json << "\n  }";
+  if (!report.card_images.empty()) {
+    json << ",\n  \"card_images\": [";
+    for (std::size_t i = 0; i < report.card_images.size(); ++i) {
+      json << (i ? ", " : "") << '"' << report.card_images[i] << '"';
+    }
+    json << "]";
+  }
   if (!report.reference.empty()) {
     json << ",\n  \"dossier_code\": \"" << report.dossier_code << "\",\n  \"reference\": \""
          << report.reference << "\"";

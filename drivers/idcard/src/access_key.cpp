@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include "kiosk/core/text.h"
 #include "kiosk/idcard/mrz.h"
@@ -56,6 +57,13 @@ void AddUnique(std::vector<std::string>& list, const std::string& value) {
 bool Date::IsValid() const {
   return year >= 1900 && year <= 2100 && month >= 1 && month <= 12 && day >= 1 &&
          day <= DaysInMonth(year, month);
+}
+
+Date Date::Today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
 Expected<Date> Date::FromDdMmYyyy(std::string_view text) {

@@ -61,13 +61,6 @@ int Usage() {
   return kUsage;
 }
 
-idcard::Date Today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
-
 nlohmann::json Check(const idcard::Check& check) {
   return {{"state", idcard::ToString(check.state)}, {"detail", check.detail}};
 }
@@ -113,11 +106,11 @@ int main(int argc, char** argv) {
   klog::Install(std::make_unique<klog::Logger>(klog::SinkForEnvironment("kiosk-cardread"),
                                                klog::Level::kInfo));
 
-  auto key = !qr.empty()    ? idcard::AccessKey::FromQr(qr, Today())
+  auto key = !qr.empty()    ? idcard::AccessKey::FromQr(qr, idcard::Date::Today())
              : !mrz.empty() ? idcard::AccessKey::FromMrz(mrz)
              : !can.empty() ? idcard::AccessKey::FromCan(can)
-             : !id.empty()  ? idcard::AccessKey::FromIdNumber(id, dob, expiry, Today())
-                            : core::Expected<idcard::AccessKey>(
+             : !id.empty() ? idcard::AccessKey::FromIdNumber(id, dob, expiry, idcard::Date::Today())
+                           : core::Expected<idcard::AccessKey>(
                                  core::Error::NeedsPerson("usage", "no access key given"));
   if (!key) {
     std::fprintf(stderr, "kiosk-cardread: %s\n", key.GetError().ToString().c_str());

@@ -129,7 +129,8 @@ std::vector<Variant> Cheapest(const std::vector<Options>& positions,
   using State = std::string;
   auto cost_of = [&](const State& s) {
     int cost = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) cost += positions[i][static_cast<std::uint8_t>(s[i])].cost;
+    for (std::size_t i = 0; i < s.size(); ++i)
+      cost += positions[i][static_cast<std::uint8_t>(s[i])].cost;
     return cost;
   };
   auto text_of = [&](const State& s) {

@@ -14,9 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "kiosk/idcard/access_key.h"
-#include "kiosk/mrz/mrz_reader.h"
-#include "kiosk/qr/qr.h"
+#include "kiosk/mrz/card_image.h"
 
 int main(int argc, char** argv) {
   std::string which = "glyph";
@@ -51,28 +49,15 @@ int main(int argc, char** argv) {
       std::cout << out.dump() << '\n';
       continue;
     }
-    bool done = false;
-    for (const auto& payload : kiosk::qr::DecodeQr(image)) {
-      auto key = kiosk::idcard::AccessKey::FromQr(payload, {2026, 11, 29});
-      if (!key) continue;
-      out["source"] = "qr";
-      out["pace_can"] = key->Can().has_value();
-      if (show) out["qr"] = payload;
-      done = true;
-      break;
-    }
-    if (!done) {
-      auto mrz = kiosk::mrz::ReadMrz(image, **recognizer);
-      if (mrz) {
-        auto key = kiosk::idcard::AccessKey::FromMrz(*mrz);
-        out["source"] = "mrz";
-        out["recognizer"] = (*recognizer)->Name();
-        out["bac_candidates"] = key ? key->BacCandidates().size() : 0;
-        if (show) out["mrz"] = *mrz;
-        done = key.HasValue();
-      } else {
-        out["error"] = mrz.GetError().Code();
-      }
+    auto key = kiosk::mrz::ReadCardImage(image, **recognizer, kiosk::idcard::Date::Today());
+    const bool done = key.HasValue();
+    if (key) {
+      const bool qr = key->source == kiosk::mrz::CardImageKey::Source::kQr;
+      out["source"] = qr ? "qr" : "mrz";
+      if (!qr) out["recognizer"] = (*recognizer)->Name();
+      if (show) out[qr ? "qr" : "mrz"] = key->text.Reveal();
+    } else {
+      out["error"] = key.GetError().Code();
     }
     if (!done) ++failures;
     std::cout << out.dump() << '\n';

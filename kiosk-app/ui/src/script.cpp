@@ -4,14 +4,17 @@
 #include <cctype>
 #include <cstdio>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "kiosk/core/text.h"
+#include "kiosk/mrz/card_image.h"
 
 namespace kiosk::ui {
 
 namespace {
 
-constexpr const char* kCommands[] = {"tap",    "keys", "digits", "qr",   "mrz", "lookup-qr",
-                                     "expect", "idle", "shot",   "drag", "lang"};
+constexpr const char* kCommands[] = {"tap",       "keys",   "digits", "qr",   "mrz",  "card-image",
+                                     "lookup-qr", "expect", "idle",   "shot", "drag", "lang"};
 
 std::string KeyId(char c) {
   switch (c) {
@@ -235,6 +238,22 @@ core::Status ScriptRunner::Step(const ScriptStep& step) {
       if (c != ' ') mrz += c;
     }
     journey_.IdentifyWith(journey::KeySource::kMrz, mrz);
+    Settle();
+    return core::Ok();
+  }
+  if (step.command == "card-image") {
+    // The camera above the reader photographs the card: the key comes from
+    // its QR code or its MRZ (drivers/mrz), never typed.
+    const cv::Mat image = cv::imread(arg, cv::IMREAD_GRAYSCALE);
+    if (image.empty()) return core::Error::NeedsPerson("script.file", "cannot read image " + arg);
+    if (!mrz_) {
+      KIOSK_ASSIGN_OR_RETURN(mrz_, mrz::MakeGlyphRecognizer());
+    }
+    KIOSK_ASSIGN_OR_RETURN(auto key, mrz::ReadCardImage(image, *mrz_, idcard::Date::Today()));
+    const bool qr = key.source == mrz::CardImageKey::Source::kQr;
+    report_.card_images.push_back(qr ? "qr" : "mrz");
+    journey_.IdentifyWith(qr ? journey::KeySource::kQr : journey::KeySource::kMrz,
+                          key.text.Reveal());
     Settle();
     return core::Ok();
   }

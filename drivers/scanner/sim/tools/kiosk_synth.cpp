@@ -6,9 +6,13 @@
 //   kiosk-synth cards --out DIR [--count N] [--seed S] [--severity 0|1|2]
 //       back-0001.png + back-0001.mrz (90 characters), front-0001.png +
 //       front-0001.qr (the QR payload), ...
+//   kiosk-synth card --persona FILE.toml --out DIR [--seed S] [--severity 0|1|2]
+//       back.png, front.png, back.mrz, front.qr of a test persona's card
+//       (tests/data/personas), the same card the virtual chip carries
 //
 // Everything is generated: no real person's data.
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +22,9 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "kiosk/core/text.h"
+#include "kiosk/idcard/mrz.h"
+#include "kiosk/idcard/sim/persona.h"
 #include "kiosk/scanner/sim/synthetic.h"
 
 namespace {
@@ -25,7 +32,8 @@ namespace {
 namespace sim = kiosk::scanner::sim;
 
 int Usage() {
-  std::cerr << "usage: kiosk-synth pages|cards --out DIR [--count N] [--seed S] [--dpi D]\n"
+  std::cerr << "usage: kiosk-synth pages|cards|card --out DIR [--count N] [--seed S] [--dpi D]\n"
+               "                   [--persona FILE.toml] (card)\n"
                "                   [--severity 0|1|2] [--blank-every K] [--format pgm|png]\n";
   return 2;
 }
@@ -42,6 +50,68 @@ bool WriteText(const std::filesystem::path& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
+// "dd/mm/yyyy" to "ddmmyyyy".
+std::string Digits(const std::string& date) {
+  std::string out;
+  for (char c : date) {
+    if (c != '/') out += c;
+  }
+  return out;
+}
+
+int PersonaCard(const std::string& file, const std::filesystem::path& out, unsigned long long seed,
+                int severity) {
+  if (file.empty()) return Usage();
+  auto persona = kiosk::idcard::sim::LoadPersona(file);
+  if (!persona) {
+    std::cerr << "kiosk-synth: " << persona.GetError().ToString() << '\n';
+    return 1;
+  }
+  sim::SyntheticIdentity who;
+  who.id_number = persona->id_number;
+  who.full_name = persona->full_name;
+  who.birth_date = Digits(persona->birth_date);
+  who.sex = persona->sex;
+  who.address = persona->residence;
+  who.issue_date = Digits(persona->issue_date);
+  const std::string expiry = Digits(persona->expiry_date);
+  who.expiry_yymmdd = expiry.size() == 8
+                          ? expiry.substr(6, 2) + expiry.substr(2, 2) + expiry.substr(0, 2)
+                          : "991231";
+  const std::string dob =
+      who.birth_date.substr(6, 2) + who.birth_date.substr(2, 2) + who.birth_date.substr(0, 2);
+  std::string name = persona->mrz_name;
+  if (name.empty()) {
+    name = kiosk::core::FoldToAscii(persona->full_name).ValueOr("");
+    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  auto mrz = kiosk::idcard::FormatCccdTd1(who.id_number, dob, who.sex == "Nam" ? 'M' : 'F',
+                                          who.expiry_yymmdd, name);
+  if (!mrz) {
+    std::cerr << "kiosk-synth: " << mrz.GetError().ToString() << '\n';
+    return 1;
+  }
+  who.mrz = *mrz;
+  who.qr_payload = who.id_number + "|" + persona->old_id_number + "|" + who.full_name + "|" +
+                   who.birth_date + "|" + who.sex + "|" + who.address + "|" + who.issue_date;
+  auto back = sim::RenderCardBack(who);
+  auto front = sim::RenderCardFront(who);
+  if (!back || !front) {
+    std::cerr << "kiosk-synth: cannot render the card\n";
+    return 1;
+  }
+  const auto d = sim::RandomDegradation(seed, severity);
+  const bool written =
+      cv::imwrite((out / "back.png").string(), sim::CaptureCard(*back, d, seed)) &&
+      cv::imwrite((out / "front.png").string(), sim::CaptureCard(*front, d, seed + 1)) &&
+      WriteText(out / "back.mrz", who.mrz) && WriteText(out / "front.qr", who.qr_payload);
+  if (!written) {
+    std::cerr << "kiosk-synth: cannot write to " << out << '\n';
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,7 +125,9 @@ int main(int argc, char** argv) {
     if (key.rfind("--", 0) != 0) return Usage();
     options[key.substr(2)] = argv[i + 1];
   }
-  if (!options.count("out") || (what != "pages" && what != "cards")) return Usage();
+  if (!options.count("out") || (what != "pages" && what != "cards" && what != "card")) {
+    return Usage();
+  }
   const std::filesystem::path out = options["out"];
   std::filesystem::create_directories(out);
   int count = 0, dpi = 0, severity = 0, blank_every = 0;
@@ -70,6 +142,7 @@ int main(int argc, char** argv) {
     return Usage();
   }
 
+  if (what == "card") return PersonaCard(options["persona"], out, seed, severity);
   for (int i = 1; i <= count; ++i) {
     const std::uint64_t s =
         static_cast<std::uint64_t>(seed) * 100000 + static_cast<std::uint64_t>(i);

@@ -24,8 +24,9 @@ struct Date {
   int day = 0;
 
   static core::Expected<Date> FromDdMmYyyy(std::string_view text);  // "15051990"
-  std::string ToYyMmDd() const;                                     // "900515"
-  std::string ToIso() const;                                        // "1990-05-15"
+  static Date Today();  // the system's local date (command-line tools; the kiosk uses its clock)
+  std::string ToYyMmDd() const;  // "900515"
+  std::string ToIso() const;     // "1990-05-15"
   bool IsValid() const;
   auto operator<=>(const Date&) const = default;
 };

@@ -14,6 +14,7 @@
 #include "kiosk/core/clock.h"
 #include "kiosk/core/error.h"
 #include "kiosk/journey/journey.h"
+#include "kiosk/mrz/mrz_reader.h"
 #include "kiosk/ui/frontend.h"
 
 namespace kiosk::ui {
@@ -47,7 +48,8 @@ struct RunReport {
   std::string reference;     // the kiosk reference on the receipt
   int frames = 0;
   std::vector<std::string> shots;
-  std::set<std::string> small_targets;  // too small or overlapping: fails the run
+  std::set<std::string> small_targets;   // too small or overlapping: fails the run
+  std::vector<std::string> card_images;  // per card-image step: "qr" or "mrz"
   std::map<std::string, std::vector<std::chrono::microseconds>> frame_times;  // by screen
 };
 
@@ -80,6 +82,7 @@ class ScriptRunner {
   core::FakeClock& clock_;
   RunOptions options_;
   RunReport report_;
+  std::unique_ptr<mrz::Recognizer> mrz_;  // made at the first card-image step
   journey::Screen shown_ = journey::Screen::kAttract;
   bool first_frame_ = true;
   int shot_index_ = 0;
