@@ -94,8 +94,7 @@ class DigitizedAttachments final : public kiosk::journey::AttachmentWriter {
       std::fill(s.jpeg.begin(), s.jpeg.end(), 0);
     }
     if (!done) return done.GetError();
-    core::WipeString(done->text);
-    return kiosk::journey::AttachmentPdf{std::move(done->pdf), done->pages, !done->text.empty()};
+    return kiosk::journey::AttachmentPdf{std::move(done->pdf), done->pages, std::move(done->text)};
   }
 
  private:

@@ -52,6 +52,17 @@ void WipeBytes(std::vector<std::uint8_t>& bytes) {
   for (std::size_t i = 0; i < bytes.size(); ++i) p[i] = 0;
 }
 
+// A plaintext attachment in the private sealing folder.
+core::Status WriteAttachmentFile(const std::filesystem::path& path,
+                                 const std::vector<std::uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return core::Error::Retryable("io.error", "cannot write an attachment");
+  return core::Ok();
+}
+
 void WipePages(std::map<std::string, std::vector<scanner::ScannedPage>>& pages) {
   for (auto& [paper, list] : pages) {
     for (auto& page : list) {
@@ -557,22 +568,32 @@ void Journey::Submit() {
       int n = 0;
       for (const auto& a : *pending) {
         KIOSK_ASSIGN_OR_RETURN(auto written, attachments->Write(a.pages));
-        const auto& pdf = written.pdf;
+        char stem[32];
+        std::snprintf(stem, sizeof stem, "attachment-%02d", ++n);
         dossier::Attachment attachment;
-        char name[32];
-        std::snprintf(name, sizeof name, "attachment-%02d.pdf", ++n);
-        attachment.name = name;
+        attachment.name = std::string(stem) + ".pdf";
         attachment.component_code = a.paper;
         attachment.pages = written.pages;
-        attachment.has_ocr_text = written.has_text;
-        attachment.source = dir / name;
-        std::ofstream out(attachment.source, std::ios::binary);
-        out.write(reinterpret_cast<const char*>(pdf.data()),
-                  static_cast<std::streamsize>(pdf.size()));
-        out.close();
-        if (!out) return core::Error::Retryable("io.error", "cannot write an attachment");
-        attachment.size = pdf.size();
+        attachment.has_ocr_text = !written.text.empty();
+        attachment.source = dir / attachment.name;
+        KIOSK_TRY(WriteAttachmentFile(attachment.source, written.pdf));
+        attachment.size = written.pdf.size();
         dossier->attachments.push_back(std::move(attachment));
+        if (!written.text.empty()) {
+          // The recognized text beside its PDF, for the back end to index.
+          dossier::Attachment text;
+          text.name = std::string(stem) + ".txt";
+          text.component_code = a.paper;
+          text.mime = "text/plain; charset=utf-8";
+          text.has_ocr_text = true;
+          text.source = dir / text.name;
+          const auto written_text = WriteAttachmentFile(
+              text.source, std::vector<std::uint8_t>(written.text.begin(), written.text.end()));
+          text.size = written.text.size();
+          core::WipeString(written.text);
+          KIOSK_TRY(written_text);
+          dossier->attachments.push_back(std::move(text));
+        }
       }
       std::map<std::string, std::vector<scanner::ScannedPage>> copies;
       for (auto& a : *pending) copies[a.paper] = std::move(a.pages);

@@ -280,6 +280,54 @@ TEST(Journey, BirthRegistrationNeedsTheFormAndThePaper) {
   }
 }
 
+// An attachment writer that "recognized" text, as the digitizer does.
+class TextAttachments final : public AttachmentWriter {
+ public:
+  core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages) override {
+    KIOSK_ASSIGN_OR_RETURN(auto pdf, ImageOnlyAttachments().Write(pages));
+    pdf.text = "Giấy chứng sinh số 12";
+    return pdf;
+  }
+};
+
+TEST(Journey, RecognizedTextTravelsBesideItsPdf) {
+  TextAttachments writer;
+  journey->SetAttachmentWriter(&writer);
+  Identified();
+  journey->ChooseProcedure("1.001193");
+  CHECK(journey->SetField("child_name", "Nguyễn Thị Mai"));
+  CHECK(journey->SetField("child_birth_date", "20/11/2026"));
+  CHECK(journey->SetField("child_sex", "Nữ"));
+  CHECK(journey->SetField("child_birth_place", "Bệnh viện Đa khoa Quảng Nam"));
+  CHECK(journey->SetField("relationship", "cha"));
+  journey->Next();
+  journey->ScanPage("GCS");
+  Settle();
+  journey->Next();
+  journey->Next();
+  journey->SetConsent(true);
+  journey->Confirm();
+  Settle();
+  CHECK_TEXT(journey->CurrentScreen() == Screen::kReceipt, journey->Message().c_str());
+  auto entry = outbox->FindByReference(journey->CurrentSession()->outcome->local_reference);
+  CHECK(entry.HasValue() && entry->has_value());
+  auto package = dossier::PackageReader::Open((*entry)->package, storage_key);
+  CHECK(package.HasValue());
+  std::vector<std::string> names;
+  for (const auto& e : package->Entries()) names.push_back(e.name);
+  CHECK((names ==
+         std::vector<std::string>{"manifest.jws", "attachment-01.pdf", "attachment-01.txt"}));
+  std::string text;
+  CHECK(package
+            ->ReadEntry(2,
+                        [&](core::ByteView chunk) {
+                          text.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+                          return core::Ok();
+                        })
+            .HasValue());
+  STRCMP_EQUAL("Giấy chứng sinh số 12", text.c_str());
+}
+
 TEST(Journey, PaymentFailuresKeepTheCitizenOnTheFeeScreen) {
   Identified();
   journey->ChooseProcedure("2.000884");

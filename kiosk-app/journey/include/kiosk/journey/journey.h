@@ -122,7 +122,7 @@ class ThreadExecutor final : public Executor {
 struct AttachmentPdf {
   std::vector<std::uint8_t> pdf;
   int pages = 0;
-  bool has_text = false;
+  std::string text;  // the recognized text (UTF-8), empty without OCR; wiped after sealing
 };
 class AttachmentWriter {
  public:
