@@ -89,10 +89,6 @@ class DigitizedAttachments final : public kiosk::journey::AttachmentWriter {
       sources.push_back({p.pixels, p.jpeg, p.width, p.height, p.gray ? 1 : 3, p.dpi});
     }
     auto done = digitizer_.Digitize(sources);
-    for (auto& s : sources) {
-      std::fill(s.pixels.begin(), s.pixels.end(), 0);
-      std::fill(s.jpeg.begin(), s.jpeg.end(), 0);
-    }
     if (!done) return done.GetError();
     return kiosk::journey::AttachmentPdf{std::move(done->pdf), done->pages, std::move(done->text)};
   }

@@ -7,7 +7,9 @@ namespace kiosk::digitize {
 
 core::Expected<cv::Mat> DecodeSource(const SourcePage& page) {
   if (!page.jpeg.empty()) {
-    cv::Mat image = cv::imdecode(page.jpeg, cv::IMREAD_UNCHANGED);
+    const cv::Mat encoded(1, static_cast<int>(page.jpeg.size()), CV_8UC1,
+                          const_cast<std::uint8_t*>(page.jpeg.data()));
+    cv::Mat image = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
     if (image.empty())
       return core::Error::Fatal("digitize.bad_image", "the page's JPEG is corrupt");
     return image;

@@ -129,15 +129,16 @@ TEST(Ocr, AnUpsideDownPageIsTurnedAndRead) {
 }
 
 TEST(Ocr, AttachmentIsOneSearchablePdfWithoutTheBlankPage) {
+  const std::vector<cv::Mat> images = {Page(104, 200).image, sim::GenerateBlankPage(5, 200).image};
   std::vector<SourcePage> sources;
-  for (const cv::Mat& image : {Page(104, 200).image, sim::GenerateBlankPage(5, 200).image}) {
+  for (const cv::Mat& image : images) {
     SourcePage s;
     s.width = image.cols;
     s.height = image.rows;
     s.channels = 1;
     s.dpi = 200;
-    s.pixels.assign(image.data, image.data + image.total());
-    sources.push_back(std::move(s));
+    s.pixels = std::span<const std::uint8_t>(image.data, image.total());
+    sources.push_back(s);
   }
   std::vector<int> progress;
   auto done = SharedDigitizer().Digitize(sources, [&](int n, int) { progress.push_back(n); });
@@ -177,14 +178,16 @@ TEST(Ocr, AttachmentIsOneSearchablePdfWithoutTheBlankPage) {
 }
 
 TEST(Ocr, CorruptInputIsRefused) {
+  const std::vector<std::uint8_t> seven(7);
   SourcePage bad;
   bad.width = 10;
   bad.height = 10;
-  bad.pixels.resize(7);
+  bad.pixels = seven;
   auto done = SharedDigitizer().Digitize({bad});
   CHECK_FALSE(done.HasValue());
   STRCMP_EQUAL("digitize.bad_image", done.GetError().Code().c_str());
+  const std::vector<std::uint8_t> broken = {0xFF, 0xD8, 0x00};
   SourcePage jpeg;
-  jpeg.jpeg = {0xFF, 0xD8, 0x00};
+  jpeg.jpeg = broken;
   CHECK_FALSE(SharedDigitizer().Digitize({jpeg}).HasValue());
 }

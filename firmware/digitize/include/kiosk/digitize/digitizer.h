@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,11 @@
 namespace kiosk::digitize {
 
 // One page as the scanner gave it: raw 8-bit pixels (grey or RGB, rows
-// packed) or a JPEG.
+// packed) or a JPEG. Views: the caller keeps (and wipes) the citizen's
+// images; nothing is copied.
 struct SourcePage {
-  std::vector<std::uint8_t> pixels;
-  std::vector<std::uint8_t> jpeg;
+  std::span<const std::uint8_t> pixels;
+  std::span<const std::uint8_t> jpeg;
   int width = 0;
   int height = 0;
   int channels = 1;
