@@ -2,14 +2,14 @@
 
 #include <cstdio>
 
-#include "kiosk/dossier/outbox.h"  // SqliteCall
 #include "kiosk/gateway/store.h"
+#include "kiosk/storage/sqlite.h"
 
 namespace kiosk::gateway {
 
 using core::Error;
 using core::Expected;
-using dossier::SqliteCall;
+using storage::SqliteCall;
 
 std::string FormatDossierCode(const std::string& agency, const Day& day, int sequence) {
   char buf[32];
@@ -40,51 +40,8 @@ CREATE TABLE ratings (code TEXT NOT NULL, score INTEGER NOT NULL, at TEXT NOT NU
 )sql",
 };
 
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  core::Status Ready() const { return SqliteCall(rc_, "sqlite3_prepare_v2", db_); }
-  Stmt& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(s_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  Expected<bool> Step() {
-    const int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    KIOSK_TRY(SqliteCall(rc, "sqlite3_step", db_));
-    return false;
-  }
-  std::string Text(int c) const {
-    const auto* t = sqlite3_column_text(s_, c);
-    return t ? reinterpret_cast<const char*>(t) : "";
-  }
-  std::int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
-  int rc_;
-};
-
-core::Status Exec(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : "?";
-    sqlite3_free(message);
-    return Error::Fatal("sqlite.error", text);
-  }
-  return core::Ok();
-}
+using storage::Exec;
+using Stmt = storage::Statement;
 
 class SqliteStore final : public DossierStore {
  public:

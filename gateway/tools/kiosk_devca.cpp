@@ -6,82 +6,24 @@
 // For development and tests only: production kiosks enroll with a one-time
 // token and their keys never leave them.
 
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <fstream>
 #include <string>
 
-#include "kiosk/core/clock.h"
+#include "kiosk/core/dev_pki.h"
 #include "kiosk/core/device_config.h"
-#include "kiosk/core/pk.h"
-#include "kiosk/core/random.h"
-#include "kiosk/core/x509.h"
 
 namespace core = kiosk::core;
 namespace fs = std::filesystem;
 
 namespace {
 
-core::Status Write(const fs::path& path, core::ByteView bytes, bool secret) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) return core::Error::NeedsPerson("io.error", "cannot write " + path.string());
-  if (secret) ::chmod(path.c_str(), 0600);
-  return core::Ok();
-}
-
-core::Status WritePair(const fs::path& dir, const std::string& stem, const core::Certificate& cert,
-                       const core::PrivateKey& key) {
-  const std::string pem = core::ToPem(cert);
-  KIOSK_TRY(Write(dir / (stem + ".pem"), core::AsBytes(pem), false));
-  KIOSK_ASSIGN_OR_RETURN(auto key_pem, key.ToPem());
-  return Write(dir / (stem + "-key.pem"), key_pem.View(), true);
-}
-
-core::Expected<std::pair<core::Certificate, core::PrivateKey>> Load(const fs::path& dir,
-                                                                    const std::string& stem) {
-  std::ifstream cert_in(dir / (stem + ".pem"));
-  std::ifstream key_in(dir / (stem + "-key.pem"));
-  const std::string cert_pem((std::istreambuf_iterator<char>(cert_in)), {});
-  const std::string key_pem((std::istreambuf_iterator<char>(key_in)), {});
-  KIOSK_ASSIGN_OR_RETURN(auto cert, core::Certificate::FromPem(cert_pem));
-  KIOSK_ASSIGN_OR_RETURN(auto key,
-                         core::PrivateKey::FromPem(core::SecretBytes(core::AsBytes(key_pem))));
-  return std::make_pair(std::move(cert), std::move(key));
-}
-
 core::Status Init(const fs::path& dir, core::RandomSource& random) {
-  fs::create_directories(dir);
-  const auto now = core::SystemClock().Now();
-  const auto day = std::chrono::hours(24);
-  for (const auto& [stem, name] :
-       {std::pair<std::string, std::string>{"device-ca", "Kiosk Dev Device CA"},
-        {"gateway-ca", "Kiosk Dev Gateway CA"}}) {
-    KIOSK_ASSIGN_OR_RETURN(auto key, core::PrivateKey::GenerateP256(random));
-    const std::string subject = "C=VN,O=Kiosk Development,CN=" + name;
-    core::CertificateSpec spec{
-        subject,          subject, {0x01}, now - day,
-        now + 3650 * day, true,    0,      core::kKeyUsageKeyCertSign | core::kKeyUsageCrlSign};
-    KIOSK_ASSIGN_OR_RETURN(auto pub, key.Public());
-    KIOSK_ASSIGN_OR_RETURN(auto cert, core::IssueCertificate(spec, pub, key, random));
-    KIOSK_TRY(WritePair(dir, stem, cert, key));
-  }
-  KIOSK_ASSIGN_OR_RETURN(auto ca, Load(dir, "gateway-ca"));
-  KIOSK_ASSIGN_OR_RETURN(auto key, core::PrivateKey::GenerateP256(random));
-  core::CertificateSpec spec{"C=VN,O=Kiosk Development,CN=localhost",
-                             "C=VN,O=Kiosk Development,CN=Kiosk Dev Gateway CA",
-                             {0x02},
-                             now - day,
-                             now + 825 * day,
-                             false,
-                             -1,
-                             core::kKeyUsageDigitalSignature};
-  KIOSK_ASSIGN_OR_RETURN(auto pub, key.Public());
-  KIOSK_ASSIGN_OR_RETURN(auto cert, core::IssueCertificate(spec, pub, ca.second, random));
-  return WritePair(dir, "gateway", cert, key);
+  KIOSK_ASSIGN_OR_RETURN(auto device_ca, core::MakeDevCa("Kiosk Dev Device CA", random));
+  KIOSK_TRY(core::WriteCertifiedKey(dir, "device-ca", device_ca));
+  KIOSK_ASSIGN_OR_RETURN(auto gateway_ca, core::MakeDevCa("Kiosk Dev Gateway CA", random));
+  KIOSK_TRY(core::WriteCertifiedKey(dir, "gateway-ca", gateway_ca));
+  KIOSK_ASSIGN_OR_RETURN(auto gateway, core::MakeDevLeaf(gateway_ca, "localhost", random));
+  return core::WriteCertifiedKey(dir, "gateway", gateway);
 }
 
 core::Status Device(const fs::path& dir, const std::string& kiosk_id, bool expired,
@@ -89,26 +31,9 @@ core::Status Device(const fs::path& dir, const std::string& kiosk_id, bool expir
   if (!core::IsValidKioskId(kiosk_id)) {
     return core::Error::NeedsPerson("devca.bad_id", "kiosk ids are 3-64 of A-Z, 0-9, '-'");
   }
-  KIOSK_ASSIGN_OR_RETURN(auto ca, Load(dir, "device-ca"));
-  const auto now = core::SystemClock().Now();
-  const auto day = std::chrono::hours(24);
-  KIOSK_ASSIGN_OR_RETURN(auto key, core::PrivateKey::GenerateP256(random));
-  KIOSK_ASSIGN_OR_RETURN(const core::Bytes serial, core::RandomBytes(random, 8));
-  core::Bytes positive = serial;
-  positive[0] &= 0x7F;
-  core::CertificateSpec spec{"C=VN,O=Kiosk Development,CN=" + kiosk_id,
-                             "C=VN,O=Kiosk Development,CN=Kiosk Dev Device CA",
-                             positive,
-                             now - (expired ? 30 * day : day),
-                             expired ? now - day : now + 825 * day,
-                             false,
-                             -1,
-                             core::kKeyUsageDigitalSignature};
-  KIOSK_ASSIGN_OR_RETURN(auto pub, key.Public());
-  KIOSK_ASSIGN_OR_RETURN(auto cert, core::IssueCertificate(spec, pub, ca.second, random));
-  const fs::path out = dir / "devices" / kiosk_id;
-  fs::create_directories(out);
-  return WritePair(out, "device", cert, key);
+  KIOSK_ASSIGN_OR_RETURN(auto ca, core::LoadCertifiedKey(dir, "device-ca"));
+  KIOSK_ASSIGN_OR_RETURN(auto device, core::MakeDevLeaf(ca, kiosk_id, random, expired));
+  return core::WriteCertifiedKey(dir / "devices" / kiosk_id, "device", device);
 }
 
 }  // namespace

@@ -4,14 +4,45 @@
 
 namespace kiosk::payment {
 
+core::Expected<PaymentResult> MethodRouter::Pay(const PaymentRequest& request) {
+  const auto it = terminals_.find(request.method);
+  if (it == terminals_.end()) {
+    return core::Error::NeedsPerson("payment.method", "no payment by " + request.method + " here");
+  }
+  return it->second->Pay(request);
+}
+
+void MethodRouter::Cancel() {
+  for (auto& [method, terminal] : terminals_) terminal->Cancel();
+}
+
+core::Status MethodRouter::Commit(const std::string& reference) {
+  core::Status status = core::Ok();
+  for (auto& [method, terminal] : terminals_) {
+    auto done = terminal->Commit(reference);
+    if (!done && status) status = std::move(done);
+  }
+  return status;
+}
+
+core::Status MethodRouter::Release(const std::string& reference) {
+  core::Status status = core::Ok();
+  for (auto& [method, terminal] : terminals_) {
+    auto done = terminal->Release(reference);
+    if (!done && status) status = std::move(done);
+  }
+  return status;
+}
+
 core::Expected<PaymentResult> FakePaymentTerminal::Pay(const PaymentRequest& request) {
   if (request.amount_vnd <= 0) {
     return core::Error::Fatal("payment.bad_amount", "nothing to pay");
   }
+  if (const auto it = paid_.find(request.reference); it != paid_.end()) return it->second;
   if (!failures_.empty()) {
     const std::string code = failures_.front();
     failures_.pop_front();
-    if (code == "payment.timeout" || code == "payment.offline") {
+    if (code == "payment.timeout" || code == "payment.offline" || code == "payment.unknown") {
       return core::Error::Retryable(code, "the terminal reported " + code);
     }
     return core::Error::NeedsPerson(code, "the terminal reported " + code);
@@ -19,7 +50,19 @@ core::Expected<PaymentResult> FakePaymentTerminal::Pay(const PaymentRequest& req
   ++approved_;
   char reference[32];
   std::snprintf(reference, sizeof reference, "FAKE%08d", approved_);
-  return PaymentResult{request.method, reference, request.amount_vnd, clock_.Now()};
+  PaymentResult result{request.method, reference, request.amount_vnd, clock_.Now()};
+  paid_[request.reference] = result;
+  return result;
+}
+
+core::Status FakePaymentTerminal::Commit(const std::string& reference) {
+  if (paid_.erase(reference) != 0) ++committed_;
+  return core::Ok();
+}
+
+core::Status FakePaymentTerminal::Release(const std::string& reference) {
+  if (paid_.erase(reference) != 0) ++released_;
+  return core::Ok();
 }
 
 }  // namespace kiosk::payment

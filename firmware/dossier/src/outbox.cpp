@@ -11,6 +11,7 @@
 
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/package.h"
+#include "kiosk/storage/sqlite.h"
 
 namespace kiosk::dossier {
 
@@ -24,55 +25,9 @@ constexpr int kBusyTimeoutMs = 5000;
 std::int64_t Millis(core::WallTime t) { return core::UnixMillis(t); }
 core::WallTime FromMillis(std::int64_t ms) { return core::WallTime{std::chrono::milliseconds(ms)}; }
 
-// One prepared statement, finalized on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  core::Status Ready() const { return SqliteCall(rc_, "sqlite3_prepare_v2", db_); }
-  Statement& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& Bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  // SQLITE_ROW: true; SQLITE_DONE: false.
-  Expected<bool> Step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    KIOSK_TRY(SqliteCall(rc, "sqlite3_step", db_));
-    return false;
-  }
-  std::string Text(int column) const {
-    const auto* t = sqlite3_column_text(stmt_, column);
-    return t ? reinterpret_cast<const char*>(t) : "";
-  }
-  std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_ = SQLITE_OK;
-};
-
-core::Status Exec(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-  if (rc != SQLITE_OK) {
-    std::string text = message ? message : sqlite3_errstr(rc);
-    sqlite3_free(message);
-    return Error::Fatal("sqlite.error", text + " (in sqlite3_exec)");
-  }
-  return core::Ok();
-}
+using storage::Exec;
+using storage::SqliteCall;
+using storage::Statement;
 
 Expected<OutboxState> StateFrom(const std::string& text) {
   for (auto s : {OutboxState::kQueued, OutboxState::kUploading, OutboxState::kAcknowledged,
@@ -168,16 +123,6 @@ const char* ToString(OutboxState state) {
       return "purged";
   }
   return "?";
-}
-
-core::Status SqliteCall(int rc, const char* call, void* db) {
-  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return core::Ok();
-  std::string message = std::string(sqlite3_errstr(rc)) + " (in " + call + ")";
-  if (db != nullptr) message += ": " + std::string(sqlite3_errmsg(static_cast<sqlite3*>(db)));
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Error::Retryable("sqlite.busy", message);
-  if (rc == SQLITE_FULL || rc == SQLITE_IOERR) return Error::Retryable("sqlite.io", message);
-  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) return Error::Fatal("sqlite.corrupt", message);
-  return Error::Fatal("sqlite.error", message);
 }
 
 struct Outbox::State {

@@ -1,12 +1,18 @@
 #pragma once
 
 // Fee payment in domain words: ask for an amount against a reference, get a
-// transaction reference back or a reason it failed. The card terminal and
-// VietQR drivers come with the payment work; FakePaymentTerminal serves the
-// kiosk app's tests and the demo meanwhile, with every outcome scriptable.
+// transaction reference back or a reason it failed. Drivers:
+//   NexoTerminal (card_terminal.h)  a card terminal speaking nexo Sale-to-POI
+//   VietQrPayments (vietqr_payments.h)  a dynamic VietQR, confirmed through the gateway
+//   MethodRouter                    the method the citizen chose picks the driver
+//   FakePaymentTerminal             every outcome scriptable, for unit tests
+// The real drivers keep a PaymentLedger so a crash never charges a fee twice
+// nor forgets one that was paid.
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <string>
 
 #include "kiosk/core/clock.h"
@@ -14,10 +20,19 @@
 
 namespace kiosk::payment {
 
+// What the citizen must see while the payment waits on them: a QR code to
+// scan with their banking app, or a prompt to use the card terminal.
+struct PaymentPrompt {
+  std::string method;
+  std::string qr_payload;  // VietQR: the code to show
+  std::string message;     // e.g. "present your card on the terminal"
+};
+
 struct PaymentRequest {
   std::int64_t amount_vnd = 0;
-  std::string reference;  // the dossier id: the idempotency key at the terminal
+  std::string reference;  // the dossier's payment reference: the idempotency key
   std::string method;     // "card", "vietqr"
+  std::function<void(const PaymentPrompt&)> prompt;  // may be empty
 };
 
 struct PaymentResult {
@@ -30,9 +45,34 @@ struct PaymentResult {
 class PaymentTerminal {
  public:
   virtual ~PaymentTerminal() = default;
-  // Errors: "payment.declined", "payment.cancelled", "payment.card_removed"
-  // (NeedsPerson), "payment.timeout", "payment.offline" (Retryable).
+  // Blocks until the payment ends. Paying a reference that was already paid
+  // returns that payment. Errors: "payment.declined", "payment.cancelled",
+  // "payment.card_removed" (NeedsPerson); "payment.timeout",
+  // "payment.offline", "payment.unknown" (Retryable: the outcome is not known
+  // yet; it is asked again before anything is charged again).
   virtual core::Expected<PaymentResult> Pay(const PaymentRequest& request) = 0;
+  // From another thread while Pay waits: stop waiting for the citizen.
+  virtual void Cancel() {}
+  // The fee is in a sealed dossier: it is never given back.
+  virtual core::Status Commit(const std::string& reference) = 0;
+  // The journey ended without a dossier: give the money back where the
+  // method allows (a card reversal); otherwise it stays recorded for staff.
+  virtual core::Status Release(const std::string& reference) = 0;
+};
+
+// The method of the request picks the driver; Commit and Release go to all.
+class MethodRouter final : public PaymentTerminal {
+ public:
+  void Add(const std::string& method, PaymentTerminal& terminal) { terminals_[method] = &terminal; }
+  bool Has(const std::string& method) const { return terminals_.count(method) != 0; }
+
+  core::Expected<PaymentResult> Pay(const PaymentRequest& request) override;
+  void Cancel() override;
+  core::Status Commit(const std::string& reference) override;
+  core::Status Release(const std::string& reference) override;
+
+ private:
+  std::map<std::string, PaymentTerminal*> terminals_;
 };
 
 class FakePaymentTerminal final : public PaymentTerminal {
@@ -41,13 +81,20 @@ class FakePaymentTerminal final : public PaymentTerminal {
   // Queues a failure for the next payment; then approvals again.
   void FailNext(std::string error_code) { failures_.push_back(std::move(error_code)); }
   int Approved() const { return approved_; }
+  int Committed() const { return committed_; }
+  int Released() const { return released_; }
 
   core::Expected<PaymentResult> Pay(const PaymentRequest& request) override;
+  core::Status Commit(const std::string& reference) override;
+  core::Status Release(const std::string& reference) override;
 
  private:
   const core::Clock& clock_;
   std::deque<std::string> failures_;
+  std::map<std::string, PaymentResult> paid_;
   int approved_ = 0;
+  int committed_ = 0;
+  int released_ = 0;
 };
 
 }  // namespace kiosk::payment

@@ -49,9 +49,6 @@ std::string LocalReference(const core::Uuid& id);
 // "3fa9c21b"); empty if it is not one.
 std::string LocalReferenceSuffix(const std::string& reference);
 
-// Core SQLite failures become Error here, with the call named.
-core::Status SqliteCall(int rc, const char* call, void* db);
-
 class Outbox {
  public:
   // `dir` holds outbox.db and packages/. Recovers from a crash: uploads that

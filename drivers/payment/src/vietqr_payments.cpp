@@ -1,0 +1,191 @@
+#include "kiosk/payment/vietqr_payments.h"
+
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/http.h"
+#include "kiosk/core/log.h"
+
+namespace kiosk::payment {
+
+namespace klog = core::log;
+
+core::Expected<GatewayPayment> ParseGatewayPayment(std::string_view text) {
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("status") ||
+      !json["status"].is_string()) {
+    return core::Error::Retryable("payment.gateway_reply",
+                                  "the gateway's payment reply is unreadable");
+  }
+  GatewayPayment p;
+  p.status = json["status"].get<std::string>();
+  if (json.contains("bank_transaction_id") && json["bank_transaction_id"].is_string()) {
+    p.bank_transaction_id = json["bank_transaction_id"].get<std::string>();
+  }
+  if (json.contains("amount_vnd") && json["amount_vnd"].is_number_integer()) {
+    p.amount_vnd = json["amount_vnd"].get<std::int64_t>();
+  }
+  if (json.contains("paid_at") && json["paid_at"].is_string()) {
+    p.paid_at = json["paid_at"].get<std::string>();
+  }
+  if (p.status == "paid" && p.bank_transaction_id.empty()) {
+    return core::Error::Retryable("payment.gateway_reply",
+                                  "a paid record needs its bank transaction");
+  }
+  return p;
+}
+
+VietQrPayments::VietQrPayments(VietQrOptions options, PaymentLedger& ledger,
+                               const core::Clock& clock)
+    : options_(std::move(options)), ledger_(ledger), clock_(clock) {}
+
+core::Status VietQrPayments::Expect(const std::string& reference, std::int64_t amount_vnd) {
+  core::HttpRequest http;
+  http.method = "PUT";
+  http.target = "/v1/payments/" + reference;
+  http.headers = {{"Content-Type", "application/json"}};
+  http.body = nlohmann::json{{"amount_vnd", amount_vnd}, {"method", "vietqr"}}.dump();
+  ++round_trips_;
+  KIOSK_ASSIGN_OR_RETURN(
+      auto reply, core::HttpsRequest(options_.gateway_host, options_.gateway_port, options_.tls,
+                                     http, 64 * 1024));
+  if (reply.status != 200 && reply.status != 201) {
+    return core::Error::Retryable(
+        "payment.offline",
+        "the gateway refused the payment: HTTP " + std::to_string(reply.status) + " " + reply.body);
+  }
+  return core::Ok();
+}
+
+core::Expected<GatewayPayment> VietQrPayments::Ask(const std::string& reference) {
+  core::HttpRequest http;
+  http.target = "/v1/payments/" + reference;
+  ++round_trips_;
+  KIOSK_ASSIGN_OR_RETURN(
+      auto reply, core::HttpsRequest(options_.gateway_host, options_.gateway_port, options_.tls,
+                                     http, 64 * 1024));
+  if (reply.status == 404) return GatewayPayment{"unknown", "", 0, ""};
+  if (reply.status != 200) {
+    return core::Error::Retryable("payment.offline",
+                                  "the gateway answered HTTP " + std::to_string(reply.status));
+  }
+  return ParseGatewayPayment(reply.body);
+}
+
+core::Expected<PaymentResult> VietQrPayments::Pay(const PaymentRequest& request) {
+  if (request.amount_vnd <= 0) return core::Error::Fatal("payment.bad_amount", "nothing to pay");
+  KIOSK_ASSIGN_OR_RETURN(auto earlier, ledger_.ForReference(request.reference));
+  for (const auto& record : earlier) {
+    if (record.method == "vietqr" &&
+        (record.state == TxState::kApproved || record.state == TxState::kCommitted)) {
+      return PaymentResult{"vietqr", record.provider_transaction_id, record.amount_vnd,
+                           clock_.Now()};
+    }
+  }
+  VietQr code;
+  code.bank_bin = options_.bank_bin;
+  code.account = options_.account;
+  code.amount_vnd = request.amount_vnd;
+  code.purpose = request.reference;
+  KIOSK_ASSIGN_OR_RETURN(auto payload, EncodeVietQr(code));
+
+  TxRecord record;
+  record.sale_transaction_id = request.reference + "-" + std::to_string(earlier.size() + 1);
+  record.reference = request.reference;
+  record.method = "vietqr";
+  record.amount_vnd = request.amount_vnd;
+  record.service_id = "vietqr";
+  record.started_at = core::FormatRfc3339(clock_.Now());
+  KIOSK_TRY(ledger_.Insert(record));
+  if (auto expected = Expect(request.reference, request.amount_vnd); !expected) {
+    record.state = TxState::kNotCharged;
+    record.error = "payment.offline";
+    KIOSK_TRY(ledger_.Update(record));
+    return expected.GetError();
+  }
+  cancelled_ = false;
+  if (request.prompt) {
+    request.prompt({"vietqr", payload,
+                    "Quét mã bằng ứng dụng ngân hàng / Scan the code with your banking app"});
+  }
+  klog::Info("payment.vietqr_shown",
+             {{"tx", record.sale_transaction_id}, {"amount_vnd", request.amount_vnd}});
+
+  const auto deadline = std::chrono::steady_clock::now() + options_.wait_timeout;
+  while (true) {
+    auto answer = Ask(request.reference);
+    if (answer && answer->status == "paid") {
+      record.state = TxState::kApproved;
+      record.provider_transaction_id = answer->bank_transaction_id;
+      record.provider_timestamp = answer->paid_at;
+      KIOSK_TRY(ledger_.Update(record));
+      klog::Info("payment.vietqr_paid", {{"tx", record.sale_transaction_id}});
+      return PaymentResult{"vietqr", answer->bank_transaction_id, request.amount_vnd, clock_.Now()};
+    }
+    if (cancelled_ || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(options_.poll_interval);
+  }
+  // The code left the screen unpaid. A late transfer is still matched by the
+  // gateway; Recover() learns of it at the next start.
+  record.state = TxState::kUnknown;
+  record.error = cancelled_ ? "payment.cancelled" : "payment.timeout";
+  KIOSK_TRY(ledger_.Update(record));
+  if (cancelled_) return core::Error::NeedsPerson("payment.cancelled", "the citizen cancelled");
+  return core::Error::Retryable("payment.timeout", "no transfer arrived while the code was shown");
+}
+
+core::Status VietQrPayments::Commit(const std::string& reference) {
+  return ledger_.Commit(reference);
+}
+
+core::Status VietQrPayments::Release(const std::string& reference) {
+  KIOSK_ASSIGN_OR_RETURN(auto records, ledger_.ForReference(reference));
+  for (const auto& record : records) {
+    if (record.method == "vietqr" && record.state == TxState::kApproved) {
+      // A bank transfer is given back by the agency, not the kiosk.
+      klog::Warn("payment.refund_needed",
+                 {{"tx", record.sale_transaction_id}, {"amount_vnd", record.amount_vnd}});
+    }
+  }
+  return core::Ok();
+}
+
+core::Expected<RecoveryReport> VietQrPayments::Recover(
+    const std::function<bool(const std::string&)>& sealed) {
+  RecoveryReport report;
+  KIOSK_ASSIGN_OR_RETURN(auto open, ledger_.Unsettled());
+  for (auto& record : open) {
+    if (record.method != "vietqr") continue;
+    if (record.state != TxState::kApproved) {
+      ++report.asked;
+      auto answer = Ask(record.reference);
+      if (!answer) {
+        ++report.unresolved;
+        continue;
+      }
+      if (answer->status == "paid") {
+        record.state = TxState::kApproved;
+        record.provider_transaction_id = answer->bank_transaction_id;
+        record.provider_timestamp = answer->paid_at;
+      } else {
+        record.state = TxState::kNotCharged;  // a later transfer stays at the gateway
+      }
+      KIOSK_TRY(ledger_.Update(record));
+    }
+    if (record.state == TxState::kApproved) {
+      if (sealed(record.reference)) {
+        KIOSK_TRY(ledger_.Commit(record.reference));
+        ++report.committed;
+      } else {
+        klog::Warn("payment.refund_needed", {{"tx", record.sale_transaction_id}});
+        ++report.unresolved;
+      }
+    } else {
+      ++report.not_charged;
+    }
+  }
+  return report;
+}
+
+}  // namespace kiosk::payment

@@ -1,0 +1,63 @@
+#pragma once
+
+// SQLite as every part of the kiosk and gateway uses it: opened in WAL mode
+// with synchronous=FULL (a commit that returned is on disk), a busy timeout,
+// statements finalized on scope exit, and failures as core::Error with the
+// call named ("sqlite.busy" and "sqlite.io" retryable, "sqlite.corrupt" fatal).
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "kiosk/core/error.h"
+
+namespace kiosk::storage {
+
+core::Status SqliteCall(int rc, const char* call, sqlite3* db);
+
+// One prepared statement.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  core::Status Ready() const;
+  Statement& Bind(int i, const std::string& v);
+  Statement& Bind(int i, std::int64_t v);
+  // SQLITE_ROW: true; SQLITE_DONE: false.
+  core::Expected<bool> Step();
+  std::string Text(int column) const;
+  std::int64_t Int(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+core::Status Exec(sqlite3* db, const char* sql);
+
+// Owns a connection; closes it when destroyed.
+class Database {
+ public:
+  // Creates the file if needed; WAL, synchronous=FULL, 5 s busy timeout.
+  static core::Expected<Database> Open(const std::filesystem::path& file);
+  Database() = default;
+  ~Database();
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+
+  sqlite3* Handle() const { return db_; }
+  core::Status Exec(const char* sql) const { return storage::Exec(db_, sql); }
+  // PRAGMA user_version, for migrations.
+  core::Expected<int> UserVersion() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace kiosk::storage

@@ -1,0 +1,94 @@
+#include "kiosk/storage/sqlite.h"
+
+namespace kiosk::storage {
+
+using core::Error;
+
+core::Status SqliteCall(int rc, const char* call, sqlite3* db) {
+  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return core::Ok();
+  std::string message = std::string(sqlite3_errstr(rc)) + " (in " + call + ")";
+  if (db != nullptr) message += ": " + std::string(sqlite3_errmsg(db));
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Error::Retryable("sqlite.busy", message);
+  if (rc == SQLITE_FULL || rc == SQLITE_IOERR) return Error::Retryable("sqlite.io", message);
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) return Error::Fatal("sqlite.corrupt", message);
+  return Error::Fatal("sqlite.error", message);
+}
+
+Statement::Statement(sqlite3* db, const char* sql) : db_(db) {
+  rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+core::Status Statement::Ready() const { return SqliteCall(rc_, "sqlite3_prepare_v2", db_); }
+
+Statement& Statement::Bind(int i, const std::string& v) {
+  sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::Bind(int i, std::int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+  return *this;
+}
+
+core::Expected<bool> Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  KIOSK_TRY(SqliteCall(rc, "sqlite3_step", db_));
+  return false;
+}
+
+std::string Statement::Text(int column) const {
+  const auto* t = sqlite3_column_text(stmt_, column);
+  return t ? reinterpret_cast<const char*>(t) : "";
+}
+
+std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+core::Status Exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    std::string text = message ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return Error::Fatal("sqlite.error", text + " (in sqlite3_exec)");
+  }
+  return core::Ok();
+}
+
+core::Expected<Database> Database::Open(const std::filesystem::path& file) {
+  Database d;
+  KIOSK_TRY(SqliteCall(
+      sqlite3_open_v2(file.c_str(), &d.db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr),
+      "sqlite3_open_v2", d.db_));
+  sqlite3_busy_timeout(d.db_, 5000);
+  KIOSK_TRY(d.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
+  return d;
+}
+
+Database::~Database() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Database::Database(Database&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = other.db_;
+    other.db_ = nullptr;
+  }
+  return *this;
+}
+
+core::Expected<int> Database::UserVersion() const {
+  Statement version(db_, "PRAGMA user_version");
+  KIOSK_TRY(version.Ready());
+  KIOSK_ASSIGN_OR_RETURN(const bool row, version.Step());
+  return row ? static_cast<int>(version.Int(0)) : 0;
+}
+
+}  // namespace kiosk::storage
