@@ -92,5 +92,9 @@ add_library(kiosk::zxing ALIAS PkgConfig::ZXING)
 kiosk_require_pkg(QRENCODE libqrencode libqrencode-dev)
 add_library(kiosk::qrencode ALIAS PkgConfig::QRENCODE)
 
+# drivers/printer: the receipt printer over USB bulk endpoints.
+kiosk_require_pkg(LIBUSB libusb-1.0 libusb-1.0-0-dev)
+add_library(kiosk::libusb ALIAS PkgConfig::LIBUSB)
+
 kiosk_require_pkg(FREETYPE freetype2 libfreetype-dev)
 add_library(kiosk::freetype ALIAS PkgConfig::FREETYPE)

@@ -20,59 +20,6 @@ const char* ToString(PrinterStatus status) {
   return "?";
 }
 
-std::vector<std::string> ReceiptLines(const Receipt& r) {
-  std::vector<std::string> lines;
-  lines.push_back(r.agency);
-  lines.push_back("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ");
-  lines.push_back("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
-  lines.push_back("Độc lập - Tự do - Hạnh phúc");
-  lines.push_back("");
-  lines.push_back(r.provisional ? "GIẤY TIẾP NHẬN HỒ SƠ (TẠM THỜI)"
-                                : "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ");
-  if (r.provisional) {
-    lines.push_back("Mã hồ sơ: sẽ được cấp khi hồ sơ đến hệ thống một cửa;");
-    lines.push_back("tra cứu bằng mã QR hoặc số tham chiếu bên dưới.");
-  } else {
-    lines.push_back("Mã hồ sơ: " + r.dossier_code);
-  }
-  lines.push_back("Số tham chiếu tại ki-ốt: " + r.local_reference);
-  lines.push_back("");
-  lines.push_back("Tiếp nhận hồ sơ của: Ông/Bà " + r.applicant_name.Reveal());
-  lines.push_back("Địa chỉ: " + r.applicant_address.Reveal());
-  if (!r.applicant_phone.Reveal().empty()) {
-    lines.push_back("Số điện thoại: " + r.applicant_phone.Reveal());
-  }
-  lines.push_back("Nội dung yêu cầu giải quyết: " + r.procedure_name + " (" + r.procedure_code +
-                  ")");
-  lines.push_back("1. Thành phần hồ sơ nộp gồm:");
-  int n = 0;
-  for (const auto& p : r.papers) lines.push_back("   " + std::to_string(++n) + ". " + p);
-  if (r.papers.empty()) lines.push_back("   Tờ khai điện tử");
-  lines.push_back("2. Số lượng hồ sơ: 01 (bộ)");
-  lines.push_back("3. Thời gian giải quyết hồ sơ theo quy định: " + r.time_limit);
-  lines.push_back("4. Thời gian nhận hồ sơ: " + r.received_at);
-  lines.push_back("5. Thời gian trả kết quả giải quyết hồ sơ: " + r.appointment);
-  lines.push_back("6. Đăng ký nhận kết quả tại: " + r.return_method);
-  if (!r.fees.empty()) {
-    lines.push_back("Phí, lệ phí:");
-    for (const auto& f : r.fees) lines.push_back("   " + f);
-    lines.push_back("   Tổng cộng: " + r.fee_total);
-    if (!r.payment_reference.empty()) {
-      lines.push_back("   Đã thanh toán, mã giao dịch: " + r.payment_reference);
-    }
-  } else {
-    lines.push_back("Phí, lệ phí: không thu");
-  }
-  lines.push_back("Mã tra cứu: " + r.lookup_secret);
-  lines.push_back("Tra cứu: " + r.lookup_url);
-  return lines;
-}
-
-std::vector<std::string> TicketLines(const QueueTicket& t) {
-  return {t.site, "PHIẾU SỐ THỨ TỰ", std::to_string(t.number),
-          "Ngày " + t.day + ", lúc " + t.issued_at, "Vui lòng chờ gọi số tại quầy một cửa."};
-}
-
 core::Status FakePrinter::Emit(const std::string& kind, std::vector<std::string> lines) {
   switch (status_) {
     case PrinterStatus::kPaperOut:
@@ -96,6 +43,10 @@ core::Status FakePrinter::Emit(const std::string& kind, std::vector<std::string>
 
 core::Status FakePrinter::Print(const Receipt& receipt) {
   return Emit("receipt", ReceiptLines(receipt));
+}
+
+core::Status FakePrinter::Print(const FeeReceipt& receipt) {
+  return Emit("fee-receipt", FeeReceiptLines(receipt));
 }
 
 core::Status FakePrinter::Print(const QueueTicket& ticket) {

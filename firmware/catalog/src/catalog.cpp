@@ -124,6 +124,7 @@ FeeRule ReadFee(cfg::Section& s) {
   s.Read("cap", fee.cap_vnd, std::int64_t{0}, std::int64_t{100'000'000});
   s.Read("applies_if_field", fee.applies_if_field);
   s.Read("applies_if_value", fee.applies_if_value);
+  s.Read("exempt_if_field", fee.exempt_if_field);
   s.Read("province", fee.province);
   s.Require("from");
   fee.effective_from = ReadDay(s, "from").value_or(Day{});
@@ -175,6 +176,10 @@ Procedure ReadProcedure(cfg::Section& s) {
     if (!fee.applies_if_field.empty()) {
       s.Check(p.Field(fee.applies_if_field) != nullptr, "fee",
               "fee " + fee.code + " depends on unknown field " + fee.applies_if_field);
+    }
+    if (!fee.exempt_if_field.empty()) {
+      s.Check(p.Field(fee.exempt_if_field) != nullptr, "fee",
+              "fee " + fee.code + " is waived by unknown field " + fee.exempt_if_field);
     }
   }
   return p;
@@ -352,6 +357,10 @@ std::vector<FeeLine> SelectFees(const Procedure& procedure, const Day& day,
         Answer(answers, rule.applies_if_field).value_or("") != rule.applies_if_value) {
       continue;
     }
+    if (!rule.exempt_if_field.empty()) {
+      const auto claim = Answer(answers, rule.exempt_if_field).value_or("");
+      if (!claim.empty() && claim != "none") continue;
+    }
     std::int64_t quantity = 1;
     if (!rule.quantity_field.empty()) {
       const auto text = Answer(answers, rule.quantity_field).value_or("1");
@@ -387,6 +396,61 @@ std::string FormatVnd(std::int64_t amount) {
     out += digits[i];
   }
   return (amount < 0 ? "-" : "") + out + " đ";
+}
+
+namespace {
+
+const char* const kDigitWords[] = {"không", "một", "hai", "ba",  "bốn",
+                                   "năm",   "sáu", "bảy", "tám", "chín"};
+
+// Three digits; `full` spells a zero hundreds ("không trăm"), as every group
+// after the first does.
+std::string GroupInWords(int n, bool full) {
+  const int hundreds = n / 100;
+  const int tens = n / 10 % 10;
+  const int units = n % 10;
+  std::string out;
+  if (full || hundreds > 0) out = std::string(kDigitWords[hundreds]) + " trăm";
+  auto add = [&out](const std::string& word) { out += (out.empty() ? "" : " ") + word; };
+  if (tens == 0) {
+    if (units > 0 && !out.empty()) add("linh");
+  } else if (tens == 1) {
+    add("mười");
+  } else {
+    add(std::string(kDigitWords[tens]) + " mươi");
+  }
+  if (units > 0) {
+    if (units == 1 && tens >= 2) {
+      add("mốt");
+    } else if (units == 5 && tens >= 1) {
+      add("lăm");
+    } else {
+      add(kDigitWords[units]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string VndInWords(std::int64_t amount) {
+  if (amount < 0) return "Âm " + VndInWords(-amount);
+  if (amount == 0) return "Không đồng";
+  const char* const scales[] = {"", " nghìn", " triệu", " tỷ", " nghìn tỷ"};
+  std::vector<int> groups;
+  for (std::int64_t rest = amount; rest > 0 && groups.size() < 5; rest /= 1000) {
+    groups.push_back(static_cast<int>(rest % 1000));
+  }
+  std::string out;
+  for (std::size_t i = groups.size(); i-- > 0;) {
+    if (groups[i] == 0) continue;
+    const bool leading = i + 1 == groups.size();
+    if (!out.empty()) out += ' ';
+    out += GroupInWords(groups[i], !leading) + scales[i];
+  }
+  // Capitalise: every number word starts with an ASCII letter.
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 32);
+  return out + " đồng";
 }
 
 // ---- validation ----

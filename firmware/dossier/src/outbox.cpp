@@ -413,6 +413,14 @@ std::string LocalReference(const core::Uuid& id) {
   return ref;
 }
 
+std::string PaymentReference(const core::Uuid& id) {
+  std::string hex;
+  for (char c : id.ToString()) {
+    if (c != '-') hex += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return "DVC" + hex.substr(hex.size() - 20);
+}
+
 std::string LocalReferenceSuffix(const std::string& reference) {
   std::string ref = reference;
   if (ref.size() == 11 && (ref.rfind("KS-", 0) == 0 || ref.rfind("ks-", 0) == 0))

@@ -103,6 +103,18 @@ std::string DayText(const catalog::Day& d) {
          std::to_string(static_cast<int>(d.year()));
 }
 
+// "09 giờ 05 phút, ngày 30/11/2026", in local time, as receipts write it.
+std::string TimeText(core::WallTime t, int utc_offset_hours) {
+  const auto local = t + std::chrono::hours(utc_offset_hours);
+  const auto since = local - std::chrono::floor<std::chrono::days>(local);
+  return TwoDigits(
+             static_cast<unsigned>(std::chrono::duration_cast<std::chrono::hours>(since).count())) +
+         " giờ " +
+         TwoDigits(static_cast<unsigned>(
+             std::chrono::duration_cast<std::chrono::minutes>(since).count() % 60)) +
+         " phút, ngày " + DayText(catalog::Day{std::chrono::floor<std::chrono::days>(local)});
+}
+
 }  // namespace
 
 const char* ToString(Screen screen) {
@@ -192,7 +204,12 @@ Journey::Journey(const catalog::Catalog& catalog, Settings settings, Devices dev
       language_(settings_.language),
       last_activity_(clock.Monotonic()) {}
 
-Journey::~Journey() { Wipe(); }
+Journey::~Journey() {
+  Wipe();
+  for (auto& t : background_) t.join();
+}
+
+void Journey::Background(std::function<void()> job) { background_.emplace_back(std::move(job)); }
 
 catalog::Day Journey::Today() const {
   const auto local = clock_.Now() + std::chrono::hours(settings_.utc_offset_hours);
@@ -227,6 +244,17 @@ void Journey::Go(Screen screen) {
 }
 
 void Journey::Wipe() {
+  if (session_ && session_->payment && !session_->outcome) {
+    // Paid, but the dossier was never sealed: the fee goes back (a card
+    // reversal), or is left recorded for staff (a bank transfer).
+    auto& terminal = devices_.payment;
+    Background([&terminal, reference = session_->payment_reference] {
+      auto released = terminal.Release(reference);
+      if (!released) {
+        core::log::Warn("journey.payment_not_released", {{"error", released.GetError().Code()}});
+      }
+    });
+  }
   ++generation_;  // results of work for this session are dropped
   session_.reset();
   message_.clear();
@@ -254,6 +282,7 @@ void Journey::Start() {
     return;
   }
   session_->dossier_id = *id;
+  session_->payment_reference = dossier::PaymentReference(*id);
   session_->started_at = clock_.Now();
   screens_visited_ = 1;
   Go(Screen::kIdentify);
@@ -468,8 +497,24 @@ void Journey::Pay(const std::string& method) {
   if (total == 0) return;
   message_.clear();
   auto& terminal = devices_.payment;
-  payment::PaymentRequest request{total, session_->dossier_id.ToString(), method};
+  payment::PaymentRequest request{total, session_->payment_reference, method, {}};
+  // The driver's prompt (a QR to scan, a card to present) reaches the screen
+  // from the worker, for this session only.
+  std::weak_ptr<Inbox> inbox = inbox_;
+  request.prompt = [inbox, generation = generation_](const payment::PaymentPrompt& prompt) {
+    if (auto box = inbox.lock()) {
+      std::lock_guard lock(box->mutex);
+      box->events.emplace_back(generation, event::PaymentPrompted{prompt});
+    }
+  };
   Work([request, &terminal]() -> Event { return event::Paid{terminal.Pay(request)}; });
+}
+
+void Journey::CancelPayment() {
+  Activity();
+  if (screen_ != Screen::kFees || !busy_) return;
+  auto& terminal = devices_.payment;
+  Background([&terminal] { terminal.Cancel(); });
 }
 
 void Journey::SetConsent(bool accepted) {
@@ -641,15 +686,7 @@ printer::Receipt Journey::BuildReceipt() const {
   }
   r.papers.insert(r.papers.begin(), "Tờ khai điện tử điền tại ki-ốt");
   r.time_limit = s.procedure->time_limit.text.vi;
-  const auto local = s.started_at + std::chrono::hours(settings_.utc_offset_hours);
-  const auto since = local - std::chrono::floor<std::chrono::days>(local);
-  const auto received = catalog::Day{std::chrono::floor<std::chrono::days>(local)};
-  r.received_at = TwoDigits(static_cast<unsigned>(
-                      std::chrono::duration_cast<std::chrono::hours>(since).count())) +
-                  " giờ " +
-                  TwoDigits(static_cast<unsigned>(
-                      std::chrono::duration_cast<std::chrono::minutes>(since).count() % 60)) +
-                  " phút, ngày " + DayText(received);
+  r.received_at = TimeText(s.started_at, settings_.utc_offset_hours);
   auto appointment = catalog::ParseDay(s.outcome->appointment);
   r.appointment = appointment ? "ngày " + DayText(*appointment) : s.outcome->appointment;
   r.return_method = settings_.return_method;
@@ -665,15 +702,42 @@ printer::Receipt Journey::BuildReceipt() const {
   return r;
 }
 
+printer::FeeReceipt Journey::BuildFeeReceipt() const {
+  const Session& s = *session_;
+  printer::FeeReceipt r;
+  r.agency = settings_.agency_name;
+  r.payer_name = core::PersonalText([&] {
+    auto it = s.fields.find("applicant_name");
+    return it == s.fields.end() ? std::string() : it->second.value.Reveal();
+  }());
+  r.dossier_reference = s.outcome && !s.outcome->dossier_code.empty()
+                            ? s.outcome->dossier_code
+                            : (s.outcome ? s.outcome->local_reference : s.payment_reference);
+  r.procedure_name = s.procedure->name.vi;
+  for (const auto& fee : s.fees)
+    r.lines.push_back({fee.label.vi, catalog::FormatVnd(fee.amount_vnd)});
+  const auto total = catalog::TotalVnd(s.fees);
+  r.total = catalog::FormatVnd(total);
+  r.total_in_words = catalog::VndInWords(total);
+  r.method = s.payment->method == "vietqr" ? "Chuyển khoản VietQR" : "Thẻ ngân hàng";
+  r.transaction_reference = s.payment->transaction_reference;
+  r.paid_at = TimeText(s.payment->paid_at, settings_.utc_offset_hours);
+  return r;
+}
+
 void Journey::Print() {
   print_problem_.clear();
   auto receipt = std::make_shared<printer::Receipt>(BuildReceipt());
+  std::shared_ptr<printer::FeeReceipt> fee_receipt;
+  if (session_->payment) fee_receipt = std::make_shared<printer::FeeReceipt>(BuildFeeReceipt());
   auto& printer = devices_.printer;
-  Work([receipt, &printer]() -> Event {
+  Work([receipt, fee_receipt, &printer]() -> Event {
     if (printer.Status() == printer::PrinterStatus::kPaperOut) {
       return event::Printed{core::Error::NeedsPerson("printer.paper_out", "paper out")};
     }
-    return event::Printed{printer.Print(*receipt)};
+    auto printed = printer.Print(*receipt);
+    if (printed && fee_receipt) printed = printer.Print(*fee_receipt);
+    return event::Printed{std::move(printed)};
   });
 }
 
@@ -874,9 +938,15 @@ void Journey::Handle(event::PageScanned e) {
   session_->pages[e.paper].push_back(std::move(e.page).Value());
 }
 
+void Journey::Handle(event::PaymentPrompted e) {
+  if (screen_ != Screen::kFees || !session_) return;
+  session_->payment_prompt = std::move(e.prompt);
+}
+
 void Journey::Handle(event::Paid e) {
   busy_ = false;
   if (screen_ != Screen::kFees || !session_) return;
+  session_->payment_prompt.reset();
   if (!e.result) {
     message_ = e.result.GetError().Code();
     return;
@@ -896,6 +966,13 @@ void Journey::Handle(event::Submitted e) {
     return;
   }
   session_->outcome = std::move(e.outcome).Value();
+  if (session_->payment) {
+    // Sealed with the dossier: the fee is never given back now.
+    auto committed = devices_.payment.Commit(session_->payment_reference);
+    if (!committed) {
+      core::log::Warn("journey.payment_not_committed", {{"error", committed.GetError().Code()}});
+    }
+  }
   Go(Screen::kReceipt);
   Print();
 }

@@ -1,5 +1,7 @@
 #include "test_prelude.h"
 
+#include <algorithm>
+
 #include <thread>
 
 #include "kiosk/core/log.h"
@@ -425,7 +427,56 @@ TEST(Journey, PaperOutIsReportedAndTheReceiptCanBeReprinted) {
   journey->Reprint();
   Settle();
   STRCMP_EQUAL("", journey->PrintProblem().c_str());
-  LONGS_EQUAL(1, printer.Printed().size());
+  // The receipt, then the fee receipt: the fee was paid by card.
+  LONGS_EQUAL(2, printer.Printed().size());
+  STRCMP_EQUAL("GIẤY TIẾP NHẬN HỒ SƠ (TẠM THỜI)", printer.Printed()[0][4].c_str());
+  const auto& fee = printer.Printed()[1];
+  STRCMP_EQUAL("BIÊN LAI THU PHÍ, LỆ PHÍ", fee[1].c_str());
+  CHECK(std::find(fee.begin(), fee.end(), "Tổng cộng: 7.000 đ") != fee.end());
+  CHECK(std::find(fee.begin(), fee.end(), "Bằng chữ: Bảy nghìn đồng") != fee.end());
+  CHECK(std::find(fee.begin(), fee.end(), "Hình thức thanh toán: Thẻ ngân hàng") != fee.end());
+}
+
+TEST(Journey, APaidFeeIsCommittedWhenSealedAndGivenBackWhenAbandoned) {
+  UpToConsentForCertifiedCopy();
+  const std::string reference = journey->CurrentSession()->payment_reference;
+  CHECK(reference.rfind("DVC", 0) == 0);
+  LONGS_EQUAL(23, reference.size());
+  journey->SetConsent(true);
+  journey->Confirm();
+  Settle();
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kReceipt);
+  LONGS_EQUAL(1, terminal->Committed());
+  LONGS_EQUAL(0, terminal->Released());
+  journey->Cancel();
+
+  // The next citizen pays, then walks away before confirming.
+  UpToConsentForCertifiedCopy();
+  LONGS_EQUAL(2, terminal->Approved());
+  journey->Cancel();
+  journey.reset();  // joins the reversal
+  LONGS_EQUAL(1, terminal->Released());
+  LONGS_EQUAL(1, terminal->Committed());
+}
+
+TEST(Journey, TheDriversPromptReachesTheFeeScreen) {
+  Identified();
+  journey->ChooseProcedure("2.000815");
+  CHECK(journey->SetField("pages", "5"));
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  journey->Pay("vietqr");
+  // The fake pays at once; the prompt of a real driver arrives as an event
+  // before the result. Post one as the VietQR driver would.
+  journey->Post(event::PaymentPrompted{{"vietqr", "000201010212", "scan"}});
+  journey->Poll();
+  CHECK(journey->CurrentSession()->payment_prompt.has_value());
+  STRCMP_EQUAL("000201010212", journey->CurrentSession()->payment_prompt->qr_payload.c_str());
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kConsent);
+  CHECK_FALSE(journey->CurrentSession()->payment_prompt.has_value());
+  STRCMP_EQUAL("vietqr", journey->CurrentSession()->payment->method.c_str());
 }
 
 TEST(Journey, IdleTimeoutWarnsThenWipesAtEveryStep) {

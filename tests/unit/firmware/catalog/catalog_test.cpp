@@ -138,6 +138,35 @@ TEST(CatalogFees, CertifiedCopyIsTieredAndCapped) {
   LONGS_EQUAL(200000, TotalVnd(fees));
 }
 
+TEST(CatalogFees, AnExemptionClaimWaivesTheFeeItCovers) {
+  const auto& birth = *Shipped().Find("1.001193");
+  // Late registration in Hà Nội: 5.000 đ, plus 8.000 đ per extract copy.
+  auto fees = SelectFees(birth, D("2026-11-30"), "01", {{"late", "yes"}, {"extract_copies", "1"}});
+  LONGS_EQUAL(13000, TotalVnd(fees));
+  // A poor household pays no civil-status fee (lệ phí), but the copy (a phí) still.
+  fees = SelectFees(birth, D("2026-11-30"), "01",
+                    {{"late", "yes"}, {"extract_copies", "1"}, {"fee_exemption", "poor"}});
+  LONGS_EQUAL(8000, TotalVnd(fees));
+  fees = SelectFees(birth, D("2026-11-30"), "01",
+                    {{"late", "yes"}, {"extract_copies", "0"}, {"fee_exemption", "disability"}});
+  CHECK(fees.empty());
+  fees = SelectFees(birth, D("2026-11-30"), "01",
+                    {{"late", "yes"}, {"extract_copies", "0"}, {"fee_exemption", "none"}});
+  LONGS_EQUAL(5000, TotalVnd(fees));
+}
+
+TEST(CatalogFees, AmountsInWords) {
+  STRCMP_EQUAL("Bảy nghìn đồng", VndInWords(7000).c_str());
+  STRCMP_EQUAL("Mười nghìn đồng", VndInWords(10000).c_str());
+  STRCMP_EQUAL("Mười lăm nghìn đồng", VndInWords(15000).c_str());
+  STRCMP_EQUAL("Hai mươi mốt nghìn đồng", VndInWords(21000).c_str());
+  STRCMP_EQUAL("Hai trăm nghìn đồng", VndInWords(200000).c_str());
+  STRCMP_EQUAL("Một trăm linh năm nghìn đồng", VndInWords(105000).c_str());
+  STRCMP_EQUAL("Một triệu không trăm linh năm nghìn đồng", VndInWords(1005000).c_str());
+  STRCMP_EQUAL("Hai tỷ đồng", VndInWords(2000000000).c_str());
+  STRCMP_EQUAL("Không đồng", VndInWords(0).c_str());
+}
+
 TEST(CatalogFees, ProvinceOverridesAndEffectiveDates) {
   const auto& business = *Shipped().Find("1.001612");
   // Elsewhere: the general rule.

@@ -1,10 +1,10 @@
 #pragma once
 
 // The receipt printer in domain words: what is printed (the receipt and
-// appointment slip, Mẫu 01 of TT 01/2018 and TT 03/2025, and the queue
-// ticket) and the printer's state. The ESC/POS driver over USB comes with the
-// printer work; FakePrinter serves the kiosk app's tests and the demo
-// meanwhile: it keeps what was printed and can write it out as text.
+// appointment slip, Mẫu 01 of TT 01/2018 and TT 03/2025, its provisional
+// form, the fee receipt and the queue ticket) and the printer's state.
+// EscPosPrinter (escpos_printer.h) prints them on a thermal printer over USB,
+// TCP or a file; FakePrinter keeps what was printed as text, for unit tests.
 
 #include <cstdint>
 #include <filesystem>
@@ -42,6 +42,28 @@ struct Receipt : core::NotLoggable {
   std::string lookup_url;     // what the QR holds
 };
 
+// Biên lai thu phí, lệ phí, as printed at the kiosk once the fee is paid.
+// The legal e-receipt (NĐ 123/2020, TT 32/2025) is issued by the collecting
+// agency; this slip carries the payment's reference to it.
+struct FeeReceipt : core::NotLoggable {
+  struct Line {
+    std::string label;
+    std::string amount;  // "7.000 đ"
+  };
+  std::string agency;  // the collecting agency
+  std::string series;  // ký hiệu, when the agency's e-receipt system gave one
+  std::string number;  // số
+  core::PersonalText payer_name;
+  std::string dossier_reference;  // the dossier code, or the kiosk's reference
+  std::string procedure_name;
+  std::vector<Line> lines;
+  std::string total;           // "7.000 đ"
+  std::string total_in_words;  // "Bảy nghìn đồng"
+  std::string method;          // "Thẻ ngân hàng", "Chuyển khoản VietQR"
+  std::string transaction_reference;
+  std::string paid_at;  // "09 giờ 12 phút, ngày 30/11/2026"
+};
+
 struct QueueTicket {
   int number = 0;
   std::string day;  // "30/11/2026"
@@ -49,8 +71,9 @@ struct QueueTicket {
   std::string site;
 };
 
-// The slip as lines of text, in print order.
+// The slips as lines of text, in print order (the text of layout.h's slips).
 std::vector<std::string> ReceiptLines(const Receipt& receipt);
+std::vector<std::string> FeeReceiptLines(const FeeReceipt& receipt);
 std::vector<std::string> TicketLines(const QueueTicket& ticket);
 
 class ReceiptPrinter {
@@ -59,19 +82,21 @@ class ReceiptPrinter {
   virtual PrinterStatus Status() = 0;
   // Errors: "printer.paper_out", "printer.cover_open", "printer.offline".
   virtual core::Status Print(const Receipt& receipt) = 0;
+  virtual core::Status Print(const FeeReceipt& receipt) = 0;
   virtual core::Status Print(const QueueTicket& ticket) = 0;
 };
 
 class FakePrinter final : public ReceiptPrinter {
  public:
   // `output_dir` not empty: each print is also written there as
-  // receipt-N.txt / ticket-N.txt.
+  // receipt-N.txt / fee-receipt-N.txt / ticket-N.txt.
   explicit FakePrinter(std::filesystem::path output_dir = {}) : dir_(std::move(output_dir)) {}
   void SetStatus(PrinterStatus status) { status_ = status; }
   const std::vector<std::vector<std::string>>& Printed() const { return printed_; }
 
   PrinterStatus Status() override { return status_; }
   core::Status Print(const Receipt& receipt) override;
+  core::Status Print(const FeeReceipt& receipt) override;
   core::Status Print(const QueueTicket& ticket) override;
 
  private:

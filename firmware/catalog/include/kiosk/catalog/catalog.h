@@ -86,6 +86,10 @@ struct FeeRule {
   std::int64_t cap_vnd = 0;
   std::string applies_if_field;
   std::string applies_if_value;
+  // Waived when the citizen claims an exemption: this field's answer is set
+  // and not "none" (Luật Hộ tịch Art. 11: poor households, ...). The claim
+  // travels in the dossier for the officer to check.
+  std::string exempt_if_field;
   std::string
       province;  // two-digit administrative code; empty: every province without its own rule
   Day effective_from;
@@ -172,6 +176,9 @@ std::vector<FeeLine> SelectFees(const Procedure& procedure, const Day& day,
 std::int64_t TotalVnd(const std::vector<FeeLine>& lines);
 // "25.000 đ" (Vietnamese grouping).
 std::string FormatVnd(std::int64_t amount);
+// The amount in words, as a receipt's "Bằng chữ": 1005000 → "Một triệu không
+// trăm linh năm nghìn đồng". Up to 999 999 999 999 999.
+std::string VndInWords(std::int64_t amount);
 
 // ---- e-form validation ----
 

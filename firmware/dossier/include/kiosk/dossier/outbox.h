@@ -45,6 +45,10 @@ struct OutboxEntry {
 // The reference printed on a receipt before the official code is known:
 // "KS-" and the last 8 hex digits of the dossier's UUID (its random part).
 std::string LocalReference(const core::Uuid& id);
+// The reference a fee is paid against: "DVC" and the last 20 hex digits of
+// the dossier's UUID, 23 ASCII characters, so it fits a VietQR purpose (25)
+// and a bank statement. Its last 8 digits are those of LocalReference.
+std::string PaymentReference(const core::Uuid& id);
 // The 8 lowercase hex digits of a reference as typed ("KS-3FA9C21B" or
 // "3fa9c21b"); empty if it is not one.
 std::string LocalReferenceSuffix(const std::string& reference);

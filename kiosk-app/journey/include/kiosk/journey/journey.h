@@ -23,6 +23,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -168,6 +169,9 @@ struct Settings {
   std::string consent_version = "kiosk-consent/2026-01";
   std::string return_method = "Bộ phận một cửa";
   std::string language = "vi";  // each citizen starts in this language
+  // Payment methods offered, in order ("card", "vietqr"); the devices' router
+  // must know each.
+  std::vector<std::string> payment_methods{"card", "vietqr"};
   // Private working folder: attachment files while sealing (removed after),
   // the queue-ticket counter, the rating log.
   std::filesystem::path work_dir;
@@ -202,6 +206,9 @@ struct PageScanned {
   std::string paper;
   core::Expected<scanner::ScannedPage> page;
 };
+struct PaymentPrompted {  // the driver asks the citizen to act: a QR to scan, a card to present
+  payment::PaymentPrompt prompt;
+};
 struct Paid {
   core::Expected<payment::PaymentResult> result;
 };
@@ -220,8 +227,9 @@ struct TicketIssued {
 };
 }  // namespace event
 
-using Event = std::variant<event::CardProgress, event::CardRead, event::PageScanned, event::Paid,
-                           event::Submitted, event::Printed, event::LookedUp, event::TicketIssued>;
+using Event = std::variant<event::CardProgress, event::CardRead, event::PageScanned,
+                           event::PaymentPrompted, event::Paid, event::Submitted, event::Printed,
+                           event::LookedUp, event::TicketIssued>;
 
 // ---- the session: everything about one citizen ----
 
@@ -247,6 +255,8 @@ struct Session : core::NotLoggable {
   std::map<std::string, FieldState> fields;
   std::map<std::string, std::vector<scanner::ScannedPage>> pages;  // by paper code
   std::vector<catalog::FeeLine> fees;
+  std::string payment_reference;                         // dossier::PaymentReference
+  std::optional<payment::PaymentPrompt> payment_prompt;  // while a payment waits on the citizen
   std::optional<payment::PaymentResult> payment;
   bool consent = false;
   core::WallTime consent_at;
@@ -301,6 +311,7 @@ class Journey {
   void ScanPage(const std::string& paper);
   void RemoveLastPage(const std::string& paper);
   void Pay(const std::string& method);
+  void CancelPayment();  // while a payment waits on the citizen
   void SetConsent(bool accepted);
   void Confirm();
   void Reprint();
@@ -321,12 +332,16 @@ class Journey {
   void Handle(event::CardProgress e);
   void Handle(event::CardRead e);
   void Handle(event::PageScanned e);
+  void Handle(event::PaymentPrompted e);
   void Handle(event::Paid e);
   void Handle(event::Submitted e);
   void Handle(event::Printed e);
   void Handle(event::LookedUp e);
   void Handle(event::TicketIssued e);
   void Work(std::function<Event()> job);
+  // Device work that outlives the session (a reversal, an abort), joined when
+  // the journey ends.
+  void Background(std::function<void()> job);
   void FillFromCard();
   bool ValidateForm();
   bool NeedsScanning() const;
@@ -334,6 +349,7 @@ class Journey {
   void Submit();
   void Print();
   printer::Receipt BuildReceipt() const;
+  printer::FeeReceipt BuildFeeReceipt() const;
   std::vector<std::pair<std::string, std::string>> Answers() const;
 
   const catalog::Catalog& catalog_;
@@ -365,6 +381,7 @@ class Journey {
     std::deque<std::pair<std::uint64_t, Event>> events;
   };
   std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
+  std::vector<std::thread> background_;
 };
 
 // The queue-ticket counter: numbers start at 1 each day and survive restarts.

@@ -69,6 +69,8 @@ class KioskUi {
   void Header(float width);
   void Footer(float width, float height, bool back, bool next, const char* next_label = nullptr);
   void Message();
+  // A QR code drawn as modules, centred in `width`: the VietQR to scan.
+  void DrawQr(const std::string& payload, float width);
   void BeginScroll(const char* id, float height);
   void EndScroll();
   std::string area_;  // the scrolling list being drawn
