@@ -298,12 +298,16 @@ struct SlipRenderer::State {
       switch (block.kind) {
         case Block::Kind::kText: {
           const auto& painter = Painter(block.style);
+          // Leading spaces indent the first line; the hanging indent the rest.
+          const std::size_t spaces = std::min(block.text.find_first_not_of(' '), block.text.size());
+          const int first = std::min(static_cast<int>(spaces) * painter.Width(" "), inner / 2);
           const int indent = std::min(block.hanging_indent, inner / 2);
-          const auto lines = Wrap(block.text, painter, inner, inner - indent);
+          const auto lines =
+              Wrap(block.text.substr(spaces), painter, inner - first, inner - indent);
           for (std::size_t i = 0; i < lines.size(); ++i) {
             cv::Mat line(painter.LineHeight() + 2, width, CV_8UC1, cv::Scalar(255));
             const int w = painter.Width(lines[i]);
-            int x = paper.margin_dots + (i > 0 ? indent : 0);
+            int x = paper.margin_dots + (i > 0 ? indent : first);
             if (block.align == Align::kCenter) x = (width - w) / 2;
             if (block.align == Align::kRight) x = width - paper.margin_dots - w;
             painter.Draw(line, std::max(0, x), painter.Ascender() + 1, lines[i]);
@@ -373,7 +377,7 @@ core::Expected<SlipRenderer> SlipRenderer::Open(PaperProfile paper, SlipFonts fo
   KIOSK_ASSIGN_OR_RETURN(auto body, typeset::TextPainter::Open(fonts.regular, wide ? 24 : 20));
   KIOSK_ASSIGN_OR_RETURN(auto small, typeset::TextPainter::Open(fonts.regular, wide ? 20 : 17));
   KIOSK_ASSIGN_OR_RETURN(auto bold, typeset::TextPainter::Open(fonts.bold, wide ? 24 : 20));
-  KIOSK_ASSIGN_OR_RETURN(auto title, typeset::TextPainter::Open(fonts.bold, wide ? 28 : 22));
+  KIOSK_ASSIGN_OR_RETURN(auto title, typeset::TextPainter::Open(fonts.bold, wide ? 25 : 21));
   KIOSK_ASSIGN_OR_RETURN(auto huge, typeset::TextPainter::Open(fonts.bold, wide ? 160 : 120));
   state->body.emplace(std::move(body));
   state->small.emplace(std::move(small));
