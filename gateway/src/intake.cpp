@@ -11,6 +11,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/manifest.h"
 #include "kiosk/dossier/upload.h"
+#include "responses.h"
 
 namespace kiosk::gateway {
 
@@ -19,15 +20,6 @@ using core::HttpResponse;
 using nlohmann::json;
 
 namespace {
-
-HttpResponse Json(int status, const json& body) {
-  return HttpResponse{status, {{"Content-Type", "application/json"}}, body.dump()};
-}
-
-HttpResponse Refuse(int status, const std::string& code, const std::string& message) {
-  core::log::Warn("gateway.refused", {{"status", status}, {"code", code}});
-  return Json(status, {{"error", code}, {"message", message}});
-}
 
 // The error of a permanently bad dossier: the kiosk must not send it again.
 HttpResponse Unprocessable(const core::Error& error) {
@@ -79,6 +71,12 @@ Intake::Intake(DossierStore& store, IntakeConfig config, const core::Clock& cloc
     : store_(store), config_(std::move(config)), clock_(clock), random_(random) {}
 
 HttpResponse Intake::Handle(const HttpRequest& request, const core::Certificate& client) {
+  if (payments_ != nullptr) {
+    if (auto answer = payments_->Handle(request, client, CommonName(client))) return *answer;
+    if (payments_->IsBank(client)) {
+      return Refuse(403, "payment.forbidden", "a bank certificate may only use /v1/bank/");
+    }
+  }
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (request.method == "POST" && path == "/v1/dossiers") return Submit(request, client);
   if (request.method == "POST" && path == "/v1/ratings") return Rate(request);

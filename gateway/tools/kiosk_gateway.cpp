@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -37,6 +38,8 @@ struct GatewayConfig {
   std::string certificate;
   std::string key;
   std::string device_ca;
+  std::string bank_ca;        // [bank]: the collecting bank's client CA, for VietQR notifications
+  std::string bank_key_file;  // the key its notifications are signed with
   std::string state_dir = "gateway-state";
   int max_connections = 64;
   gw::IntakeConfig intake;
@@ -56,6 +59,11 @@ core::Expected<GatewayConfig> ReadConfig(const std::string& path) {
   tls.Read("certificate", c.certificate);
   tls.Read("key", c.key);
   tls.Read("device_ca", c.device_ca);
+  auto bank = reader.Table("bank");
+  bank.Read("ca", c.bank_ca);
+  bank.Read("key_file", c.bank_key_file);
+  bank.Check(c.bank_ca.empty() == c.bank_key_file.empty(), "ca",
+             "the bank needs both its CA and its notification key");
   auto storage = reader.Table("storage");
   storage.Read("dir", c.state_dir);
   // Time limits: from the kiosks' procedure catalog, then [procedures]
@@ -123,6 +131,30 @@ int main(int argc, char** argv) {
 
   core::TlsOptions tls;
   tls.trusted = *device_cas;
+  // VietQR payments: the bank's certificates are trusted for /v1/bank/ only.
+  std::unique_ptr<gw::PaymentStore> payment_store;
+  std::unique_ptr<gw::PaymentDesk> payments;
+  if (!config->bank_ca.empty()) {
+    auto bank_cas = core::LoadCertificateFile(config->bank_ca);
+    if (!bank_cas) return fail(bank_cas.GetError());
+    std::ifstream key_in(config->bank_key_file, std::ios::binary);
+    const std::string key_text((std::istreambuf_iterator<char>(key_in)), {});
+    if (key_text.size() < 32) {
+      return fail(core::Error::NeedsPerson("bank.key", "the bank key file holds under 32 bytes"));
+    }
+    auto opened =
+        gw::OpenSqlitePaymentStore(std::filesystem::path(config->state_dir) / "payments.db");
+    if (!opened) return fail(opened.GetError());
+    payment_store = std::move(opened).Value();
+    std::vector<std::string> subjects;
+    for (const auto& ca : *bank_cas) {
+      subjects.push_back(ca.Subject());
+      tls.trusted.push_back(ca);
+    }
+    payments = std::make_unique<gw::PaymentDesk>(
+        *payment_store, subjects, core::SecretBytes(core::AsBytes(key_text)), core::SystemClock());
+    intake.SetPaymentDesk(payments.get());
+  }
   tls.identity = core::TlsIdentity{*certs, &*key};
   tls.io_timeout = std::chrono::seconds(30);
   auto server =

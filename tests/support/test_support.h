@@ -73,6 +73,9 @@ class BackgroundProcess {
   int status_ = -1;
 };
 
+// A TCP port on loopback that was free a moment ago, for a server under test.
+std::uint16_t FreePort();
+
 // The repository root, for scripts/.
 std::filesystem::path SourcePath(std::string_view relative);
 

@@ -40,12 +40,14 @@ VietQrPayments::VietQrPayments(VietQrOptions options, PaymentLedger& ledger,
                                const core::Clock& clock)
     : options_(std::move(options)), ledger_(ledger), clock_(clock) {}
 
-core::Status VietQrPayments::Expect(const std::string& reference, std::int64_t amount_vnd) {
+core::Status VietQrPayments::Expect(const std::string& reference, std::int64_t amount_vnd,
+                                    const std::string& payload) {
   core::HttpRequest http;
   http.method = "PUT";
   http.target = "/v1/payments/" + reference;
   http.headers = {{"Content-Type", "application/json"}};
-  http.body = nlohmann::json{{"amount_vnd", amount_vnd}, {"method", "vietqr"}}.dump();
+  http.body =
+      nlohmann::json{{"amount_vnd", amount_vnd}, {"method", "vietqr"}, {"qr", payload}}.dump();
   ++round_trips_;
   KIOSK_ASSIGN_OR_RETURN(
       auto reply, core::HttpsRequest(options_.gateway_host, options_.gateway_port, options_.tls,
@@ -98,7 +100,7 @@ core::Expected<PaymentResult> VietQrPayments::Pay(const PaymentRequest& request)
   record.service_id = "vietqr";
   record.started_at = core::FormatRfc3339(clock_.Now());
   KIOSK_TRY(ledger_.Insert(record));
-  if (auto expected = Expect(request.reference, request.amount_vnd); !expected) {
+  if (auto expected = Expect(request.reference, request.amount_vnd, payload); !expected) {
     record.state = TxState::kNotCharged;
     record.error = "payment.offline";
     KIOSK_TRY(ledger_.Update(record));
@@ -122,6 +124,15 @@ core::Expected<PaymentResult> VietQrPayments::Pay(const PaymentRequest& request)
       KIOSK_TRY(ledger_.Update(record));
       klog::Info("payment.vietqr_paid", {{"tx", record.sale_transaction_id}});
       return PaymentResult{"vietqr", answer->bank_transaction_id, request.amount_vnd, clock_.Now()};
+    }
+    if (answer && answer->status == "mismatch") {
+      // A transfer arrived with another amount: staff settle it with the citizen.
+      record.state = TxState::kDeclined;
+      record.provider_transaction_id = answer->bank_transaction_id;
+      record.error = "payment.mismatch";
+      KIOSK_TRY(ledger_.Update(record));
+      return core::Error::NeedsPerson("payment.mismatch",
+                                      "the transfer's amount differs from the fee");
     }
     if (cancelled_ || std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(options_.poll_interval);

@@ -14,6 +14,7 @@
 #include "kiosk/dossier/package.h"
 
 using kiosk::test::BackgroundProcess;
+using kiosk::test::FreePort;
 using kiosk::test::RunProcess;
 using kiosk::test::TempDir;
 namespace dossier = kiosk::dossier;
@@ -24,18 +25,6 @@ namespace {
 std::string ReadText(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-std::uint16_t FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // Rows of the gateway's database: dossier id -> code.

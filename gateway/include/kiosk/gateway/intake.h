@@ -5,6 +5,7 @@
 //   POST /v1/dossiers          a sealed dossier from a kiosk
 //   GET  /v1/dossiers/{code}?secret=XXXX   status, with the receipt's secret
 //   POST /v1/ratings           {"code","secret","score":1..5}
+//   /v1/payments/..., /v1/bank/...   see payments.h
 
 #include <filesystem>
 #include <map>
@@ -17,6 +18,7 @@
 #include "kiosk/core/http.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/x509.h"
+#include "kiosk/gateway/payments.h"
 #include "kiosk/gateway/store.h"
 
 namespace kiosk::gateway {
@@ -33,6 +35,8 @@ class Intake {
   Intake(DossierStore& store, IntakeConfig config, const core::Clock& clock,
          core::RandomSource& random);
   core::HttpResponse Handle(const core::HttpRequest& request, const core::Certificate& client);
+  // Fee payments by VietQR (payments.h); without it those paths are 404.
+  void SetPaymentDesk(PaymentDesk* desk) { payments_ = desk; }
 
  private:
   core::HttpResponse Submit(const core::HttpRequest& request, const core::Certificate& client);
@@ -44,6 +48,7 @@ class Intake {
   const core::Clock& clock_;
   core::RandomSource& random_;
   std::mutex random_mutex_;
+  PaymentDesk* payments_ = nullptr;
 };
 
 // The CN of a certificate subject: the kiosk id on device certificates.

@@ -6,7 +6,7 @@
 // gateway, and the kiosk learns of it from the gateway (over its mutual-TLS
 // device connection). The kiosk never touches the money.
 //
-//   PUT /v1/payments/{reference}   {"amount_vnd": N, "method": "vietqr"}: expect it
+//   PUT /v1/payments/{reference}   {"amount_vnd": N, "method": "vietqr", "qr": code}
 //   GET /v1/payments/{reference}   {"status": "pending"|"paid", "bank_transaction_id", ...}
 //
 // A payment confirmed after the journey ended cannot be given back by the
@@ -38,7 +38,7 @@ struct VietQrOptions {
 
 // A gateway payment record as the kiosk reads it.
 struct GatewayPayment {
-  std::string status;  // "pending", "paid", "mismatch"
+  std::string status;  // "pending", "paid", "mismatch" (a transfer of another amount)
   std::string bank_transaction_id;
   std::int64_t amount_vnd = 0;
   std::string paid_at;
@@ -59,7 +59,8 @@ class VietQrPayments final : public PaymentTerminal {
 
  private:
   core::Expected<GatewayPayment> Ask(const std::string& reference);
-  core::Status Expect(const std::string& reference, std::int64_t amount_vnd);
+  core::Status Expect(const std::string& reference, std::int64_t amount_vnd,
+                      const std::string& payload);
 
   VietQrOptions options_;
   PaymentLedger& ledger_;
