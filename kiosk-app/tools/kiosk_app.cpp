@@ -11,10 +11,13 @@
 // chosen here, once, from the config: the chip reader over PC/SC, or (in
 // development builds) a virtual card in-process; the scanner over SANE (or
 // its fake), with scanned papers cleaned and OCR'd into searchable PDFs;
-// payment terminal and printer are their fakes until their drivers land.
+// the receipt printer over ESC/POS (USB, TCP or a file; or its fake); fees
+// by card on a nexo terminal and by VietQR through the gateway (or the fake
+// terminal). At start, payments a crash left open are settled first.
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -24,6 +27,7 @@
 
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/dev_pki.h"
 #include "kiosk/core/device_config.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/pk.h"
@@ -32,6 +36,9 @@
 #include "kiosk/i18n/translator.h"
 #include "kiosk/idcard/reader.h"
 #include "kiosk/journey/journey.h"
+#include "kiosk/payment/card_terminal.h"
+#include "kiosk/payment/vietqr_payments.h"
+#include "kiosk/printer/escpos_printer.h"
 #include "kiosk/scanner/sane_scanner.h"
 #include "kiosk/ui/frontend.h"
 #include "kiosk/ui/script.h"
@@ -75,6 +82,25 @@ struct AppConfig {
   std::vector<std::string> sane_options;  // "name=value", device specific
   bool ocr = true;
   std::string ocr_languages = "vie+eng";
+  // [printer]
+  std::string printer = "fake";  // or usb:VVVV:PPPP, tcp:HOST:PORT, file:PATH
+  std::string paper = "80mm";
+  bool native_qr = true;
+  // [payment]
+  std::vector<std::string> payment_methods{"card"};
+  std::string payment_ledger = "payments.db";
+  // [card_terminal]
+  std::string card_terminal = "fake";  // or "nexo"
+  std::string terminal_host = "127.0.0.1";
+  int terminal_port = 8443;
+  std::string terminal_ca, sale_certificate, sale_key, sale_id, poi_id;
+  int card_timeout_s = 90;
+  // [vietqr]
+  std::string vietqr_bank_bin, vietqr_account;
+  std::string gateway_host = "127.0.0.1";
+  int gateway_port = 8443;
+  std::string gateway_ca, device_certificate;
+  int vietqr_wait_s = 180;
 };
 
 // The papers' PDFs through the page pipeline and OCR (firmware/digitize).
@@ -136,6 +162,43 @@ core::Expected<AppConfig> ReadConfig(const std::string& path) {
   scan.Read("sane_options", c.sane_options);
   scan.Read("ocr", c.ocr);
   scan.Read("ocr_languages", c.ocr_languages);
+  auto print = reader.Table("printer");
+  print.Read("device", c.printer);
+  print.ReadOneOf("paper", c.paper, {"80mm", "58mm"});
+  print.Read("native_qr", c.native_qr);
+  auto pay = reader.Table("payment");
+  pay.Read("methods", c.payment_methods);
+  pay.Read("ledger", c.payment_ledger);
+  for (const auto& m : c.payment_methods) {
+    pay.Check(m == "card" || m == "vietqr", "methods", "payment methods are card and vietqr");
+  }
+  auto terminal = reader.Table("card_terminal");
+  terminal.ReadOneOf("device", c.card_terminal, {"fake", "nexo"});
+  terminal.Read("host", c.terminal_host);
+  terminal.Read("port", c.terminal_port, 1, 65535);
+  terminal.Read("ca", c.terminal_ca);
+  terminal.Read("certificate", c.sale_certificate);
+  terminal.Read("key", c.sale_key);
+  terminal.Read("sale_id", c.sale_id);
+  terminal.Read("poi_id", c.poi_id);
+  terminal.Read("card_timeout_s", c.card_timeout_s, 10, 600);
+  terminal.Check(c.card_terminal == "fake" || !c.terminal_ca.empty(), "ca",
+                 "a nexo terminal needs its CA, the kiosk's certificate and key");
+  auto vietqr = reader.Table("vietqr");
+  vietqr.Read("bank_bin", c.vietqr_bank_bin);
+  vietqr.Read("account", c.vietqr_account);
+  vietqr.Read("gateway_host", c.gateway_host);
+  vietqr.Read("gateway_port", c.gateway_port, 1, 65535);
+  vietqr.Read("gateway_ca", c.gateway_ca);
+  vietqr.Read("certificate", c.device_certificate);
+  vietqr.Read("wait_s", c.vietqr_wait_s, 30, 900);
+  const bool wants_vietqr = std::find(c.payment_methods.begin(), c.payment_methods.end(),
+                                      "vietqr") != c.payment_methods.end();
+  vietqr.Check(!wants_vietqr || (!c.vietqr_bank_bin.empty() && !c.vietqr_account.empty() &&
+                                 !c.gateway_ca.empty() && !c.device_certificate.empty()),
+               "bank_bin",
+               "VietQR needs the agency's bank_bin and account, the gateway's CA "
+               "and the device certificate");
   KIOSK_TRY(reader.Finish());
   return c;
 }
@@ -349,10 +412,87 @@ int main(int argc, char** argv) {
     if (!digitizer) return fail(digitizer.GetError());
     digitized = std::make_unique<DigitizedAttachments>(std::move(digitizer).Value());
   }
-  payment::FakePaymentTerminal terminal(clock);
+  // ---- payment: the ledger first, then the drivers, then what a crash left open ----
+  auto ledger = payment::PaymentLedger::Open(Under(state, config->payment_ledger));
+  if (!ledger) return fail(ledger.GetError());
+  payment::MethodRouter payments;
+  payment::FakePaymentTerminal fake_terminal(clock);
+  std::optional<core::CertifiedKey> sale_identity;
+  std::unique_ptr<core::RandomSource> terminal_random;
+  std::unique_ptr<payment::NexoTerminal> card_terminal;
+  std::unique_ptr<payment::VietQrPayments> vietqr;
+  auto sealed = [&outbox](const std::string& reference) {
+    auto found = outbox->FindByReference(reference.substr(reference.size() - 8));
+    return found && found->has_value();
+  };
+  if (config->card_terminal == "nexo") {
+    auto ca = core::LoadCertificateFile(Under(state, config->terminal_ca));
+    auto cert = core::LoadCertificateFile(Under(state, config->sale_certificate));
+    auto key = core::LoadPrivateKeyFile(Under(state, config->sale_key));
+    if (!ca || !cert || !key) {
+      return fail(!ca ? ca.GetError() : !cert ? cert.GetError() : key.GetError());
+    }
+    sale_identity.emplace(core::CertifiedKey{cert->front(), std::move(key).Value()});
+    payment::NexoOptions o;
+    o.host = config->terminal_host;
+    o.port = static_cast<std::uint16_t>(config->terminal_port);
+    o.tls.trusted = *ca;
+    o.tls.identity = core::TlsIdentity{*cert, &sale_identity->key};
+    o.tls.server_name = config->terminal_host == "127.0.0.1" ? "localhost" : config->terminal_host;
+    o.sale_id = config->sale_id.empty() ? config->device.kiosk_id : config->sale_id;
+    o.poi_id = config->poi_id;
+    o.payment_timeout = std::chrono::seconds(config->card_timeout_s);
+    // Service ids only: a stream of its own, so no other thread shares it.
+    auto ids = core::Drbg::Create(core::AsBytes("kiosk-app nexo"));
+    if (!ids) return fail(ids.GetError());
+    terminal_random = std::move(ids).Value();
+    card_terminal = std::make_unique<payment::NexoTerminal>(o, *ledger, clock, *terminal_random);
+    auto report = card_terminal->Recover(sealed);
+    if (!report) klog::Warn("payment.recovery_failed", {{"error", report.GetError().Code()}});
+    payments.Add("card", *card_terminal);
+  } else {
+    payments.Add("card", fake_terminal);
+  }
+  if (std::find(config->payment_methods.begin(), config->payment_methods.end(), "vietqr") !=
+      config->payment_methods.end()) {
+    auto ca = core::LoadCertificateFile(Under(state, config->gateway_ca));
+    auto cert = core::LoadCertificateFile(Under(state, config->device_certificate));
+    if (!ca || !cert) return fail(!ca ? ca.GetError() : cert.GetError());
+    payment::VietQrOptions o;
+    o.bank_bin = config->vietqr_bank_bin;
+    o.account = config->vietqr_account;
+    o.gateway_host = config->gateway_host;
+    o.gateway_port = static_cast<std::uint16_t>(config->gateway_port);
+    o.tls.trusted = *ca;
+    o.tls.identity = core::TlsIdentity{*cert, &*device_key};
+    o.tls.server_name = config->gateway_host == "127.0.0.1" ? "localhost" : config->gateway_host;
+    o.wait_timeout = std::chrono::seconds(config->vietqr_wait_s);
+    vietqr = std::make_unique<payment::VietQrPayments>(o, *ledger, clock);
+    auto report = vietqr->Recover(sealed);
+    if (!report) klog::Warn("payment.recovery_failed", {{"error", report.GetError().Code()}});
+    payments.Add("vietqr", *vietqr);
+  }
+
+  // ---- the receipt printer ----
   const auto printed = Under(state, config->printer_dir);
   std::filesystem::create_directories(printed, ec);
-  printer::FakePrinter printer(printed);
+  printer::FakePrinter fake_printer(printed);
+  std::unique_ptr<printer::EscPosPrinter> escpos;
+  if (config->printer != "fake") {
+    auto open = printer::TransportFor(config->printer);
+    if (!open) return fail(open.GetError());
+    auto paper = printer::PaperByName(config->paper);
+    if (!paper) return fail(paper.GetError());
+    auto renderer = printer::SlipRenderer::Open(*paper);
+    if (!renderer) return fail(renderer.GetError());
+    printer::EscPosPrinterOptions options;
+    options.encode.native_qr = config->native_qr;
+    escpos = std::make_unique<printer::EscPosPrinter>(*open, std::move(renderer).Value(), options);
+    klog::Info("printer.configured",
+               {{"device", config->printer}, {"status", printer::ToString(escpos->Status())}});
+  }
+  printer::ReceiptPrinter& printer = escpos ? static_cast<printer::ReceiptPrinter&>(*escpos)
+                                            : static_cast<printer::ReceiptPrinter&>(fake_printer);
 
   journey::Settings settings;
   settings.kiosk_id = config->device.kiosk_id;
@@ -375,12 +515,13 @@ int main(int argc, char** argv) {
                                std::filesystem::perm_options::replace, ec);
   settings.trust = trust ? &*trust : nullptr;
   settings.language = args.lang == "en" ? "en" : "vi";
+  settings.payment_methods = config->payment_methods;
 
   journey::DeferredExecutor deferred;
   journey::ThreadExecutor threads;
   journey::Executor& executor = args.headless ? static_cast<journey::Executor&>(deferred) : threads;
   journey::Journey journey(
-      *catalog, settings, journey::Devices{*card_reader, scanner, terminal, printer, *outbox},
+      *catalog, settings, journey::Devices{*card_reader, scanner, payments, printer, *outbox},
       journey::SealingKeys{*device_key, config->device.kiosk_id, *storage_key, *worker_random},
       executor, clock, *random);
   if (digitized) journey.SetAttachmentWriter(digitized.get());

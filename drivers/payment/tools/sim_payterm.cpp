@@ -126,6 +126,14 @@ int main(int argc, char** argv) {
     std::thread([&terminal, c = std::move(connection).Value()]() mutable {
       auto request = core::ReadHttpRequest(c, 1 << 20);
       if (request) {
+        if (auto message = payment::nexo::ParseRequest(request->body)) {
+          std::printf("kiosk-sim-payterm: %s %s\n",
+                      payment::nexo::ToString(message->header.category),
+                      message->header.category == payment::nexo::Category::kPayment
+                          ? message->sale_transaction.id.c_str()
+                          : message->referenced_service_id.c_str());
+          std::fflush(stdout);
+        }
         bool drop = false;
         auto response = terminal.Handle(*request, drop);
         if (!drop) (void)core::WriteHttpResponse(c, response);
