@@ -123,8 +123,10 @@ core::Expected<Result> ParseResult(const Json& body) {
 
 Json EncodePaymentBody(const Response& r, const std::string& result, const std::string& condition,
                        const std::string& additional) {
-  Json body = {{"Response", EncodeResult(result, condition, additional)},
-               {"SaleData", {{"SaleTransactionID", EncodeId(r.sale_transaction)}}}};
+  Json body = {{"Response", EncodeResult(result, condition, additional)}};
+  if (!r.sale_transaction.id.empty()) {
+    body["SaleData"] = {{"SaleTransactionID", EncodeId(r.sale_transaction)}};
+  }
   if (!r.poi_transaction.id.empty()) {
     body["POIData"] = {{"POITransactionID", EncodeId(r.poi_transaction)}};
   }

@@ -151,7 +151,7 @@ bool EscPosInterpreter::Step() {
       }
     } else if (p[1] == '(') {  // GS ( k pL pH cn fn ...
       if (!need(5)) return false;
-      const std::size_t length = p[3] | (p[4] << 8);
+      const auto length = static_cast<std::size_t>(p[3] | (p[4] << 8));
       if (!need(5 + length)) return false;
       if (p[2] == 'k' && length >= 2 && p[5] == 49) {
         const std::uint8_t fn = p[6];

@@ -67,6 +67,17 @@ TEST(Nexo, ApprovedPaymentResponse) {
   LONGS_EQUAL(7000, back->authorized_amount_vnd);
 }
 
+TEST(Nexo, AResponseWithoutSaleDataEncodesBackTheSame) {
+  nexo::Response r;
+  r.header = {nexo::Category::kPayment, "s1", "K", "P"};
+  r.result = "Failure";
+  r.error_condition = "Busy";
+  auto back = nexo::ParseResponse(nexo::Encode(r));
+  CHECK(back.HasValue());
+  CHECK(back->sale_transaction.id.empty());
+  CHECK(nexo::ParseResponse(nexo::Encode(*back)).HasValue());
+}
+
 TEST(Nexo, TransactionStatusRepeatsThePayment) {
   nexo::Response r;
   r.header = {nexo::Category::kTransactionStatus, "s5", "K", "P"};
