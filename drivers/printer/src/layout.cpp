@@ -377,7 +377,7 @@ core::Expected<SlipRenderer> SlipRenderer::Open(PaperProfile paper, SlipFonts fo
   KIOSK_ASSIGN_OR_RETURN(auto body, typeset::TextPainter::Open(fonts.regular, wide ? 24 : 20));
   KIOSK_ASSIGN_OR_RETURN(auto small, typeset::TextPainter::Open(fonts.regular, wide ? 20 : 17));
   KIOSK_ASSIGN_OR_RETURN(auto bold, typeset::TextPainter::Open(fonts.bold, wide ? 24 : 20));
-  KIOSK_ASSIGN_OR_RETURN(auto title, typeset::TextPainter::Open(fonts.bold, wide ? 25 : 21));
+  KIOSK_ASSIGN_OR_RETURN(auto title, typeset::TextPainter::Open(fonts.bold, wide ? 23 : 20));
   KIOSK_ASSIGN_OR_RETURN(auto huge, typeset::TextPainter::Open(fonts.bold, wide ? 160 : 120));
   state->body.emplace(std::move(body));
   state->small.emplace(std::move(small));
