@@ -243,10 +243,14 @@ struct SlipRenderer::State {
   int QrModule() const { return paper.width_dots >= 512 ? 5 : 4; }
 
   // Greedy word wrap; a word wider than the line is split between characters.
+  // Words are measured once each (a line's width is the sum of its words and
+  // spaces), so a long paragraph costs no more than its words.
   std::vector<std::string> Wrap(const std::string& text, const typeset::TextPainter& painter,
                                 int first_width, int next_width) const {
     std::vector<std::string> lines;
     std::string line;
+    int line_width = 0;
+    const int space = painter.Width(" ");
     auto width = [&] { return lines.empty() ? first_width : next_width; };
     std::size_t at = 0;
     while (at <= text.size()) {
@@ -254,9 +258,11 @@ struct SlipRenderer::State {
       if (end == std::string::npos) end = text.size();
       std::string word = text.substr(at, end - at);
       at = end + 1;
-      std::string candidate = line.empty() ? word : line + " " + word;
-      if (painter.Width(candidate) <= width()) {
-        line = std::move(candidate);
+      const int word_width = painter.Width(word);
+      const int joined = line.empty() ? word_width : line_width + space + word_width;
+      if (joined <= width()) {
+        line = line.empty() ? word : line + " " + word;
+        line_width = joined;
         continue;
       }
       if (!line.empty()) {
@@ -272,6 +278,7 @@ struct SlipRenderer::State {
         rest = rest.substr(n);
       }
       line = core::FromCodePoints(rest);
+      line_width = painter.Width(line);
     }
     if (!line.empty() || lines.empty()) lines.push_back(line);
     return lines;

@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
     while (!g_stop) {
       pollfd c{client, POLLIN, 0};
       const int ready = ::poll(&c, 1, 200);
-      if (ready == 0) continue;
+      if (ready <= 0) continue;  // nothing yet, or a signal: look at g_stop again
       const ssize_t n = ::recv(client, buffer.data(), buffer.size(), 0);
       if (n <= 0) break;
       control.Apply(sim);

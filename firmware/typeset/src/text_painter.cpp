@@ -4,6 +4,7 @@
 #include FT_FREETYPE_H
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "kiosk/core/text.h"
 
@@ -12,6 +13,9 @@ namespace kiosk::typeset {
 struct TextPainter::Face {
   FT_Library library = nullptr;
   FT_Face face = nullptr;
+  // Hinted advances by glyph index: measuring (word wrap measures every
+  // word) would otherwise run each glyph's hinting program every time.
+  std::unordered_map<FT_UInt, FT_Pos> advances;
   ~Face() {
     if (face) FT_Done_Face(face);
     if (library) FT_Done_FreeType(library);
@@ -73,8 +77,25 @@ long Layout(FT_Face face, std::string_view utf8, long pen, FT_Int32 flags, Each 
 }  // namespace
 
 int TextPainter::Width(std::string_view utf8) const {
-  return static_cast<int>(
-      Layout(face_->face, utf8, 0, FT_LOAD_DEFAULT, [](FT_GlyphSlot, long) {}) >> 6);
+  FT_Face face = face_->face;
+  FT_UInt previous = 0;
+  long pen = 0;
+  for (char32_t c : core::ToCodePoints(utf8)) {
+    const FT_UInt glyph = FT_Get_Char_Index(face, c);
+    if (previous && glyph && FT_HAS_KERNING(face)) {
+      FT_Vector kern{};
+      FT_Get_Kerning(face, previous, glyph, FT_KERNING_DEFAULT, &kern);
+      pen += kern.x;
+    }
+    previous = glyph;
+    auto it = face_->advances.find(glyph);
+    if (it == face_->advances.end()) {
+      if (FT_Load_Glyph(face, glyph, FT_LOAD_DEFAULT) != 0) continue;
+      it = face_->advances.emplace(glyph, face->glyph->advance.x).first;
+    }
+    pen += it->second;
+  }
+  return static_cast<int>(pen >> 6);
 }
 
 namespace {
