@@ -5,6 +5,7 @@
 
 #include <libusb.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "kiosk/printer/transport.h"
@@ -57,6 +58,11 @@ bool FindEndpoints(libusb_device* device, Endpoints& found) {
   return ok;
 }
 
+// libusb reads a timeout of 0 as "wait for ever": the shortest wait is 1 ms.
+unsigned Deadline(std::chrono::milliseconds timeout) {
+  return static_cast<unsigned>(std::max<std::int64_t>(1, timeout.count()));
+}
+
 core::Error UsbError(int rc, const std::string& during) {
   const std::string message = during + ": " + libusb_error_name(rc);
   if (rc == LIBUSB_ERROR_NO_DEVICE) return core::Error::Retryable("printer.unplugged", message);
@@ -83,9 +89,9 @@ class UsbTransport final : public Transport {
     while (done < data.size()) {
       const std::size_t chunk = std::min<std::size_t>(data.size() - done, 16 * 1024);
       int sent = 0;
-      const int rc = libusb_bulk_transfer(
-          handle_, endpoints_.out, const_cast<unsigned char*>(data.data() + done),
-          static_cast<int>(chunk), &sent, static_cast<unsigned>(timeout.count()));
+      const int rc = libusb_bulk_transfer(handle_, endpoints_.out,
+                                          const_cast<unsigned char*>(data.data() + done),
+                                          static_cast<int>(chunk), &sent, Deadline(timeout));
       done += static_cast<std::size_t>(sent);
       if (rc == LIBUSB_ERROR_TIMEOUT && sent > 0) continue;  // partial: the printer is busy
       if (rc != 0) return UsbError(rc, "bulk OUT to " + name_);
@@ -97,9 +103,8 @@ class UsbTransport final : public Transport {
     if (!endpoints_.in) return core::Bytes{};
     core::Bytes out(std::max<std::size_t>(max, 64));  // a whole packet, or libusb overflows
     int got = 0;
-    const int rc =
-        libusb_bulk_transfer(handle_, endpoints_.in, out.data(), static_cast<int>(out.size()), &got,
-                             static_cast<unsigned>(timeout.count()));
+    const int rc = libusb_bulk_transfer(handle_, endpoints_.in, out.data(),
+                                        static_cast<int>(out.size()), &got, Deadline(timeout));
     if (rc == LIBUSB_ERROR_TIMEOUT) return core::Bytes{};
     if (rc != 0) return UsbError(rc, "bulk IN from " + name_);
     out.resize(std::min<std::size_t>(static_cast<std::size_t>(got), max));
