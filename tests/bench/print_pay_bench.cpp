@@ -4,8 +4,9 @@
 //    last byte sent over TCP to kiosk-sim-printer, and with the status
 //    exchanges before and after; an estimate over USB full speed;
 //  - payment round trips per transaction with the nexo driver against
-//    kiosk-sim-payterm: approved, a lost answer, a reversal, and a citizen
-//    who cancels; and the wall time of each.
+//    kiosk-sim-payterm: approved, a lost answer, a reversal, declined; and
+//    the wall time of each;
+//  - VietQR round trips (register, polls) with kiosk-gateway and kiosk-sim-bank.
 //
 //   bench_print_pay [--runs N]
 #include <signal.h>
@@ -25,6 +26,7 @@
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/log.h"
 #include "kiosk/payment/card_terminal.h"
+#include "kiosk/payment/vietqr_payments.h"
 #include "kiosk/printer/escpos_printer.h"
 #include "kiosk/printer/escpos_sim.h"
 #include "kiosk/printer/samples.h"
@@ -44,7 +46,7 @@ class Process {
     pid_ = ::fork();
     if (pid_ == 0) {
       std::FILE* out = std::freopen(log_.c_str(), "w", stdout);
-      (void)out;
+      if (out != nullptr) ::dup2(::fileno(stdout), ::fileno(stderr));
       std::vector<char*> args;
       for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
       args.push_back(nullptr);
@@ -215,6 +217,57 @@ void Payments(int runs, const std::filesystem::path& dir) {
   }
 }
 
+void VietQr(int runs, const std::filesystem::path& dir) {
+  std::printf("\n== VietQR (kiosk-gateway and kiosk-sim-bank on loopback, bank answers at once)\n");
+  const auto where = dir / "vietqr";
+  std::filesystem::create_directories(where);
+  Process({KIOSK_DEVCA_BIN, "init", (where / "pki").string()}, where / "devca.log").Wait();
+  Process({KIOSK_DEVCA_BIN, "device", (where / "pki").string(), "QNM-BENCH-0001"}, where / "d.log")
+      .Wait();
+  Process({KIOSK_SIM_BANK_BIN, "--make-pki", (where / "bank").string()}, where / "b.log").Wait();
+  std::ofstream(where / "gateway.toml")
+      << "[listen]\naddress = \"127.0.0.1\"\nport = 0\n"
+      << "[tls]\ncertificate = \"" << (where / "pki/gateway.pem").string() << "\"\n"
+      << "key = \"" << (where / "pki/gateway-key.pem").string() << "\"\n"
+      << "device_ca = \"" << (where / "pki/device-ca.pem").string() << "\"\n"
+      << "[bank]\nca = \"" << (where / "bank/bank-ca.pem").string() << "\"\n"
+      << "key_file = \"" << (where / "bank/notify.key").string() << "\"\n"
+      << "[storage]\ndir = \"" << (where / "gw").string() << "\"\n";
+  Process gateway({KIOSK_GATEWAY_BIN, "--config", (where / "gateway.toml").string()},
+                  where / "gateway.log");
+  const std::uint16_t port = gateway.Port();
+  if (port == 0) return;
+  Process bank({KIOSK_SIM_BANK_BIN, "--pki", (where / "bank").string(), "--gateway",
+                "127.0.0.1:" + std::to_string(port), "--gateway-ca",
+                (where / "pki/gateway-ca.pem").string(), "--delay-ms", "0"},
+               where / "bank.log");
+  auto device = core::LoadCertifiedKey(where / "pki/devices/QNM-BENCH-0001", "device");
+  payment::VietQrOptions o;
+  o.bank_bin = "970415";
+  o.account = "113000123456";
+  o.gateway_port = port;
+  o.tls.trusted = core::LoadCertificateFile(where / "pki/gateway-ca.pem").Value();
+  o.tls.identity = core::TlsIdentity{{device->certificate}, &device->key};
+  o.tls.server_name = "localhost";
+  o.poll_interval = std::chrono::milliseconds(250);
+  auto ledger = payment::PaymentLedger::Open(where / "payments.db");
+  core::RealClock clock;
+  payment::VietQrPayments qr(o, *ledger, clock);
+  std::vector<double> ms;
+  int paid = 0;
+  for (int i = 0; i < runs; ++i) {
+    char reference[32];
+    std::snprintf(reference, sizeof reference, "DVC%020d", 5000 + i);
+    const auto t0 = Clock::now();
+    if (qr.Pay({7000, reference, "vietqr", {}})) ++paid;
+    ms.push_back(Ms(Clock::now() - t0));
+  }
+  std::printf("%-34s %12s %12s\n", "transaction", "round trips", "median ms");
+  std::printf("%-34s %12.2f %12.1f   (%d of %d paid; polls every %lld ms)\n",
+              "shown, paid, confirmed", static_cast<double>(qr.RoundTrips()) / runs, Median(ms),
+              paid, runs, static_cast<long long>(o.poll_interval.count()));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -229,6 +282,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = ::mkdtemp(pattern);
   Printing(runs, dir);
   Payments(runs, dir);
+  VietQr(runs, dir);
   std::filesystem::remove_all(dir);
   return 0;
 }
