@@ -53,11 +53,11 @@ int TextPainter::LineHeight() const {
 
 namespace {
 
-// Lays out `utf8` from `pen` (26.6 fixed point) with kerning, loading each
-// glyph with `flags` and handing it to `each` at its pen position; returns
-// the pen after the last glyph.
-template <typename Each>
-long Layout(FT_Face face, std::string_view utf8, long pen, FT_Int32 flags, Each each) {
+// Walks `utf8` from `pen` (26.6 fixed point) glyph by glyph with kerning;
+// `advance(glyph, pen)` places a glyph and returns its advance, or a negative
+// value to skip it. Returns the pen after the last glyph.
+template <typename Advance>
+long Walk(FT_Face face, std::string_view utf8, long pen, Advance advance) {
   FT_UInt previous = 0;
   for (char32_t c : core::ToCodePoints(utf8)) {
     const FT_UInt glyph = FT_Get_Char_Index(face, c);
@@ -67,35 +67,36 @@ long Layout(FT_Face face, std::string_view utf8, long pen, FT_Int32 flags, Each 
       pen += kern.x;
     }
     previous = glyph;
-    if (FT_Load_Glyph(face, glyph, flags) != 0) continue;
-    each(face->glyph, pen);
-    pen += face->glyph->advance.x;
+    const long step = advance(glyph, pen);
+    if (step > 0) pen += step;
   }
   return pen;
+}
+
+// Loads each glyph with `flags` and hands it to `each` at its pen position.
+template <typename Each>
+long Layout(FT_Face face, std::string_view utf8, long pen, FT_Int32 flags, Each each) {
+  return Walk(face, utf8, pen, [&](FT_UInt glyph, long at) -> long {
+    if (FT_Load_Glyph(face, glyph, flags) != 0) return -1;
+    each(face->glyph, at);
+    return face->glyph->advance.x;
+  });
 }
 
 }  // namespace
 
 int TextPainter::Width(std::string_view utf8) const {
   FT_Face face = face_->face;
-  FT_UInt previous = 0;
-  long pen = 0;
-  for (char32_t c : core::ToCodePoints(utf8)) {
-    const FT_UInt glyph = FT_Get_Char_Index(face, c);
-    if (previous && glyph && FT_HAS_KERNING(face)) {
-      FT_Vector kern{};
-      FT_Get_Kerning(face, previous, glyph, FT_KERNING_DEFAULT, &kern);
-      pen += kern.x;
+  auto& advances = face_->advances;
+  const long end = Walk(face, utf8, 0, [&](FT_UInt glyph, long) -> long {
+    auto it = advances.find(glyph);
+    if (it == advances.end()) {
+      if (FT_Load_Glyph(face, glyph, FT_LOAD_DEFAULT) != 0) return -1;
+      it = advances.emplace(glyph, face->glyph->advance.x).first;
     }
-    previous = glyph;
-    auto it = face_->advances.find(glyph);
-    if (it == face_->advances.end()) {
-      if (FT_Load_Glyph(face, glyph, FT_LOAD_DEFAULT) != 0) continue;
-      it = face_->advances.emplace(glyph, face->glyph->advance.x).first;
-    }
-    pen += it->second;
-  }
-  return static_cast<int>(pen >> 6);
+    return it->second;
+  });
+  return static_cast<int>(end >> 6);
 }
 
 namespace {
