@@ -569,8 +569,10 @@ void Journey::Submit() {
   }
   for (const auto& fee : s.fees) dossier->fees.push_back({fee.code, fee.amount_vnd});
   if (s.payment) {
+    // Decision 766 DuocThanhToanTrucTuyen: 2, the province's own channel (the
+    // agency's card terminal, or VietQR confirmed through the province gateway).
     dossier->payment = dossier::Payment{s.payment->method, s.payment->transaction_reference,
-                                        s.payment->amount_vnd, s.payment->paid_at, 1};
+                                        s.payment->amount_vnd, s.payment->paid_at, 2};
   }
   dossier->consent = {settings_.consent_version, s.consent_at};
   dossier->started_at = s.started_at;

@@ -4,7 +4,9 @@
 
 #include <thread>
 
+#include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
+#include "kiosk/dossier/manifest.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/idcard/sim/virtual_reader.h"
 #include "kiosk/journey/journey.h"
@@ -449,6 +451,21 @@ TEST(Journey, APaidFeeIsCommittedWhenSealedAndGivenBackWhenAbandoned) {
   CHECK(journey->CurrentScreen() == Screen::kReceipt);
   LONGS_EQUAL(1, terminal->Committed());
   LONGS_EQUAL(0, terminal->Released());
+  // The method and the transaction travel in the signed manifest.
+  auto entry = outbox->FindByReference(journey->CurrentSession()->outcome->local_reference);
+  CHECK(entry.HasValue() && entry->has_value());
+  auto package = dossier::PackageReader::Open((*entry)->package, storage_key);
+  auto jws = core::VerifyJwsEs256(*package->ManifestJws(), *device_key->Public());
+  CHECK(jws.HasValue());
+  auto manifest = dossier::ParseManifest(
+      std::string(reinterpret_cast<const char*>(jws->payload.data()), jws->payload.size()));
+  CHECK(manifest.HasValue());
+  CHECK(manifest->payment.has_value());
+  STRCMP_EQUAL("card", manifest->payment->method.c_str());
+  STRCMP_EQUAL(journey->CurrentSession()->payment->transaction_reference.c_str(),
+               manifest->payment->reference.c_str());
+  LONGS_EQUAL(7000, manifest->payment->amount_vnd);
+  LONGS_EQUAL(2, manifest->payment->online_channel);
   journey->Cancel();
 
   // The next citizen pays, then walks away before confirming.
