@@ -61,6 +61,9 @@ std::string ToManifestJson(const Dossier& d) {
                {"amount_vnd", d.payment->amount_vnd},
                {"paid_at", core::FormatRfc3339(d.payment->paid_at)},
                {"online_channel", d.payment->online_channel}};
+    if (!d.payment->payment_reference.empty()) {
+      payment["payment_reference"] = d.payment->payment_reference;
+    }
   }
   const json manifest{{"schema", kManifestSchema},
                       {"dossier_id", d.id.ToString()},
@@ -121,6 +124,14 @@ class ObjectReader {
     const auto value = v->get<std::int64_t>();
     if (value < min || value > max) return Bad(Path(key), "out of range");
     return value;
+  }
+  // An optional string: empty when the key is absent.
+  Expected<std::string> OptionalString(const char* key) {
+    if (!object_.contains(key)) {
+      seen_.insert(key);
+      return std::string();
+    }
+    return String(key);
   }
   Expected<bool> Boolean(const char* key) {
     KIOSK_ASSIGN_OR_RETURN(const json* v, Get(key));
@@ -269,6 +280,7 @@ Expected<Dossier> Read(const json& root) {
     Payment pay;
     KIOSK_ASSIGN_OR_RETURN(pay.method, r.String("method"));
     KIOSK_ASSIGN_OR_RETURN(pay.reference, r.String("reference"));
+    KIOSK_ASSIGN_OR_RETURN(pay.payment_reference, r.OptionalString("payment_reference"));
     KIOSK_ASSIGN_OR_RETURN(pay.amount_vnd, r.Integer("amount_vnd", 0, 1'000'000'000'000));
     KIOSK_ASSIGN_OR_RETURN(pay.paid_at, Time(r, "paid_at"));
     KIOSK_ASSIGN_OR_RETURN(const std::int64_t channel, r.Integer("online_channel", 1, 2));

@@ -571,8 +571,9 @@ void Journey::Submit() {
   if (s.payment) {
     // Decision 766 DuocThanhToanTrucTuyen: 2, the province's own channel (the
     // agency's card terminal, or VietQR confirmed through the province gateway).
-    dossier->payment = dossier::Payment{s.payment->method, s.payment->transaction_reference,
-                                        s.payment->amount_vnd, s.payment->paid_at, 2};
+    dossier->payment = dossier::Payment{s.payment->method,   s.payment->transaction_reference,
+                                        s.payment_reference, s.payment->amount_vnd,
+                                        s.payment->paid_at,  2};
   }
   dossier->consent = {settings_.consent_version, s.consent_at};
   dossier->started_at = s.started_at;

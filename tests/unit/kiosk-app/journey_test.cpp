@@ -466,6 +466,7 @@ TEST(Journey, APaidFeeIsCommittedWhenSealedAndGivenBackWhenAbandoned) {
                manifest->payment->reference.c_str());
   LONGS_EQUAL(7000, manifest->payment->amount_vnd);
   LONGS_EQUAL(2, manifest->payment->online_channel);
+  STRCMP_EQUAL(reference.c_str(), manifest->payment->payment_reference.c_str());
   journey->Cancel();
 
   // The next citizen pays, then walks away before confirming.

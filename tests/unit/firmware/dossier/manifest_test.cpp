@@ -37,9 +37,20 @@ TEST(Manifest, RoundTripsEveryField) {
   LONGS_EQUAL(1, back->attachments.size());
   LONGS_EQUAL(2, back->attachments[0].pages);
   LONGS_EQUAL(8000, back->payment->amount_vnd);
+  STRCMP_EQUAL("DVC0123456789ABCDEF0123", back->payment->payment_reference.c_str());
   CHECK(back->submitted_at == d.submitted_at);
   CHECK(back->consent.accepted_at == d.consent.accepted_at);
   STRCMP_EQUAL(ToManifestJson(d).c_str(), ToManifestJson(*back).c_str());
+}
+
+TEST(Manifest, APaymentWithoutItsReferenceStillReads) {
+  Dossier d = kiosk::test::SampleDossier(ids, clock);
+  d.payment->payment_reference.clear();  // as dossiers sealed before it existed
+  const std::string json = ToManifestJson(d);
+  CHECK(json.find("payment_reference") == std::string::npos);
+  auto back = ParseManifest(json);
+  CHECK(back.HasValue());
+  CHECK(back->payment->payment_reference.empty());
 }
 
 TEST(Manifest, Decision766FlagsFollowTheContent) {

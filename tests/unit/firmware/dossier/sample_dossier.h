@@ -34,7 +34,8 @@ inline dossier::Dossier SampleDossier(core::UuidV7Generator& ids, const core::Cl
   a.has_ocr_text = true;
   d.attachments.push_back(a);
   d.fees.push_back({"LE_PHI", 8000});
-  d.payment = dossier::Payment{"vietqr", "FT26333000001", 8000, clock.Now(), 2};
+  d.payment =
+      dossier::Payment{"vietqr", "FT26333000001", "DVC0123456789ABCDEF0123", 8000, clock.Now(), 2};
   d.consent = {"consent-vi-2026.1", clock.Now()};
   d.started_at = clock.Now() - std::chrono::minutes(6);
   d.submitted_at = clock.Now();

@@ -64,6 +64,10 @@ struct Fee {
 struct Payment {
   std::string method;     // "vietqr", "card"
   std::string reference;  // the payment provider's transaction reference
+  // What the payment was made against ("DVC" + 20 hex digits, PaymentReference):
+  // the purpose of a VietQR transfer, the sale transaction of a card payment.
+  // The agency reconciles its bank statement with it. Empty in older dossiers.
+  std::string payment_reference;
   std::int64_t amount_vnd = 0;
   core::WallTime paid_at;
   int online_channel = 1;  // 766 DuocThanhToanTrucTuyen: 1 = national portal, 2 = province gateway
