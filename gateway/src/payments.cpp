@@ -1,6 +1,7 @@
 #include "kiosk/gateway/payments.h"
 
 #include <cctype>
+#include <mutex>
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/hash.h"
@@ -52,6 +53,7 @@ class SqlitePaymentStore final : public PaymentStore {
   explicit SqlitePaymentStore(storage::Database db) : db_(std::move(db)) {}
 
   core::Status Expect(const PaymentRecord& r) override {
+    std::lock_guard lock(mutex_);
     storage::Statement st(db_.Handle(),
                           "INSERT INTO payments (reference, kiosk_id, amount_vnd, method, qr, "
                           "status) VALUES (?1, ?2, ?3, ?4, ?5, 'pending') "
@@ -67,18 +69,25 @@ class SqlitePaymentStore final : public PaymentStore {
   }
 
   core::Expected<std::optional<PaymentRecord>> Find(const std::string& reference) override {
+    std::lock_guard lock(mutex_);
+    return FindLocked(reference);
+  }
+
+  core::Expected<std::optional<PaymentRecord>> FindLocked(const std::string& reference) {
     KIOSK_ASSIGN_OR_RETURN(auto rows, Select("WHERE reference = ?1", reference));
     if (rows.empty()) return std::optional<PaymentRecord>();
     return std::optional<PaymentRecord>(std::move(rows.front()));
   }
 
   core::Expected<std::vector<PaymentRecord>> Pending() override {
+    std::lock_guard lock(mutex_);
     return Select("WHERE status = 'pending' ORDER BY rowid", "");
   }
 
   core::Expected<std::string> RecordTransfer(const std::string& transaction_id,
                                              const std::string& reference, std::int64_t amount,
                                              const std::string& paid_at) override {
+    std::lock_guard lock(mutex_);
     KIOSK_TRY(db_.Exec("BEGIN IMMEDIATE"));
     auto result = RecordInTransaction(transaction_id, reference, amount, paid_at);
     KIOSK_TRY(db_.Exec(result ? "COMMIT" : "ROLLBACK"));
@@ -97,7 +106,7 @@ class SqlitePaymentStore final : public PaymentStore {
       if (found) return std::string("duplicate");
     }
     std::string result = "unmatched";
-    KIOSK_ASSIGN_OR_RETURN(auto expected, Find(reference));
+    KIOSK_ASSIGN_OR_RETURN(auto expected, FindLocked(reference));
     if (expected && expected->status == "pending") {
       result = amount == expected->amount_vnd ? "matched" : "mismatch";
       storage::Statement paid(db_.Handle(),
@@ -140,6 +149,7 @@ class SqlitePaymentStore final : public PaymentStore {
   }
 
   storage::Database db_;
+  std::mutex mutex_;  // one connection for every request thread: calls hold it
 };
 
 json RecordJson(const PaymentRecord& r) {

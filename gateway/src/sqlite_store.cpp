@@ -1,6 +1,7 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <mutex>
 
 #include "kiosk/gateway/store.h"
 #include "kiosk/storage/sqlite.h"
@@ -48,7 +49,10 @@ class SqliteStore final : public DossierStore {
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
+  // One connection serves every request thread: a transaction must not
+  // interleave with another thread's statements, so each call holds it.
   Expected<StoredDossier> Admit(const AdmitRequest& r, bool& created) override {
+    std::lock_guard lock(mutex_);
     KIOSK_TRY(Exec(db_, "BEGIN IMMEDIATE"));
     auto result = AdmitInTransaction(r, created);
     KIOSK_TRY(Exec(db_, result ? "COMMIT" : "ROLLBACK"));
@@ -56,10 +60,12 @@ class SqliteStore final : public DossierStore {
   }
 
   Expected<std::optional<StoredDossier>> FindByCode(const std::string& code) override {
+    std::lock_guard lock(mutex_);
     return Find("code", code);
   }
 
   core::Status AddRating(const std::string& code, int score, const std::string& at) override {
+    std::lock_guard lock(mutex_);
     Stmt st(db_, "INSERT INTO ratings (code, score, at) VALUES (?1, ?2, ?3)");
     KIOSK_TRY(st.Ready());
     st.Bind(1, code).Bind(2, std::int64_t{score}).Bind(3, at);
@@ -123,6 +129,7 @@ class SqliteStore final : public DossierStore {
   }
 
   sqlite3* db_;
+  std::mutex mutex_;
 };
 
 }  // namespace

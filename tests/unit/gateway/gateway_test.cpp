@@ -1,5 +1,8 @@
 #include "test_prelude.h"
 
+#include <set>
+#include <thread>
+
 #include "../firmware/dossier/sample_dossier.h"
 #include "kiosk/catalog/calendar.h"
 #include "kiosk/core/log.h"
@@ -162,4 +165,59 @@ TEST(Intake, UnknownProcedureIsRefused) {
   auto r = strict.Handle({"POST", "/v1/dossiers", {}, Upload()}, *device_cert);
   LONGS_EQUAL(422, r.status);
   CHECK(r.body.find("procedure.unknown") != std::string::npos);
+}
+
+// clang-format off
+TEST_GROUP(StoreConcurrency) {
+  // Threads allocate and free across the test's boundaries.
+  void setup() override { kiosk::test::StopTrackingAllocations(); }
+  void teardown() override { kiosk::test::ResumeTrackingAllocations(); }
+};
+// clang-format on
+
+// Request threads share one connection: dossiers admitted at once from many
+// threads each get their own code, none refused for a transaction another
+// thread had open.
+TEST(StoreConcurrency, DossiersAdmittedFromManyThreadsGetDistinctCodes) {
+  kiosk::test::TempDir dir;
+  auto store = OpenSqliteStore(dir.Path() / "gateway.db");
+  CHECK(store.HasValue());
+  constexpr int kThreads = 6;
+  constexpr int kEach = 25;
+  std::vector<std::vector<std::string>> codes(kThreads);
+  std::vector<int> failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        AdmitRequest r;
+        r.dossier_id = "d-" + std::to_string(t) + "-" + std::to_string(i);
+        r.kiosk_id = "QNM-TAMKY-0001";
+        r.procedure_code = "1.001193";
+        r.agency = "000.17.22.H56";
+        r.received_day = D("2026-11-30");
+        r.received_at = "2026-11-30T02:00:00Z";
+        r.appointment = "2026-11-30";
+        r.lookup_secret = "Q7KD";
+        r.manifest_json = "{}";
+        bool created = false;
+        auto stored = (*store)->Admit(r, created);
+        if (stored) {
+          codes[static_cast<std::size_t>(t)].push_back(stored->code);
+        } else {
+          ++failures[static_cast<std::size_t>(t)];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::string> all;
+  int failed = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    failed += failures[static_cast<std::size_t>(t)];
+    all.insert(codes[static_cast<std::size_t>(t)].begin(),
+               codes[static_cast<std::size_t>(t)].end());
+  }
+  LONGS_EQUAL(0, failed);
+  LONGS_EQUAL(kThreads * kEach, all.size());
 }
