@@ -121,6 +121,12 @@ core::Expected<Result> ParseResult(const Json& body) {
   return out;
 }
 
+void Assign(const Result& result, Response& r) {
+  r.result = result.result;
+  r.error_condition = result.condition;
+  r.additional = result.additional;
+}
+
 Json EncodePaymentBody(const Response& r, const std::string& result, const std::string& condition,
                        const std::string& additional) {
   Json body = {{"Response", EncodeResult(result, condition, additional)}};
@@ -146,9 +152,7 @@ core::Status ParsePaymentBody(const Json& body, Response& out, bool repeated) {
     out.repeated_error_condition = result.condition;
     out.repeated_additional = result.additional;
   } else {
-    out.result = result.result;
-    out.error_condition = result.condition;
-    out.additional = result.additional;
+    Assign(result, out);
   }
   if (body.contains("SaleData")) {
     KIOSK_ASSIGN_OR_RETURN(const Json* sale, Object(body, "SaleData"));
@@ -304,9 +308,7 @@ core::Expected<Response> ParseResponse(std::string_view text) {
     case Category::kTransactionStatus: {
       KIOSK_ASSIGN_OR_RETURN(const Json* body, Object(message, "TransactionStatusResponse"));
       KIOSK_ASSIGN_OR_RETURN(auto result, ParseResult(*body));
-      r.result = result.result;
-      r.error_condition = result.condition;
-      r.additional = result.additional;
+      Assign(result, r);
       if (body->contains("RepeatedMessageResponse")) {
         KIOSK_ASSIGN_OR_RETURN(const Json* repeated, Object(*body, "RepeatedMessageResponse"));
         KIOSK_ASSIGN_OR_RETURN(const Json* inner, Object(*repeated, "RepeatedResponseMessageBody"));
@@ -320,9 +322,7 @@ core::Expected<Response> ParseResponse(std::string_view text) {
     case Category::kReversal: {
       KIOSK_ASSIGN_OR_RETURN(const Json* body, Object(message, "ReversalResponse"));
       KIOSK_ASSIGN_OR_RETURN(auto result, ParseResult(*body));
-      r.result = result.result;
-      r.error_condition = result.condition;
-      r.additional = result.additional;
+      Assign(result, r);
       if (body->contains("POIData")) {
         KIOSK_ASSIGN_OR_RETURN(const Json* poi, Object(*body, "POIData"));
         KIOSK_ASSIGN_OR_RETURN(r.poi_transaction, ParseId(*poi, "POITransactionID"));
