@@ -93,9 +93,7 @@ core::HttpResponse TerminalSimulator::Payment(const nexo::Request& request, bool
   changed_.wait_for(lock, wait, [&] { return tx.aborted; });
   tx.done = true;
   if (tx.aborted) {
-    tx.result = "Failure";
-    tx.condition = "Aborted";
-    Journal("aborted", tx);
+    Fail(tx, "Aborted", "", "aborted");
   } else {
     switch (scenario) {
       case Scenario::kApprove:
@@ -104,27 +102,16 @@ core::HttpResponse TerminalSimulator::Payment(const nexo::Request& request, bool
         Journal("charged", tx);
         break;
       case Scenario::kDecline:
-        tx.result = "Failure";
-        tx.condition = "Refusal";
-        tx.additional = "message=Declined by issuer";
-        Journal("declined", tx);
+        Fail(tx, "Refusal", "message=Declined by issuer", "declined");
         break;
       case Scenario::kTimeout:
-        tx.result = "Failure";
-        tx.condition = "Cancel";
-        tx.additional = "reason=Timeout";
-        Journal("timed_out", tx);
+        Fail(tx, "Cancel", "reason=Timeout", "timed_out");
         break;
       case Scenario::kCardRemoved:
-        tx.result = "Failure";
-        tx.condition = "Cancel";
-        tx.additional = "reason=CardRemoved";
-        Journal("card_removed", tx);
+        Fail(tx, "Cancel", "reason=CardRemoved", "card_removed");
         break;
       case Scenario::kBusy:
-        tx.result = "Failure";
-        tx.condition = "Busy";
-        Journal("busy", tx);
+        Fail(tx, "Busy", "", "busy");
         break;
     }
   }
@@ -189,6 +176,14 @@ core::HttpResponse TerminalSimulator::Reversal(const nexo::Request& request) {
     Journal("reversed", *found);
   }
   return Json(nexo::Encode(r));
+}
+
+void TerminalSimulator::Fail(Transaction& tx, const char* condition, const char* additional,
+                             const char* event) {
+  tx.result = "Failure";
+  tx.condition = condition;
+  tx.additional = additional;
+  Journal(event, tx);
 }
 
 void TerminalSimulator::Journal(const std::string& event, const Transaction& tx) {

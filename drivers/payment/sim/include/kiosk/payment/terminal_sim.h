@@ -67,6 +67,8 @@ class TerminalSimulator {
   core::HttpResponse Reversal(const nexo::Request& request);
   nexo::Response PaymentResponse(const Transaction& tx) const;
   void Journal(const std::string& event, const Transaction& tx);
+  // The card was not charged: the result, and the journal line.
+  void Fail(Transaction& tx, const char* condition, const char* additional, const char* event);
 
   TerminalSimOptions options_;
   mutable std::mutex mutex_;
