@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "form.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/hash.h"
 #include "kiosk/core/jws.h"
@@ -24,23 +25,6 @@ namespace {
 // The error of a permanently bad dossier: the kiosk must not send it again.
 HttpResponse Unprocessable(const core::Error& error) {
   return Refuse(422, error.Code(), error.Message());
-}
-
-std::string Query(const std::string& target, const std::string& key) {
-  const auto q = target.find('?');
-  if (q == std::string::npos) return "";
-  std::string rest = target.substr(q + 1);
-  const std::string prefix = key + "=";
-  std::size_t pos = 0;
-  while (pos <= rest.size()) {
-    const auto end = rest.find('&', pos);
-    const std::string part =
-        rest.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (part.rfind(prefix, 0) == 0) return part.substr(prefix.size());
-    if (end == std::string::npos) break;
-    pos = end + 1;
-  }
-  return "";
 }
 
 core::Status WriteDurably(const std::filesystem::path& path, std::string_view bytes) {
@@ -82,7 +66,7 @@ HttpResponse Intake::Handle(const HttpRequest& request, const core::Certificate&
   if (request.method == "POST" && path == "/v1/ratings") return Rate(request);
   const std::string prefix = "/v1/dossiers/";
   if (request.method == "GET" && path.rfind(prefix, 0) == 0) {
-    return Lookup(path.substr(prefix.size()), Query(request.target, "secret"));
+    return Lookup(path.substr(prefix.size()), QueryField(request.target, "secret"));
   }
   return Refuse(404, "not_found", "no such endpoint");
 }

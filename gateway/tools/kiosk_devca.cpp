@@ -1,6 +1,8 @@
 // kiosk-devca: the development PKI for the gateway and the kiosks.
 //
-//   kiosk-devca init DIR                  device CA, gateway CA, gateway certificate (CN=localhost)
+//   kiosk-devca init DIR                  device CA, gateway CA, gateway certificate
+//   (CN=localhost),
+//                                         the remote-config signing key
 //   kiosk-devca device DIR KIOSK-ID [--expired]   a device key and certificate under DIR/devices/
 //
 // For development and tests only: production kiosks enroll with a one-time
@@ -23,7 +25,10 @@ core::Status Init(const fs::path& dir, core::RandomSource& random) {
   KIOSK_ASSIGN_OR_RETURN(auto gateway_ca, core::MakeDevCa("Kiosk Dev Gateway CA", random));
   KIOSK_TRY(core::WriteCertifiedKey(dir, "gateway-ca", gateway_ca));
   KIOSK_ASSIGN_OR_RETURN(auto gateway, core::MakeDevLeaf(gateway_ca, "localhost", random));
-  return core::WriteCertifiedKey(dir, "gateway", gateway);
+  KIOSK_TRY(core::WriteCertifiedKey(dir, "gateway", gateway));
+  // Remote config changes are signed with their own key.
+  KIOSK_ASSIGN_OR_RETURN(auto signer, core::MakeDevLeaf(gateway_ca, "Kiosk Config Signer", random));
+  return core::WriteCertifiedKey(dir, "config-signer", signer);
 }
 
 core::Status Device(const fs::path& dir, const std::string& kiosk_id, bool expired,

@@ -11,9 +11,12 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "gateway_config.h"
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/device_config.h"
@@ -21,6 +24,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/tls.h"
+#include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/intake.h"
 
 namespace core = kiosk::core;
@@ -32,68 +36,50 @@ namespace {
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
 
-struct GatewayConfig {
-  std::string address = "127.0.0.1";
-  int port = 8443;
-  std::string certificate;
-  std::string key;
-  std::string device_ca;
-  std::string bank_ca;        // [bank]: the collecting bank's client CA, for VietQR notifications
-  std::string bank_key_file;  // the key its notifications are signed with
-  std::string state_dir = "gateway-state";
-  int max_connections = 64;
-  gw::IntakeConfig intake;
-  core::LogConfig log;
-};
+using Handler =
+    std::function<core::HttpResponse(const core::HttpRequest&, const core::Certificate* client)>;
 
-core::Expected<GatewayConfig> ReadConfig(const std::string& path) {
-  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::Load(path));
-  GatewayConfig c;
-  core::config::Reader reader(doc);
-  auto listen = reader.Table("listen");
-  listen.Read("address", c.address);
-  listen.Read("port", c.port, 0, 65535);
-  listen.Read("max_connections", c.max_connections, 1, 4096);
-  auto tls = reader.Table("tls");
-  for (const char* key : {"certificate", "key", "device_ca"}) tls.Require(key);
-  tls.Read("certificate", c.certificate);
-  tls.Read("key", c.key);
-  tls.Read("device_ca", c.device_ca);
-  auto bank = reader.Table("bank");
-  bank.Read("ca", c.bank_ca);
-  bank.Read("key_file", c.bank_key_file);
-  bank.Check(c.bank_ca.empty() == c.bank_key_file.empty(), "ca",
-             "the bank needs both its CA and its notification key");
-  auto storage = reader.Table("storage");
-  storage.Read("dir", c.state_dir);
-  // Time limits: from the kiosks' procedure catalog, then [procedures]
-  // overrides (code = working days).
-  std::string catalog_file;
-  reader.Table("catalog").Read("file", catalog_file);
-  if (!catalog_file.empty()) {
-    KIOSK_ASSIGN_OR_RETURN(auto catalog, kiosk::catalog::Catalog::Load(catalog_file));
-    for (const auto& p : catalog.Procedures()) {
-      c.intake.procedure_days[p.code] = p.time_limit.working_days;
+// Accepts connections until stopped, one thread per connection (one request
+// each), at most `max_connections` at a time; returns when all have finished.
+void Serve(core::TlsServer& server, int max_connections, const Handler& handle) {
+  std::mutex mutex;
+  std::condition_variable idle;
+  int active = 0;
+  while (!g_stop) {
+    {
+      std::unique_lock lock(mutex);
+      idle.wait(lock, [&] { return active < max_connections; });
     }
+    auto connection = server.Accept(std::chrono::milliseconds(250));
+    if (!connection) {
+      if (connection.GetError().Code() != "tls.no_client") {
+        klog::Warn("gateway.handshake_refused", {{"code", connection.GetError().Code()},
+                                                 {"error", connection.GetError().Message()}});
+      }
+      continue;
+    }
+    {
+      std::lock_guard lock(mutex);
+      ++active;
+    }
+    std::thread([&, c = std::move(connection).Value()]() mutable {
+      auto request = core::ReadHttpRequest(c);
+      if (request) {
+        auto peer = c.PeerCertificate();
+        (void)core::WriteHttpResponse(c, handle(*request, peer ? &*peer : nullptr));
+      }
+      c.Close();
+      std::lock_guard lock(mutex);
+      --active;
+      idle.notify_all();
+    }).detach();
   }
-  auto procedures = reader.Table("procedures");
-  for (const auto& code : procedures.Keys()) {
-    int days = 0;
-    procedures.Read(code, days, 0, 365);
-    c.intake.procedure_days[code] = days;
-  }
-  auto calendar = reader.Table("calendar");
-  std::vector<std::string> holidays;
-  calendar.Read("holidays", holidays);
-  calendar.Read("utc_offset_hours", c.intake.utc_offset_hours, -12, 14);
-  for (const auto& h : holidays) {
-    auto day = gw::ParseDay(h);
-    calendar.Check(day.HasValue(), "holidays", "every holiday must be YYYY-MM-DD: " + h);
-    if (day) c.intake.holidays.insert(*day);
-  }
-  core::ReadLogConfig(reader.Table("log"), c.log);
-  KIOSK_TRY(reader.Finish());
-  return c;
+  std::unique_lock lock(mutex);
+  idle.wait(lock, [&] { return active == 0; });
+}
+
+core::HttpResponse NotFound() {
+  return {404, {{"Content-Type", "application/json"}}, R"({"error":"not_found"})"};
 }
 
 }  // namespace
@@ -103,7 +89,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: kiosk-gateway --config FILE\n");
     return 2;
   }
-  auto config = ReadConfig(argv[2]);
+  auto config = gw::ReadGatewayConfig(argv[2]);
   if (!config) {
     std::fprintf(stderr, "kiosk-gateway: %s\n", config.GetError().ToString().c_str());
     return 2;
@@ -155,53 +141,68 @@ int main(int argc, char** argv) {
         *payment_store, subjects, core::SecretBytes(core::AsBytes(key_text)), core::SystemClock());
     intake.SetPaymentDesk(payments.get());
   }
+  auto fleet = gw::OpenFleet(*config, **random);
+  if (!fleet) return fail(fleet.GetError());
+  gw::FleetDesk* desk = fleet->desk.get();
   tls.identity = core::TlsIdentity{*certs, &*key};
   tls.io_timeout = std::chrono::seconds(30);
+  // Every handshake asks the registry: a revoked kiosk gets no further.
+  if (desk != nullptr) {
+    tls.accept_peer = [desk](const core::Certificate& peer) { return desk->AcceptsPeer(peer); };
+  }
   auto server =
       core::TlsServer::Listen(config->address, static_cast<std::uint16_t>(config->port), tls);
   if (!server) return fail(server.GetError());
+  // The operator listener authenticates the server only: browsers, and
+  // kiosks that have no certificate yet.
+  std::optional<core::TlsServer> operator_server;
+  std::unique_ptr<gw::Dashboard> dashboard;
+  if (config->operator_port >= 0) {
+    if (desk == nullptr) {
+      return fail(core::Error::NeedsPerson("config.operator", "[operator] needs [fleet]"));
+    }
+    core::TlsOptions open_tls;
+    open_tls.identity = tls.identity;
+    open_tls.io_timeout = std::chrono::seconds(30);
+    open_tls.require_client_certificate = false;
+    auto listening = core::TlsServer::Listen(
+        config->operator_address, static_cast<std::uint16_t>(config->operator_port), open_tls);
+    if (!listening) return fail(listening.GetError());
+    operator_server = std::move(listening).Value();
+    dashboard = std::make_unique<gw::Dashboard>(*desk, **random);
+  }
 
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGPIPE, SIG_IGN);
   std::printf("kiosk-gateway: listening on %s:%u\n", config->address.c_str(), server->Port());
+  if (operator_server) {
+    std::printf("kiosk-gateway: operator listening on %s:%u\n", config->operator_address.c_str(),
+                operator_server->Port());
+  }
   std::fflush(stdout);
   klog::Info("gateway.ready", {{"address", config->address}, {"port", server->Port()}});
 
-  std::mutex mutex;
-  std::condition_variable idle;
-  int active = 0;
-  while (!g_stop) {
-    {
-      std::unique_lock lock(mutex);
-      idle.wait(lock, [&] { return active < config->max_connections; });
-    }
-    auto connection = server->Accept(std::chrono::milliseconds(250));
-    if (!connection) {
-      if (connection.GetError().Code() != "tls.no_client") {
-        klog::Warn("gateway.handshake_refused", {{"code", connection.GetError().Code()},
-                                                 {"error", connection.GetError().Message()}});
-      }
-      continue;
-    }
-    {
-      std::lock_guard lock(mutex);
-      ++active;
-    }
-    std::thread([&, c = std::move(connection).Value()]() mutable {
-      auto request = core::ReadHttpRequest(c);
-      auto peer = c.PeerCertificate();
-      if (request && peer) {
-        (void)core::WriteHttpResponse(c, intake.Handle(*request, *peer));
-      }
-      c.Close();
-      std::lock_guard lock(mutex);
-      --active;
-      idle.notify_all();
-    }).detach();
+  std::thread operator_thread;
+  if (operator_server) {
+    operator_thread = std::thread([&] {
+      Serve(*operator_server, config->max_connections,
+            [&](const core::HttpRequest& request, const core::Certificate*) {
+              if (auto answer = desk->HandleEnrollment(request)) return *answer;
+              if (auto answer = dashboard->Handle(request)) return *answer;
+              return NotFound();
+            });
+    });
   }
-  std::unique_lock lock(mutex);
-  idle.wait(lock, [&] { return active == 0; });
+  Serve(*server, config->max_connections,
+        [&](const core::HttpRequest& request, const core::Certificate* client) {
+          if (client == nullptr) return NotFound();
+          if (desk != nullptr) {
+            if (auto answer = desk->HandleDevice(request, *client)) return *answer;
+          }
+          return intake.Handle(request, *client);
+        });
+  if (operator_thread.joinable()) operator_thread.join();
   klog::Info("gateway.stopped");
   return 0;
 }

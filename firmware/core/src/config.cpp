@@ -79,6 +79,31 @@ Expected<Document> Document::Load(const std::filesystem::path& path) {
   return Parse(text.str(), path.string());
 }
 
+namespace {
+// Copies `from` into `into`: tables merge key by key, anything else replaces.
+void MergeInto(toml::table& into, const toml::table& from) {
+  for (const auto& [key, node] : from) {
+    auto* existing = into.get(key);
+    if (existing != nullptr && existing->is_table() && node.is_table()) {
+      MergeInto(*existing->as_table(), *node.as_table());
+    } else {
+      into.insert_or_assign(key, node);
+    }
+  }
+}
+}  // namespace
+
+Expected<Document> Document::LoadAll(const std::vector<std::filesystem::path>& paths) {
+  if (paths.empty()) return Error::Fatal("config.none", "no configuration file");
+  KIOSK_ASSIGN_OR_RETURN(Document merged, Load(paths.front()));
+  for (std::size_t i = 1; i < paths.size(); ++i) {
+    KIOSK_ASSIGN_OR_RETURN(const Document next, Load(paths[i]));
+    MergeInto(merged.impl_->root, next.impl_->root);
+    merged.source_name_ += "+" + paths[i].string();
+  }
+  return merged;
+}
+
 // ---- Section ----
 
 const void* Section::Node(std::string_view key) const {
@@ -256,7 +281,9 @@ Section Reader::Root() { return {this, &doc_.GetImpl().root, ""}; }
 std::string Reader::Where(const void* node) const {
   std::string where = doc_.SourceName();
   if (node != nullptr) {
-    const auto& begin = AsNode(node)->source().begin;
+    const auto& source = AsNode(node)->source();
+    const auto& begin = source.begin;
+    if (source.path) where = *source.path;
     if (begin.line > 0) {
       where += ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
     }
@@ -268,8 +295,9 @@ namespace {
 // The position of the key itself, which is where an editor should jump.
 std::string KeyLocation(const std::string& file, const toml::key& key) {
   const auto& begin = key.source().begin;
-  if (begin.line == 0) return file + ": ";
-  return file + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column) + ": ";
+  const std::string& name = key.source().path ? *key.source().path : file;
+  if (begin.line == 0) return name + ": ";
+  return name + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column) + ": ";
 }
 }  // namespace
 

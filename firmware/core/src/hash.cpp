@@ -1,8 +1,10 @@
 #include "kiosk/core/hash.h"
 
 #include <mbedtls/md.h>
+#include <mbedtls/pkcs5.h>
 
 #include "kiosk/core/mbedtls_call.h"
+#include "kiosk/core/mbedtls_owned.h"
 #include "mbedtls_internal.h"
 
 namespace kiosk::core {
@@ -86,6 +88,17 @@ Expected<Bytes> Hmac(HashAlg alg, ByteView key, ByteView data) {
   Bytes out(DigestSize(alg));
   KIOSK_TRY(KIOSK_MBEDTLS(
       mbedtls_md_hmac(MdInfo(alg), key.data(), key.size(), data.data(), data.size(), out.data())));
+  return out;
+}
+
+Expected<SecretBytes> Pbkdf2(HashAlg alg, ByteView password, ByteView salt, unsigned iterations,
+                             std::size_t length) {
+  Owned<mbedtls_md_context_t, mbedtls_md_init, mbedtls_md_free> md;
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_md_setup(md.get(), MdInfo(alg), 1)));
+  SecretBytes out(length);
+  KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_pkcs5_pbkdf2_hmac(
+      md.get(), password.data(), password.size(), salt.data(), salt.size(), iterations,
+      static_cast<std::uint32_t>(length), out.MutableData())));
   return out;
 }
 

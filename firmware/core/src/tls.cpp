@@ -52,6 +52,9 @@ Error TlsError(int rc, const char* during, const mbedtls_ssl_context* ssl) {
       if (ssl != nullptr) {
         mbedtls_x509_crt_verify_info(info, sizeof info, "", mbedtls_ssl_get_verify_result(ssl));
       }
+      if (ssl != nullptr && (mbedtls_ssl_get_verify_result(ssl) & MBEDTLS_X509_BADCERT_REVOKED)) {
+        return Error::NeedsPerson("tls.peer_refused", "the peer's certificate is revoked");
+      }
       std::string why(info);
       while (!why.empty() && why.back() == '\n') why.pop_back();
       for (auto& c : why) {
@@ -80,9 +83,20 @@ struct TlsConfigHolder {
   Pk own_key;
   std::unique_ptr<Drbg> drbg;
   std::chrono::milliseconds io_timeout{15000};
+  std::function<bool(const Certificate&)> accept_peer;
 };
 
 namespace {
+
+// mbedTLS's verify callback: the leaf (depth 0) is offered to accept_peer;
+// a refusal is reported as a revoked certificate and fails the handshake.
+int VerifyPeer(void* context, mbedtls_x509_crt* crt, int depth, std::uint32_t* flags) {
+  auto* holder = static_cast<TlsConfigHolder*>(context);
+  if (depth != 0 || *flags != 0) return 0;
+  auto cert = Certificate::FromDer(ByteView(crt->raw.p, crt->raw.len));
+  if (!cert || !holder->accept_peer(*cert)) *flags |= MBEDTLS_X509_BADCERT_REVOKED;
+  return 0;
+}
 
 Expected<std::shared_ptr<TlsConfigHolder>> MakeConfig(int endpoint, const TlsOptions& options) {
   auto holder = std::make_shared<TlsConfigHolder>();
@@ -96,15 +110,24 @@ Expected<std::shared_ptr<TlsConfigHolder>> MakeConfig(int endpoint, const TlsOpt
   mbedtls_ssl_conf_ciphersuites(conf, kCipherSuites);
   mbedtls_ssl_conf_rng(conf, MbedtlsRng, holder->drbg.get());
   mbedtls_ssl_conf_read_timeout(conf, static_cast<std::uint32_t>(options.io_timeout.count()));
-  if (options.trusted.empty()) {
+  const bool verify_peer = endpoint == MBEDTLS_SSL_IS_CLIENT || options.require_client_certificate;
+  if (options.trusted.empty() && verify_peer) {
     return Error::Fatal("tls.config", "no trusted CA: the peer could not be verified");
   }
   for (const auto& ca : options.trusted) {
     KIOSK_TRY(KIOSK_MBEDTLS(
         mbedtls_x509_crt_parse_der(holder->trusted.get(), ca.Der().data(), ca.Der().size())));
   }
-  mbedtls_ssl_conf_ca_chain(conf, holder->trusted.get(), nullptr);
-  mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+  if (verify_peer) {
+    mbedtls_ssl_conf_ca_chain(conf, holder->trusted.get(), nullptr);
+    mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    if (options.accept_peer) {
+      holder->accept_peer = options.accept_peer;
+      mbedtls_ssl_conf_verify(conf, VerifyPeer, holder.get());
+    }
+  } else {
+    mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);
+  }
   if (options.identity) {
     for (const auto& cert : options.identity->chain) {
       KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_x509_crt_parse_der(holder->own_chain.get(), cert.Der().data(),
@@ -295,7 +318,8 @@ Expected<TlsServer> TlsServer::Listen(const std::string& host, std::uint16_t por
   if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
     return Error::NeedsPerson("net.bad_address", "not an IPv4 address: " + host);
   }
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
     return SocketError("cannot listen on " + host + ":" + std::to_string(port));
   }
   socklen_t len = sizeof addr;

@@ -91,4 +91,20 @@ core::Expected<int> Database::UserVersion() const {
   return row ? static_cast<int>(version.Int(0)) : 0;
 }
 
+core::Status Database::Migrate(std::span<const char* const> steps) const {
+  KIOSK_ASSIGN_OR_RETURN(const int current, UserVersion());
+  const auto latest = static_cast<int>(steps.size());
+  if (current > latest) {
+    return core::Error::Fatal("store.too_new", "the database is newer than this program");
+  }
+  for (int v = current; v < latest; ++v) {
+    KIOSK_TRY(Exec("BEGIN"));
+    KIOSK_TRY(Exec(steps[static_cast<std::size_t>(v)]));
+    const std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
+    KIOSK_TRY(Exec(set.c_str()));
+    KIOSK_TRY(Exec("COMMIT"));
+  }
+  return core::Ok();
+}
+
 }  // namespace kiosk::storage

@@ -34,6 +34,10 @@ class Document {
  public:
   static Expected<Document> Parse(std::string_view text, std::string source_name);
   static Expected<Document> Load(const std::filesystem::path& path);
+  // Several files read as one, later ones overriding earlier ones key by key:
+  // a program's own settings, then what kiosk-provision wrote. Problems name
+  // the file each key came from.
+  static Expected<Document> LoadAll(const std::vector<std::filesystem::path>& paths);
 
   ~Document();
   Document(Document&&) noexcept;

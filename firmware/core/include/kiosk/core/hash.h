@@ -39,4 +39,8 @@ class Hasher {
 
 Expected<Bytes> Hmac(HashAlg alg, ByteView key, ByteView data);
 
+// PBKDF2 (RFC 8018) with HMAC over `alg`: operators' dashboard passwords.
+Expected<SecretBytes> Pbkdf2(HashAlg alg, ByteView password, ByteView salt, unsigned iterations,
+                             std::size_t length);
+
 }  // namespace kiosk::core

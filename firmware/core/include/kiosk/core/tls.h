@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,13 @@ struct TlsOptions {
   std::string server_name;              // client: the name the server's certificate must carry
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds io_timeout{15000};
+  // Server: false serves clients without certificates (an operator's browser,
+  // a kiosk that has not enrolled yet); `trusted` may then be empty.
+  bool require_client_certificate = true;
+  // Server: called during every handshake with the client's verified
+  // certificate; a refusal fails the handshake with "tls.peer_refused" (the
+  // gateway refuses revoked devices here). Must be thread-safe.
+  std::function<bool(const Certificate&)> accept_peer;
 };
 
 class TlsConnection {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 
 #include "kiosk/core/error.h"
@@ -55,6 +56,9 @@ class Database {
   core::Status Exec(const char* sql) const { return storage::Exec(db_, sql); }
   // PRAGMA user_version, for migrations.
   core::Expected<int> UserVersion() const;
+  // Runs steps[user_version..] in order, each in its own transaction, and
+  // records how far it got: steps are only ever appended.
+  core::Status Migrate(std::span<const char* const> steps) const;
 
  private:
   sqlite3* db_ = nullptr;

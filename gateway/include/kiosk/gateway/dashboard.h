@@ -1,0 +1,57 @@
+#pragma once
+
+// The operator dashboard: server-rendered pages on the operator listener,
+// no script. Operators log in with a password (PBKDF2-SHA256, salted); a
+// session is a random cookie (HttpOnly, Secure, SameSite=Strict) stored as
+// its hash; every form that changes something carries the session's CSRF
+// token, and the Origin header, when sent, must be this site.
+//   GET  /login, POST /login, POST /logout
+//   GET  /fleet[?commune=CODE]           the fleet at a glance, alerts first
+//   GET  /fleet/kiosks/{id}              one kiosk: state, history, commands
+//   POST /fleet/kiosks/{id}/commands     kind=..., settings=JSON (config)
+//   POST /fleet/tokens                   a one-time enrollment token
+//   GET  /fleet/logs/{command id}        an uploaded (scrubbed) log
+//   GET  /metrics                        Prometheus, without login
+
+#include <optional>
+#include <string>
+
+#include "kiosk/core/http.h"
+#include "kiosk/core/random.h"
+#include "kiosk/gateway/fleet.h"
+
+namespace kiosk::gateway {
+
+// "pbkdf2-sha256$ITERATIONS$SALT$HASH" (hex), and its check in constant time.
+core::Expected<std::string> HashPassword(const std::string& password, core::RandomSource& random,
+                                         unsigned iterations = 200'000);
+bool CheckPassword(const std::string& password, const std::string& stored);
+
+class Dashboard {
+ public:
+  Dashboard(FleetDesk& fleet, core::RandomSource& random, int session_hours = 8)
+      : fleet_(fleet), random_(random), session_hours_(session_hours) {}
+  // nullopt for paths that are not the dashboard's.
+  std::optional<core::HttpResponse> Handle(const core::HttpRequest& request);
+
+ private:
+  struct Session {
+    std::string id_hash;
+    SessionRecord record;
+  };
+  std::optional<Session> CurrentSession(const core::HttpRequest& request);
+  core::HttpResponse Login(const core::HttpRequest& request);
+  core::HttpResponse FleetPage(const core::HttpRequest& request, const Session& session);
+  core::HttpResponse KioskPage(const std::string& kiosk_id, const Session& session,
+                               const std::string& notice);
+  core::HttpResponse PostCommand(const core::HttpRequest& request, const std::string& kiosk_id,
+                                 const Session& session);
+  core::HttpResponse PostToken(const core::HttpRequest& request, const Session& session);
+
+  FleetDesk& fleet_;
+  core::RandomSource& random_;
+  std::mutex random_mutex_;
+  int session_hours_;
+};
+
+}  // namespace kiosk::gateway

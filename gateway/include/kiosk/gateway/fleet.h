@@ -1,0 +1,131 @@
+#pragma once
+
+// The fleet desk: device enrollment, heartbeats, remote commands and the
+// fleet's state as the dashboard and /metrics show it. API in
+// docs/fleet.md.
+//
+// On the operator listener (server-authenticated TLS only):
+//   POST /.well-known/est/simpleenroll   a CSR with a one-time token
+//   GET  /.well-known/est/cacerts        the device CA (PEM)
+//   GET  /.well-known/kiosk/config-signer.pem   the key remote configs are signed with
+// On the device listener (mutual TLS, revoked certificates refused in the handshake):
+//   POST /v1/heartbeat                   health in, queued commands out
+//   POST /v1/commands/{id}/result        a command's outcome
+//   POST /v1/commands/{id}/log           scrubbed logs for an upload_logs command
+//   POST /v1/devices/self/decommission   the kiosk gives up its certificate
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/clock.h"
+#include "kiosk/core/http.h"
+#include "kiosk/core/pk.h"
+#include "kiosk/core/random.h"
+#include "kiosk/core/x509.h"
+#include "kiosk/gateway/fleet_store.h"
+
+namespace kiosk::gateway {
+
+struct FleetConfig {
+  int heartbeat_interval_s = 60;  // told to every kiosk in each answer
+  int offline_after_s = 300;      // no heartbeat for this long: offline, and an alert
+  int backlog_alert_s = 3600;     // an outbox entry older than this: an alert
+  int certificate_days = 825;     // validity of an enrolled device certificate
+  int history_days = 30;          // heartbeats kept
+};
+
+// The commands an operator may send; "config" carries a signed document.
+inline const std::vector<std::string>& CommandKinds() {
+  static const std::vector<std::string> kinds = {"restart_app",    "reboot", "self_test",
+                                                 "upload_logs",    "config", "maintenance_on",
+                                                 "maintenance_off"};
+  return kinds;
+}
+
+// One kiosk as the operator sees it, computed from its last heartbeat.
+struct KioskState {
+  KioskView view;
+  bool online = false;
+  bool maintenance = false;
+  std::int64_t outbox_depth = 0;
+  std::int64_t oldest_age_s = 0;
+  std::map<std::string, std::string> peripherals;  // name -> state
+  std::vector<std::string> alerts;                 // "offline", "paper_out", "backlog", "tamper"
+  std::vector<std::string> degraded;               // "printer=paper_near_end"
+  std::string app_version;
+};
+
+// A heartbeat body checked against the closed schema (docs/fleet.md): only
+// known keys, numbers in range, every string an identifier-like code. Free
+// text, and so personal data, has nowhere to go. Re-serialized canonical JSON.
+core::Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& kiosk_id);
+
+class FleetDesk {
+ public:
+  // `device_ca` issues enrolled kiosks' certificates; `config_key` signs
+  // remote config changes.
+  FleetDesk(FleetStore& store, FleetConfig config, core::Certificate device_ca,
+            const core::PrivateKey& device_ca_key, const core::PrivateKey& config_key,
+            const core::Clock& clock, core::RandomSource& random);
+
+  // A one-time enrollment token for a commune, valid for `ttl_s` seconds:
+  // 16 characters in groups of four, easy to read out over the phone.
+  core::Expected<std::string> CreateToken(const std::string& commune, const std::string& agency,
+                                          int ttl_s, const std::string& issued_by);
+
+  // The operator listener's enrollment paths; nullopt for any other path.
+  std::optional<core::HttpResponse> HandleEnrollment(const core::HttpRequest& request);
+  // The device listener's fleet paths; nullopt for any other path.
+  std::optional<core::HttpResponse> HandleDevice(const core::HttpRequest& request,
+                                                 const core::Certificate& client);
+
+  // For TlsOptions::accept_peer: false for a certificate this desk revoked.
+  bool AcceptsPeer(const core::Certificate& client);
+
+  core::Expected<bool> Revoke(const std::string& kiosk_id);
+  // Queues a command; "config" args are {"settings": {...}} and get signed.
+  core::Expected<std::int64_t> IssueCommand(const std::string& kiosk_id, const std::string& kind,
+                                            const std::string& args_json,
+                                            const std::string& issued_by);
+
+  core::Expected<std::vector<KioskState>> States();
+  KioskState StateOf(KioskView view) const;
+  // Prometheus text exposition format 0.0.4.
+  core::Expected<std::string> Metrics();
+
+  FleetStore& Store() { return store_; }
+  const FleetConfig& Config() const { return config_; }
+  const core::Clock& Clock() const { return clock_; }
+
+ private:
+  core::HttpResponse Enroll(const core::HttpRequest& request);
+  core::HttpResponse Heartbeat(const core::HttpRequest& request, const std::string& kiosk_id);
+  core::HttpResponse CommandResult(const core::HttpRequest& request, const std::string& kiosk_id,
+                                   std::int64_t id);
+  core::HttpResponse CommandLog(const core::HttpRequest& request, const std::string& kiosk_id,
+                                std::int64_t id);
+  std::int64_t NowMs() const;
+
+  FleetStore& store_;
+  FleetConfig config_;
+  core::Certificate device_ca_;
+  const core::PrivateKey& device_ca_key_;
+  const core::PrivateKey& config_key_;
+  const core::Clock& clock_;
+  core::RandomSource& random_;
+  std::mutex random_mutex_;
+  std::atomic<std::int64_t> heartbeats_{0};
+  std::atomic<std::int64_t> enrollments_{0};
+  std::atomic<std::int64_t> enrollments_refused_{0};
+  std::atomic<std::int64_t> last_prune_ms_{0};
+};
+
+// Hex of SHA-256: how tokens and session ids are stored.
+std::string Sha256Hex(std::string_view text);
+
+}  // namespace kiosk::gateway

@@ -1,0 +1,500 @@
+#include "kiosk/gateway/dashboard.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "form.h"
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/hash.h"
+#include "kiosk/core/log.h"
+#include "kiosk/core/secret.h"
+
+namespace kiosk::gateway {
+
+using core::Expected;
+using core::HttpRequest;
+using core::HttpResponse;
+using nlohmann::json;
+namespace klog = core::log;
+
+// ---- Passwords ----
+
+Expected<std::string> HashPassword(const std::string& password, core::RandomSource& random,
+                                   unsigned iterations) {
+  KIOSK_ASSIGN_OR_RETURN(const auto salt, core::RandomBytes(random, 16));
+  KIOSK_ASSIGN_OR_RETURN(
+      const auto hash,
+      core::Pbkdf2(core::HashAlg::kSha256, core::AsBytes(password), salt, iterations, 32));
+  return "pbkdf2-sha256$" + std::to_string(iterations) + "$" + core::HexEncode(salt) + "$" +
+         core::HexEncode(hash.View());
+}
+
+bool CheckPassword(const std::string& password, const std::string& stored) {
+  static const std::regex format("pbkdf2-sha256\\$([0-9]{1,7})\\$([0-9a-f]{32})\\$([0-9a-f]{64})");
+  std::smatch m;
+  if (!std::regex_match(stored, m, format)) return false;
+  const auto iterations = static_cast<unsigned>(std::stoul(m[1].str()));
+  auto salt = core::HexDecode(m[2].str());
+  auto expected = core::HexDecode(m[3].str());
+  if (!salt || !expected || iterations == 0) return false;
+  auto hash = core::Pbkdf2(core::HashAlg::kSha256, core::AsBytes(password), *salt, iterations, 32);
+  return hash && core::ConstantTimeEquals(hash->View(), *expected);
+}
+
+namespace {
+
+// ---- HTML ----
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+constexpr const char* kStyle = R"css(
+body{font-family:"Noto Sans",sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
+header{background:#a4161a;color:#fff;padding:.6em 1.2em;display:flex;gap:1em;align-items:center}
+header h1{font-size:1.2em;margin:0;flex:1}
+header a{color:#fff}
+main{padding:1em 1.2em}
+table{border-collapse:collapse;background:#fff;width:100%;font-size:.9em}
+th,td{border:1px solid #d0d5da;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#e9edf1}
+.online{color:#1b6e20;font-weight:bold}.offline{color:#b00020;font-weight:bold}
+.revoked{color:#666}.maintenance{color:#8a5a00;font-weight:bold}
+.alert{background:#fde7e9;color:#8a0010;border-radius:3px;padding:0 .3em;margin-right:.2em}
+.warn{background:#fff4ce;color:#6b4a00;border-radius:3px;padding:0 .3em;margin-right:.2em}
+.cards{display:flex;gap:1em;margin-bottom:1em}
+.card{background:#fff;border:1px solid #d0d5da;padding:.6em 1em;min-width:8em}
+.card b{display:block;font-size:1.6em}
+form.inline{display:inline}
+.notice{background:#e6f4ea;border:1px solid #1b6e20;padding:.5em 1em;margin-bottom:1em}
+.token{font-family:monospace;font-size:1.6em;letter-spacing:.1em}
+section{margin-bottom:1.5em}
+)css";
+
+HttpResponse Page(int status, const std::string& title, const std::string& body,
+                  int refresh_s = 0) {
+  std::string html = "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">";
+  html += "<meta name=\"viewport\" content=\"width=device-width\">";
+  if (refresh_s > 0) {
+    html += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(refresh_s) + "\">";
+  }
+  html += "<title>" + Escape(title) + "</title><link rel=\"stylesheet\" href=\"/fleet/style.css\">";
+  html += "</head><body>" + body + "</body></html>";
+  return HttpResponse{status,
+                      {{"Content-Type", "text/html; charset=utf-8"},
+                       {"Cache-Control", "no-store"},
+                       {"Content-Security-Policy",
+                        "default-src 'none'; style-src 'self'; form-action 'self'; "
+                        "frame-ancestors 'none'; base-uri 'none'"},
+                       {"X-Content-Type-Options", "nosniff"},
+                       {"Referrer-Policy", "no-referrer"}},
+                      html};
+}
+
+HttpResponse Redirect(const std::string& to, core::HttpHeaders extra = {}) {
+  HttpResponse r{303, {{"Location", to}, {"Cache-Control", "no-store"}}, ""};
+  for (auto& h : extra) r.headers.push_back(std::move(h));
+  return r;
+}
+
+std::string Header(const std::string& operator_name, const std::string& csrf) {
+  return "<header><h1>Kiosk DVC · Fleet</h1><a href=\"/fleet\">Fleet</a><span>" +
+         Escape(operator_name) +
+         "</span><form class=\"inline\" method=\"post\" action=\"/logout\">"
+         "<input type=\"hidden\" name=\"csrf\" value=\"" +
+         Escape(csrf) + "\"><button type=\"submit\">Log out</button></form></header>";
+}
+
+std::string Ago(std::int64_t then_ms, std::int64_t now_ms) {
+  const std::int64_t s = std::max<std::int64_t>(0, (now_ms - then_ms) / 1000);
+  if (s < 120) return std::to_string(s) + " s ago";
+  if (s < 7200) return std::to_string(s / 60) + " min ago";
+  if (s < 172800) return std::to_string(s / 3600) + " h ago";
+  return std::to_string(s / 86400) + " days ago";
+}
+
+std::string Duration(std::int64_t s) {
+  if (s < 120) return std::to_string(s) + " s";
+  if (s < 7200) return std::to_string(s / 60) + " min";
+  return std::to_string(s / 3600) + " h";
+}
+
+std::string Time(std::int64_t ms) {
+  return core::FormatRfc3339(core::WallTime{std::chrono::milliseconds(ms)});
+}
+
+std::string StatusCell(const KioskState& s) {
+  if (s.view.device.state != "active") return "<span class=\"revoked\">revoked</span>";
+  std::string out =
+      s.online ? "<span class=\"online\">online</span>" : "<span class=\"offline\">offline</span>";
+  if (s.maintenance) out += " <span class=\"maintenance\">out of service</span>";
+  return out;
+}
+
+std::string StatusWord(const KioskState& s) {
+  if (s.view.device.state != "active") return "revoked";
+  return s.online ? "online" : "offline";
+}
+
+std::string Badges(const KioskState& s) {
+  std::string out;
+  for (const auto& a : s.alerts) out += "<span class=\"alert\">" + Escape(a) + "</span>";
+  return out;
+}
+
+std::string CookieValue(const std::string& header, const std::string& name) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    while (pos < header.size() && header[pos] == ' ') ++pos;
+    const auto end = header.find(';', pos);
+    const std::string part =
+        header.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return "";
+}
+
+constexpr const char* kCookie = "kiosk_session";
+
+}  // namespace
+
+std::optional<Dashboard::Session> Dashboard::CurrentSession(const HttpRequest& request) {
+  const std::string id = CookieValue(request.Header("Cookie"), kCookie);
+  if (id.size() != 64) return std::nullopt;
+  const std::string id_hash = Sha256Hex(id);
+  auto found = fleet_.Store().FindSession(id_hash, core::UnixMillis(fleet_.Clock().Now()));
+  if (!found || !*found) return std::nullopt;
+  return Session{id_hash, **found};
+}
+
+std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
+  const std::string path(TargetPath(request.target));
+  if (path == "/metrics" && request.method == "GET") {
+    auto text = fleet_.Metrics();
+    if (!text) return HttpResponse{503, {{"Content-Type", "text/plain"}}, "store unavailable\n"};
+    return HttpResponse{200, {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}}, *text};
+  }
+  if (path == "/fleet/style.css") {
+    return HttpResponse{
+        200, {{"Content-Type", "text/css"}, {"Cache-Control", "max-age=3600"}}, kStyle};
+  }
+  const bool ours = path == "/" || path == "/login" || path == "/logout" || path == "/fleet" ||
+                    path.rfind("/fleet/", 0) == 0;
+  if (!ours) return std::nullopt;
+  if (path == "/login") return Login(request);
+
+  auto session = CurrentSession(request);
+  if (!session) return Redirect("/login");
+  if (request.method == "POST") {
+    // A form from this site carries the session's token; a cross-site one
+    // cannot read it. Browsers that send Origin must name this site.
+    const std::string origin = request.Header("Origin");
+    const std::string host = request.Header("Host");
+    const bool same_origin = origin.empty() || origin == "https://" + host;
+    const std::string csrf = FormField(request.body, "csrf");
+    if (!same_origin || csrf.empty() ||
+        !core::ConstantTimeEquals(core::AsBytes(csrf), core::AsBytes(session->record.csrf_token))) {
+      klog::Warn("dashboard.csrf_refused", {{"operator", session->record.operator_name}});
+      return Page(403, "Refused",
+                  "<main><h1>Refused</h1><p>This form has expired or did not "
+                  "come from the dashboard. <a href=\"/fleet\">Back</a></p></main>");
+    }
+  }
+  if (path == "/logout" && request.method == "POST") {
+    (void)fleet_.Store().DeleteSession(session->id_hash);
+    return Redirect(
+        "/login", {{"Set-Cookie", std::string(kCookie) + "=; Path=/; Max-Age=0; HttpOnly; Secure; "
+                                                         "SameSite=Strict"}});
+  }
+  if (path == "/" && request.method == "GET") return Redirect("/fleet");
+  if (path == "/fleet" && request.method == "GET") return FleetPage(request, *session);
+  if (path == "/fleet/tokens" && request.method == "POST") return PostToken(request, *session);
+  static const std::regex kiosk_path("/fleet/kiosks/([A-Z0-9-]{3,64})(/commands)?");
+  static const std::regex log_path("/fleet/logs/([0-9]{1,18})");
+  std::smatch m;
+  if (std::regex_match(path, m, kiosk_path)) {
+    if (m[2].matched && request.method == "POST") return PostCommand(request, m[1], *session);
+    if (!m[2].matched && request.method == "GET") return KioskPage(m[1], *session, "");
+  }
+  if (std::regex_match(path, m, log_path) && request.method == "GET") {
+    auto text = fleet_.Store().FindLog(std::stoll(m[1].str()));
+    if (!text || !*text) return Page(404, "No log", "<main><p>No such log.</p></main>");
+    return HttpResponse{200,
+                        {{"Content-Type", "text/plain; charset=utf-8"},
+                         {"X-Content-Type-Options", "nosniff"},
+                         {"Cache-Control", "no-store"}},
+                        **text};
+  }
+  return Page(404, "Not found", "<main><p>No such page. <a href=\"/fleet\">Fleet</a></p></main>");
+}
+
+HttpResponse Dashboard::Login(const HttpRequest& request) {
+  auto form = [](const std::string& message) {
+    std::string body =
+        "<main><h1>Kiosk DVC · Operator login</h1>" +
+        (message.empty() ? std::string()
+                         : "<p class=\"alert\" role=\"alert\">" + message + "</p>") +
+        "<form method=\"post\" action=\"/login\">"
+        "<p><label>Operator <input name=\"user\" autocomplete=\"username\" required></label></p>"
+        "<p><label>Password <input name=\"password\" type=\"password\" "
+        "autocomplete=\"current-password\" required></label></p>"
+        "<p><button type=\"submit\">Log in</button></p></form></main>";
+    return body;
+  };
+  if (request.method == "GET") return Page(200, "Operator login", form(""));
+  if (request.method != "POST") return Page(405, "Operator login", form(""));
+  const std::string user = FormField(request.body, "user");
+  const std::string password = FormField(request.body, "password");
+  auto stored = fleet_.Store().OperatorHash(user);
+  // An unknown operator costs the same work as a wrong password.
+  static const std::string kDummy =
+      "pbkdf2-sha256$200000$00000000000000000000000000000000$"
+      "0000000000000000000000000000000000000000000000000000000000000000";
+  const bool ok = CheckPassword(password, stored && *stored ? **stored : kDummy) && stored &&
+                  stored->has_value();
+  if (!ok) {
+    klog::Warn("dashboard.login_refused", {{"operator", user.substr(0, 64)}});
+    return Page(401, "Operator login", form("Wrong operator name or password."));
+  }
+  core::Bytes id;
+  core::Bytes csrf;
+  {
+    std::lock_guard lock(random_mutex_);
+    auto a = core::RandomBytes(random_, 32);
+    auto b = core::RandomBytes(random_, 32);
+    if (!a || !b) return Page(503, "Operator login", form("Try again."));
+    id = *a;
+    csrf = *b;
+  }
+  const std::string cookie = core::HexEncode(id);
+  const std::int64_t expires =
+      core::UnixMillis(fleet_.Clock().Now()) + std::int64_t{session_hours_} * 3'600'000;
+  if (!fleet_.Store().AddSession(Sha256Hex(cookie), {user, core::HexEncode(csrf), expires})) {
+    return Page(503, "Operator login", form("Try again."));
+  }
+  klog::Info("dashboard.login", {{"operator", user}});
+  return Redirect("/fleet",
+                  {{"Set-Cookie", std::string(kCookie) + "=" + cookie +
+                                      "; Path=/; Max-Age=" + std::to_string(session_hours_ * 3600) +
+                                      "; HttpOnly; Secure; SameSite=Strict"}});
+}
+
+HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& session) {
+  auto states = fleet_.States();
+  if (!states) return Page(503, "Fleet", "<main><p>The fleet store is unavailable.</p></main>");
+  const std::string commune = QueryField(request.target, "commune");
+  const std::int64_t now = core::UnixMillis(fleet_.Clock().Now());
+  std::set<std::string> communes;
+  int total = 0, online = 0, offline = 0, with_alerts = 0;
+  std::string alerts, rows;
+  for (const auto& s : *states) {
+    const auto& d = s.view.device;
+    communes.insert(d.commune);
+    if (!commune.empty() && d.commune != commune) continue;
+    ++total;
+    if (d.state == "active") ++(s.online ? online : offline);
+    if (!s.alerts.empty()) ++with_alerts;
+    const std::string link =
+        "<a href=\"/fleet/kiosks/" + Escape(d.kiosk_id) + "\">" + Escape(d.kiosk_id) + "</a>";
+    for (const auto& a : s.alerts) {
+      alerts += "<li data-alert=\"" + Escape(a) + "\" data-kiosk=\"" + Escape(d.kiosk_id) +
+                "\"><span class=\"alert\">" + Escape(a) + "</span> " + link + " (" +
+                Escape(d.commune) + ")</li>";
+    }
+    std::string degraded;
+    for (const auto& p : s.degraded) degraded += "<span class=\"warn\">" + Escape(p) + "</span>";
+    if (degraded.empty() && s.view.last) degraded = "all ok";
+    rows += "<tr data-kiosk=\"" + Escape(d.kiosk_id) + "\" data-status=\"" + StatusWord(s) +
+            "\"><td>" + link + "</td><td>" + Escape(d.commune) + "</td><td>" + StatusCell(s) +
+            "</td><td>" + (s.view.last ? Ago(s.view.last->received_at, now) : "never") +
+            "</td><td>" + degraded + "</td><td>" + std::to_string(s.outbox_depth) +
+            (s.outbox_depth > 0 ? " (oldest " + Duration(s.oldest_age_s) + ")" : "") + "</td><td>" +
+            Escape(s.app_version) + "</td><td>" + Badges(s) + "</td></tr>";
+  }
+  std::string options = "<option value=\"\">all communes</option>";
+  for (const auto& c : communes) {
+    options += "<option value=\"" + Escape(c) + "\"" + (c == commune ? " selected" : "") + ">" +
+               Escape(c) + "</option>";
+  }
+  const std::string csrf = Escape(session.record.csrf_token);
+  std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
+  body += "<div class=\"cards\"><div class=\"card\">Kiosks<b id=\"total\">" +
+          std::to_string(total) + "</b></div><div class=\"card\">Online<b id=\"online\">" +
+          std::to_string(online) + "</b></div><div class=\"card\">Offline<b id=\"offline\">" +
+          std::to_string(offline) + "</b></div><div class=\"card\">With alerts<b id=\"alerting\">" +
+          std::to_string(with_alerts) + "</b></div></div>";
+  body += "<form method=\"get\" action=\"/fleet\"><label>Commune <select name=\"commune\">" +
+          options + "</select></label> <button type=\"submit\">Filter</button></form>";
+  body += "<section><h2>Alerts</h2>" +
+          (alerts.empty() ? std::string("<p id=\"no-alerts\">No alerts.</p>")
+                          : "<ul id=\"alerts\">" + alerts + "</ul>") +
+          "</section>";
+  body +=
+      "<section><h2>Kiosks</h2><table id=\"fleet\"><thead><tr><th>Kiosk</th><th>Commune</th>"
+      "<th>Status</th><th>Last heartbeat</th><th>Peripherals</th><th>Outbox</th>"
+      "<th>App</th><th>Alerts</th></tr></thead><tbody>" +
+      rows + "</tbody></table></section>";
+  body +=
+      "<section><h2>Enroll a kiosk</h2><form method=\"post\" action=\"/fleet/tokens\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"" +
+      csrf +
+      "\">"
+      "<label>Commune code <input name=\"commune\" required pattern=\"[0-9A-Za-z.-]+\"></label> "
+      "<label>Agency code <input name=\"agency\" required pattern=\"[0-9A-Za-z.-]+\"></label> "
+      "<label>Valid for (hours) <input name=\"hours\" type=\"number\" min=\"1\" max=\"720\" "
+      "value=\"24\"></label> <button type=\"submit\">Issue a one-time token</button></form>"
+      "</section></main>";
+  return Page(200, "Fleet", body, 15);
+}
+
+HttpResponse Dashboard::KioskPage(const std::string& kiosk_id, const Session& session,
+                                  const std::string& notice) {
+  auto device = fleet_.Store().FindDevice(kiosk_id);
+  if (!device) return Page(503, "Kiosk", "<main><p>The fleet store is unavailable.</p></main>");
+  if (!*device) return Page(404, "Kiosk", "<main><p>No such kiosk.</p></main>");
+  auto history = fleet_.Store().History(kiosk_id, 50);
+  auto commands = fleet_.Store().Commands(kiosk_id, 30);
+  if (!history || !commands) return Page(503, "Kiosk", "<main><p>Try again.</p></main>");
+  KioskView view{**device, std::nullopt};
+  if (!history->empty()) view.last = history->front();
+  const KioskState s = fleet_.StateOf(view);
+  const std::int64_t now = core::UnixMillis(fleet_.Clock().Now());
+  const std::string csrf = Escape(session.record.csrf_token);
+  std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
+  if (!notice.empty()) body += "<p class=\"notice\" role=\"status\">" + notice + "</p>";
+  body += "<h1>" + Escape(kiosk_id) + "</h1><p>Commune " + Escape(s.view.device.commune) +
+          " · agency " + Escape(s.view.device.agency) + " · certificate " +
+          Escape(s.view.device.serial.substr(0, 16)) + "… · <span id=\"status\" data-status=\"" +
+          StatusWord(s) + "\">" + StatusCell(s) + "</span> · last heartbeat " +
+          (s.view.last ? Ago(s.view.last->received_at, now) : "never") + " " + Badges(s) + "</p>";
+  if (s.view.last) {
+    const json last = json::parse(s.view.last->body, nullptr, false);
+    body += "<section><h2>Now</h2><table><tr><th>Peripheral</th><th>State</th></tr>";
+    for (const auto& [name, state] : s.peripherals) {
+      body += "<tr><td>" + Escape(name) + "</td><td>" + Escape(state) + "</td></tr>";
+    }
+    body += "</table><table><tr><th>Counter</th><th>Since start</th></tr>";
+    if (last.contains("counters")) {
+      for (const auto& [name, value] : last["counters"].items()) {
+        body += "<tr><td>" + Escape(name) + "</td><td>" + value.dump() + "</td></tr>";
+      }
+    }
+    body += "</table><p>Versions: " + Escape(last.value("versions", json::object()).dump()) +
+            " · uptime " + Duration(last.value("uptime_s", std::int64_t{0})) + " · disk free " +
+            std::to_string(last["disk"].value("free_mb", std::int64_t{0})) + " MB · temperature " +
+            (last["temperature_c"].is_null() ? std::string("n/a")
+                                             : last["temperature_c"].dump() + " °C") +
+            " · recent errors: " + Escape(last["errors"].dump()) + "</p></section>";
+  }
+  std::string kinds;
+  for (const auto& k : CommandKinds()) {
+    kinds += "<option value=\"" + k + "\">" + k + "</option>";
+  }
+  body += "<section><h2>Commands</h2><form method=\"post\" action=\"/fleet/kiosks/" +
+          Escape(kiosk_id) + "/commands\"><input type=\"hidden\" name=\"csrf\" value=\"" + csrf +
+          "\"><label>Command <select name=\"kind\" id=\"kind\">" + kinds +
+          "</select></label> <label>Settings (config only, JSON) <input name=\"settings\" "
+          "size=\"40\" placeholder='{\"heartbeat_interval_s\": 30}'></label> "
+          "<button type=\"submit\" id=\"send\">Send</button></form>";
+  body +=
+      "<table id=\"commands\"><tr><th>#</th><th>Command</th><th>State</th><th>By</th>"
+      "<th>Issued</th><th>Finished</th><th>Result</th></tr>";
+  for (const auto& c : *commands) {
+    std::string result = Escape(c.result);
+    if (c.kind == "upload_logs" && c.state == "done") {
+      result += " <a href=\"/fleet/logs/" + std::to_string(c.id) + "\">log</a>";
+    }
+    body += "<tr data-command=\"" + std::to_string(c.id) + "\" data-state=\"" + Escape(c.state) +
+            "\"><td>" + std::to_string(c.id) + "</td><td>" + Escape(c.kind) + "</td><td>" +
+            Escape(c.state) + "</td><td>" + Escape(c.issued_by) + "</td><td>" +
+            Ago(c.created_at, now) + "</td><td>" + (c.finished_at ? Ago(c.finished_at, now) : "") +
+            "</td><td>" + result + "</td></tr>";
+  }
+  body +=
+      "</table></section><section><h2>History</h2><table id=\"history\"><tr><th>Received</th>"
+      "<th>Outbox</th><th>Oldest</th><th>Printer</th><th>Reader</th><th>Temperature</th>"
+      "<th>Errors</th></tr>";
+  for (const auto& h : *history) {
+    const json b = json::parse(h.body, nullptr, false);
+    if (!b.is_object()) continue;
+    const json p = b.value("peripherals", json::object());
+    body += "<tr><td>" + Time(h.received_at) + "</td><td>" +
+            std::to_string(b["outbox"].value("depth", 0)) + "</td><td>" +
+            Duration(b["outbox"].value("oldest_age_s", std::int64_t{0})) + "</td><td>" +
+            Escape(p.value("printer", "")) + "</td><td>" + Escape(p.value("card_reader", "")) +
+            "</td><td>" + (b["temperature_c"].is_null() ? "" : b["temperature_c"].dump()) +
+            "</td><td>" + Escape(b["errors"].dump()) + "</td></tr>";
+  }
+  body += "</table></section></main>";
+  return Page(200, kiosk_id, body, notice.empty() ? 10 : 0);
+}
+
+HttpResponse Dashboard::PostCommand(const HttpRequest& request, const std::string& kiosk_id,
+                                    const Session& session) {
+  const std::string kind = FormField(request.body, "kind");
+  std::string args;
+  if (kind == "config") {
+    const json settings = json::parse(FormField(request.body, "settings"), nullptr, false);
+    if (!settings.is_object()) {
+      return KioskPage(kiosk_id, session, "The settings must be a JSON object.");
+    }
+    args = json{{"settings", settings}}.dump();
+  }
+  auto id = fleet_.IssueCommand(kiosk_id, kind, args, session.record.operator_name);
+  if (!id) return KioskPage(kiosk_id, session, Escape(id.GetError().Message()));
+  return KioskPage(kiosk_id, session,
+                   "Command " + std::to_string(*id) + " (" + Escape(kind) +
+                       ") queued: the kiosk receives it with its next heartbeat.");
+}
+
+HttpResponse Dashboard::PostToken(const HttpRequest& request, const Session& session) {
+  const std::string commune = FormField(request.body, "commune");
+  const std::string agency = FormField(request.body, "agency");
+  const std::string hours_text = FormField(request.body, "hours");
+  int hours = 24;
+  if (!hours_text.empty() && std::all_of(hours_text.begin(), hours_text.end(), ::isdigit) &&
+      hours_text.size() < 5) {
+    hours = std::stoi(hours_text);
+  }
+  auto token = fleet_.CreateToken(commune, agency, hours * 3600, session.record.operator_name);
+  std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
+  if (!token) {
+    body += "<p class=\"alert\">" + Escape(token.GetError().Message()) + "</p>";
+  } else {
+    body += "<h1>One-time enrollment token</h1><p>For commune " + Escape(commune) + ", valid for " +
+            std::to_string(hours) +
+            " h, usable once. Read it to the technician; it is not shown again.</p>"
+            "<p class=\"token\" id=\"token\">" +
+            Escape(*token) + "</p>";
+  }
+  body += "<p><a href=\"/fleet\">Back to the fleet</a></p></main>";
+  return Page(token ? 200 : 400, "Enrollment token", body);
+}
+
+}  // namespace kiosk::gateway

@@ -1,0 +1,89 @@
+#include "gateway_config.h"
+
+#include <filesystem>
+
+#include "kiosk/catalog/catalog.h"
+
+namespace kiosk::gateway {
+
+core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path) {
+  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::Load(path));
+  GatewayConfig c;
+  core::config::Reader reader(doc);
+  auto listen = reader.Table("listen");
+  listen.Read("address", c.address);
+  listen.Read("port", c.port, 0, 65535);
+  listen.Read("max_connections", c.max_connections, 1, 4096);
+  auto operator_listen = reader.Table("operator");
+  operator_listen.Read("address", c.operator_address);
+  operator_listen.Read("port", c.operator_port, 0, 65535);
+  auto tls = reader.Table("tls");
+  for (const char* key : {"certificate", "key", "device_ca"}) tls.Require(key);
+  tls.Read("certificate", c.certificate);
+  tls.Read("key", c.key);
+  tls.Read("device_ca", c.device_ca);
+  auto fleet = reader.Table("fleet");
+  fleet.Read("ca_key", c.device_ca_key);
+  fleet.Read("config_key", c.config_key);
+  fleet.Check(c.device_ca_key.empty() == c.config_key.empty(), "ca_key",
+              "the fleet needs both the device CA's key and the config signing key");
+  fleet.Read("heartbeat_interval_s", c.fleet.heartbeat_interval_s, 1, 3600);
+  fleet.Read("offline_after_s", c.fleet.offline_after_s, 1, 86400);
+  fleet.Read("backlog_alert_s", c.fleet.backlog_alert_s, 1, 7 * 86400);
+  fleet.Read("certificate_days", c.fleet.certificate_days, 1, 3650);
+  fleet.Read("history_days", c.fleet.history_days, 1, 3650);
+  auto bank = reader.Table("bank");
+  bank.Read("ca", c.bank_ca);
+  bank.Read("key_file", c.bank_key_file);
+  bank.Check(c.bank_ca.empty() == c.bank_key_file.empty(), "ca",
+             "the bank needs both its CA and its notification key");
+  auto storage = reader.Table("storage");
+  storage.Read("dir", c.state_dir);
+  // Time limits: from the kiosks' procedure catalog, then [procedures]
+  // overrides (code = working days).
+  std::string catalog_file;
+  reader.Table("catalog").Read("file", catalog_file);
+  if (!catalog_file.empty()) {
+    KIOSK_ASSIGN_OR_RETURN(auto catalog, kiosk::catalog::Catalog::Load(catalog_file));
+    for (const auto& p : catalog.Procedures()) {
+      c.intake.procedure_days[p.code] = p.time_limit.working_days;
+    }
+  }
+  auto procedures = reader.Table("procedures");
+  for (const auto& code : procedures.Keys()) {
+    int days = 0;
+    procedures.Read(code, days, 0, 365);
+    c.intake.procedure_days[code] = days;
+  }
+  auto calendar = reader.Table("calendar");
+  std::vector<std::string> holidays;
+  calendar.Read("holidays", holidays);
+  calendar.Read("utc_offset_hours", c.intake.utc_offset_hours, -12, 14);
+  for (const auto& h : holidays) {
+    auto day = ParseDay(h);
+    calendar.Check(day.HasValue(), "holidays", "every holiday must be YYYY-MM-DD: " + h);
+    if (day) c.intake.holidays.insert(*day);
+  }
+  core::ReadLogConfig(reader.Table("log"), c.log);
+  KIOSK_TRY(reader.Finish());
+  return c;
+}
+
+core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSource& random) {
+  FleetParts parts;
+  if (config.device_ca_key.empty()) return parts;
+  KIOSK_ASSIGN_OR_RETURN(auto cas, core::LoadCertificateFile(config.device_ca));
+  if (cas.empty()) return core::Error::NeedsPerson("fleet.no_ca", "no device CA certificate");
+  KIOSK_ASSIGN_OR_RETURN(auto ca_key, core::LoadPrivateKeyFile(config.device_ca_key));
+  KIOSK_ASSIGN_OR_RETURN(auto config_key, core::LoadPrivateKeyFile(config.config_key));
+  std::filesystem::create_directories(config.state_dir);
+  KIOSK_ASSIGN_OR_RETURN(parts.store,
+                         FleetStore::Open(std::filesystem::path(config.state_dir) / "fleet.db"));
+  parts.ca_key = std::make_unique<core::PrivateKey>(std::move(ca_key));
+  parts.config_key = std::make_unique<core::PrivateKey>(std::move(config_key));
+  parts.desk = std::make_unique<FleetDesk>(*parts.store, config.fleet, cas.front(), *parts.ca_key,
+                                           *parts.config_key, core::SystemClock(), random);
+  return parts;
+}
+
+}  // namespace kiosk::gateway

@@ -1,0 +1,50 @@
+#pragma once
+
+// kiosk-gateway's configuration, shared with kiosk-fleetctl (which works on
+// the same state directory and keys). Example in docs/fleet.md.
+
+#include <memory>
+#include <string>
+
+#include "kiosk/core/config.h"
+#include "kiosk/core/device_config.h"
+#include "kiosk/core/pk.h"
+#include "kiosk/core/random.h"
+#include "kiosk/core/x509.h"
+#include "kiosk/gateway/fleet.h"
+#include "kiosk/gateway/intake.h"
+
+namespace kiosk::gateway {
+
+struct GatewayConfig {
+  std::string address = "127.0.0.1";
+  int port = 8443;
+  std::string operator_address = "127.0.0.1";  // [operator]: dashboard, enrollment, /metrics
+  int operator_port = -1;                      // -1: no operator listener
+  std::string certificate;
+  std::string key;
+  std::string device_ca;
+  std::string device_ca_key;  // [fleet] ca_key: enrollment issues certificates with it
+  std::string config_key;     // [fleet] config_key: signs remote config changes
+  std::string bank_ca;        // [bank]: the collecting bank's client CA, for VietQR notifications
+  std::string bank_key_file;  // the key its notifications are signed with
+  std::string state_dir = "gateway-state";
+  int max_connections = 64;
+  IntakeConfig intake;
+  FleetConfig fleet;
+  core::LogConfig log;
+};
+
+core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path);
+
+// The fleet desk and what it needs, opened from a config.
+struct FleetParts {
+  std::unique_ptr<FleetStore> store;
+  std::unique_ptr<core::PrivateKey> ca_key;
+  std::unique_ptr<core::PrivateKey> config_key;
+  std::unique_ptr<FleetDesk> desk;
+};
+// Empty parts when [fleet] is not configured.
+core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSource& random);
+
+}  // namespace kiosk::gateway
