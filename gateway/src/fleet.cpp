@@ -90,7 +90,7 @@ Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& k
                      {"kiosk_id", "sequence", "versions", "uptime_s", "peripherals", "outbox",
                       "disk", "temperature_c", "errors", "counters", "maintenance"},
                      "heartbeat"));
-  if (in.value("kiosk_id", std::string()) != kiosk_id) {
+  if (!in.contains("kiosk_id") || in["kiosk_id"] != kiosk_id) {
     return Bad("kiosk_id differs from the certificate's");
   }
   json out = {{"kiosk_id", kiosk_id}};

@@ -1,6 +1,6 @@
 // kiosk-app: the citizen's kiosk application.
 //
-//   kiosk-app [--config FILE] [--state DIR]                       (touch screen)
+//   kiosk-app [--config FILE...] [--state DIR]                    (touch screen)
 //   kiosk-app [--config FILE] [--state DIR] --headless --script FILE
 //             [--screenshots DIR] [--orientation portrait|landscape]
 //             [--clock 2026-11-30T09:00:00+07:00] [--seed N] [--report FILE]
@@ -25,6 +25,7 @@
 #include <sstream>
 #include <thread>
 
+#include "kiosk/agent/app_status.h"
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/dev_pki.h"
@@ -101,6 +102,51 @@ struct AppConfig {
   int gateway_port = 8443;
   std::string gateway_ca, device_certificate;
   int vietqr_wait_s = 180;
+  // [fleet]: the snapshot kiosk-agent reports, the flag it sets (app_status.h)
+  std::string status_file;
+  std::string maintenance_file;
+};
+
+// The app's side of the link with kiosk-agent: it writes the health snapshot
+// every few seconds and follows the maintenance flag (out of service).
+class FleetLink {
+ public:
+  FleetLink(std::filesystem::path status, std::filesystem::path maintenance,
+            kiosk::journey::Journey& journey)
+      : status_(std::move(status)), maintenance_(std::move(maintenance)), journey_(journey) {}
+
+  void Tick(bool force = false) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_ < std::chrono::seconds(2)) return;
+    last_ = now;
+    if (!maintenance_.empty()) {
+      std::error_code ec;
+      const bool out = std::filesystem::exists(maintenance_, ec);
+      if (out != journey_.OutOfService()) {
+        klog::Info("app.maintenance", {{"out_of_service", out}});
+        journey_.SetOutOfService(out);
+      }
+    }
+    if (status_.empty()) return;
+    kiosk::agent::AppStatus status;
+    status.version = KIOSK_VERSION;
+    status.peripherals = journey_.Counters().PeripheralStates();
+    status.counters = journey_.Counters().CounterValues();
+    status.errors.assign(journey_.Counters().recent_errors.begin(),
+                         journey_.Counters().recent_errors.end());
+    status.in_use = journey_.InUse();
+    status.out_of_service = journey_.OutOfService();
+    status.written_at = core::SystemClock().Now();
+    if (auto written = kiosk::agent::WriteAppStatus(status_, status); !written) {
+      klog::Warn("app.status_not_written", {{"error", written.GetError().Code()}});
+    }
+  }
+
+ private:
+  std::filesystem::path status_;
+  std::filesystem::path maintenance_;
+  kiosk::journey::Journey& journey_;
+  std::chrono::steady_clock::time_point last_{};
 };
 
 // The papers' PDFs through the page pipeline and OCR (firmware/digitize).
@@ -123,10 +169,10 @@ class DigitizedAttachments final : public kiosk::journey::AttachmentWriter {
   kiosk::digitize::Digitizer digitizer_;
 };
 
-core::Expected<AppConfig> ReadConfig(const std::string& path) {
+core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& files) {
   AppConfig c;
-  if (path.empty()) return c;  // the embedded defaults
-  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::Load(path));
+  if (files.empty()) return c;  // the embedded defaults
+  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::LoadAll(files));
   core::config::Reader reader(doc);
   core::ReadDeviceConfig(reader.Table("device"), c.device);
   core::ReadLogConfig(reader.Table("log"), c.log);
@@ -192,6 +238,9 @@ core::Expected<AppConfig> ReadConfig(const std::string& path) {
   vietqr.Read("gateway_ca", c.gateway_ca);
   vietqr.Read("certificate", c.device_certificate);
   vietqr.Read("wait_s", c.vietqr_wait_s, 30, 900);
+  auto fleet = reader.Table("fleet");
+  fleet.Read("status_file", c.status_file);
+  fleet.Read("maintenance_file", c.maintenance_file);
   const bool wants_vietqr = std::find(c.payment_methods.begin(), c.payment_methods.end(),
                                       "vietqr") != c.payment_methods.end();
   vietqr.Check(!wants_vietqr || (!c.vietqr_bank_bin.empty() && !c.vietqr_account.empty() &&
@@ -247,7 +296,7 @@ std::string Percentiles(std::vector<std::chrono::microseconds> times) {
 }
 
 struct Args {
-  std::string config;
+  std::vector<std::filesystem::path> config;  // later files override earlier ones
   std::string state = "/var/lib/kiosk";
   bool headless = false;
   std::string script;
@@ -261,7 +310,7 @@ struct Args {
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: kiosk-app [--config FILE] [--state DIR] [--headless --script FILE "
+               "usage: kiosk-app [--config FILE...] [--state DIR] [--headless --script FILE "
                "[--screenshots DIR] [--orientation portrait|landscape] [--clock ISO] "
                "[--seed N] [--lang vi|en] [--report FILE]]\n");
   return 2;
@@ -276,7 +325,7 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--config")
-      args.config = value();
+      args.config.emplace_back(value());
     else if (a == "--state")
       args.state = value();
     else if (a == "--headless")
@@ -534,8 +583,15 @@ int main(int argc, char** argv) {
   auto frontend = ui::Frontend::Create(options, journey, *tr);
   if (!frontend) return fail(frontend.GetError());
 
+  FleetLink fleet_link(
+      config->status_file.empty() ? "" : Under(state, config->status_file),
+      config->maintenance_file.empty() ? "" : Under(state, config->maintenance_file), journey);
+  fleet_link.Tick(true);
   if (!args.headless) {
-    while ((*frontend)->InteractiveFrame()) journey.Poll();
+    while ((*frontend)->InteractiveFrame()) {
+      journey.Poll();
+      fleet_link.Tick();
+    }
     return 0;
   }
 
@@ -556,6 +612,7 @@ int main(int argc, char** argv) {
       std::chrono::steady_clock::now() - started);
   (void)first_frame;
   auto ran = runner.Run(*steps);
+  fleet_link.Tick(true);
   const auto& report = runner.Report();
 
   std::ostringstream json;

@@ -464,4 +464,16 @@ Expected<std::map<OutboxState, int>> Outbox::CountByState() {
   return counts;
 }
 
+Expected<std::optional<core::WallTime>> Outbox::OldestWaiting() {
+  Statement st(
+      state_->db,
+      "SELECT IFNULL(MIN(sealed_at), -1) FROM dossiers WHERE state IN ('queued', 'uploading')");
+  KIOSK_TRY(st.Ready());
+  KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
+  if (!row || st.Int(0) < 0) {
+    return std::optional<core::WallTime>();
+  }
+  return std::optional<core::WallTime>(FromMillis(st.Int(0)));
+}
+
 }  // namespace kiosk::dossier

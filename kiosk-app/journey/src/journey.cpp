@@ -243,7 +243,47 @@ void Journey::Go(Screen screen) {
   last_activity_ = clock_.Monotonic();
 }
 
+void Telemetry::Error(const std::string& code) {
+  if (code.empty()) return;
+  recent_errors.push_back(code);
+  while (recent_errors.size() > 10) recent_errors.pop_front();
+}
+
+namespace {
+// A device's state from its last error code.
+std::string DeviceState(const std::string& problem) {
+  if (problem.empty()) return "ok";
+  auto has = [&](const char* part) { return problem.find(part) != std::string::npos; };
+  // What the citizen did (no paper on the glass, cancelled) is no device fault.
+  if (has("no_paper") || has("cancelled")) return "ok";
+  if (has("paper_out")) return "paper_out";
+  if (has("near_end")) return "paper_near_end";
+  if (has("cover_open")) return "cover_open";
+  if (has("absent") || has("none") || has("unplugged") || has("gone")) return "absent";
+  if (has("offline") || has("timeout") || has("no_service")) return "offline";
+  return "error";
+}
+}  // namespace
+
+std::map<std::string, std::string> Telemetry::PeripheralStates() const {
+  return {
+      {"card_reader", DeviceState(card_reader_problem)},
+      {"scanner", DeviceState(scanner_problem)},
+      {"printer", DeviceState(print_problem)},
+      {"payment_terminal",
+       payment_problem == "payment.offline" || payment_problem == "payment.timeout" ? "unreachable"
+                                                                                    : "ok"}};
+}
+
+std::map<std::string, std::int64_t> Telemetry::CounterValues() const {
+  return {{"journeys_started", journeys_started},     {"journeys_completed", journeys_completed},
+          {"journeys_abandoned", journeys_abandoned}, {"card_reads_ok", card_reads_ok},
+          {"card_reads_failed", card_reads_failed},   {"payments_ok", payments_ok},
+          {"payments_declined", payments_declined}};
+}
+
 void Journey::Wipe() {
+  if (session_ && !session_->outcome) ++telemetry_.journeys_abandoned;
   if (session_ && session_->payment && !session_->outcome) {
     // Paid, but the dossier was never sealed: the fee goes back (a card
     // reversal), or is left recorded for staff (a bank transfer).
@@ -274,7 +314,9 @@ void Journey::SetLanguage(std::string language) {
 
 void Journey::Start() {
   if (screen_ != Screen::kAttract && screen_ != Screen::kGoodbye) return;
+  if (out_of_service_) return;
   Wipe();
+  ++telemetry_.journeys_started;
   session_ = std::make_unique<Session>();
   auto id = ids_.Next();
   if (!id) {
@@ -289,7 +331,7 @@ void Journey::Start() {
 }
 
 void Journey::StartLookup() {
-  if (screen_ != Screen::kAttract) return;
+  if (screen_ != Screen::kAttract || out_of_service_) return;
   Wipe();
   Go(Screen::kLookup);
 }
@@ -313,7 +355,7 @@ void Journey::Post(Event event) {
 }
 
 void Journey::TakeTicket() {
-  if (screen_ != Screen::kAttract || busy_) return;
+  if (screen_ != Screen::kAttract || busy_ || out_of_service_) return;
   Wipe();
   Go(Screen::kTicket);
   const auto file = settings_.work_dir / "queue-ticket";
@@ -922,10 +964,16 @@ void Journey::Handle(event::CardRead e) {
   if (screen_ != Screen::kReadingCard || !session_) return;
   if (!e.identity) {
     message_ = e.identity.GetError().Code();
+    ++telemetry_.card_reads_failed;
+    telemetry_.Error(message_);
+    const bool device = message_.rfind("reader.", 0) == 0 || message_.rfind("pcsc.", 0) == 0;
+    telemetry_.card_reader_problem = device ? message_ : "";
     core::log::Info("journey.card_failed", {{"error", message_}});
     Go(Screen::kIdentify);
     return;
   }
+  ++telemetry_.card_reads_ok;
+  telemetry_.card_reader_problem.clear();
   session_->identity.emplace(std::move(e.identity).Value());
   progress_ = 100;
   Go(Screen::kChooseProcedure);
@@ -936,8 +984,11 @@ void Journey::Handle(event::PageScanned e) {
   if (screen_ != Screen::kAttachPapers || !session_) return;
   if (!e.page) {
     message_ = e.page.GetError().Code();
+    telemetry_.scanner_problem = message_;
+    telemetry_.Error(message_);
     return;
   }
+  telemetry_.scanner_problem.clear();
   session_->pages[e.paper].push_back(std::move(e.page).Value());
 }
 
@@ -952,8 +1003,13 @@ void Journey::Handle(event::Paid e) {
   session_->payment_prompt.reset();
   if (!e.result) {
     message_ = e.result.GetError().Code();
+    ++telemetry_.payments_declined;
+    telemetry_.Error(message_);
+    telemetry_.payment_problem = message_;
     return;
   }
+  ++telemetry_.payments_ok;
+  telemetry_.payment_problem.clear();
   session_->payment = std::move(e.result).Value();
   Go(Screen::kConsent);
 }
@@ -964,11 +1020,13 @@ void Journey::Handle(event::Submitted e) {
   if (!e.outcome) {
     // Not sealed: nothing was submitted. The citizen can try again.
     message_ = e.outcome.GetError().Code();
+    telemetry_.Error(message_);
     core::log::Warn("journey.seal_failed", {{"error", message_}});
     Go(Screen::kConsent);
     return;
   }
   session_->outcome = std::move(e.outcome).Value();
+  ++telemetry_.journeys_completed;
   if (session_->payment) {
     // Sealed with the dossier: the fee is never given back now.
     auto committed = devices_.payment.Commit(session_->payment_reference);
@@ -983,6 +1041,8 @@ void Journey::Handle(event::Submitted e) {
 void Journey::Handle(event::Printed e) {
   busy_ = false;
   print_problem_ = e.status ? "" : e.status.GetError().Code();
+  telemetry_.print_problem = print_problem_;
+  telemetry_.Error(print_problem_);
 }
 
 void Journey::Handle(event::LookedUp e) {

@@ -361,6 +361,13 @@ void KioskUi::Draw(float width, float height) {
 void KioskUi::DrawAttract(float w, float h) {
   const float content = w - 2 * kMargin;
   ImGui::SetCursorPos(ImVec2(kMargin, h * 0.18f));
+  if (journey_.OutOfService()) {
+    Text(tr_("Out of service"), fonts_.title, palette_.text, content);
+    Text(tr_("This kiosk is being maintained. Please ask the staff at the one-stop desk, or come "
+             "back later."),
+         fonts_.body, palette_.text, content);
+    return;
+  }
   Text(tr_("Welcome"), fonts_.title, palette_.text, content);
   Text(tr_("File your papers here without writing: tap your chip ID card, choose the procedure, "
            "and take your receipt."),

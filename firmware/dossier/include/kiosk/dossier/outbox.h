@@ -94,6 +94,8 @@ class Outbox {
 
   core::Expected<OutboxEntry> Get(const core::Uuid& id);
   core::Expected<std::map<OutboxState, int>> CountByState();
+  // When the oldest dossier not yet acknowledged was sealed; nullopt if none waits.
+  core::Expected<std::optional<core::WallTime>> OldestWaiting();
 
   struct State;
 

@@ -265,6 +265,29 @@ struct Session : core::NotLoggable {
   int rating = 0;
 };
 
+// What the kiosk reports to operators through the agent's heartbeat: counts
+// and error codes, never anything about a citizen.
+struct Telemetry {
+  std::int64_t journeys_started = 0;
+  std::int64_t journeys_completed = 0;
+  std::int64_t journeys_abandoned = 0;
+  std::int64_t card_reads_ok = 0;
+  std::int64_t card_reads_failed = 0;
+  std::int64_t payments_ok = 0;
+  std::int64_t payments_declined = 0;
+  std::deque<std::string> recent_errors;  // codes ("card.wrong_key"), newest last, at most 10
+  std::string print_problem;              // the last print's problem code; empty when it printed
+  // The last outcome's error code per device; empty after a success.
+  std::string card_reader_problem;
+  std::string scanner_problem;
+  std::string payment_problem;
+
+  void Error(const std::string& code);
+  // The heartbeat's peripheral states ("ok", "paper_out", "offline", ...).
+  std::map<std::string, std::string> PeripheralStates() const;
+  std::map<std::string, std::int64_t> CounterValues() const;
+};
+
 class Journey {
  public:
   Journey(const catalog::Catalog& catalog, Settings settings, Devices devices, SealingKeys keys,
@@ -296,6 +319,14 @@ class Journey {
   catalog::Day Today() const;
   // Screens entered since the journey began (for the figures of a run).
   int ScreensVisited() const { return screens_visited_; }
+
+  const Telemetry& Counters() const { return telemetry_; }
+  // Maintenance mode (an operator's command): no new citizen is served; one
+  // already at the kiosk finishes. The attract screen shows "out of service".
+  void SetOutOfService(bool out) { out_of_service_ = out; }
+  bool OutOfService() const { return out_of_service_; }
+  // A citizen is using the kiosk (updates wait until none is).
+  bool InUse() const { return session_ != nullptr || screen_ != Screen::kAttract; }
 
   // ---- intents ----
   void Activity();  // any touch: the citizen is still there
@@ -375,6 +406,8 @@ class Journey {
   std::optional<LookupResult> lookup_;
   std::optional<int> ticket_;
   int screens_visited_ = 1;
+  Telemetry telemetry_;
+  bool out_of_service_ = false;
 
   struct Inbox {
     std::mutex mutex;
