@@ -58,6 +58,7 @@ struct AppConfig {
   core::LogConfig log;
   std::string agency_code = "000.00.00.H00";
   std::string agency_name = "UBND phường thử nghiệm";
+  std::vector<std::string> procedures;  // offered here; empty: the whole catalog
   std::string catalog = KIOSK_DEFAULT_CATALOG;
   std::string locale_dir = KIOSK_DEFAULT_LOCALE_DIR;
   std::string outbox_dir = "outbox";
@@ -179,6 +180,7 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
   auto site = reader.Table("site");
   site.Read("agency_code", c.agency_code);
   site.Read("agency_name", c.agency_name);
+  site.Read("procedures", c.procedures);
   auto paths = reader.Table("paths");
   paths.Read("catalog", c.catalog);
   paths.Read("locale", c.locale_dir);
@@ -549,6 +551,13 @@ int main(int argc, char** argv) {
   settings.agency_code = config->agency_code;
   settings.agency_name = config->agency_name;
   settings.site_name = config->device.site_name;
+  for (const auto& code : config->procedures) {
+    if (catalog->Find(code) == nullptr) {
+      return fail(core::Error::NeedsPerson(
+          "config.invalid", "site.procedures: no procedure " + code + " in the catalog"));
+    }
+    settings.enabled_procedures.insert(code);
+  }
   for (const auto& h : config->holidays) {
     auto day = catalog::ParseDay(h);
     if (!day) return fail(day.GetError());

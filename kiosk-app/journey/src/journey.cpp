@@ -225,16 +225,22 @@ std::optional<int> Journey::IdleWarning() const {
       std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::seconds>(left).count()));
 }
 
+bool Journey::Offered(const std::string& code) const {
+  return settings_.enabled_procedures.empty() || settings_.enabled_procedures.contains(code);
+}
+
 std::vector<catalog::SearchHit> Journey::SearchResults() const {
   if (!session_) return {};
+  std::vector<catalog::SearchHit> hits;
   if (session_->search.empty()) {
-    std::vector<catalog::SearchHit> all;
     for (const auto& p : catalog_.Procedures()) {
-      if (session_->category.empty() || p.category == session_->category) all.push_back({&p, 0});
+      if (session_->category.empty() || p.category == session_->category) hits.push_back({&p, 0});
     }
-    return all;
+  } else {
+    hits = catalog::Search(catalog_, session_->search, session_->category);
   }
-  return catalog::Search(catalog_, session_->search, session_->category);
+  std::erase_if(hits, [this](const catalog::SearchHit& h) { return !Offered(h.procedure->code); });
+  return hits;
 }
 
 void Journey::Go(Screen screen) {
@@ -438,7 +444,7 @@ void Journey::ChooseProcedure(const std::string& code) {
   Activity();
   if (screen_ != Screen::kChooseProcedure || !session_) return;
   const auto* procedure = catalog_.Find(code);
-  if (procedure == nullptr) {
+  if (procedure == nullptr || !Offered(code)) {
     message_ = "procedure.unknown";
     return;
   }

@@ -158,6 +158,8 @@ struct Settings {
   std::string agency_code;  // receiving agency, e.g. "000.17.22.H56"
   std::string agency_name;  // printed on the receipt
   std::string site_name;    // "UBND phường An Mỹ", on the queue ticket
+  // The procedures this kiosk offers (set at provisioning); empty: all.
+  std::set<std::string> enabled_procedures;
   std::set<catalog::Day> holidays;
   int utc_offset_hours = 7;
   std::chrono::seconds idle_timeout{90};
@@ -321,6 +323,8 @@ class Journey {
   int ScreensVisited() const { return screens_visited_; }
 
   const Telemetry& Counters() const { return telemetry_; }
+  // Whether this kiosk offers the procedure (Settings::enabled_procedures).
+  bool Offered(const std::string& code) const;
   // Maintenance mode (an operator's command): no new citizen is served; one
   // already at the kiosk finishes. The attract screen shows "out of service".
   void SetOutOfService(bool out) { out_of_service_ = out; }

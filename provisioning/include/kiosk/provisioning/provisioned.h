@@ -1,0 +1,53 @@
+#pragma once
+
+// What provisioning leaves on the kiosk, under its state directory:
+//   device-key.pem        the device key (0600), generated here, never sent
+//   device.pem            its certificate from the gateway, then the device CA
+//   gateway-ca.pem        the pinned CA of the gateway
+//   config-signer.pem     the public key remote config changes must be signed with
+//   provisioned/agent.toml, provisioned/app.toml
+//                         drop-ins read after each program's own config
+//   provisioned/kiosk.json the record: who the kiosk is, its certificate, the self-test
+// No personal data: a kiosk's identity is its commune's.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/clock.h"
+#include "kiosk/core/error.h"
+#include "kiosk/printer/layout.h"
+#include "kiosk/provisioning/enroll.h"
+#include "kiosk/provisioning/self_test.h"
+
+namespace kiosk::provisioning {
+
+struct ProvisionedKiosk {
+  std::string kiosk_id;
+  std::string commune;
+  std::string agency;
+  std::string site_name;
+  std::string province = "49";
+  std::string board;
+  std::vector<std::string> procedures;  // empty: the whole catalog
+  HostPort enroll_gateway;              // the operator listener
+  HostPort device_gateway;              // the mutual-TLS listener
+  std::string server_name = "localhost";
+  std::string certificate_serial;
+  std::string key_fingerprint;  // SHA-256 of the public key
+  std::string valid_until;      // RFC 3339
+  std::string provisioned_at;   // RFC 3339
+  std::vector<CheckResult> self_test;
+};
+
+// A TOML basic string, quoted and escaped.
+std::string TomlString(const std::string& text);
+
+core::Status WriteProvisioned(const std::filesystem::path& state_dir,
+                              const ProvisionedKiosk& kiosk);
+core::Expected<ProvisionedKiosk> ReadProvisioned(const std::filesystem::path& state_dir);
+
+// The report the technician takes away and files, printed on the receipt printer.
+printer::Slip ProvisioningReport(const ProvisionedKiosk& kiosk);
+
+}  // namespace kiosk::provisioning

@@ -1,0 +1,180 @@
+#include "kiosk/provisioning/provisioned.h"
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/files.h"
+
+namespace kiosk::provisioning {
+
+using nlohmann::json;
+
+std::string TomlString(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+namespace {
+
+std::string TomlArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + TomlString(items[i]);
+  return out + "]";
+}
+
+std::string DeviceSection(const ProvisionedKiosk& k) {
+  return "[device]\nkiosk_id = " + TomlString(k.kiosk_id) +
+         "\nsite_name = " + TomlString(k.site_name) +
+         "\nprovince_code = " + TomlString(k.province) + "\n";
+}
+
+}  // namespace
+
+core::Status WriteProvisioned(const std::filesystem::path& state_dir, const ProvisionedKiosk& k) {
+  const auto dir = state_dir / "provisioned";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return core::Error::NeedsPerson("io.write", "cannot create " + dir.string());
+  const auto abs = std::filesystem::absolute(state_dir);
+  const std::string header = "# Written by kiosk-provision on " + k.provisioned_at +
+                             ". Re-provision instead of editing.\n";
+  const std::string agent =
+      header + DeviceSection(k) + "\n[gateway]\nhost = " + TomlString(k.device_gateway.host) +
+      "\nport = " + std::to_string(k.device_gateway.port) +
+      "\nca = " + TomlString((abs / "gateway-ca.pem").string()) +
+      "\nserver_name = " + TomlString(k.server_name) +
+      "\n\n[tls]\ncertificate = " + TomlString((abs / "device.pem").string()) +
+      "\nkey = " + TomlString((abs / "device-key.pem").string()) +
+      "\n\n[commands]\nconfig_signer = " + TomlString((abs / "config-signer.pem").string()) + "\n";
+  const std::string app =
+      header + DeviceSection(k) + "\n[site]\nagency_code = " + TomlString(k.agency) +
+      "\nprocedures = " + TomlArray(k.procedures) +
+      "\n\n[paths]\ndevice_key = " + TomlString((abs / "device-key.pem").string()) +
+      "\n\n[vietqr]\ngateway_host = " + TomlString(k.device_gateway.host) +
+      "\ngateway_port = " + std::to_string(k.device_gateway.port) +
+      "\ngateway_ca = " + TomlString((abs / "gateway-ca.pem").string()) +
+      "\ncertificate = " + TomlString((abs / "device.pem").string()) + "\n";
+  json checks = json::array();
+  for (const auto& c : k.self_test) {
+    checks.push_back({{"name", c.name}, {"state", c.state}, {"detail", c.detail}});
+  }
+  const json record = {{"kiosk_id", k.kiosk_id},
+                       {"commune", k.commune},
+                       {"agency", k.agency},
+                       {"site_name", k.site_name},
+                       {"province", k.province},
+                       {"board", k.board},
+                       {"procedures", k.procedures},
+                       {"enroll_gateway", k.enroll_gateway.ToString()},
+                       {"device_gateway", k.device_gateway.ToString()},
+                       {"server_name", k.server_name},
+                       {"certificate_serial", k.certificate_serial},
+                       {"key_fingerprint", k.key_fingerprint},
+                       {"valid_until", k.valid_until},
+                       {"provisioned_at", k.provisioned_at},
+                       {"self_test", checks}};
+  KIOSK_TRY(core::WriteFileAtomically(dir / "agent.toml", core::AsBytes(agent), 0644));
+  KIOSK_TRY(core::WriteFileAtomically(dir / "app.toml", core::AsBytes(app), 0644));
+  return core::WriteFileAtomically(dir / "kiosk.json", core::AsBytes(record.dump(2) + "\n"), 0644);
+}
+
+core::Expected<ProvisionedKiosk> ReadProvisioned(const std::filesystem::path& state_dir) {
+  KIOSK_ASSIGN_OR_RETURN(const auto text,
+                         core::ReadSmallFile(state_dir / "provisioned" / "kiosk.json", 1 << 20));
+  const json r = json::parse(text, nullptr, false);
+  auto str = [&](const char* key) {
+    return r.is_object() && r.contains(key) && r[key].is_string() ? r[key].get<std::string>() : "";
+  };
+  if (!r.is_object() || str("kiosk_id").empty()) {
+    return core::Error::NeedsPerson("provision.record", "provisioned/kiosk.json is damaged");
+  }
+  ProvisionedKiosk k;
+  k.kiosk_id = str("kiosk_id");
+  k.commune = str("commune");
+  k.agency = str("agency");
+  k.site_name = str("site_name");
+  k.province = str("province");
+  k.board = str("board");
+  if (r.contains("procedures") && r["procedures"].is_array()) {
+    for (const auto& p : r["procedures"]) {
+      if (p.is_string()) k.procedures.push_back(p.get<std::string>());
+    }
+  }
+  KIOSK_ASSIGN_OR_RETURN(k.enroll_gateway, ParseHostPort(str("enroll_gateway")));
+  KIOSK_ASSIGN_OR_RETURN(k.device_gateway, ParseHostPort(str("device_gateway")));
+  k.server_name = str("server_name");
+  k.certificate_serial = str("certificate_serial");
+  k.key_fingerprint = str("key_fingerprint");
+  k.valid_until = str("valid_until");
+  k.provisioned_at = str("provisioned_at");
+  if (r.contains("self_test") && r["self_test"].is_array()) {
+    for (const auto& c : r["self_test"]) {
+      if (!c.is_object()) continue;
+      k.self_test.push_back({c.value("name", ""), c.value("state", ""), c.value("detail", "")});
+    }
+  }
+  return k;
+}
+
+printer::Slip ProvisioningReport(const ProvisionedKiosk& k) {
+  using printer::Align;
+  using printer::Block;
+  using printer::TextStyle;
+  printer::Slip slip;
+  slip.kind = "provisioning-report";
+  auto text = [&](std::string line, TextStyle style = TextStyle::kBody,
+                  Align align = Align::kLeft) {
+    slip.blocks.push_back({Block::Kind::kText, std::move(line), style, align});
+  };
+  text("BIÊN BẢN CÀI ĐẶT KIOSK", TextStyle::kTitle, Align::kCenter);
+  text("Kiosk dịch vụ công trực tuyến", TextStyle::kSmall, Align::kCenter);
+  slip.blocks.push_back({Block::Kind::kRule, ""});
+  text("Mã kiosk: " + k.kiosk_id, TextStyle::kBold);
+  text("Địa điểm: " + k.site_name);
+  text("Mã xã/phường: " + k.commune + " · Mã cơ quan: " + k.agency);
+  text("Bo mạch: " + (k.board.empty() ? std::string("(chưa khai báo)") : k.board));
+  text("Thủ tục: " + (k.procedures.empty() ? std::string("tất cả trong danh mục")
+                                           : std::to_string(k.procedures.size()) + " thủ tục"));
+  text("Cổng tiếp nhận: " + k.device_gateway.ToString());
+  slip.blocks.push_back({Block::Kind::kRule, ""});
+  text("Chứng thư thiết bị", TextStyle::kBold);
+  text("Số sê-ri: " + k.certificate_serial.substr(0, 16) + "…", TextStyle::kSmall);
+  text("Vân tay khóa: " + k.key_fingerprint.substr(0, 16) + "…", TextStyle::kSmall);
+  text("Hiệu lực đến: " + k.valid_until.substr(0, 10), TextStyle::kSmall);
+  slip.blocks.push_back({Block::Kind::kRule, ""});
+  text("Tự kiểm tra thiết bị", TextStyle::kBold);
+  for (const auto& c : k.self_test) {
+    const std::string mark = c.state == "ok" ? "ĐẠT" : c.state == "skipped" ? "BỎ QUA" : "LỖI";
+    text(c.name + ": " + mark, c.state == "failed" ? TextStyle::kBold : TextStyle::kBody);
+  }
+  slip.blocks.push_back({Block::Kind::kRule, ""});
+  text("Lúc " + k.provisioned_at, TextStyle::kSmall);
+  text("Kỹ thuật viên ký tên:", TextStyle::kSmall);
+  slip.blocks.push_back({Block::Kind::kSpace, "", TextStyle::kBody, Align::kLeft, 0, 120});
+  return slip;
+}
+
+}  // namespace kiosk::provisioning
