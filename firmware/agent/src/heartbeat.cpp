@@ -137,8 +137,10 @@ core::Expected<bool> Heartbeater::Step() {
   std::chrono::seconds interval = interval_;
   if (server_interval_.count() > 0) interval = server_interval_;
   if (auto configured = runner_.HeartbeatInterval()) interval = std::chrono::seconds(*configured);
-  if (last_sent_ && now - *last_sent_ < interval) return false;
+  const bool soon = soon_ && now >= *soon_;
+  if (last_sent_ && now - *last_sent_ < interval && !soon) return false;
   last_sent_ = now;
+  soon_.reset();
 
   if (!pending_checked_) {
     KIOSK_ASSIGN_OR_RETURN(auto pending, runner_.Pending());
@@ -183,7 +185,7 @@ core::Expected<bool> Heartbeater::Step() {
       }
     }
     // A command may change what the next heartbeat says: send it soon.
-    if (!reply["commands"].empty()) last_sent_ = now - interval + std::chrono::seconds(1);
+    if (!reply["commands"].empty()) soon_ = now + std::chrono::seconds(1);
   }
   return true;
 }

@@ -58,6 +58,7 @@ class Heartbeater {
   const core::Clock& clock_;
   std::int64_t sequence_ = 0;
   std::optional<core::MonoTime> last_sent_;
+  std::optional<core::MonoTime> soon_;  // after commands: report their effect without waiting
   bool pending_checked_ = false;
 };
 

@@ -1,0 +1,320 @@
+// The fleet end to end, every program a real process on loopback: an
+// operator issues tokens with kiosk-fleetctl, kiosk-provision enrolls kiosks
+// with kiosk-gateway, kiosk-agent sends heartbeats and runs the commands that
+// come back, and revoked certificates are refused in the TLS handshake.
+#include "test_prelude.h"
+
+#include <sys/stat.h>
+
+#include <csignal>
+
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/http.h"
+#include "kiosk/core/log.h"
+#include "kiosk/gateway/fleet.h"
+#include "kiosk/gateway/fleet_store.h"
+#include "test_support.h"
+
+namespace core = kiosk::core;
+namespace gw = kiosk::gateway;
+using kiosk::test::BackgroundProcess;
+using kiosk::test::ProcessResult;
+using kiosk::test::RunProcess;
+using kiosk::test::TempDir;
+using nlohmann::json;
+
+namespace {
+std::string Port(const std::string& log, const std::string& label) {
+  const auto at = log.find(label + "127.0.0.1:");
+  if (at == std::string::npos) return "";
+  const auto start = at + label.size() + 10;
+  return log.substr(start, log.find('\n', start) - start);
+}
+}  // namespace
+
+// clang-format off
+TEST_GROUP(Fleet) {
+  core::log::ScopedCapture quiet{core::log::Level::kError};
+  TempDir dir;
+  std::filesystem::path pki;
+  std::string device_port, operator_port;
+  std::unique_ptr<BackgroundProcess> gateway;
+  std::unique_ptr<BackgroundProcess> agent;
+  std::optional<core::PrivateKey> key;  // the kiosk's, for Heartbeat()
+
+  void setup() override {
+    pki = dir.Path() / "pki";
+    LONGS_EQUAL(0, RunProcess({KIOSK_DEVCA_BIN, "init", pki.string()}).exit_code);
+    std::ofstream(dir.Path() / "gateway.toml")
+        << "[listen]\naddress = \"127.0.0.1\"\nport = 0\n[operator]\nport = 0\n"
+        << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
+        << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
+        << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
+        << "[fleet]\nca_key = \"" << (pki / "device-ca-key.pem").string() << "\"\n"
+        << "config_key = \"" << (pki / "config-signer-key.pem").string() << "\"\n"
+        << "heartbeat_interval_s = 1\noffline_after_s = 3\n"
+        << "[storage]\ndir = \"" << (dir.Path() / "gateway").string() << "\"\n";
+    gateway = std::make_unique<BackgroundProcess>(
+        std::vector<std::string>{KIOSK_GATEWAY_BIN, "--config", (dir.Path() / "gateway.toml").string()},
+        dir.Path() / "gateway.log");
+    if (!gateway->WaitForLog("operator listening on", std::chrono::seconds(10))) {
+      FAIL(gateway->Log().c_str());
+    }
+    device_port = Port(gateway->Log(), "listening on ");
+    operator_port = Port(gateway->Log(), "operator listening on ");
+  }
+
+  void teardown() override {
+    agent.reset();
+    gateway.reset();
+  }
+
+  ProcessResult Fleetctl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {KIOSK_FLEETCTL_BIN, "--config",
+                                     (dir.Path() / "gateway.toml").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProcess(argv);
+  }
+
+  std::string Token(const std::string& commune) {
+    auto r = Fleetctl({"token", "--commune", commune, "--agency", "000.17.22.H56"});
+    LONGS_EQUAL_TEXT(0, r.exit_code, r.err.c_str());
+    return r.out.substr(0, r.out.find('\n'));
+  }
+
+  ProcessResult Provision(const std::string& kiosk_id, const std::string& commune,
+                          const std::string& token, const std::string& step = "all") {
+    return RunProcess({KIOSK_PROVISION_BIN, "--yes", "--state", (dir.Path() / kiosk_id).string(),
+                       "--kiosk-id", kiosk_id, "--commune", commune, "--token", token,
+                       "--gateway", "127.0.0.1:" + operator_port,
+                       "--device-gateway", "127.0.0.1:" + device_port,
+                       "--gateway-ca", (pki / "gateway-ca.pem").string(), "--reader", "none",
+                       "--scanner", "none", "--display", "none", "--procedures", "1.001193",
+                       step});
+  }
+
+  // A heartbeat sent with the kiosk's own certificate.
+  core::Expected<core::HttpResponse> Heartbeat(const std::string& kiosk_id) {
+    const auto state = dir.Path() / kiosk_id;
+    core::TlsOptions tls;
+    tls.trusted = core::LoadCertificateFile(state / "gateway-ca.pem").Value();
+    auto chain = core::LoadCertificateFile(state / "device.pem").Value();
+    key.emplace(core::LoadPrivateKeyFile(state / "device-key.pem").Value());
+    tls.identity = core::TlsIdentity{chain, &*key};
+    tls.server_name = "localhost";
+    const json body = {{"kiosk_id", kiosk_id}, {"sequence", 1}};
+    return core::HttpsRequest("127.0.0.1", static_cast<std::uint16_t>(std::stoi(device_port)), tls,
+                              core::HttpRequest{"POST", "/v1/heartbeat", {}, body.dump()});
+  }
+
+  std::unique_ptr<gw::FleetStore> Store() {
+    return gw::FleetStore::Open(dir.Path() / "gateway" / "fleet.db").Value();
+  }
+
+  std::vector<gw::CommandRecord> WaitForCommands(const std::string& kiosk_id, std::size_t count) {
+    for (int i = 0; i < 200; ++i) {
+      auto commands = Store()->Commands(kiosk_id, 50).Value();
+      std::size_t finished = 0;
+      for (const auto& c : commands) finished += c.state == "done" || c.state == "failed";
+      if (finished >= count) return commands;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL(("commands not acknowledged; agent log:\n" + agent->Log()).c_str());
+    return {};
+  }
+};
+// clang-format on
+
+TEST(Fleet, AGoodTokenEnrollsTheKioskWithAKeyThatStaysOnIt) {
+  auto r = Provision("QNM-TEST-0001", "20314", Token("20314"));
+  LONGS_EQUAL_TEXT(0, r.exit_code, (r.out + r.err).c_str());
+  const auto state = dir.Path() / "QNM-TEST-0001";
+  struct stat st {};
+  LONGS_EQUAL(0, ::stat((state / "device-key.pem").c_str(), &st));
+  LONGS_EQUAL(0600, st.st_mode & 0777);
+  auto chain = core::LoadCertificateFile(state / "device.pem").Value();
+  CHECK(chain.front().Subject().find("CN=QNM-TEST-0001") != std::string::npos);
+  CHECK(chain.front().Subject().find("OU=20314") != std::string::npos);
+  // The registry knows it, and its certificate works at once.
+  auto device = Store()->FindDevice("QNM-TEST-0001").Value();
+  CHECK(device.has_value());
+  STRCMP_EQUAL("active", device->state.c_str());
+  STRCMP_EQUAL(chain.front().SerialHex().c_str(), device->serial.c_str());
+  auto answer = Heartbeat("QNM-TEST-0001");
+  CHECK_TEXT(answer.HasValue(), answer ? "" : answer.GetError().ToString().c_str());
+  LONGS_EQUAL(200, answer->status);
+  // The drop-ins name this kiosk for both programs.
+  const std::string app =
+      kiosk::test::RunProcess({"/bin/cat", (state / "provisioned/app.toml").string()}).out;
+  CHECK(app.find("agency_code = \"000.17.22.H56\"") != std::string::npos);
+  CHECK(app.find("procedures = [\"1.001193\"]") != std::string::npos);
+}
+
+TEST(Fleet, AReusedTokenIsRefused) {
+  const auto token = Token("20314");
+  LONGS_EQUAL(0, Provision("QNM-TEST-0001", "20314", token).exit_code);
+  auto again = Provision("QNM-TEST-0002", "20314", token);
+  LONGS_EQUAL(1, again.exit_code);
+  CHECK_TEXT(again.err.find("enroll.token_used") != std::string::npos, again.err.c_str());
+  // Nothing was written for the refused kiosk.
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "QNM-TEST-0002" / "device-key.pem"));
+  CHECK_FALSE(Store()->FindDevice("QNM-TEST-0002").Value().has_value());
+}
+
+TEST(Fleet, AnExpiredTokenIsRefused) {
+  // Issued an hour ago for an hour... and a minute.
+  const std::string token = "EXPD-0000-0000-0001";
+  const auto now = core::UnixMillis(core::SystemClock().Now());
+  CHECK(Store()
+            ->AddToken(gw::Sha256Hex(token), {"20314", "000.17.22.H56", "test"}, now - 60000)
+            .HasValue());
+  auto r = Provision("QNM-TEST-0003", "20314", token);
+  LONGS_EQUAL(1, r.exit_code);
+  CHECK_TEXT(r.err.find("enroll.token_expired") != std::string::npos, r.err.c_str());
+}
+
+TEST(Fleet, ATokenForAnotherCommuneIsRefusedAndSpent) {
+  const auto token = Token("20314");
+  auto r = Provision("QNM-TEST-0004", "20320", token);
+  LONGS_EQUAL(1, r.exit_code);
+  CHECK_TEXT(r.err.find("enroll.wrong_commune") != std::string::npos, r.err.c_str());
+  auto retry = Provision("QNM-TEST-0004", "20314", token);
+  CHECK(retry.err.find("enroll.token_used") != std::string::npos);
+}
+
+TEST(Fleet, AnUnknownTokenIsRefused) {
+  auto r = Provision("QNM-TEST-0005", "20314", "AAAA-BBBB-CCCC-DDDD");
+  LONGS_EQUAL(1, r.exit_code);
+  CHECK_TEXT(r.err.find("enroll.token_unknown") != std::string::npos, r.err.c_str());
+}
+
+TEST(Fleet, ARevokedKioskIsRefusedAtTheHandshake) {
+  LONGS_EQUAL(0, Provision("QNM-TEST-0006", "20314", Token("20314")).exit_code);
+  LONGS_EQUAL(200, Heartbeat("QNM-TEST-0006")->status);
+  auto revoked = Fleetctl({"revoke", "QNM-TEST-0006"});
+  LONGS_EQUAL_TEXT(0, revoked.exit_code, revoked.err.c_str());
+  auto refused = Heartbeat("QNM-TEST-0006");
+  CHECK_FALSE(refused.HasValue());
+  CHECK(gateway->WaitForLog("tls.peer_refused", std::chrono::seconds(5)));
+}
+
+TEST(Fleet, ReprovisioningRevokesTheOldCertificate) {
+  LONGS_EQUAL(0, Provision("QNM-TEST-0007", "20314", Token("20314")).exit_code);
+  const auto state = dir.Path() / "QNM-TEST-0007";
+  std::filesystem::copy(state, dir.Path() / "old", std::filesystem::copy_options::recursive);
+  LONGS_EQUAL(0, Provision("QNM-TEST-0007", "20314", Token("20314")).exit_code);
+  LONGS_EQUAL(200, Heartbeat("QNM-TEST-0007")->status);
+  // The old key and certificate, kept aside, no longer get in.
+  std::filesystem::remove_all(state);
+  std::filesystem::rename(dir.Path() / "old", state);
+  CHECK_FALSE(Heartbeat("QNM-TEST-0007").HasValue());
+}
+
+TEST(Fleet, DecommissioningRevokesAndWipesTheKey) {
+  LONGS_EQUAL(0, Provision("QNM-TEST-0008", "20314", Token("20314")).exit_code);
+  auto r = Provision("QNM-TEST-0008", "20314", "", "decommission");
+  LONGS_EQUAL_TEXT(0, r.exit_code, (r.out + r.err).c_str());
+  STRCMP_EQUAL("revoked", Store()->FindDevice("QNM-TEST-0008").Value()->state.c_str());
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "QNM-TEST-0008" / "device-key.pem"));
+}
+
+TEST(Fleet, HeartbeatsAndCommandsBetweenTheRealAgentAndGateway) {
+  const std::string kiosk = "QNM-TEST-0009";
+  LONGS_EQUAL(0, Provision(kiosk, "20314", Token("20314")).exit_code);
+  const auto state = dir.Path() / kiosk;
+  std::ofstream(state / "kiosk.log") << "agent started; citizen Nguyễn Văn A 001203004567 "
+                                        "called 0912345678, mail a@b.vn\n";
+  std::ofstream(dir.Path() / "agent.toml")
+      << "[outbox]\ndir = \"" << (state / "outbox").string() << "\"\n"
+      << "storage_key = \"" << (state / "storage.key").string() << "\"\n"
+      << "[heartbeat]\ninterval_s = 1\napp_status = \"" << (state / "app-status.json").string()
+      << "\"\n[commands]\nself_test = \"echo all peripherals ok\"\nrestart_app = \"exit 3\"\n"
+      << "logs = [\"" << (state / "kiosk.log").string() << "\"]\n"
+      << "maintenance_file = \"" << (state / "maintenance").string() << "\"\n"
+      << "remote_config = \"" << (state / "remote-config.json").string() << "\"\n"
+      << "journal = \"" << (state / "commands.json").string() << "\"\n";
+  agent = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{KIOSK_AGENT_BIN, "--config", (dir.Path() / "agent.toml").string(),
+                               "--config", (state / "provisioned/agent.toml").string()},
+      dir.Path() / "agent.log");
+  CHECK(agent->WaitForLog("agent.ready", std::chrono::seconds(10)));
+  // Heartbeats arrive, in the closed schema.
+  std::vector<gw::HeartbeatRecord> history;
+  for (int i = 0; i < 100 && history.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    history = Store()->History(kiosk, 10).Value();
+  }
+  CHECK_TEXT(history.size() >= 2, agent->Log().c_str());
+  const json beat = json::parse(history.front().body);
+  LONGS_EQUAL(0, beat["outbox"]["depth"].get<int>());
+  STRCMP_EQUAL("0.8.0", beat["versions"]["agent"].get<std::string>().c_str());
+  CHECK(beat["errors"].dump().find("app.no_status") != std::string::npos);
+  CHECK(beat["disk"]["total_mb"].get<std::int64_t>() > 0);
+
+  for (const char* kind : {"maintenance_on", "self_test", "upload_logs", "restart_app"}) {
+    LONGS_EQUAL(0, Fleetctl({"command", kiosk, kind}).exit_code);
+  }
+  auto config =
+      Fleetctl({"command", kiosk, "config", "--settings", R"({"heartbeat_interval_s": 20})"});
+  LONGS_EQUAL_TEXT(0, config.exit_code, config.err.c_str());
+  auto commands = WaitForCommands(kiosk, 5);
+  std::map<std::string, gw::CommandRecord> by_kind;
+  for (const auto& c : commands) by_kind[c.kind] = c;
+  STRCMP_EQUAL("done", by_kind["maintenance_on"].state.c_str());
+  CHECK(std::filesystem::exists(state / "maintenance"));
+  STRCMP_EQUAL("done", by_kind["self_test"].state.c_str());
+  CHECK(by_kind["self_test"].result.find("all peripherals ok") != std::string::npos);
+  STRCMP_EQUAL("failed", by_kind["restart_app"].state.c_str());
+  CHECK(by_kind["restart_app"].result.find("exit 3") != std::string::npos);
+  STRCMP_EQUAL("done", by_kind["config"].state.c_str());
+  STRCMP_EQUAL("applied: heartbeat_interval_s=20", by_kind["config"].result.c_str());
+  // The uploaded log is scrubbed.
+  STRCMP_EQUAL("done", by_kind["upload_logs"].state.c_str());
+  auto log = Store()->FindLog(by_kind["upload_logs"].id).Value();
+  CHECK(log.has_value());
+  CHECK(log->find("agent started") != std::string::npos);
+  CHECK_TEXT(log->find("001203004567") == std::string::npos, log->c_str());
+  CHECK(log->find("0912345678") == std::string::npos);
+  CHECK(log->find("Nguyễn") == std::string::npos);
+  CHECK(log->find("a@b.vn") == std::string::npos);
+  // The next heartbeat says the kiosk is out of service.
+  bool maintenance = false;
+  for (int i = 0; i < 50 && !maintenance; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    maintenance = json::parse(Store()->History(kiosk, 1).Value().front().body)["maintenance"];
+  }
+  CHECK(maintenance);
+}
+
+TEST(Fleet, ACommandInterruptedByACrashIsReportedNotRerun) {
+  const std::string kiosk = "QNM-TEST-0010";
+  LONGS_EQUAL(0, Provision(kiosk, "20314", Token("20314")).exit_code);
+  const auto state = dir.Path() / kiosk;
+  const auto marker = state / "self-test-runs";
+  std::ofstream(dir.Path() / "agent.toml")
+      << "[outbox]\ndir = \"" << (state / "outbox").string() << "\"\n"
+      << "storage_key = \"" << (state / "storage.key").string() << "\"\n"
+      << "[heartbeat]\ninterval_s = 1\n"
+      << "[commands]\nself_test = \"echo run >> " << marker.string() << "; sleep 30\"\n"
+      << "journal = \"" << (state / "commands.json").string() << "\"\n";
+  const std::vector<std::string> argv = {KIOSK_AGENT_BIN, "--config",
+                                         (dir.Path() / "agent.toml").string(), "--config",
+                                         (state / "provisioned/agent.toml").string()};
+  agent = std::make_unique<BackgroundProcess>(argv, dir.Path() / "agent.log");
+  LONGS_EQUAL(0, Fleetctl({"command", kiosk, "self_test"}).exit_code);
+  for (int i = 0; i < 100 && !std::filesystem::exists(marker); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(std::filesystem::exists(marker));
+  agent->Signal(SIGKILL);
+  agent->Stop();
+  agent = std::make_unique<BackgroundProcess>(argv, dir.Path() / "agent2.log");
+  auto commands = WaitForCommands(kiosk, 1);
+  STRCMP_EQUAL("failed", commands.front().state.c_str());
+  CHECK(commands.front().result.find("interrupted") != std::string::npos);
+  const std::string runs = RunProcess({"/bin/cat", marker.string()}).out;
+  STRCMP_EQUAL("run\n", runs.c_str());
+}
