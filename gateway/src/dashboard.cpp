@@ -2,14 +2,15 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 
 #include "form.h"
+#include "kiosk/core/device_config.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/hash.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/secret.h"
+#include "kiosk/core/text.h"
 
 namespace kiosk::gateway {
 
@@ -32,13 +33,24 @@ Expected<std::string> HashPassword(const std::string& password, core::RandomSour
 }
 
 bool CheckPassword(const std::string& password, const std::string& stored) {
-  static const std::regex format("pbkdf2-sha256\\$([0-9]{1,7})\\$([0-9a-f]{32})\\$([0-9a-f]{64})");
-  std::smatch m;
-  if (!std::regex_match(stored, m, format)) return false;
-  const auto iterations = static_cast<unsigned>(std::stoul(m[1].str()));
-  auto salt = core::HexDecode(m[2].str());
-  auto expected = core::HexDecode(m[3].str());
-  if (!salt || !expected || iterations == 0) return false;
+  // pbkdf2-sha256$ITERATIONS$SALT(32 hex)$HASH(64 hex)
+  const std::string_view prefix = "pbkdf2-sha256$";
+  if (stored.rfind(prefix, 0) != 0) return false;
+  const std::string_view rest = std::string_view(stored).substr(prefix.size());
+  const auto a = rest.find('$');
+  const auto b = a == std::string_view::npos ? a : rest.find('$', a + 1);
+  if (b == std::string_view::npos) return false;
+  const auto count = core::ParseDecimal(rest.substr(0, a));
+  const std::string_view salt_hex = rest.substr(a + 1, b - a - 1);
+  const std::string_view hash_hex = rest.substr(b + 1);
+  if (!count || *count < 1 || *count > 10'000'000 || salt_hex.size() != 32 ||
+      hash_hex.size() != 64) {
+    return false;
+  }
+  const auto iterations = static_cast<unsigned>(*count);
+  auto salt = core::HexDecode(salt_hex);
+  auto expected = core::HexDecode(hash_hex);
+  if (!salt || !expected) return false;
   auto hash = core::Pbkdf2(core::HashAlg::kSha256, core::AsBytes(password), *salt, iterations, 32);
   return hash && core::ConstantTimeEquals(hash->View(), *expected);
 }
@@ -235,15 +247,22 @@ std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
   if (path == "/" && request.method == "GET") return Redirect("/fleet");
   if (path == "/fleet" && request.method == "GET") return FleetPage(request, *session);
   if (path == "/fleet/tokens" && request.method == "POST") return PostToken(request, *session);
-  static const std::regex kiosk_path("/fleet/kiosks/([A-Z0-9-]{3,64})(/commands)?");
-  static const std::regex log_path("/fleet/logs/([0-9]{1,18})");
-  std::smatch m;
-  if (std::regex_match(path, m, kiosk_path)) {
-    if (m[2].matched && request.method == "POST") return PostCommand(request, m[1], *session);
-    if (!m[2].matched && request.method == "GET") return KioskPage(m[1], *session, "");
+  const std::string_view kiosks = "/fleet/kiosks/";
+  if (path.rfind(kiosks, 0) == 0) {
+    std::string kiosk_id = path.substr(kiosks.size());
+    const bool commands = kiosk_id.ends_with("/commands");
+    if (commands) kiosk_id.resize(kiosk_id.size() - std::string_view("/commands").size());
+    if (core::IsValidKioskId(kiosk_id)) {
+      if (commands && request.method == "POST") return PostCommand(request, kiosk_id, *session);
+      if (!commands && request.method == "GET") return KioskPage(kiosk_id, *session, "");
+    }
   }
-  if (std::regex_match(path, m, log_path) && request.method == "GET") {
-    auto text = fleet_.Store().FindLog(std::stoll(m[1].str()));
+  const std::string_view logs = "/fleet/logs/";
+  const auto log_id = path.rfind(logs, 0) == 0
+                          ? core::ParseDecimal(std::string_view(path).substr(logs.size()))
+                          : std::nullopt;
+  if (log_id && request.method == "GET") {
+    auto text = fleet_.Store().FindLog(*log_id);
     if (!text || !*text) return Page(404, "No log", "<main><p>No such log.</p></main>");
     return HttpResponse{200,
                         {{"Content-Type", "text/plain; charset=utf-8"},
@@ -273,11 +292,11 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
   const std::string password = FormField(request.body, "password");
   auto stored = fleet_.Store().OperatorHash(user);
   // An unknown operator costs the same work as a wrong password.
-  static const std::string kDummy =
+  constexpr const char* kDummy =
       "pbkdf2-sha256$200000$00000000000000000000000000000000$"
       "0000000000000000000000000000000000000000000000000000000000000000";
-  const bool ok = CheckPassword(password, stored && *stored ? **stored : kDummy) && stored &&
-                  stored->has_value();
+  const bool ok = CheckPassword(password, stored && *stored ? **stored : std::string(kDummy)) &&
+                  stored && stored->has_value();
   if (!ok) {
     klog::Warn("dashboard.login_refused", {{"operator", user.substr(0, 64)}});
     return Page(401, "Operator login", form("Wrong operator name or password."));
@@ -413,8 +432,8 @@ HttpResponse Dashboard::KioskPage(const std::string& kiosk_id, const Session& se
             " · recent errors: " + Escape(last["errors"].dump()) + "</p></section>";
   }
   std::string kinds;
-  for (const auto& k : CommandKinds()) {
-    kinds += "<option value=\"" + k + "\">" + k + "</option>";
+  for (const auto k : kCommandKinds) {
+    kinds += "<option value=\"" + std::string(k) + "\">" + std::string(k) + "</option>";
   }
   body += "<section><h2>Commands</h2><form method=\"post\" action=\"/fleet/kiosks/" +
           Escape(kiosk_id) + "/commands\"><input type=\"hidden\" name=\"csrf\" value=\"" + csrf +

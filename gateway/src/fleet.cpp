@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <span>
 
 #include "kiosk/core/csr.h"
 #include "kiosk/core/device_config.h"
@@ -10,6 +10,7 @@
 #include "kiosk/core/hash.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/text.h"
 #include "kiosk/gateway/intake.h"
 #include "responses.h"
 
@@ -32,32 +33,24 @@ namespace {
 // ---- The heartbeat schema ----
 
 // Codes, versions and states: short identifiers, never free text.
-bool IsCode(const json& v) {
-  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9._+:-]{0,63}");
-  return v.is_string() && std::regex_match(v.get<std::string>(), pattern);
-}
+bool IsCode(const json& v) { return v.is_string() && core::IsCode(v.get<std::string>(), 64); }
 
-const std::vector<std::string>& PeripheralNames() {
-  static const std::vector<std::string> names = {"card_reader",      "scanner", "printer",
+constexpr std::string_view kPeripheralNames[] = {"card_reader",      "scanner", "printer",
                                                  "payment_terminal", "display", "tamper"};
-  return names;
-}
+constexpr std::string_view kPeripheralStates[] = {
+    "ok",        "absent",         "unknown",    "error", "offline", "unreachable",
+    "paper_out", "paper_near_end", "cover_open", "open",  "closed",  "disabled"};
+constexpr std::string_view kCounterNames[] = {
+    "journeys_started",  "journeys_completed", "journeys_abandoned", "card_reads_ok",
+    "card_reads_failed", "payments_ok",        "payments_declined"};
+constexpr std::string_view kHeartbeatKeys[] = {
+    "kiosk_id", "sequence",      "versions", "uptime_s", "peripherals", "outbox",
+    "disk",     "temperature_c", "errors",   "counters", "maintenance"};
+constexpr std::string_view kVersionKeys[] = {"agent", "app", "os", "slot"};
+constexpr std::string_view kOutboxKeys[] = {"depth", "oldest_age_s", "quarantined"};
+constexpr std::string_view kDiskKeys[] = {"free_mb", "total_mb"};
 
-const std::vector<std::string>& PeripheralStates() {
-  static const std::vector<std::string> states = {
-      "ok",        "absent",         "unknown",    "error", "offline", "unreachable",
-      "paper_out", "paper_near_end", "cover_open", "open",  "closed",  "disabled"};
-  return states;
-}
-
-const std::vector<std::string>& CounterNames() {
-  static const std::vector<std::string> names = {
-      "journeys_started",  "journeys_completed", "journeys_abandoned", "card_reads_ok",
-      "card_reads_failed", "payments_ok",        "payments_declined"};
-  return names;
-}
-
-bool Contains(const std::vector<std::string>& list, const std::string& s) {
+bool Contains(std::span<const std::string_view> list, std::string_view s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
@@ -73,7 +66,7 @@ Expected<std::int64_t> Count(const json& object, const char* key, std::int64_t m
 }
 
 // Every key of `object` must be in `allowed`.
-core::Status OnlyKeys(const json& object, const std::vector<std::string>& allowed,
+core::Status OnlyKeys(const json& object, std::span<const std::string_view> allowed,
                       const std::string& where) {
   if (!object.is_object()) return Bad(where + " must be an object");
   for (const auto& [key, value] : object.items()) {
@@ -86,10 +79,7 @@ core::Status OnlyKeys(const json& object, const std::vector<std::string>& allowe
 
 Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& kiosk_id) {
   const json in = json::parse(body, nullptr, false);
-  KIOSK_TRY(OnlyKeys(in,
-                     {"kiosk_id", "sequence", "versions", "uptime_s", "peripherals", "outbox",
-                      "disk", "temperature_c", "errors", "counters", "maintenance"},
-                     "heartbeat"));
+  KIOSK_TRY(OnlyKeys(in, kHeartbeatKeys, "heartbeat"));
   if (!in.contains("kiosk_id") || in["kiosk_id"] != kiosk_id) {
     return Bad("kiosk_id differs from the certificate's");
   }
@@ -99,7 +89,7 @@ Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& k
   KIOSK_ASSIGN_OR_RETURN(out["uptime_s"], Count(in, "uptime_s", kHuge));
   out["versions"] = json::object();
   if (in.contains("versions")) {
-    KIOSK_TRY(OnlyKeys(in["versions"], {"agent", "app", "os", "slot"}, "versions"));
+    KIOSK_TRY(OnlyKeys(in["versions"], kVersionKeys, "versions"));
     for (const auto& [k, v] : in["versions"].items()) {
       if (!IsCode(v)) return Bad("versions." + k + " must be a version code");
       out["versions"][k] = v;
@@ -107,9 +97,9 @@ Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& k
   }
   out["peripherals"] = json::object();
   if (in.contains("peripherals")) {
-    KIOSK_TRY(OnlyKeys(in["peripherals"], PeripheralNames(), "peripherals"));
+    KIOSK_TRY(OnlyKeys(in["peripherals"], kPeripheralNames, "peripherals"));
     for (const auto& [k, v] : in["peripherals"].items()) {
-      if (!v.is_string() || !Contains(PeripheralStates(), v.get<std::string>())) {
+      if (!v.is_string() || !Contains(kPeripheralStates, v.get<std::string>())) {
         return Bad("peripherals." + k + " is not a known state");
       }
       out["peripherals"][k] = v;
@@ -117,14 +107,14 @@ Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& k
   }
   out["outbox"] = json::object();
   if (in.contains("outbox")) {
-    KIOSK_TRY(OnlyKeys(in["outbox"], {"depth", "oldest_age_s", "quarantined"}, "outbox"));
+    KIOSK_TRY(OnlyKeys(in["outbox"], kOutboxKeys, "outbox"));
     for (const char* k : {"depth", "oldest_age_s", "quarantined"}) {
       KIOSK_ASSIGN_OR_RETURN(out["outbox"][k], Count(in["outbox"], k, kHuge));
     }
   }
   out["disk"] = json::object();
   if (in.contains("disk")) {
-    KIOSK_TRY(OnlyKeys(in["disk"], {"free_mb", "total_mb"}, "disk"));
+    KIOSK_TRY(OnlyKeys(in["disk"], kDiskKeys, "disk"));
     for (const char* k : {"free_mb", "total_mb"}) {
       KIOSK_ASSIGN_OR_RETURN(out["disk"][k], Count(in["disk"], k, kHuge));
     }
@@ -148,9 +138,10 @@ Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& k
   }
   out["counters"] = json::object();
   if (in.contains("counters")) {
-    KIOSK_TRY(OnlyKeys(in["counters"], CounterNames(), "counters"));
-    for (const auto& name : CounterNames()) {
-      KIOSK_ASSIGN_OR_RETURN(out["counters"][name], Count(in["counters"], name.c_str(), kHuge));
+    KIOSK_TRY(OnlyKeys(in["counters"], kCounterNames, "counters"));
+    for (const auto name : kCounterNames) {
+      const std::string key(name);
+      KIOSK_ASSIGN_OR_RETURN(out["counters"][key], Count(in["counters"], key.c_str(), kHuge));
     }
   }
   out["maintenance"] = false;
@@ -176,8 +167,7 @@ std::int64_t FleetDesk::NowMs() const { return core::UnixMillis(clock_.Now()); }
 
 Expected<std::string> FleetDesk::CreateToken(const std::string& commune, const std::string& agency,
                                              int ttl_s, const std::string& issued_by) {
-  static const std::regex code("[0-9A-Za-z.-]{1,32}");
-  if (!std::regex_match(commune, code) || !std::regex_match(agency, code)) {
+  if (!core::IsCode(commune, 32, ".-") || !core::IsCode(agency, 32, ".-")) {
     return Error::NeedsPerson("enroll.bad_grant", "commune and agency must be codes");
   }
   if (ttl_s < 60 || ttl_s > 30 * 86400) {
@@ -338,12 +328,16 @@ std::optional<HttpResponse> FleetDesk::HandleDevice(const HttpRequest& request,
     return Json(200, {{"revoked", kiosk_id}});
   }
   // /v1/commands/{id}/result | /log
-  static const std::regex path("/v1/commands/([0-9]{1,18})/(result|log)");
-  std::smatch m;
-  if (!std::regex_match(t, m, path)) return Refuse(404, "http.not_found", "no such path");
-  const std::int64_t id = std::stoll(m[1].str());
-  return m[2] == "result" ? CommandResult(request, kiosk_id, id)
-                          : CommandLog(request, kiosk_id, id);
+  const std::string_view rest =
+      std::string_view(t).substr(std::string_view("/v1/commands/").size());
+  const auto slash = rest.find('/');
+  const auto id = core::ParseDecimal(rest.substr(0, slash));
+  const std::string_view what = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  if (!id || (what != "result" && what != "log")) {
+    return Refuse(404, "http.not_found", "no such path");
+  }
+  return what == "result" ? CommandResult(request, kiosk_id, *id)
+                          : CommandLog(request, kiosk_id, *id);
 }
 
 HttpResponse FleetDesk::Heartbeat(const HttpRequest& request, const std::string& kiosk_id) {
@@ -403,7 +397,7 @@ HttpResponse FleetDesk::CommandLog(const HttpRequest& request, const std::string
 Expected<std::int64_t> FleetDesk::IssueCommand(const std::string& kiosk_id, const std::string& kind,
                                                const std::string& args_json,
                                                const std::string& issued_by) {
-  if (!Contains(CommandKinds(), kind)) {
+  if (!Contains(kCommandKinds, kind)) {
     return Error::NeedsPerson("command.unknown_kind", "no such command: " + kind);
   }
   KIOSK_ASSIGN_OR_RETURN(auto device, store_.FindDevice(kiosk_id));

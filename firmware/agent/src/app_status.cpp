@@ -3,20 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/core/files.h"
+#include "kiosk/core/text.h"
 
 namespace kiosk::agent {
 
 using nlohmann::json;
 
-bool IsStatusCode(const std::string& text) {
-  if (text.empty() || text.size() > 64) return false;
-  for (const char c : text) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '+' || c == ':' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
+bool IsStatusCode(const std::string& text) { return core::IsCode(text, 64, "._+:-"); }
 
 core::Status WriteAppStatus(const std::filesystem::path& path, const AppStatus& status) {
   json out = {{"version", status.version},

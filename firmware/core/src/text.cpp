@@ -148,4 +148,24 @@ double CharacterErrorRate(std::string_view truth, std::string_view recognized) {
   return static_cast<double>(EditDistance(t, r)) / static_cast<double>(t.size());
 }
 
+bool IsCode(std::string_view text, std::size_t max_length, std::string_view extra) {
+  if (text.empty() || text.size() > max_length) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || extra.find(c) == std::string_view::npos)) return false;
+  }
+  return true;
+}
+
+std::optional<std::int64_t> ParseDecimal(std::string_view digits) {
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 }  // namespace kiosk::core

@@ -14,12 +14,14 @@
 //   POST /v1/commands/{id}/log           scrubbed logs for an upload_logs command
 //   POST /v1/devices/self/decommission   the kiosk gives up its certificate
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/core/clock.h"
@@ -40,12 +42,9 @@ struct FleetConfig {
 };
 
 // The commands an operator may send; "config" carries a signed document.
-inline const std::vector<std::string>& CommandKinds() {
-  static const std::vector<std::string> kinds = {"restart_app",    "reboot", "self_test",
-                                                 "upload_logs",    "config", "maintenance_on",
-                                                 "maintenance_off"};
-  return kinds;
-}
+inline constexpr std::array<std::string_view, 7> kCommandKinds = {
+    "restart_app", "reboot",         "self_test",      "upload_logs",
+    "config",      "maintenance_on", "maintenance_off"};
 
 // One kiosk as the operator sees it, computed from its last heartbeat.
 struct KioskState {

@@ -27,7 +27,7 @@ struct AppStatus {
   core::WallTime written_at;
 };
 
-// An identifier: letters, digits and . _ + : - only, 1 to 64 characters.
+// An identifier: letters and digits, then . _ + : - too, 1 to 64 characters.
 bool IsStatusCode(const std::string& text);
 
 // Writes to a temporary file, syncs, renames over `path`.

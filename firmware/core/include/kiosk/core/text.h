@@ -4,6 +4,8 @@
 // (card, QR, keyboard, OCR), so that "Nguyễn" typed and "Nguyễn" read from a
 // chip compare equal whatever composition each source used.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,5 +36,13 @@ double CharacterErrorRate(std::string_view truth, std::string_view recognized);
 
 // Removes leading and trailing ASCII whitespace (space, tab, CR, LF).
 std::string_view TrimAscii(std::string_view text);
+
+// An identifier-like code: 1 to `max_length` ASCII letters and digits, and
+// the characters of `extra` (but not first). Error codes, versions, states
+// and agency codes are such codes; names and free text are not.
+bool IsCode(std::string_view text, std::size_t max_length, std::string_view extra = "._+:-");
+
+// A decimal number of 1 to 18 digits and nothing else.
+std::optional<std::int64_t> ParseDecimal(std::string_view digits);
 
 }  // namespace kiosk::core

@@ -1,0 +1,435 @@
+// The fleet desk and the dashboard without a network: enrollment, the
+// heartbeat schema, commands, alerts, /metrics, login, sessions and CSRF.
+#include "test_prelude.h"
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "kiosk/core/csr.h"
+#include "kiosk/core/dev_pki.h"
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/jws.h"
+#include "kiosk/core/log.h"
+#include "kiosk/gateway/dashboard.h"
+#include "kiosk/gateway/fleet.h"
+#include "kiosk/gateway/fleet_store.h"
+
+namespace core = kiosk::core;
+using namespace kiosk::gateway;  // NOLINT(google-build-using-namespace): test file
+using core::HttpRequest;
+using core::HttpResponse;
+using nlohmann::json;
+
+namespace {
+
+json Beat(const std::string& kiosk, const std::string& printer = "ok", int depth = 0,
+          int oldest = 0) {
+  return {{"kiosk_id", kiosk},
+          {"sequence", 3},
+          {"versions", {{"agent", "0.8.0"}, {"app", "0.8.0"}}},
+          {"uptime_s", 3600},
+          {"peripherals",
+           {{"card_reader", "ok"},
+            {"scanner", "ok"},
+            {"printer", printer},
+            {"payment_terminal", "ok"}}},
+          {"outbox", {{"depth", depth}, {"oldest_age_s", oldest}, {"quarantined", 0}}},
+          {"disk", {{"free_mb", 1200}, {"total_mb", 30000}}},
+          {"temperature_c", 47.25},
+          {"errors", {"printer.paper_out"}},
+          {"counters", {{"journeys_started", 5}, {"journeys_completed", 4}}},
+          {"maintenance", false}};
+}
+
+std::string Cookie(const HttpResponse& r) {
+  const std::string set = r.Header("Set-Cookie");
+  return set.substr(0, set.find(';'));
+}
+
+std::string Csrf(const std::string& html) {
+  std::smatch m;
+  const std::regex field("name=\"csrf\" value=\"([0-9a-f]{64})\"");
+  return std::regex_search(html, m, field) ? m[1].str() : "";
+}
+
+}  // namespace
+
+// clang-format off
+TEST_GROUP(FleetDesk) {
+  core::log::ScopedCapture capture;
+  core::FakeClock clock{core::WallTime{std::chrono::seconds(1'795'000'000)}};
+  core::DeterministicRandom random{8};
+  kiosk::test::TempDir dir;
+  std::unique_ptr<FleetStore> store;
+  std::optional<core::CertifiedKey> ca;
+  std::optional<core::PrivateKey> config_key;
+  std::unique_ptr<FleetDesk> desk;
+
+  void setup() override {
+    store = FleetStore::Open(dir.Path() / "fleet.db").Value();
+    ca.emplace(core::MakeDevCa("Test Device CA", random).Value());
+    config_key.emplace(core::PrivateKey::GenerateP256(random).Value());
+    FleetConfig config;
+    config.offline_after_s = 300;
+    config.backlog_alert_s = 3600;
+    desk = std::make_unique<FleetDesk>(*store, config, ca->certificate, ca->key, *config_key,
+                                       clock, random);
+  }
+
+  HttpResponse Enroll(const std::string& kiosk, const std::string& token,
+                      const std::string& commune, const core::PrivateKey& key,
+                      const std::string& cn = "") {
+    const auto csr = core::MakeCsr(key, "C=VN,CN=" + (cn.empty() ? kiosk : cn), random).Value();
+    HttpRequest r{"POST", "/.well-known/est/simpleenroll",
+                  {{"Authorization", "Basic " + core::Base64Encode(core::AsBytes(kiosk + ":" + token))},
+                   {"X-Kiosk-Commune", commune}},
+                  core::Base64Encode(csr)};
+    return *desk->HandleEnrollment(r);
+  }
+
+  // An enrolled kiosk's certificate.
+  core::Certificate Enrolled(const std::string& kiosk, const std::string& commune = "20314") {
+    const auto token = desk->CreateToken(commune, "000.17.22.H56", 3600, "op").Value();
+    auto key = core::PrivateKey::GenerateP256(random).Value();
+    auto r = Enroll(kiosk, token, commune, key);
+    LONGS_EQUAL_TEXT(200, r.status, r.body.c_str());
+    return core::ParsePemBundle(r.body).Value().front();
+  }
+
+  HttpResponse Device(const std::string& target, const std::string& body,
+                      const core::Certificate& cert) {
+    return *desk->HandleDevice(HttpRequest{"POST", target, {}, body}, cert);
+  }
+};
+// clang-format on
+
+TEST(FleetDesk, TokensAreSixteenReadableSymbolsStoredAsHashes) {
+  const auto token = desk->CreateToken("20314", "000.17.22.H56", 3600, "op").Value();
+  CHECK(std::regex_match(token, std::regex("[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}")));
+  CHECK_FALSE(desk->CreateToken("20314", "bad agency!", 3600, "op").HasValue());
+  CHECK_FALSE(desk->CreateToken("20314", "000.17.22.H56", 10, "op").HasValue());
+}
+
+TEST(FleetDesk, EnrollmentIssuesACertificateForTheCsrKey) {
+  const auto token = desk->CreateToken("20314", "000.17.22.H56", 3600, "op").Value();
+  auto key = core::PrivateKey::GenerateP256(random).Value();
+  auto r = Enroll("QNM-TAMKY-0001", token, "20314", key);
+  LONGS_EQUAL_TEXT(200, r.status, r.body.c_str());
+  STRCMP_EQUAL("000.17.22.H56", r.Header("X-Kiosk-Agency").c_str());
+  auto chain = core::ParsePemBundle(r.body).Value();
+  LONGS_EQUAL(2, chain.size());
+  const auto& cert = chain.front();
+  STRCMP_EQUAL(key.Public()->Fingerprint()->c_str(),
+               cert.SubjectPublicKey()->Fingerprint()->c_str());
+  CHECK(core::VerifyChain(cert, {}, {ca->certificate},
+                          ca->certificate.NotBefore() + std::chrono::hours(1))
+            .HasValue());
+  CHECK(cert.Subject().find("CN=QNM-TAMKY-0001") != std::string::npos);
+  CHECK(desk->AcceptsPeer(cert));
+  auto device = store->FindDevice("QNM-TAMKY-0001").Value();
+  STRCMP_EQUAL("20314", device->commune.c_str());
+}
+
+TEST(FleetDesk, EnrollmentRefusals) {
+  auto key = core::PrivateKey::GenerateP256(random).Value();
+  const auto token = desk->CreateToken("20314", "000.17.22.H56", 3600, "op").Value();
+  // The CSR must name the kiosk; the token is not spent by a malformed request.
+  LONGS_EQUAL(400, Enroll("QNM-TAMKY-0001", token, "20314", key, "OTHER-KIOSK").status);
+  LONGS_EQUAL(401, Enroll("QNM-TAMKY-0001", "WRONG-TOKEN", "20314", key).status);
+  auto no_auth =
+      *desk->HandleEnrollment(HttpRequest{"POST", "/.well-known/est/simpleenroll", {}, "MIIB"});
+  LONGS_EQUAL(401, no_auth.status);
+  CHECK(no_auth.Header("WWW-Authenticate").find("Basic") != std::string::npos);
+  auto garbage = *desk->HandleEnrollment(HttpRequest{
+      "POST",
+      "/.well-known/est/simpleenroll",
+      {{"Authorization", "Basic " + core::Base64Encode(core::AsBytes("QNM-TAMKY-0001:" + token))},
+       {"X-Kiosk-Commune", "20314"}},
+      core::Base64Encode(core::AsBytes("not a csr"))});
+  LONGS_EQUAL(400, garbage.status);
+  // Wrong commune: refused, and the token is spent.
+  auto wrong = Enroll("QNM-TAMKY-0001", token, "20320", key);
+  LONGS_EQUAL(403, wrong.status);
+  CHECK(wrong.body.find("enroll.wrong_commune") != std::string::npos);
+  auto reused = Enroll("QNM-TAMKY-0001", token, "20314", key);
+  LONGS_EQUAL(401, reused.status);
+  CHECK(reused.body.find("enroll.token_used") != std::string::npos);
+  // Expired.
+  const auto late = desk->CreateToken("20314", "000.17.22.H56", 600, "op").Value();
+  clock.Advance(std::chrono::seconds(601));
+  auto expired = Enroll("QNM-TAMKY-0001", late, "20314", key);
+  LONGS_EQUAL(401, expired.status);
+  CHECK(expired.body.find("enroll.token_expired") != std::string::npos);
+  CHECK_FALSE(store->FindDevice("QNM-TAMKY-0001").Value().has_value());
+}
+
+TEST(FleetDesk, RevokedAndReplacedCertificatesAreRefused) {
+  const auto first = Enrolled("QNM-TAMKY-0001");
+  const auto second = Enrolled("QNM-TAMKY-0001");  // re-provisioned
+  CHECK_FALSE(desk->AcceptsPeer(first));
+  CHECK(desk->AcceptsPeer(second));
+  CHECK(desk->Revoke("QNM-TAMKY-0001").Value());
+  CHECK_FALSE(desk->AcceptsPeer(second));
+  CHECK_FALSE(desk->Revoke("NEVER-ENROLLED").Value());
+  LONGS_EQUAL(403, Device("/v1/heartbeat", Beat("QNM-TAMKY-0001").dump(), second).status);
+}
+
+TEST(FleetDesk, HeartbeatSchemaKeepsPersonalDataOut) {
+  const std::string kiosk = "QNM-TAMKY-0001";
+  auto ok = CheckHeartbeat(Beat(kiosk).dump(), kiosk);
+  CHECK_TEXT(ok.HasValue(), ok ? "" : ok.GetError().Message().c_str());
+  DOUBLES_EQUAL(47.3, json::parse(*ok)["temperature_c"].get<double>(), 0.001);
+  auto refused = [&](json beat) { return !CheckHeartbeat(beat.dump(), kiosk).HasValue(); };
+  json b = Beat(kiosk);
+  b["citizen"] = "Nguyễn Văn A";
+  CHECK(refused(b));
+  b = Beat(kiosk);
+  b["errors"] = {"card read failed for Nguyễn Văn A"};
+  CHECK(refused(b));
+  b = Beat(kiosk);
+  b["errors"] = {"001203004567 not found"};
+  CHECK(refused(b));
+  b = Beat(kiosk);
+  b["peripherals"]["printer"] = "out of paper, call Mr. An";
+  CHECK(refused(b));
+  b = Beat(kiosk);
+  b["peripherals"]["webcam"] = "ok";
+  CHECK(refused(b));
+  b = Beat(kiosk);
+  b["counters"]["names_seen"] = 3;
+  CHECK(refused(b));
+  b = Beat(kiosk);
+  b["outbox"]["depth"] = -1;
+  CHECK(refused(b));
+  b = Beat(kiosk);
+  b["kiosk_id"] = 7;
+  CHECK(refused(b));
+  CHECK(refused(Beat("ANOTHER-KIOSK")));
+  CHECK_FALSE(CheckHeartbeat("not json", kiosk).HasValue());
+  CHECK_FALSE(CheckHeartbeat("[]", kiosk).HasValue());
+}
+
+TEST(FleetDesk, AlertsFollowTheLastHeartbeat) {
+  const auto cert = Enrolled("QNM-TAMKY-0001");
+  Enrolled("QNM-TAMKY-0002", "20320");
+  auto states = desk->States().Value();
+  LONGS_EQUAL(2, states.size());
+  CHECK_FALSE(states[0].online);  // never heard from
+  LONGS_EQUAL(200, Device("/v1/heartbeat", Beat("QNM-TAMKY-0001").dump(), cert).status);
+  auto s = desk->States().Value()[0];
+  CHECK(s.online);
+  CHECK(s.alerts.empty());
+  LONGS_EQUAL(
+      200,
+      Device("/v1/heartbeat", Beat("QNM-TAMKY-0001", "paper_out", 3, 4000).dump(), cert).status);
+  s = desk->States().Value()[0];
+  const std::set<std::string> alerts(s.alerts.begin(), s.alerts.end());
+  CHECK(alerts.contains("paper_out"));
+  CHECK(alerts.contains("backlog"));
+  LONGS_EQUAL(3, s.outbox_depth);
+  STRCMP_EQUAL("printer=paper_out", s.degraded.front().c_str());
+  clock.Advance(std::chrono::seconds(301));
+  s = desk->States().Value()[0];
+  CHECK_FALSE(s.online);
+  CHECK(std::find(s.alerts.begin(), s.alerts.end(), "offline") != s.alerts.end());
+  LONGS_EQUAL(2, store->History("QNM-TAMKY-0001", 10).Value().size());
+}
+
+TEST(FleetDesk, CommandsGoOutOnceAndComeBackWithResults) {
+  const auto cert = Enrolled("QNM-TAMKY-0001");
+  const auto other = Enrolled("QNM-TAMKY-0002");
+  CHECK_FALSE(desk->IssueCommand("QNM-TAMKY-0001", "format_disk", "", "op").HasValue());
+  CHECK_FALSE(desk->IssueCommand("NOBODY", "reboot", "", "op").HasValue());
+  const auto id = desk->IssueCommand("QNM-TAMKY-0001", "self_test", "", "op").Value();
+  auto first = json::parse(Device("/v1/heartbeat", Beat("QNM-TAMKY-0001").dump(), cert).body);
+  LONGS_EQUAL(1, first["commands"].size());
+  STRCMP_EQUAL("self_test", first["commands"][0]["kind"].get<std::string>().c_str());
+  auto second = json::parse(Device("/v1/heartbeat", Beat("QNM-TAMKY-0001").dump(), cert).body);
+  LONGS_EQUAL(0, second["commands"].size());
+  const std::string result = "/v1/commands/" + std::to_string(id) + "/result";
+  // Only the kiosk it was sent to can answer it.
+  LONGS_EQUAL(404, Device(result, R"({"ok":true})", other).status);
+  LONGS_EQUAL(400, Device(result, R"({"detail":"x"})", cert).status);
+  LONGS_EQUAL(200, Device(result, R"({"ok":true,"detail":"all ok"})", cert).status);
+  LONGS_EQUAL(404, Device(result, R"({"ok":true})", cert).status);
+  auto stored = store->FindCommand(id).Value();
+  STRCMP_EQUAL("done", stored->state.c_str());
+  STRCMP_EQUAL("all ok", stored->result.c_str());
+  // Logs only for an upload_logs command of that kiosk.
+  LONGS_EQUAL(404, Device("/v1/commands/" + std::to_string(id) + "/log", "text", cert).status);
+}
+
+TEST(FleetDesk, ConfigChangesAreSignedForOneKiosk) {
+  Enrolled("QNM-TAMKY-0001");
+  const auto id = desk->IssueCommand("QNM-TAMKY-0001", "config",
+                                     R"({"settings":{"heartbeat_interval_s":30}})", "op")
+                      .Value();
+  const json args = json::parse(store->FindCommand(id).Value()->args);
+  auto verified = core::VerifyJwsEs256(args["jws"].get<std::string>(), *config_key->Public());
+  CHECK(verified.HasValue());
+  STRCMP_EQUAL("kiosk-config+jws", verified->typ.c_str());
+  const json doc = json::parse(std::string(verified->payload.begin(), verified->payload.end()));
+  STRCMP_EQUAL("QNM-TAMKY-0001", doc["kiosk_id"].get<std::string>().c_str());
+  LONGS_EQUAL(30, doc["settings"]["heartbeat_interval_s"].get<int>());
+  CHECK_FALSE(desk->IssueCommand("QNM-TAMKY-0001", "config", R"({"x":1})", "op").HasValue());
+}
+
+TEST(FleetDesk, MetricsAreValidPrometheusText) {
+  const auto cert = Enrolled("QNM-TAMKY-0001");
+  Enrolled("QNM-TAMKY-0002");
+  Device("/v1/heartbeat", Beat("QNM-TAMKY-0001", "paper_out", 2, 10).dump(), cert);
+  const std::string text = desk->Metrics().Value();
+  CHECK(text.find("kiosk_fleet_kiosks{state=\"online\"} 1\n") != std::string::npos);
+  CHECK(text.find("kiosk_fleet_kiosks{state=\"offline\"} 1\n") != std::string::npos);
+  CHECK(text.find("kiosk_fleet_alerts{alert=\"paper_out\"} 1\n") != std::string::npos);
+  CHECK(text.find("kiosk_outbox_depth{kiosk=\"QNM-TAMKY-0001\",commune=\"20314\"} 2\n") !=
+        std::string::npos);
+  // Every sample line is "name{labels} value", its family declared once,
+  // before its samples, and each family's samples together.
+  std::set<std::string> declared, finished;
+  std::string current;
+  std::istringstream lines(text);
+  std::string line;
+  const std::regex sample(R"(([a-z_]+)(\{[^}]*\})? -?[0-9.e+]+)");
+  while (std::getline(lines, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      const std::string name = line.substr(7, line.find(' ', 7) - 7);
+      CHECK_TEXT(declared.insert(name).second, line.c_str());
+      continue;
+    }
+    if (line.rfind("# HELP ", 0) == 0) continue;
+    std::smatch m;
+    CHECK_TEXT(std::regex_match(line, m, sample), line.c_str());
+    const std::string name = m[1].str();
+    CHECK_TEXT(declared.contains(name), line.c_str());
+    if (name != current) {
+      CHECK_TEXT(!finished.contains(name), line.c_str());
+      if (!current.empty()) finished.insert(current);
+      current = name;
+    }
+  }
+}
+
+TEST(FleetDesk, PasswordsArePbkdf2AndCheckedWhole) {
+  const auto hash = HashPassword("correct horse battery", random, 1000).Value();
+  CHECK(std::regex_match(hash, std::regex("pbkdf2-sha256\\$1000\\$[0-9a-f]{32}\\$[0-9a-f]{64}")));
+  CHECK(CheckPassword("correct horse battery", hash));
+  CHECK_FALSE(CheckPassword("correct horse batter", hash));
+  CHECK_FALSE(CheckPassword("correct horse battery", hash.substr(0, hash.size() - 1) + "0"));
+  CHECK_FALSE(CheckPassword("", "plain"));
+  // Two hashes of one password differ (salted).
+  CHECK(hash != HashPassword("correct horse battery", random, 1000).Value());
+}
+
+// clang-format off
+TEST_GROUP_BASE(Dashboard, TEST_GROUP_CppUTestGroupFleetDesk) {
+  std::unique_ptr<kiosk::gateway::Dashboard> dashboard;
+
+  void setup() override {
+    TEST_GROUP_CppUTestGroupFleetDesk::setup();
+    dashboard = std::make_unique<kiosk::gateway::Dashboard>(*desk, random);
+    CHECK(store->SetOperator("alice", HashPassword("correct horse battery", random, 1000).Value())
+              .HasValue());
+  }
+
+  HttpResponse Get(const std::string& target, const std::string& cookie = "") {
+    HttpRequest r{"GET", target, {{"Host", "gw.example"}}, ""};
+    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
+    return *dashboard->Handle(r);
+  }
+  HttpResponse Post(const std::string& target, const std::string& body,
+                    const std::string& cookie = "", const std::string& origin = "") {
+    HttpRequest r{"POST", target, {{"Host", "gw.example"}}, body};
+    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
+    if (!origin.empty()) r.headers.emplace_back("Origin", origin);
+    return *dashboard->Handle(r);
+  }
+  std::string Login() {
+    auto r = Post("/login", "user=alice&password=correct+horse+battery");
+    LONGS_EQUAL(303, r.status);
+    return Cookie(r);
+  }
+};
+// clang-format on
+
+TEST(Dashboard, PagesNeedALogin) {
+  auto r = Get("/fleet");
+  LONGS_EQUAL(303, r.status);
+  STRCMP_EQUAL("/login", r.Header("Location").c_str());
+  LONGS_EQUAL(200, Get("/login").status);
+  CHECK_FALSE(dashboard->Handle(HttpRequest{"GET", "/v1/heartbeat", {}, ""}).has_value());
+  // /metrics is for Prometheus: no login.
+  LONGS_EQUAL(200, Get("/metrics").status);
+}
+
+TEST(Dashboard, LoginSetsAStrictSessionCookie) {
+  LONGS_EQUAL(401, Post("/login", "user=alice&password=wrong").status);
+  LONGS_EQUAL(401, Post("/login", "user=mallory&password=correct+horse+battery").status);
+  auto r = Post("/login", "user=alice&password=correct+horse+battery");
+  LONGS_EQUAL(303, r.status);
+  const std::string set = r.Header("Set-Cookie");
+  CHECK(set.find("HttpOnly") != std::string::npos);
+  CHECK(set.find("Secure") != std::string::npos);
+  CHECK(set.find("SameSite=Strict") != std::string::npos);
+  auto page = Get("/fleet", Cookie(r));
+  LONGS_EQUAL(200, page.status);
+  CHECK(page.Header("Content-Security-Policy").find("default-src 'none'") != std::string::npos);
+  LONGS_EQUAL(303, Get("/fleet", "kiosk_session=" + std::string(64, 'a')).status);
+  // Sessions end.
+  clock.Advance(std::chrono::hours(9));
+  LONGS_EQUAL(303, Get("/fleet", Cookie(r)).status);
+}
+
+TEST(Dashboard, TheFleetViewFiltersByCommune) {
+  const auto cert = Enrolled("QNM-TAMKY-0001", "20314");
+  Enrolled("QNM-HOIAN-0001", "20320");
+  Device("/v1/heartbeat", Beat("QNM-TAMKY-0001", "paper_out").dump(), cert);
+  const auto cookie = Login();
+  const auto all = Get("/fleet", cookie).body;
+  CHECK(all.find("data-kiosk=\"QNM-TAMKY-0001\" data-status=\"online\"") != std::string::npos);
+  CHECK(all.find("data-kiosk=\"QNM-HOIAN-0001\" data-status=\"offline\"") != std::string::npos);
+  CHECK(all.find("data-alert=\"paper_out\" data-kiosk=\"QNM-TAMKY-0001\"") != std::string::npos);
+  const auto one = Get("/fleet?commune=20320", cookie).body;
+  CHECK(one.find("QNM-HOIAN-0001") != std::string::npos);
+  CHECK(one.find("data-kiosk=\"QNM-TAMKY-0001\"") == std::string::npos);
+  const auto kiosk = Get("/fleet/kiosks/QNM-TAMKY-0001", cookie);
+  LONGS_EQUAL(200, kiosk.status);
+  CHECK(kiosk.body.find("paper_out") != std::string::npos);
+  LONGS_EQUAL(404, Get("/fleet/kiosks/NOBODY-0001", cookie).status);
+}
+
+TEST(Dashboard, CommandsNeedTheSessionsCsrfToken) {
+  Enrolled("QNM-TAMKY-0001");
+  const auto cookie = Login();
+  const std::string csrf = Csrf(Get("/fleet/kiosks/QNM-TAMKY-0001", cookie).body);
+  LONGS_EQUAL(64, csrf.size());
+  const std::string target = "/fleet/kiosks/QNM-TAMKY-0001/commands";
+  LONGS_EQUAL(403, Post(target, "kind=reboot", cookie).status);
+  LONGS_EQUAL(403, Post(target, "kind=reboot&csrf=" + std::string(64, '0'), cookie).status);
+  LONGS_EQUAL(403, Post(target, "kind=reboot&csrf=" + csrf, cookie, "https://evil.example").status);
+  LONGS_EQUAL(0, store->Commands("QNM-TAMKY-0001", 10).Value().size());
+  auto ok = Post(target, "kind=maintenance_on&csrf=" + csrf, cookie, "https://gw.example");
+  LONGS_EQUAL(200, ok.status);
+  CHECK(ok.body.find("queued") != std::string::npos);
+  auto config = Post(
+      target, "kind=config&settings=%7B%22heartbeat_interval_s%22%3A30%7D&csrf=" + csrf, cookie);
+  CHECK(config.body.find("queued") != std::string::npos);
+  auto commands = store->Commands("QNM-TAMKY-0001", 10).Value();
+  LONGS_EQUAL(2, commands.size());
+  STRCMP_EQUAL("alice", commands.back().issued_by.c_str());
+  // Logging out ends the session.
+  LONGS_EQUAL(303, Post("/logout", "csrf=" + csrf, cookie).status);
+  LONGS_EQUAL(303, Get("/fleet", cookie).status);
+}
+
+TEST(Dashboard, OperatorsIssueEnrollmentTokens) {
+  const auto cookie = Login();
+  const std::string csrf = Csrf(Get("/fleet", cookie).body);
+  auto r = Post("/fleet/tokens", "commune=20314&agency=000.17.22.H56&hours=2&csrf=" + csrf, cookie);
+  LONGS_EQUAL(200, r.status);
+  std::smatch m;
+  CHECK(std::regex_search(r.body, m, std::regex("id=\"token\">([0-9A-Z-]{19})<")));
+  auto key = core::PrivateKey::GenerateP256(random).Value();
+  LONGS_EQUAL(200, Enroll("QNM-TAMKY-0009", m[1].str(), "20314", key).status);
+}
