@@ -643,3 +643,76 @@ TEST(Journey, StepIndicatorAndScreenNames) {
   for (Screen s : kAllScreens) CHECK(ScreenFromString(ToString(s)) == s);
   CHECK_FALSE(ScreenFromString("nowhere").has_value());
 }
+
+TEST(Journey, TelemetryCountsJourneysCardsPaymentsAndDeviceStates) {
+  // A card read that fails, then one that works; a completed certified copy.
+  journey->Start();
+  reader->SetPresent(false);
+  journey->IdentifyWith(KeySource::kIdNumber, "049090100001");
+  Settle();
+  reader->SetPresent(true);
+  journey->IdentifyWith(KeySource::kQr, kP01Qr);
+  Settle();
+  journey->ChooseProcedure("2.000815");
+  CHECK(journey->SetField("pages", "5"));
+  journey->Next();
+  journey->Pay("card");
+  Settle();
+  journey->SetConsent(true);
+  printer.SetStatus(printer::PrinterStatus::kPaperOut);
+  journey->Confirm();
+  Settle();
+  Settle();
+  // Then a citizen who walks away.
+  journey->Cancel();
+  journey->Start();
+  journey->Cancel();
+  const auto& t = journey->Counters();
+  const auto counters = t.CounterValues();
+  LONGS_EQUAL(2, counters.at("journeys_started"));
+  LONGS_EQUAL(1, counters.at("journeys_completed"));
+  LONGS_EQUAL(1, counters.at("journeys_abandoned"));
+  LONGS_EQUAL(1, counters.at("card_reads_failed"));
+  LONGS_EQUAL(1, counters.at("card_reads_ok"));
+  LONGS_EQUAL(1, counters.at("payments_ok"));
+  const auto states = t.PeripheralStates();
+  STRCMP_EQUAL("paper_out", states.at("printer").c_str());
+  STRCMP_EQUAL("ok", states.at("card_reader").c_str());  // "card.absent" is the citizen's
+  // Codes only: the recent errors never hold anything about the citizen.
+  for (const auto& code : t.recent_errors) CHECK(code.find(' ') == std::string::npos);
+  CHECK(std::find(t.recent_errors.begin(), t.recent_errors.end(), "printer.paper_out") !=
+        t.recent_errors.end());
+}
+
+TEST(Journey, OutOfServiceTakesNoNewCitizenButLetsOneFinish) {
+  journey->Start();
+  journey->SetOutOfService(true);
+  CHECK(journey->CurrentScreen() == Screen::kIdentify);  // the citizen already there goes on
+  journey->Cancel();
+  journey->Start();
+  journey->StartLookup();
+  journey->TakeTicket();
+  CHECK(journey->CurrentScreen() == Screen::kAttract);
+  CHECK(journey->CurrentSession() == nullptr);
+  CHECK_FALSE(journey->InUse());
+  journey->SetOutOfService(false);
+  journey->Start();
+  CHECK(journey->CurrentScreen() == Screen::kIdentify);
+  CHECK(journey->InUse());
+}
+
+TEST(Journey, OnlyTheProceduresEnabledAtProvisioningAreOffered) {
+  auto settings = MakeSettings();
+  settings.enabled_procedures = {"2.000815", "1.004873"};
+  journey = std::make_unique<Journey>(
+      *catalog, settings, Devices{*reader, scanner, *terminal, printer, *outbox},
+      SealingKeys{*device_key, "QNM-TAMKY-0001", storage_key, worker_random}, executor, clock,
+      random);
+  Identified();
+  LONGS_EQUAL(2, journey->SearchResults().size());
+  journey->ChooseProcedure("1.001193");
+  STRCMP_EQUAL("procedure.unknown", journey->Message().c_str());
+  CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
+  journey->ChooseProcedure("2.000815");
+  CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+}

@@ -1,0 +1,221 @@
+// kiosk-agent's pieces without a network: the health snapshot from kiosk-app,
+// the heartbeat document, log scrubbing and the command runner's journal.
+#include "test_prelude.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "kiosk/agent/app_status.h"
+#include "kiosk/agent/commands.h"
+#include "kiosk/agent/heartbeat.h"
+#include "kiosk/core/files.h"
+#include "kiosk/core/jws.h"
+#include "kiosk/core/log.h"
+
+namespace core = kiosk::core;
+using namespace kiosk::agent;  // NOLINT(google-build-using-namespace): test file
+using nlohmann::json;
+
+TEST_GROUP(AppStatus) { kiosk::test::TempDir dir; };
+
+TEST(AppStatus, RoundTripsAndRefusesFreeText) {
+  AppStatus s;
+  s.version = "0.8.0";
+  s.peripherals = {{"printer", "paper_out"}, {"card_reader", "ok"}};
+  s.counters = {{"journeys_started", 4}};
+  s.errors = {"printer.paper_out"};
+  s.in_use = true;
+  s.written_at = core::WallTime{std::chrono::milliseconds(1'795'000'000'000)};
+  CHECK(WriteAppStatus(dir.Path() / "status.json", s).HasValue());
+  auto back = ReadAppStatus(dir.Path() / "status.json").Value();
+  STRCMP_EQUAL("paper_out", back.peripherals["printer"].c_str());
+  LONGS_EQUAL(4, back.counters["journeys_started"]);
+  CHECK(back.in_use);
+  CHECK(back.written_at == s.written_at);
+  CHECK_FALSE(ParseAppStatus(R"({"errors":["card of Nguyễn Văn A"]})").HasValue());
+  CHECK_FALSE(ParseAppStatus(R"({"peripherals":{"printer":"out of paper"}})").HasValue());
+  CHECK_FALSE(ParseAppStatus(R"({"counters":{"a":"1"}})").HasValue());
+  CHECK_FALSE(ParseAppStatus(R"({"version":5})").HasValue());
+  CHECK_FALSE(ParseAppStatus("[1]").HasValue());
+  // Wrong types of the flags read as false, never throw.
+  CHECK_FALSE(ParseAppStatus(R"({"in_use":"yes"})").Value().in_use);
+  STRCMP_EQUAL("status.absent", ReadAppStatus(dir.Path() / "none").GetError().Code().c_str());
+}
+
+TEST_GROUP(Heartbeat) {
+  kiosk::test::TempDir dir;
+  core::FakeClock clock{core::WallTime{std::chrono::seconds(1'795'000'000)}};
+};
+
+TEST(Heartbeat, CarriesHealthAndNothingElse) {
+  HealthSources sources;
+  sources.kiosk_id = "QNM-TAMKY-0001";
+  sources.app_status_file = dir.Path() / "status.json";
+  sources.disk_path = dir.Path();
+  sources.uptime_file = dir.Path() / "uptime";
+  sources.thermal_zones = {dir.Path() / "absent", dir.Path() / "temp"};
+  sources.os_version = "debian-12";
+  std::ofstream(dir.Path() / "uptime") << "12345.67 890.12\n";
+  std::ofstream(dir.Path() / "temp") << "51234\n";
+  // No status from the app yet.
+  auto first = json::parse(BuildHeartbeat(sources, 1, false, clock).Value());
+  STRCMP_EQUAL("QNM-TAMKY-0001", first["kiosk_id"].get<std::string>().c_str());
+  LONGS_EQUAL(12345, first["uptime_s"].get<int>());
+  DOUBLES_EQUAL(51.2, first["temperature_c"].get<double>(), 0.001);
+  STRCMP_EQUAL("debian-12", first["versions"]["os"].get<std::string>().c_str());
+  STRCMP_EQUAL("app.no_status", first["errors"][0].get<std::string>().c_str());
+  CHECK(first["disk"]["total_mb"].get<std::int64_t>() > 0);
+  AppStatus app;
+  app.version = "0.8.0";
+  app.peripherals = {{"printer", "paper_out"}};
+  app.counters = {{"journeys_started", 2}};
+  app.errors = {"printer.paper_out"};
+  app.written_at = clock.Now();
+  CHECK(WriteAppStatus(sources.app_status_file, app).HasValue());
+  auto second = json::parse(BuildHeartbeat(sources, 2, true, clock).Value());
+  STRCMP_EQUAL("paper_out", second["peripherals"]["printer"].get<std::string>().c_str());
+  LONGS_EQUAL(2, second["counters"]["journeys_started"].get<int>());
+  STRCMP_EQUAL("0.8.0", second["versions"]["app"].get<std::string>().c_str());
+  CHECK(second["maintenance"].get<bool>());
+  // An app that stopped writing is reported silent, its old states dropped.
+  clock.Advance(std::chrono::minutes(5));
+  auto third = json::parse(BuildHeartbeat(sources, 3, false, clock).Value());
+  STRCMP_EQUAL("app.silent", third["errors"][0].get<std::string>().c_str());
+  CHECK(third["peripherals"].empty());
+}
+
+TEST_GROUP(Scrub){};
+
+TEST(Scrub, IdentifyingTokensAreRedacted) {
+  const std::string out = ScrubLog(
+      "2026-11-30T03:55:53.271Z INFO card.read kiosk=QNM-TAMKY-0001 owner=Nguyễn Văn An "
+      "id=001203004567 phone=0912345678 mail=an.nguyen@example.vn took=812ms\n");
+  CHECK(out.find("2026-11-30T03:55:53.271Z INFO card.read kiosk=QNM-TAMKY-0001") == 0);
+  CHECK(out.find("took=812ms\n") != std::string::npos);
+  CHECK(out.find("Nguyễn") == std::string::npos);
+  CHECK(out.find("Văn") == std::string::npos);
+  CHECK(out.find("001203004567") == std::string::npos);
+  CHECK(out.find("0912345678") == std::string::npos);
+  CHECK(out.find("example.vn") == std::string::npos);
+  CHECK(out.find("[redacted]") != std::string::npos);
+}
+
+// clang-format off
+TEST_GROUP(Commands) {
+  core::log::ScopedCapture capture;
+  kiosk::test::TempDir dir;
+  core::FakeClock clock{core::WallTime{std::chrono::seconds(1'795'000'000)}};
+  core::DeterministicRandom random{5};
+  std::optional<core::PrivateKey> signer;
+  CommandSettings settings;
+
+  void setup() override {
+    signer.emplace(core::PrivateKey::GenerateP256(random).Value());
+    settings.kiosk_id = "QNM-TAMKY-0001";
+    settings.self_test = "echo checked; exit 0";
+    settings.reboot = "exit 4";
+    settings.maintenance_file = dir.Path() / "maintenance";
+    settings.remote_config_file = dir.Path() / "remote-config.json";
+    settings.journal = dir.Path() / "commands.json";
+    settings.config_signer = *signer->Public();
+    settings.log_files = {dir.Path() / "app.log"};
+    settings.log_tail_bytes = 40;
+  }
+
+  std::string Signed(const json& doc, const core::PrivateKey& key) {
+    return core::SignJwsEs256(core::AsBytes(doc.dump()), key, "config", "kiosk-config+jws", random)
+        .Value();
+  }
+  CommandOutcome Run(CommandRunner& runner, std::int64_t id, const std::string& kind,
+                     const json& args = json::object()) {
+    return runner.Run({id, kind, args.dump()}, nullptr).Value();
+  }
+};
+// clang-format on
+
+TEST(Commands, ShellCommandsReportTheirExitAndOutput) {
+  CommandRunner runner(settings, clock);
+  auto ok = Run(runner, 1, "self_test");
+  CHECK(ok.ok);
+  STRCMP_EQUAL("exit 0: checked\n", ok.detail.c_str());
+  auto bad = Run(runner, 2, "reboot");
+  CHECK_FALSE(bad.ok);
+  STRCMP_EQUAL("exit 4", bad.detail.c_str());
+  CHECK_FALSE(Run(runner, 3, "restart_app").ok);  // not configured here
+  CHECK_FALSE(Run(runner, 4, "format_disk").ok);
+}
+
+TEST(Commands, TheJournalNeverRunsACommandTwiceAndKeepsResultsUntilTaken) {
+  settings.self_test = "echo x >> " + (dir.Path() / "runs").string();
+  CommandRunner runner(settings, clock);
+  Run(runner, 7, "self_test");
+  Run(runner, 7, "self_test");  // the same command again
+  STRCMP_EQUAL("x\n", core::ReadSmallFile(dir.Path() / "runs").Value().c_str());
+  auto pending = runner.Pending().Value();
+  LONGS_EQUAL(1, pending.size());
+  CHECK(runner.Acknowledged(7).HasValue());
+  LONGS_EQUAL(0, runner.Pending().Value().size());
+  // A command a crash interrupted is reported as such after the restart.
+  CHECK(core::WriteFileAtomically(
+            settings.journal, core::AsBytes(R"({"9":{"kind":"upload_logs","state":"running"}})"))
+            .HasValue());
+  CommandRunner restarted(settings, clock);
+  auto after = restarted.Pending().Value();
+  LONGS_EQUAL(1, after.size());
+  CHECK_FALSE(after[0].ok);
+  CHECK(after[0].detail.find("interrupted") != std::string::npos);
+}
+
+TEST(Commands, MaintenanceModeIsAFlagFile) {
+  CommandRunner runner(settings, clock);
+  CHECK(Run(runner, 1, "maintenance_on").ok);
+  CHECK(runner.Maintenance());
+  CHECK(Run(runner, 2, "maintenance_off").ok);
+  CHECK_FALSE(runner.Maintenance());
+}
+
+TEST(Commands, LogsAreUploadedScrubbedAndTailed) {
+  std::ofstream(dir.Path() / "app.log") << std::string(100, '-') << "\nid=001203004567 ok\n";
+  CommandRunner runner(settings, clock);
+  auto out = Run(runner, 1, "upload_logs");
+  CHECK(out.ok);
+  CHECK(out.upload.find("[redacted] ok") != std::string::npos);
+  CHECK(out.upload.find("001203004567") == std::string::npos);
+  CHECK(out.upload.find(std::string(60, '-')) == std::string::npos);  // the tail only
+  settings.log_files = {dir.Path() / "none.log"};
+  CommandRunner empty(settings, clock);
+  CHECK_FALSE(Run(empty, 2, "upload_logs").ok);
+}
+
+TEST(Commands, ConfigMustBeSignedForThisKioskAndNewer) {
+  CommandRunner runner(settings, clock);
+  const json doc = {
+      {"kiosk_id", "QNM-TAMKY-0001"},
+      {"issued_at", 1000},
+      {"settings", {{"heartbeat_interval_s", 30}, {"enabled_procedures", {"1.001193"}}}}};
+  auto applied = Run(runner, 1, "config", {{"jws", Signed(doc, *signer)}});
+  CHECK_TEXT(applied.ok, applied.detail.c_str());
+  LONGS_EQUAL(30, *runner.HeartbeatInterval());
+  CHECK(AppliedSettings(settings.remote_config_file).find("1.001193") != std::string::npos);
+  // Replayed (same age), another kiosk's, another key's, unknown settings, bad values.
+  CHECK_FALSE(Run(runner, 2, "config", {{"jws", Signed(doc, *signer)}}).ok);
+  json other = doc;
+  other["issued_at"] = 2000;
+  other["kiosk_id"] = "QNM-TAMKY-0002";
+  CHECK_FALSE(Run(runner, 3, "config", {{"jws", Signed(other, *signer)}}).ok);
+  auto stranger = core::PrivateKey::GenerateP256(random).Value();
+  json newer = doc;
+  newer["issued_at"] = 3000;
+  CHECK_FALSE(Run(runner, 4, "config", {{"jws", Signed(newer, stranger)}}).ok);
+  newer["settings"] = {{"shell", "rm -rf /"}};
+  CHECK_FALSE(Run(runner, 5, "config", {{"jws", Signed(newer, *signer)}}).ok);
+  newer["settings"] = {{"heartbeat_interval_s", 1}};
+  CHECK_FALSE(Run(runner, 6, "config", {{"jws", Signed(newer, *signer)}}).ok);
+  CHECK_FALSE(Run(runner, 7, "config", {{"nothing", 1}}).ok);
+  LONGS_EQUAL(30, *runner.HeartbeatInterval());
+  // A newer one applies, and a restarted runner remembers it.
+  newer["settings"] = {{"heartbeat_interval_s", 45}};
+  CHECK(Run(runner, 8, "config", {{"jws", Signed(newer, *signer)}}).ok);
+  CommandRunner restarted(settings, clock);
+  LONGS_EQUAL(45, *restarted.HeartbeatInterval());
+}
