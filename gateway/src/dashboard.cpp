@@ -123,7 +123,7 @@ HttpResponse Page(int status, const std::string& title, const std::string& body,
                         "default-src 'none'; style-src 'self'; form-action 'self'; "
                         "frame-ancestors 'none'; base-uri 'none'"},
                        {"X-Content-Type-Options", "nosniff"},
-                       {"Referrer-Policy", "no-referrer"}},
+                       {"Referrer-Policy", "same-origin"}},
                       html};
 }
 
@@ -348,7 +348,9 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
     }
     std::string degraded;
     for (const auto& p : s.degraded) degraded += "<span class=\"warn\">" + Escape(p) + "</span>";
-    if (degraded.empty() && s.view.last) degraded = "all ok";
+    if (degraded.empty() && s.view.last) {
+      degraded = s.peripherals.empty() ? "not reported" : "all ok";
+    }
     rows += "<tr data-kiosk=\"" + Escape(d.kiosk_id) + "\" data-status=\"" + StatusWord(s) +
             "\"><td>" + link + "</td><td>" + Escape(d.commune) + "</td><td>" + StatusCell(s) +
             "</td><td>" + (s.view.last ? Ago(s.view.last->received_at, now) : "never") +

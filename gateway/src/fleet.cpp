@@ -455,8 +455,12 @@ KioskState FleetDesk::StateOf(KioskView view) const {
       if (!fine) s.degraded.push_back(name + "=" + value);
     }
   }
-  if (s.peripherals["printer"] == "paper_out") s.alerts.push_back("paper_out");
-  if (s.peripherals["tamper"] == "open") s.alerts.push_back("tamper");
+  auto state_of = [&](const char* name) {
+    const auto it = s.peripherals.find(name);
+    return it == s.peripherals.end() ? std::string() : it->second;
+  };
+  if (state_of("printer") == "paper_out") s.alerts.push_back("paper_out");
+  if (state_of("tamper") == "open") s.alerts.push_back("tamper");
   if (s.outbox_depth > 0 && s.oldest_age_s > config_.backlog_alert_s) {
     s.alerts.push_back("backlog");
   }
