@@ -30,6 +30,7 @@ struct GatewayConfig {
   std::string bank_key_file;  // the key its notifications are signed with
   std::string state_dir = "gateway-state";
   int max_connections = 64;
+  int session_ticket_s = 3600;  // [listen]: TLS sessions resumable this long; 0: none
   IntakeConfig intake;
   FleetConfig fleet;
   core::LogConfig log;

@@ -146,6 +146,9 @@ int main(int argc, char** argv) {
   gw::FleetDesk* desk = fleet->desk.get();
   tls.identity = core::TlsIdentity{*certs, &*key};
   tls.io_timeout = std::chrono::seconds(30);
+  // Kiosks reconnect for every heartbeat: resuming spares both sides the
+  // handshake's public-key work (see docs/fleet.md for the figures).
+  tls.session_ticket_lifetime = std::chrono::seconds(config->session_ticket_s);
   // Every handshake asks the registry: a revoked kiosk gets no further.
   if (desk != nullptr) {
     tls.accept_peer = [desk](const core::Certificate& peer) { return desk->AcceptsPeer(peer); };
@@ -165,6 +168,7 @@ int main(int argc, char** argv) {
     open_tls.identity = tls.identity;
     open_tls.io_timeout = std::chrono::seconds(30);
     open_tls.require_client_certificate = false;
+    open_tls.session_ticket_lifetime = tls.session_ticket_lifetime;
     auto listening = core::TlsServer::Listen(
         config->operator_address, static_cast<std::uint16_t>(config->operator_port), open_tls);
     if (!listening) return fail(listening.GetError());

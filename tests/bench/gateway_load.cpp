@@ -1,9 +1,14 @@
-// gateway-load: many kiosks submitting at once to a real kiosk-gateway.
-// Starts the gateway on loopback with a development PKI, gives each
-// simulated kiosk its own device certificate, and reports dossiers per
-// second and latency percentiles.
+// gateway-load: many kiosks at once against a real kiosk-gateway, started
+// here on loopback with a development PKI.
 //
-//   build/bench/tests/bench/gateway-load [kiosks, default 16] [dossiers per kiosk, default 25]
+//   gateway-load [KIOSKS=16] [DOSSIERS PER KIOSK=25]
+//       each kiosk (its own device certificate) submits dossiers; dossiers/s
+//       and latency percentiles
+//   gateway-load heartbeats [KIOSKS=5000] [SECONDS=60] [INTERVAL_S=60]
+//       the kiosks enroll with one-time tokens, then send heartbeats on
+//       schedule (KIOSKS/INTERVAL_S a second, spread evenly) for SECONDS;
+//       then as fast as 32 connections can for 20 s; then the dashboard's
+//       fleet page and /metrics with that fleet
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -39,7 +44,19 @@ std::string ReadText(const fs::path& p) {
 
 }  // namespace
 
+int Heartbeats(int kiosks, int seconds, int interval_s);
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "heartbeats") {
+    return Heartbeats(argc > 2 ? std::stoi(argv[2]) : 5000, argc > 3 ? std::stoi(argv[3]) : 60,
+                      argc > 4 ? std::stoi(argv[4]) : 60);
+  }
+  if (argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9')) {
+    std::fprintf(stderr,
+                 "usage: gateway-load [KIOSKS] [DOSSIERS]\n"
+                 "       gateway-load heartbeats [KIOSKS] [SECONDS] [INTERVAL_S]\n");
+    return 2;
+  }
   const int kiosks = argc > 1 ? std::stoi(argv[1]) : 16;
   const int per_kiosk = argc > 2 ? std::stoi(argv[2]) : 25;
   core::log::Install(std::make_unique<core::log::Logger>(std::make_unique<core::log::StderrSink>(),

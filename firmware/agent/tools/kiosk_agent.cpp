@@ -147,6 +147,8 @@ int main(int argc, char** argv) {
   gateway.tls.trusted = *pinned;
   gateway.tls.identity = core::TlsIdentity{*chain, &*key};
   gateway.tls.server_name = config->server_name;
+  // Uploads and heartbeats resume one TLS session instead of a full handshake each.
+  gateway.tls.session_cache = std::make_shared<core::TlsSessionCache>();
   kiosk::agent::Backoff backoff{std::chrono::milliseconds(config->backoff_first_ms),
                                 std::chrono::milliseconds(config->backoff_max_ms)};
   kiosk::agent::Uploader uploader(*outbox, *storage_key, gateway, backoff, core::SystemClock(),

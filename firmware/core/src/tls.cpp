@@ -12,10 +12,12 @@
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 #include "kiosk/core/mbedtls_call.h"
 #include "kiosk/core/random.h"
@@ -84,7 +86,18 @@ struct TlsConfigHolder {
   std::unique_ptr<Drbg> drbg;
   std::chrono::milliseconds io_timeout{15000};
   std::function<bool(const Certificate&)> accept_peer;
+  // Server: the key session tickets are sealed with (mbedTLS locks it).
+  Owned<mbedtls_ssl_ticket_context, mbedtls_ssl_ticket_init, mbedtls_ssl_ticket_free> tickets;
+  std::shared_ptr<TlsSessionCache> session_cache;  // client
 };
+
+struct TlsSessionCache::State {
+  std::mutex mutex;
+  Owned<mbedtls_ssl_session, mbedtls_ssl_session_init, mbedtls_ssl_session_free> session;
+  bool valid = false;
+};
+TlsSessionCache::TlsSessionCache() : state_(std::make_unique<State>()) {}
+TlsSessionCache::~TlsSessionCache() = default;
 
 namespace {
 
@@ -141,6 +154,14 @@ Expected<std::shared_ptr<TlsConfigHolder>> MakeConfig(int endpoint, const TlsOpt
   } else if (endpoint == MBEDTLS_SSL_IS_SERVER) {
     return Error::Fatal("tls.config", "a server needs a certificate and key");
   }
+  if (endpoint == MBEDTLS_SSL_IS_SERVER && options.session_ticket_lifetime.count() > 0) {
+    KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ssl_ticket_setup(
+        holder->tickets.get(), MbedtlsRng, holder->drbg.get(), MBEDTLS_CIPHER_AES_256_GCM,
+        static_cast<std::uint32_t>(options.session_ticket_lifetime.count()))));
+    mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
+                                        holder->tickets.get());
+  }
+  holder->session_cache = options.session_cache;
   return holder;
 }
 
@@ -198,6 +219,13 @@ Expected<TlsConnection> Handshake(std::shared_ptr<TlsConfigHolder> config, int f
     KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ssl_set_hostname(ssl, server_name.c_str())));
   }
   mbedtls_ssl_set_bio(ssl, &state->net, SendNoSignal, nullptr, mbedtls_net_recv_timeout);
+  TlsSessionCache::State* cache =
+      state->config->session_cache ? &state->config->session_cache->GetState() : nullptr;
+  if (cache != nullptr) {
+    std::lock_guard lock(cache->mutex);
+    // A session the server no longer knows just means a full handshake.
+    if (cache->valid) (void)mbedtls_ssl_set_session(ssl, cache->session.get());
+  }
   while (true) {
     const int rc = mbedtls_ssl_handshake(ssl);
     if (rc == 0) break;
@@ -206,6 +234,12 @@ Expected<TlsConnection> Handshake(std::shared_ptr<TlsConfigHolder> config, int f
       return TlsError(MBEDTLS_ERR_SSL_TIMEOUT, "handshake", ssl);
     }
     return TlsError(rc, "handshake", ssl);
+  }
+  if (cache != nullptr) {
+    std::lock_guard lock(cache->mutex);
+    mbedtls_ssl_session_free(cache->session.get());
+    mbedtls_ssl_session_init(cache->session.get());
+    cache->valid = mbedtls_ssl_get_session(ssl, cache->session.get()) == 0;
   }
   return TlsConnection(std::move(state));
 }
@@ -335,7 +369,16 @@ Expected<TlsConnection> TlsServer::Accept(std::chrono::milliseconds timeout) {
   if (ready == 0) return Error::Retryable("tls.no_client", "no client connected in time");
   const int fd = ::accept4(state_->fd, nullptr, nullptr, SOCK_CLOEXEC);
   if (fd < 0) return SocketError("accept");
-  return Handshake(state_->config, fd, "");
+  KIOSK_ASSIGN_OR_RETURN(auto connection, Handshake(state_->config, fd, ""));
+  // A resumed session did not go through VerifyPeer: ask again.
+  if (state_->config->accept_peer) {
+    auto peer = connection.PeerCertificate();
+    if (peer && !state_->config->accept_peer(*peer)) {
+      connection.Close();
+      return Error::NeedsPerson("tls.peer_refused", "the peer's certificate is revoked");
+    }
+  }
+  return connection;
 }
 
 }  // namespace kiosk::core

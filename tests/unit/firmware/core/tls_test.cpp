@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+
 #include "kiosk/core/tls.h"
 
 using namespace kiosk::core;  // NOLINT(google-build-using-namespace): test file
@@ -167,4 +169,38 @@ TEST(Tls, NothingListeningIsRetryable) {
   auto r = TlsConnect("127.0.0.1", ntohs(addr.sin_port), Kiosk(&*device, gateway_ca->cert));
   STRCMP_EQUAL("net.refused", r.GetError().Code().c_str());
   CHECK(r.GetError().Class() == ErrorClass::kRetryable);
+}
+
+TEST(Tls, ResumedSessionsSkipThePublicKeyWorkButNotTheRevocationCheck) {
+  std::atomic<int> asked{0};
+  std::atomic<bool> revoked{false};
+  TlsOptions options;
+  options.trusted = {device_ca->cert};
+  options.identity = TlsIdentity{{gateway->cert}, &gateway->key};
+  options.io_timeout = milliseconds(2000);
+  options.session_ticket_lifetime = std::chrono::seconds(3600);
+  options.accept_peer = [&](const Certificate&) {
+    ++asked;
+    return !revoked.load();
+  };
+  auto server = TlsServer::Listen("127.0.0.1", 0, options).Value();
+  TlsOptions client = Kiosk(&*device, gateway_ca->cert);
+  client.session_cache = std::make_shared<TlsSessionCache>();
+  {
+    auto [accepted, connected] = Handshake(server, client);
+    CHECK(accepted.HasValue() && connected.HasValue());
+    LONGS_EQUAL(2, asked.load());  // in the certificate check, and after the handshake
+  }
+  {
+    // Resumed from the ticket: no certificate check, so only the one after it.
+    auto [accepted, connected] = Handshake(server, client);
+    CHECK(accepted.HasValue() && connected.HasValue());
+    STRCMP_EQUAL("C=VN, O=Kiosk Test, CN=KIOSK-0001",
+                 accepted->PeerCertificate()->Subject().c_str());
+    LONGS_EQUAL(3, asked.load());
+  }
+  revoked = true;
+  auto [accepted, connected] = Handshake(server, client);
+  CHECK_FALSE(accepted.HasValue());
+  STRCMP_EQUAL("tls.peer_refused", accepted.GetError().Code().c_str());
 }

@@ -25,6 +25,23 @@ struct TlsIdentity {
   const PrivateKey* key = nullptr;  // must outlive the connection or server
 };
 
+// Client: keeps the last session with a server so the next connection
+// resumes it (RFC 5077 session tickets) instead of repeating the public-key
+// work of a full handshake. Share one between the connections to one server;
+// thread-safe.
+class TlsSessionCache {
+ public:
+  TlsSessionCache();
+  ~TlsSessionCache();
+  TlsSessionCache(const TlsSessionCache&) = delete;
+  TlsSessionCache& operator=(const TlsSessionCache&) = delete;
+  struct State;
+  State& GetState() { return *state_; }
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
 struct TlsOptions {
   std::vector<Certificate> trusted;     // the only CAs accepted for the peer
   std::optional<TlsIdentity> identity;  // ours; required for a server
@@ -38,6 +55,12 @@ struct TlsOptions {
   // certificate; a refusal fails the handshake with "tls.peer_refused" (the
   // gateway refuses revoked devices here). Must be thread-safe.
   std::function<bool(const Certificate&)> accept_peer;
+  // Client: resume sessions through this cache (null: a full handshake each time).
+  std::shared_ptr<TlsSessionCache> session_cache;
+  // Server: how long a session ticket it issues may be resumed; 0: no tickets.
+  // A resumed session skips the certificate checks of a full handshake, so
+  // accept_peer is asked again after it.
+  std::chrono::seconds session_ticket_lifetime{0};
 };
 
 class TlsConnection {
