@@ -22,10 +22,12 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "kiosk/agent/app_status.h"
+#include "kiosk/agent/commands.h"
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/dev_pki.h"
@@ -106,6 +108,7 @@ struct AppConfig {
   // [fleet]: the snapshot kiosk-agent reports, the flag it sets (app_status.h)
   std::string status_file;
   std::string maintenance_file;
+  std::string remote_config;  // settings the agent verified (commands.h): enabled_procedures
 };
 
 // The app's side of the link with kiosk-agent: it writes the health snapshot
@@ -243,6 +246,7 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
   auto fleet = reader.Table("fleet");
   fleet.Read("status_file", c.status_file);
   fleet.Read("maintenance_file", c.maintenance_file);
+  fleet.Read("remote_config", c.remote_config);
   const bool wants_vietqr = std::find(c.payment_methods.begin(), c.payment_methods.end(),
                                       "vietqr") != c.payment_methods.end();
   vietqr.Check(!wants_vietqr || (!c.vietqr_bank_bin.empty() && !c.vietqr_account.empty() &&
@@ -557,6 +561,24 @@ int main(int argc, char** argv) {
           "config.invalid", "site.procedures: no procedure " + code + " in the catalog"));
     }
     settings.enabled_procedures.insert(code);
+  }
+  // An operator's signed config (verified by kiosk-agent) may narrow or widen
+  // the procedures offered; codes this catalog does not know are skipped.
+  if (!config->remote_config.empty()) {
+    const auto applied = nlohmann::json::parse(
+        kiosk::agent::AppliedSettings(Under(state, config->remote_config)), nullptr, false);
+    if (applied.is_object() && applied.contains("enabled_procedures") &&
+        applied["enabled_procedures"].is_array()) {
+      std::set<std::string> enabled;
+      for (const auto& code : applied["enabled_procedures"]) {
+        if (code.is_string() && catalog->Find(code.get<std::string>()) != nullptr) {
+          enabled.insert(code.get<std::string>());
+        } else {
+          klog::Warn("app.remote_procedure_unknown", {{"code", code.dump()}});
+        }
+      }
+      if (!enabled.empty()) settings.enabled_procedures = enabled;
+    }
   }
   for (const auto& h : config->holidays) {
     auto day = catalog::ParseDay(h);
