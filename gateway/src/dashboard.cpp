@@ -1,6 +1,7 @@
 #include "kiosk/gateway/dashboard.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -324,42 +325,106 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
                                       "; HttpOnly; Secure; SameSite=Strict"}});
 }
 
+namespace {
+constexpr std::size_t kKiosksPerPage = 100;
+constexpr std::size_t kAlertsShown = 100;
+
+struct CommuneCounts {
+  int total = 0, online = 0, offline = 0, alerting = 0;
+};
+
+std::string KioskRow(const KioskState& s, std::int64_t now) {
+  const auto& d = s.view.device;
+  std::string degraded;
+  for (const auto& p : s.degraded) degraded += "<span class=\"warn\">" + Escape(p) + "</span>";
+  if (degraded.empty() && s.view.last) {
+    degraded = s.peripherals.empty() ? "not reported" : "all ok";
+  }
+  return "<tr data-kiosk=\"" + Escape(d.kiosk_id) + "\" data-status=\"" + StatusWord(s) +
+         "\"><td><a href=\"/fleet/kiosks/" + Escape(d.kiosk_id) + "\">" + Escape(d.kiosk_id) +
+         "</a></td><td>" + Escape(d.commune) + "</td><td>" + StatusCell(s) + "</td><td>" +
+         (s.view.last ? Ago(s.view.last->received_at, now) : "never") + "</td><td>" + degraded +
+         "</td><td>" + std::to_string(s.outbox_depth) +
+         (s.outbox_depth > 0 ? " (oldest " + Duration(s.oldest_age_s) + ")" : "") + "</td><td>" +
+         Escape(s.app_version) + "</td><td>" + Badges(s) + "</td></tr>";
+}
+}  // namespace
+
+// The whole fleet at a glance, however large: counts, one line per commune,
+// the alerts, and the kiosks a page at a time, those with alerts first.
 HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& session) {
   auto states = fleet_.States();
   if (!states) return Page(503, "Fleet", "<main><p>The fleet store is unavailable.</p></main>");
   const std::string commune = QueryField(request.target, "commune");
+  const std::size_t page = static_cast<std::size_t>(std::max<std::int64_t>(
+      1, core::ParseDecimal(QueryField(request.target, "page")).value_or(1)));
   const std::int64_t now = core::UnixMillis(fleet_.Clock().Now());
-  std::set<std::string> communes;
+  std::map<std::string, CommuneCounts> communes;
   int total = 0, online = 0, offline = 0, with_alerts = 0;
-  std::string alerts, rows;
+  std::size_t alert_count = 0;
+  std::string alerts;
+  std::vector<const KioskState*> shown;
   for (const auto& s : *states) {
     const auto& d = s.view.device;
-    communes.insert(d.commune);
+    auto& counts = communes[d.commune];
+    ++counts.total;
+    if (d.state == "active") ++(s.online ? counts.online : counts.offline);
+    if (!s.alerts.empty()) ++counts.alerting;
     if (!commune.empty() && d.commune != commune) continue;
     ++total;
     if (d.state == "active") ++(s.online ? online : offline);
     if (!s.alerts.empty()) ++with_alerts;
-    const std::string link =
-        "<a href=\"/fleet/kiosks/" + Escape(d.kiosk_id) + "\">" + Escape(d.kiosk_id) + "</a>";
+    shown.push_back(&s);
     for (const auto& a : s.alerts) {
+      if (alert_count++ >= kAlertsShown) continue;
       alerts += "<li data-alert=\"" + Escape(a) + "\" data-kiosk=\"" + Escape(d.kiosk_id) +
-                "\"><span class=\"alert\">" + Escape(a) + "</span> " + link + " (" +
-                Escape(d.commune) + ")</li>";
+                "\"><span class=\"alert\">" + Escape(a) + "</span> <a href=\"/fleet/kiosks/" +
+                Escape(d.kiosk_id) + "\">" + Escape(d.kiosk_id) + "</a> (" + Escape(d.commune) +
+                ")</li>";
     }
-    std::string degraded;
-    for (const auto& p : s.degraded) degraded += "<span class=\"warn\">" + Escape(p) + "</span>";
-    if (degraded.empty() && s.view.last) {
-      degraded = s.peripherals.empty() ? "not reported" : "all ok";
+  }
+  if (alert_count > kAlertsShown) {
+    alerts += "<li>… and " + std::to_string(alert_count - kAlertsShown) +
+              " more: choose a commune, or see the kiosks below.</li>";
+  }
+  std::stable_partition(shown.begin(), shown.end(),
+                        [](const KioskState* s) { return !s->alerts.empty(); });
+  const std::size_t pages =
+      std::max<std::size_t>(1, (shown.size() + kKiosksPerPage - 1) / kKiosksPerPage);
+  const std::size_t current = std::min(page, pages);
+  std::string rows;
+  for (std::size_t i = (current - 1) * kKiosksPerPage;
+       i < std::min(shown.size(), current * kKiosksPerPage); ++i) {
+    rows += KioskRow(*shown[i], now);
+  }
+  const std::string base =
+      "/fleet?" + (commune.empty() ? "" : "commune=" + Escape(commune) + "&amp;");
+  std::string pager;
+  if (pages > 1) {
+    pager = "<p class=\"pager\">Page " + std::to_string(current) + " of " + std::to_string(pages) +
+            " (" + std::to_string(shown.size()) + " kiosks, alerts first)";
+    if (current > 1) {
+      pager += " · <a rel=\"prev\" href=\"" + base + "page=" + std::to_string(current - 1) +
+               "\">previous</a>";
     }
-    rows += "<tr data-kiosk=\"" + Escape(d.kiosk_id) + "\" data-status=\"" + StatusWord(s) +
-            "\"><td>" + link + "</td><td>" + Escape(d.commune) + "</td><td>" + StatusCell(s) +
-            "</td><td>" + (s.view.last ? Ago(s.view.last->received_at, now) : "never") +
-            "</td><td>" + degraded + "</td><td>" + std::to_string(s.outbox_depth) +
-            (s.outbox_depth > 0 ? " (oldest " + Duration(s.oldest_age_s) + ")" : "") + "</td><td>" +
-            Escape(s.app_version) + "</td><td>" + Badges(s) + "</td></tr>";
+    if (current < pages) {
+      pager += " · <a rel=\"next\" href=\"" + base + "page=" + std::to_string(current + 1) +
+               "\">next</a>";
+    }
+    pager += "</p>";
+  }
+  std::string commune_rows;
+  if (commune.empty() && communes.size() > 1) {
+    for (const auto& [code, c] : communes) {
+      commune_rows += "<tr data-commune=\"" + Escape(code) +
+                      "\"><td><a href=\"/fleet?commune=" + Escape(code) + "\">" + Escape(code) +
+                      "</a></td><td>" + std::to_string(c.total) + "</td><td>" +
+                      std::to_string(c.online) + "</td><td>" + std::to_string(c.offline) +
+                      "</td><td>" + std::to_string(c.alerting) + "</td></tr>";
+    }
   }
   std::string options = "<option value=\"\">all communes</option>";
-  for (const auto& c : communes) {
+  for (const auto& [c, counts] : communes) {
     options += "<option value=\"" + Escape(c) + "\"" + (c == commune ? " selected" : "") + ">" +
                Escape(c) + "</option>";
   }
@@ -372,6 +437,13 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
           std::to_string(with_alerts) + "</b></div></div>";
   body += "<form method=\"get\" action=\"/fleet\"><label>Commune <select name=\"commune\">" +
           options + "</select></label> <button type=\"submit\">Filter</button></form>";
+  if (!commune_rows.empty()) {
+    body +=
+        "<section><h2>Communes</h2><table id=\"communes\"><thead><tr><th>Commune</th>"
+        "<th>Kiosks</th><th>Online</th><th>Offline</th><th>With alerts</th></tr></thead>"
+        "<tbody>" +
+        commune_rows + "</tbody></table></section>";
+  }
   body += "<section><h2>Alerts</h2>" +
           (alerts.empty() ? std::string("<p id=\"no-alerts\">No alerts.</p>")
                           : "<ul id=\"alerts\">" + alerts + "</ul>") +
@@ -380,7 +452,7 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
       "<section><h2>Kiosks</h2><table id=\"fleet\"><thead><tr><th>Kiosk</th><th>Commune</th>"
       "<th>Status</th><th>Last heartbeat</th><th>Peripherals</th><th>Outbox</th>"
       "<th>App</th><th>Alerts</th></tr></thead><tbody>" +
-      rows + "</tbody></table></section>";
+      rows + "</tbody></table>" + pager + "</section>";
   body +=
       "<section><h2>Enroll a kiosk</h2><form method=\"post\" action=\"/fleet/tokens\">"
       "<input type=\"hidden\" name=\"csrf\" value=\"" +

@@ -433,3 +433,41 @@ TEST(Dashboard, OperatorsIssueEnrollmentTokens) {
   auto key = core::PrivateKey::GenerateP256(random).Value();
   LONGS_EQUAL(200, Enroll("QNM-TAMKY-0009", m[1].str(), "20314", key).status);
 }
+
+TEST(Dashboard, ALargeFleetIsShownAPageAtATimeAlertsFirst) {
+  // 250 kiosks in 5 communes, one of them out of paper.
+  for (int i = 0; i < 250; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "QNM-LOAD-%04d", i);
+    CHECK(store
+              ->RegisterDevice({id, std::to_string(20300 + i % 5), "000.17.22.H56",
+                                "serial" + std::to_string(i), "active", 1})
+              .HasValue());
+    CHECK(store
+              ->RecordHeartbeat(id, core::UnixMillis(clock.Now()),
+                                *CheckHeartbeat(Beat(id, i == 137 ? "paper_out" : "ok").dump(), id))
+              .HasValue());
+  }
+  const auto cookie = Login();
+  const auto first = Get("/fleet", cookie).body;
+  auto count = [](const std::string& html, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;
+    return n;
+  };
+  LONGS_EQUAL(100, count(first, "<tr data-kiosk="));
+  // The kiosk with an alert leads the first page; every commune has its line.
+  CHECK(first.find("<tr data-kiosk=\"QNM-LOAD-0137\"") <
+        first.find("<tr data-kiosk=\"QNM-LOAD-0000\""));
+  LONGS_EQUAL(5, count(first, "<tr data-commune="));
+  CHECK(first.find("Page 1 of 3") != std::string::npos);
+  const auto last = Get("/fleet?page=3", cookie).body;
+  LONGS_EQUAL(50, count(last, "<tr data-kiosk="));
+  CHECK(last.find("rel=\"prev\"") != std::string::npos);
+  CHECK(last.find("rel=\"next\"") == std::string::npos);
+  // Past the end: the last page. A commune: its 50 kiosks on one page.
+  LONGS_EQUAL(50, count(Get("/fleet?page=99", cookie).body, "<tr data-kiosk="));
+  const auto one = Get("/fleet?commune=20302", cookie).body;
+  LONGS_EQUAL(50, count(one, "<tr data-kiosk="));
+  CHECK(one.find("Page 1 of") == std::string::npos);
+}
