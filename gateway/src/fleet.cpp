@@ -105,19 +105,17 @@ Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& k
       out["peripherals"][k] = v;
     }
   }
-  out["outbox"] = json::object();
-  if (in.contains("outbox")) {
-    KIOSK_TRY(OnlyKeys(in["outbox"], kOutboxKeys, "outbox"));
-    for (const char* k : {"depth", "oldest_age_s", "quarantined"}) {
-      KIOSK_ASSIGN_OR_RETURN(out["outbox"][k], Count(in["outbox"], k, kHuge));
-    }
+  // Numbers: every key present in the canonical form, 0 when not sent.
+  const json none = json::object();
+  const json& outbox = in.contains("outbox") ? in["outbox"] : none;
+  KIOSK_TRY(OnlyKeys(outbox, kOutboxKeys, "outbox"));
+  for (const char* k : {"depth", "oldest_age_s", "quarantined"}) {
+    KIOSK_ASSIGN_OR_RETURN(out["outbox"][k], Count(outbox, k, kHuge));
   }
-  out["disk"] = json::object();
-  if (in.contains("disk")) {
-    KIOSK_TRY(OnlyKeys(in["disk"], kDiskKeys, "disk"));
-    for (const char* k : {"free_mb", "total_mb"}) {
-      KIOSK_ASSIGN_OR_RETURN(out["disk"][k], Count(in["disk"], k, kHuge));
-    }
+  const json& disk = in.contains("disk") ? in["disk"] : none;
+  KIOSK_TRY(OnlyKeys(disk, kDiskKeys, "disk"));
+  for (const char* k : {"free_mb", "total_mb"}) {
+    KIOSK_ASSIGN_OR_RETURN(out["disk"][k], Count(disk, k, kHuge));
   }
   out["temperature_c"] = nullptr;
   if (in.contains("temperature_c") && !in["temperature_c"].is_null()) {
@@ -136,13 +134,11 @@ Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& k
       out["errors"].push_back(e);
     }
   }
-  out["counters"] = json::object();
-  if (in.contains("counters")) {
-    KIOSK_TRY(OnlyKeys(in["counters"], kCounterNames, "counters"));
-    for (const auto name : kCounterNames) {
-      const std::string key(name);
-      KIOSK_ASSIGN_OR_RETURN(out["counters"][key], Count(in["counters"], key.c_str(), kHuge));
-    }
+  const json& counters = in.contains("counters") ? in["counters"] : none;
+  KIOSK_TRY(OnlyKeys(counters, kCounterNames, "counters"));
+  for (const auto name : kCounterNames) {
+    const std::string key(name);
+    KIOSK_ASSIGN_OR_RETURN(out["counters"][key], Count(counters, key.c_str(), kHuge));
   }
   out["maintenance"] = false;
   if (in.contains("maintenance")) {

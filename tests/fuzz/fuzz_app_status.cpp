@@ -11,8 +11,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const std::string scrubbed = kiosk::agent::ScrubLog(text);
-  for (const unsigned char c : scrubbed) {
-    if (c >= 0x80) std::abort();  // no word with letters outside ASCII is left
+  for (const char c : scrubbed) {
+    if (static_cast<unsigned char>(c) >= 0x80)
+      std::abort();  // no word with letters outside ASCII is left
   }
   auto status = kiosk::agent::ParseAppStatus(text);
   if (!status) return 0;

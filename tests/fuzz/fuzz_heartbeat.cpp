@@ -14,8 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!checked) return 0;
   auto again = kiosk::gateway::CheckHeartbeat(*checked, "QNM-TAMKY-0001");
   if (!again || *again != *checked) std::abort();
-  for (const unsigned char c : *checked) {
-    if (c >= 0x80) std::abort();  // no letter outside ASCII survives: no names
+  for (const char c : *checked) {
+    if (static_cast<unsigned char>(c) >= 0x80)
+      std::abort();  // no letter outside ASCII survives: no names
   }
   return 0;
 }

@@ -63,7 +63,10 @@ core::Expected<AppStatus> ParseAppStatus(std::string_view text) {
   }
   s.in_use = flag("in_use");
   s.out_of_service = flag("out_of_service");
-  if (in.contains("written_at_ms") && in["written_at_ms"].is_number_integer()) {
+  // Within the years 1970 to 2286: a time point that fits the clock.
+  if (in.contains("written_at_ms") && in["written_at_ms"].is_number_integer() &&
+      in["written_at_ms"].get<std::int64_t>() >= 0 &&
+      in["written_at_ms"].get<std::int64_t>() < 10'000'000'000'000) {
     s.written_at =
         core::WallTime{std::chrono::milliseconds(in["written_at_ms"].get<std::int64_t>())};
   }

@@ -206,6 +206,11 @@ TEST(FleetDesk, HeartbeatSchemaKeepsPersonalDataOut) {
   b["kiosk_id"] = 7;
   CHECK(refused(b));
   CHECK(refused(Beat("ANOTHER-KIOSK")));
+  // The canonical form is a fixed point (found by the heartbeat fuzzer: an
+  // absent "outbox" and an empty one once differed).
+  const auto minimal = CheckHeartbeat(R"({"kiosk_id":"QNM-TAMKY-0001"})", kiosk).Value();
+  STRCMP_EQUAL(minimal.c_str(), CheckHeartbeat(minimal, kiosk).Value().c_str());
+  LONGS_EQUAL(0, json::parse(minimal)["outbox"]["depth"].get<int>());
   CHECK_FALSE(CheckHeartbeat("not json", kiosk).HasValue());
   CHECK_FALSE(CheckHeartbeat("[]", kiosk).HasValue());
 }
