@@ -318,3 +318,35 @@ TEST(Fleet, ACommandInterruptedByACrashIsReportedNotRerun) {
   const std::string runs = RunProcess({"/bin/cat", marker.string()}).out;
   STRCMP_EQUAL("run\n", runs.c_str());
 }
+
+// A technician at a terminal (a pseudo-terminal from script(1)): what is not
+// on the command line is asked, and the pinned CA must be confirmed.
+TEST(Fleet, TheTechnicianIsAskedForWhatIsMissing) {
+  auto at_terminal = [&](const std::string& kiosk, const std::string& answers) {
+    const std::string command = std::string(KIOSK_PROVISION_BIN) + " --state " +
+                                (dir.Path() / kiosk).string() +
+                                " --reader none --scanner none --display none";
+    return RunProcess(
+        {"/bin/sh", "-c", "printf '" + answers + "' | script -qec '" + command + "' /dev/null"});
+  };
+  auto answers = [&](const std::string& kiosk, const std::string& token, const char* confirm) {
+    return kiosk + "\\n20314\\n" + token + "\\n127.0.0.1:" + operator_port +
+           "\\n127.0.0.1:" + device_port + "\\n" + (pki / "gateway-ca.pem").string() + "\\n\\n" +
+           confirm + "\\n";
+  };
+  // The fingerprint not confirmed: nothing is enrolled nor written.
+  const auto token = Token("20314");
+  auto refused = at_terminal("QNM-TTY-0001", answers("QNM-TTY-0001", token, "n"));
+  CHECK_TEXT(refused.out.find("Does this fingerprint match") != std::string::npos,
+             refused.out.c_str());
+  CHECK(refused.out.find("provision.ca_refused") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "QNM-TTY-0001" / "device-key.pem"));
+  // Confirmed: enrolled with the same token, which the refusal did not spend.
+  auto done = at_terminal("QNM-TTY-0001", answers("QNM-TTY-0001", token, "y"));
+  CHECK_TEXT(done.out.find("Kiosk id (e.g. QNM-TAMKY-0001):") != std::string::npos,
+             done.out.c_str());
+  CHECK_TEXT(
+      done.out.find("Kiosk QNM-TTY-0001 is provisioned for commune 20314.") != std::string::npos,
+      done.out.c_str());
+  CHECK(std::filesystem::exists(dir.Path() / "QNM-TTY-0001" / "device-key.pem"));
+}
