@@ -116,6 +116,7 @@ core::Expected<std::vector<CommandOutcome>> CommandRunner::Pending() {
     }
     o.ok = entry.value("ok", false);
     o.detail = entry.value("detail", std::string());
+    if (auto upload = core::ReadSmallFile(UploadFile(o.id), 64 * 1024 * 1024)) o.upload = *upload;
     out.push_back(std::move(o));
   }
   if (changed) KIOSK_TRY(SaveJournal(settings_.journal, journal));
@@ -138,6 +139,11 @@ core::Expected<CommandOutcome> CommandRunner::Run(
     before_run(Outcome(command, true, "rebooting"));
   }
   CommandOutcome outcome = Execute(command);
+  // Scrubbed logs wait beside the journal until the gateway has them.
+  if (!outcome.upload.empty()) {
+    KIOSK_TRY(
+        core::WriteFileAtomically(UploadFile(command.id), core::AsBytes(outcome.upload), 0600));
+  }
   journal[key] = {
       {"kind", command.kind}, {"state", "done"}, {"ok", outcome.ok}, {"detail", outcome.detail}};
   KIOSK_TRY(SaveJournal(settings_.journal, journal));
@@ -148,7 +154,14 @@ core::Expected<CommandOutcome> CommandRunner::Run(
 core::Status CommandRunner::Acknowledged(std::int64_t id) {
   json journal = LoadJournal(settings_.journal);
   journal.erase(std::to_string(id));
-  return SaveJournal(settings_.journal, journal);
+  KIOSK_TRY(SaveJournal(settings_.journal, journal));
+  std::error_code ec;
+  std::filesystem::remove(UploadFile(id), ec);
+  return core::Ok();
+}
+
+std::filesystem::path CommandRunner::UploadFile(std::int64_t id) const {
+  return settings_.journal.string() + "." + std::to_string(id) + ".upload";
 }
 
 CommandOutcome CommandRunner::Execute(const Command& command) {

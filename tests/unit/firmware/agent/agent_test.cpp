@@ -182,6 +182,14 @@ TEST(Commands, LogsAreUploadedScrubbedAndTailed) {
   CHECK(out.upload.find("[redacted] ok") != std::string::npos);
   CHECK(out.upload.find("001203004567") == std::string::npos);
   CHECK(out.upload.find(std::string(60, '-')) == std::string::npos);  // the tail only
+  // Not yet taken by the gateway: after a restart the scrubbed text is still there.
+  CommandRunner restarted(settings, clock);
+  auto pending = restarted.Pending().Value();
+  LONGS_EQUAL(1, pending.size());
+  STRCMP_EQUAL(out.upload.c_str(), pending[0].upload.c_str());
+  CHECK(restarted.Acknowledged(1).HasValue());
+  CHECK(restarted.Pending().Value().empty());
+  CHECK_FALSE(std::filesystem::exists(settings.journal.string() + ".1.upload"));
   settings.log_files = {dir.Path() / "none.log"};
   CommandRunner empty(settings, clock);
   CHECK_FALSE(Run(empty, 2, "upload_logs").ok);

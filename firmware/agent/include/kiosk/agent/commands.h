@@ -82,6 +82,8 @@ class CommandRunner {
   CommandOutcome UploadLogs(const Command& command);
   CommandOutcome ApplyConfig(const Command& command);
   CommandOutcome SetMaintenance(const Command& command, bool on);
+  // Where an upload_logs result's text waits for the gateway: JOURNAL.ID.upload.
+  std::filesystem::path UploadFile(std::int64_t id) const;
 
   CommandSettings settings_;
   const core::Clock& clock_;
