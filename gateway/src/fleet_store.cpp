@@ -282,12 +282,7 @@ class SqliteFleetStore final : public FleetStore {
 
   Expected<std::optional<std::string>> FindLog(std::int64_t command_id) override {
     std::lock_guard lock(mutex_);
-    Stmt st(Db(), "SELECT text FROM logs WHERE command_id = ?1");
-    KIOSK_TRY(st.Ready());
-    st.Bind(1, command_id);
-    KIOSK_ASSIGN_OR_RETURN(const bool found, st.Step());
-    if (!found) return std::optional<std::string>();
-    return std::optional<std::string>(st.Text(0));
+    return OneText("SELECT text FROM logs WHERE command_id = ?1", command_id);
   }
 
   Status SetOperator(const std::string& name, const std::string& password_hash) override {
@@ -300,12 +295,7 @@ class SqliteFleetStore final : public FleetStore {
 
   Expected<std::optional<std::string>> OperatorHash(const std::string& name) override {
     std::lock_guard lock(mutex_);
-    Stmt st(Db(), "SELECT password_hash FROM operators WHERE name = ?1");
-    KIOSK_TRY(st.Ready());
-    st.Bind(1, name);
-    KIOSK_ASSIGN_OR_RETURN(const bool found, st.Step());
-    if (!found) return std::optional<std::string>();
-    return std::optional<std::string>(st.Text(0));
+    return OneText("SELECT password_hash FROM operators WHERE name = ?1", name);
   }
 
   Status AddSession(const std::string& id_hash, const SessionRecord& s) override {
@@ -341,6 +331,17 @@ class SqliteFleetStore final : public FleetStore {
 
  private:
   sqlite3* Db() const { return db_.Handle(); }
+
+  // The first column of the row `sql` selects with ?1 = key; nullopt when none.
+  template <typename Key>
+  Expected<std::optional<std::string>> OneText(const char* sql, const Key& key) {
+    Stmt st(Db(), sql);
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, key);
+    KIOSK_ASSIGN_OR_RETURN(const bool found, st.Step());
+    if (!found) return std::optional<std::string>();
+    return std::optional<std::string>(st.Text(0));
+  }
 
   template <typename F>
   auto InTransaction(F&& body) -> decltype(body()) {

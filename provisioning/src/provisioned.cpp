@@ -105,9 +105,13 @@ core::Expected<ProvisionedKiosk> ReadProvisioned(const std::filesystem::path& st
   KIOSK_ASSIGN_OR_RETURN(const auto text,
                          core::ReadSmallFile(state_dir / "provisioned" / "kiosk.json", 1 << 20));
   const json r = json::parse(text, nullptr, false);
-  auto str = [&](const char* key) {
-    return r.is_object() && r.contains(key) && r[key].is_string() ? r[key].get<std::string>() : "";
+  // Typed reads that never throw: a damaged record reads as empty fields.
+  auto text_of = [](const json& object, const char* key) {
+    return object.is_object() && object.contains(key) && object[key].is_string()
+               ? object[key].get<std::string>()
+               : std::string();
   };
+  auto str = [&](const char* key) { return text_of(r, key); };
   if (!r.is_object() || str("kiosk_id").empty()) {
     return core::Error::NeedsPerson("provision.record", "provisioned/kiosk.json is damaged");
   }
@@ -133,7 +137,7 @@ core::Expected<ProvisionedKiosk> ReadProvisioned(const std::filesystem::path& st
   if (r.contains("self_test") && r["self_test"].is_array()) {
     for (const auto& c : r["self_test"]) {
       if (!c.is_object()) continue;
-      k.self_test.push_back({c.value("name", ""), c.value("state", ""), c.value("detail", "")});
+      k.self_test.push_back({text_of(c, "name"), text_of(c, "state"), text_of(c, "detail")});
     }
   }
   return k;
