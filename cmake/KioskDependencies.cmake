@@ -98,3 +98,7 @@ add_library(kiosk::libusb ALIAS PkgConfig::LIBUSB)
 
 kiosk_require_pkg(FREETYPE freetype2 libfreetype-dev)
 add_library(kiosk::freetype ALIAS PkgConfig::FREETYPE)
+
+# board/: libgpiod 1.6 (the GPIO character device).
+kiosk_require_pkg(GPIOD libgpiod libgpiod-dev)
+add_library(kiosk::gpiod ALIAS PkgConfig::GPIOD)

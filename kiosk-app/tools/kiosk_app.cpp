@@ -108,28 +108,37 @@ struct AppConfig {
   // [fleet]: the snapshot kiosk-agent reports, the flag it sets (app_status.h)
   std::string status_file;
   std::string maintenance_file;
+  // more flags that take the kiosk out of service while they exist: the
+  // door alarm (board/), an update waiting to install (updater.h)
+  std::vector<std::string> out_of_service_files;
   std::string remote_config;  // settings the agent verified (commands.h): enabled_procedures
 };
 
 // The app's side of the link with kiosk-agent: it writes the health snapshot
-// every few seconds and follows the maintenance flag (out of service).
+// every few seconds and follows the flags that take the kiosk out of
+// service: maintenance, the door alarm, an update about to install.
 class FleetLink {
  public:
-  FleetLink(std::filesystem::path status, std::filesystem::path maintenance,
+  FleetLink(std::filesystem::path status, std::vector<std::filesystem::path> flags,
             kiosk::journey::Journey& journey)
-      : status_(std::move(status)), maintenance_(std::move(maintenance)), journey_(journey) {}
+      : status_(std::move(status)), flags_(std::move(flags)), journey_(journey) {}
 
   void Tick(bool force = false) {
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - last_ < std::chrono::seconds(2)) return;
     last_ = now;
-    if (!maintenance_.empty()) {
+    std::string reason;
+    for (const auto& flag : flags_) {
       std::error_code ec;
-      const bool out = std::filesystem::exists(maintenance_, ec);
-      if (out != journey_.OutOfService()) {
-        klog::Info("app.maintenance", {{"out_of_service", out}});
-        journey_.SetOutOfService(out);
+      if (std::filesystem::exists(flag, ec)) {
+        reason = flag.filename().string();
+        break;
       }
+    }
+    const bool out = !reason.empty();
+    if (out != journey_.OutOfService()) {
+      klog::Info("app.maintenance", {{"out_of_service", out}, {"flag", reason}});
+      journey_.SetOutOfService(out);
     }
     if (status_.empty()) return;
     kiosk::agent::AppStatus status;
@@ -148,7 +157,7 @@ class FleetLink {
 
  private:
   std::filesystem::path status_;
-  std::filesystem::path maintenance_;
+  std::vector<std::filesystem::path> flags_;
   kiosk::journey::Journey& journey_;
   std::chrono::steady_clock::time_point last_{};
 };
@@ -246,6 +255,7 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
   auto fleet = reader.Table("fleet");
   fleet.Read("status_file", c.status_file);
   fleet.Read("maintenance_file", c.maintenance_file);
+  fleet.Read("out_of_service_files", c.out_of_service_files);
   fleet.Read("remote_config", c.remote_config);
   const bool wants_vietqr = std::find(c.payment_methods.begin(), c.payment_methods.end(),
                                       "vietqr") != c.payment_methods.end();
@@ -614,9 +624,11 @@ int main(int argc, char** argv) {
   auto frontend = ui::Frontend::Create(options, journey, *tr);
   if (!frontend) return fail(frontend.GetError());
 
-  FleetLink fleet_link(
-      config->status_file.empty() ? "" : Under(state, config->status_file),
-      config->maintenance_file.empty() ? "" : Under(state, config->maintenance_file), journey);
+  std::vector<std::filesystem::path> flags;
+  if (!config->maintenance_file.empty()) flags.push_back(Under(state, config->maintenance_file));
+  for (const auto& file : config->out_of_service_files) flags.push_back(Under(state, file));
+  FleetLink fleet_link(config->status_file.empty() ? "" : Under(state, config->status_file),
+                       std::move(flags), journey);
   fleet_link.Tick(true);
   if (!args.headless) {
     while ((*frontend)->InteractiveFrame()) {

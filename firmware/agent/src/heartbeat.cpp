@@ -91,6 +91,11 @@ core::Expected<std::string> BuildHeartbeat(const HealthSources& sources, std::in
   } else {
     errors.push_back(app ? "app.silent" : "app.no_status");
   }
+  if (sources.has_door_switch) {
+    std::error_code ec;
+    hb["peripherals"]["tamper"] =
+        std::filesystem::exists(sources.tamper_latch, ec) ? "open" : "closed";
+  }
   if (errors.size() > 32) errors.erase(errors.begin(), errors.end() - 32);
   hb["errors"] = errors;
   return hb.dump();
@@ -159,6 +164,9 @@ core::Expected<bool> Heartbeater::Step() {
   if (!reply.is_object()) return core::Error::Retryable("agent.bad_answer", "not JSON");
   if (reply.contains("interval_s") && reply["interval_s"].is_number_integer()) {
     server_interval_ = std::chrono::seconds(std::clamp(reply["interval_s"].get<int>(), 1, 3600));
+  }
+  if (on_update_ && reply.contains("update") && reply["update"].is_object()) {
+    on_update_(reply["update"].dump());
   }
   if (reply.contains("commands") && reply["commands"].is_array()) {
     for (const auto& c : reply["commands"]) {

@@ -14,8 +14,12 @@
 #include <cstdio>
 #include <thread>
 
+#include "kiosk/agent/app_status.h"
+#include "kiosk/agent/board_monitor.h"
 #include "kiosk/agent/heartbeat.h"
+#include "kiosk/agent/updater.h"
 #include "kiosk/agent/uploader.h"
+#include "kiosk/board/board.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/device_config.h"
 #include "kiosk/core/files.h"
@@ -52,6 +56,16 @@ struct AgentConfig {
   std::vector<std::string> logs;
   int log_tail_kb = 256;
   std::string config_signer;
+  // [board]: no profile, no board devices (a development machine)
+  std::string board_profile;
+  std::string gpio_backend = "gpiod";
+  std::string sys_root = "/sys";
+  bool hardware_watchdog = false;
+  int watchdog_stall_s = 600;
+  std::string tamper_latch = "state/tamper.json";
+  // [update]
+  bool updates = false;
+  kiosk::agent::UpdateSettings update;
 };
 
 core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>& paths) {
@@ -103,6 +117,30 @@ core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>&
   c.commands.maintenance_file = maintenance;
   c.commands.remote_config_file = remote;
   c.commands.journal = journal;
+  auto board = reader.Table("board");
+  board.Read("profile", c.board_profile);
+  board.ReadOneOf("gpio", c.gpio_backend, {"gpiod", "sysfs", "none"});
+  board.Read("sys_root", c.sys_root);
+  board.Read("watchdog", c.hardware_watchdog);
+  board.Read("watchdog_stall_s", c.watchdog_stall_s, 30, 86400);
+  board.Read("tamper_latch", c.tamper_latch);
+  auto update = reader.Table("update");
+  update.Read("enabled", c.updates);
+  std::string update_dir = c.update.dir.string(), hold = c.update.hold_file.string();
+  update.Read("dir", update_dir);
+  update.Read("hold_file", hold);
+  update.Read("install", c.update.install);
+  update.Read("status", c.update.status);
+  update.Read("mark_good", c.update.mark_good);
+  update.Read("mark_bad", c.update.mark_bad);
+  update.Read("self_test", c.update.self_test);
+  update.Read("reboot", c.update.reboot);
+  update.Read("chunk_bytes", c.update.chunk_bytes, std::int64_t{4096}, std::int64_t{64} << 20);
+  update.Read("max_attempts", c.update.max_attempts, 1, 10);
+  update.Check(!c.update.install.empty() && !c.update.reboot.empty(), "install",
+               "install and reboot must name a program");
+  c.update.dir = update_dir;
+  c.update.hold_file = hold;
   KIOSK_TRY(reader.Finish());
   return c;
 }
@@ -170,9 +208,91 @@ int main(int argc, char** argv) {
   health.kiosk_id = config->device.kiosk_id;
   health.outbox = &*outbox;
   for (const auto& zone : config->thermal_zones) health.thermal_zones.emplace_back(zone);
+
+  // The board: door alarm, LEDs, the hardware watchdog.
+  std::unique_ptr<kiosk::board::Board> board;
+  std::unique_ptr<kiosk::board::WatchdogFeeder> watchdog_feeder;
+  kiosk::board::TamperLatch tamper(config->tamper_latch, core::SystemClock());
+  if (!config->board_profile.empty()) {
+    auto profile = kiosk::board::LoadProfile(config->board_profile);
+    if (!profile) return fail(profile.GetError());
+    auto gpio = kiosk::board::OpenGpio(*profile, config->gpio_backend, config->sys_root);
+    if (!gpio) return fail(gpio.GetError());
+    board = std::make_unique<kiosk::board::Board>(*profile, std::move(*gpio), config->sys_root);
+    health.has_door_switch = profile->tamper.Present();
+    health.tamper_latch = config->tamper_latch;
+    if (health.thermal_zones.empty()) health.thermal_zones = board->ThermalFiles();
+    if (config->hardware_watchdog) {
+      auto device = kiosk::board::OpenWatchdog(profile->watchdog_device,
+                                               std::chrono::seconds(profile->watchdog_timeout_s));
+      if (!device) return fail(device.GetError());
+      watchdog_feeder = std::make_unique<kiosk::board::WatchdogFeeder>(
+          std::move(*device), std::chrono::seconds(profile->watchdog_timeout_s) / 3,
+          std::chrono::seconds(config->watchdog_stall_s));
+    }
+  }
+  const auto progress = [&watchdog_feeder] {
+    if (watchdog_feeder) watchdog_feeder->Progress();
+  };
+
+  // Updates: ranges of the bundle and status reports over the same TLS session.
+  std::unique_ptr<kiosk::agent::Updater> updater;
+  if (config->updates) {
+    kiosk::agent::Updater::Transport transport;
+    transport.fetch = [&gateway](const std::string& url, std::int64_t from,
+                                 std::int64_t length) -> core::Expected<std::string> {
+      core::HttpRequest request{
+          "GET",
+          url,
+          {{"Range", "bytes=" + std::to_string(from) + "-" + std::to_string(from + length - 1)}},
+          ""};
+      KIOSK_ASSIGN_OR_RETURN(auto answer,
+                             core::HttpsRequest(gateway.host, gateway.port, gateway.tls, request,
+                                                static_cast<std::size_t>(length) + 1024));
+      if (answer.status != 206 && !(answer.status == 200 && from == 0)) {
+        return core::Error::Retryable("update.fetch_refused",
+                                      "the gateway answered " + std::to_string(answer.status));
+      }
+      return std::move(answer.body);
+    };
+    transport.report = [&gateway](std::int64_t rollout, const std::string& body) -> core::Status {
+      core::HttpRequest request{"POST",
+                                "/v1/updates/" + std::to_string(rollout) + "/status",
+                                {{"Content-Type", "application/json"}},
+                                body};
+      KIOSK_ASSIGN_OR_RETURN(auto answer,
+                             core::HttpsRequest(gateway.host, gateway.port, gateway.tls, request));
+      if (answer.status != 200 && answer.status != 404) {
+        return core::Error::Retryable("update.report_refused",
+                                      "the gateway answered " + std::to_string(answer.status));
+      }
+      return {};
+    };
+    updater =
+        std::make_unique<kiosk::agent::Updater>(config->update, transport, core::SystemClock());
+    if (auto started = updater->Start(); !started) return fail(started.GetError());
+    health.slot = updater->Slot();
+    if (!updater->RunningVersion().empty()) health.os_version = updater->RunningVersion();
+  }
   kiosk::agent::Heartbeater heartbeater(gateway, health, runner,
                                         std::chrono::seconds(config->heartbeat_interval_s),
                                         core::SystemClock());
+  if (updater) {
+    heartbeater.OnUpdateOffer([&updater](const std::string& text) {
+      auto offer = kiosk::agent::ParseUpdateOffer(text);
+      if (offer) {
+        updater->Offer(*offer);
+      } else {
+        klog::Warn("agent.bad_update_offer", {{"error", offer.GetError().Message()}});
+      }
+    });
+  }
+  std::optional<kiosk::agent::BoardMonitor> monitor;
+  if (board) {
+    monitor.emplace(*board, tamper, [&runner, &updater] {
+      return runner.Maintenance() || (updater && updater->Holding());
+    });
+  }
 
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
@@ -184,8 +304,32 @@ int main(int argc, char** argv) {
   const auto watchdog = core::WatchdogInterval();
   auto last_watchdog = std::chrono::steady_clock::now();
   while (!g_stop) {
+    progress();
+    if (monitor) {
+      auto raised = monitor->Step();
+      if (!raised) {
+        klog::Warn("agent.board_failed", {{"error", raised.GetError().Code()}});
+      } else if (*raised) {
+        heartbeater.Soon();  // the operators hear of the open door now
+      }
+    }
     if (auto beat = heartbeater.Step(); !beat) {
       klog::Warn("agent.heartbeat_failed", {{"error", beat.GetError().ToString()}});
+    }
+    bool busy = false;
+    if (updater) {
+      auto app = kiosk::agent::ReadAppStatus(health.app_status_file);
+      kiosk::agent::AppActivity activity;
+      activity.fresh =
+          app && core::SystemClock().Now() - app->written_at <= health.app_status_stale;
+      activity.in_use = activity.fresh && app->in_use;
+      activity.out_of_service = activity.fresh && app->out_of_service;
+      auto updated = updater->Step(activity, progress);
+      if (!updated) {
+        klog::Warn("agent.update_step_failed", {{"error", updated.GetError().ToString()}});
+      } else {
+        busy = *updated;
+      }
     }
     auto step = uploader.Step();
     if (!step) {
@@ -195,7 +339,7 @@ int main(int argc, char** argv) {
       core::SdNotify("WATCHDOG=1");
       last_watchdog = std::chrono::steady_clock::now();
     }
-    if (!step || *step == kiosk::agent::StepResult::kIdle) {
+    if (!busy && (!step || *step == kiosk::agent::StepResult::kIdle)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(config->idle_poll_ms));
     }
   }

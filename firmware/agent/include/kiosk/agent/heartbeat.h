@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct HealthSources {
   std::filesystem::path uptime_file = "/proc/uptime";
   std::string os_version;
   std::string slot;  // the running A/B slot, when known
+  // The door alarm (board/, TamperLatch): reported as peripherals.tamper,
+  // "open" from the moment the door opened until a technician clears it.
+  bool has_door_switch = false;
+  std::filesystem::path tamper_latch;
 };
 
 // The heartbeat document for this moment (JSON).
@@ -44,6 +49,12 @@ class Heartbeater {
   // one was sent. Results the gateway has not taken yet go first.
   core::Expected<bool> Step();
   std::chrono::seconds Interval() const { return interval_; }
+  // Sends the next heartbeat within a second: something the gateway should hear.
+  void Soon() { soon_ = clock_.Monotonic(); }
+  // Called with the "update" object of a heartbeat's answer (updater.h).
+  void OnUpdateOffer(std::function<void(const std::string&)> handler) {
+    on_update_ = std::move(handler);
+  }
 
  private:
   core::Status Report(const CommandOutcome& outcome);
@@ -60,6 +71,7 @@ class Heartbeater {
   std::optional<core::MonoTime> last_sent_;
   std::optional<core::MonoTime> soon_;  // after commands: report their effect without waiting
   bool pending_checked_ = false;
+  std::function<void(const std::string&)> on_update_;
 };
 
 }  // namespace kiosk::agent

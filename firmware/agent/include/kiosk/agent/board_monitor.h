@@ -1,0 +1,29 @@
+#pragma once
+
+// The agent's watch over the board: the door switch latched into the tamper
+// alarm (the kiosk goes out of service and the next heartbeat says so), the
+// buzzer when it opens, and the status LEDs: fault while out of service for
+// any reason, ok otherwise.
+
+#include <functional>
+#include <optional>
+
+#include "kiosk/board/board.h"
+
+namespace kiosk::agent {
+
+class BoardMonitor {
+ public:
+  BoardMonitor(board::Board& board, board::TamperLatch& latch,
+               std::function<bool()> out_of_service);
+  // True when this step raised the door alarm.
+  core::Expected<bool> Step();
+
+ private:
+  board::Board& board_;
+  board::TamperLatch& latch_;
+  std::function<bool()> out_of_service_;
+  std::optional<bool> fault_shown_;
+};
+
+}  // namespace kiosk::agent
