@@ -135,7 +135,8 @@ HttpResponse Redirect(const std::string& to, core::HttpHeaders extra = {}) {
 }
 
 std::string Header(const std::string& operator_name, const std::string& csrf) {
-  return "<header><h1>Kiosk DVC · Fleet</h1><a href=\"/fleet\">Fleet</a><span>" +
+  return "<header><h1>Kiosk DVC · Fleet</h1><a href=\"/fleet\">Fleet</a>"
+         "<a href=\"/fleet/updates\">Updates</a><span>" +
          Escape(operator_name) +
          "</span><form class=\"inline\" method=\"post\" action=\"/logout\">"
          "<input type=\"hidden\" name=\"csrf\" value=\"" +
@@ -248,6 +249,16 @@ std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
   if (path == "/" && request.method == "GET") return Redirect("/fleet");
   if (path == "/fleet" && request.method == "GET") return FleetPage(request, *session);
   if (path == "/fleet/tokens" && request.method == "POST") return PostToken(request, *session);
+  if (rollouts_ != nullptr) {
+    if (path == "/fleet/updates" && request.method == "GET") return UpdatesPage(*session, "");
+    const std::string_view start = "/fleet/updates/rollouts";
+    if (path.rfind(start, 0) == 0 && request.method == "POST") {
+      std::string rest = path.substr(start.size());
+      if (rest.empty() || rest[0] == '/') {
+        return PostRollout(request, rest.empty() ? "" : rest.substr(1), *session);
+      }
+    }
+  }
   const std::string_view kiosks = "/fleet/kiosks/";
   if (path.rfind(kiosks, 0) == 0) {
     std::string kiosk_id = path.substr(kiosks.size());
@@ -333,6 +344,22 @@ struct CommuneCounts {
   int total = 0, online = 0, offline = 0, alerting = 0;
 };
 
+// The system image's version and the A/B slot it runs from, then the app's.
+std::string VersionCell(const KioskState& s) {
+  std::string out = "<span class=\"os\">" + Escape(s.os_version.empty() ? "?" : s.os_version);
+  if (!s.slot.empty()) out += " (slot " + Escape(s.slot) + ")";
+  out += "</span>";
+  if (!s.app_version.empty()) out += "<br><small>app " + Escape(s.app_version) + "</small>";
+  return out;
+}
+
+std::string Bar(std::int64_t part, std::int64_t whole) {
+  const std::int64_t percent = whole > 0 ? part * 100 / whole : 0;
+  return "<progress max=\"100\" value=\"" + std::to_string(percent) + "\">" +
+         std::to_string(percent) + "%</progress> " + std::to_string(part) + "/" +
+         std::to_string(whole);
+}
+
 std::string KioskRow(const KioskState& s, std::int64_t now) {
   const auto& d = s.view.device;
   std::string degraded;
@@ -346,7 +373,7 @@ std::string KioskRow(const KioskState& s, std::int64_t now) {
          (s.view.last ? Ago(s.view.last->received_at, now) : "never") + "</td><td>" + degraded +
          "</td><td>" + std::to_string(s.outbox_depth) +
          (s.outbox_depth > 0 ? " (oldest " + Duration(s.oldest_age_s) + ")" : "") + "</td><td>" +
-         Escape(s.app_version) + "</td><td>" + Badges(s) + "</td></tr>";
+         VersionCell(s) + "</td><td>" + Badges(s) + "</td></tr>";
 }
 }  // namespace
 
@@ -451,7 +478,7 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
   body +=
       "<section><h2>Kiosks</h2><table id=\"fleet\"><thead><tr><th>Kiosk</th><th>Commune</th>"
       "<th>Status</th><th>Last heartbeat</th><th>Peripherals</th><th>Outbox</th>"
-      "<th>App</th><th>Alerts</th></tr></thead><tbody>" +
+      "<th>Version</th><th>Alerts</th></tr></thead><tbody>" +
       rows + "</tbody></table>" + pager + "</section>";
   body +=
       "<section><h2>Enroll a kiosk</h2><form method=\"post\" action=\"/fleet/tokens\">"
@@ -504,6 +531,17 @@ HttpResponse Dashboard::KioskPage(const std::string& kiosk_id, const Session& se
             (last["temperature_c"].is_null() ? std::string("n/a")
                                              : last["temperature_c"].dump() + " °C") +
             " · recent errors: " + Escape(last["errors"].dump()) + "</p></section>";
+  }
+  if (rollouts_ != nullptr) {
+    auto update = rollouts_->LastUpdate(kiosk_id);
+    if (update && *update) {
+      const auto& u = **update;
+      body += "<section><h2>Update</h2><p id=\"update\" data-state=\"" + Escape(u.state) +
+              "\">Rollout " + std::to_string(u.rollout) + " to " + Escape(u.version) + ": <b>" +
+              Escape(u.state) + "</b>" +
+              (u.state == "downloading" ? " " + std::to_string(u.progress) + "%" : "") + " · " +
+              Escape(u.detail) + " · " + Ago(u.updated_at, now) + "</p></section>";
+    }
   }
   std::string kinds;
   for (const auto k : kCommandKinds) {
@@ -588,6 +626,120 @@ HttpResponse Dashboard::PostToken(const HttpRequest& request, const Session& ses
   }
   body += "<p><a href=\"/fleet\">Back to the fleet</a></p></main>";
   return Page(token ? 200 : 400, "Enrollment token", body);
+}
+
+HttpResponse Dashboard::UpdatesPage(const Session& session, const std::string& notice) {
+  auto bundles = rollouts_->Bundles();
+  auto rollouts = rollouts_->Rollouts();
+  if (!bundles || !rollouts) return Page(503, "Updates", "<main><p>Try again.</p></main>");
+  const std::int64_t now = core::UnixMillis(fleet_.Clock().Now());
+  const std::string csrf = Escape(session.record.csrf_token);
+  const std::string hidden = "<input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">";
+  std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
+  if (!notice.empty()) body += "<p class=\"notice\" role=\"status\">" + notice + "</p>";
+  body +=
+      "<section><h2>Rollouts</h2><table id=\"rollouts\"><thead><tr><th>#</th><th>Version</th>"
+      "<th>Target</th><th>State</th><th>Finished</th><th>Good</th><th>Under way</th>"
+      "<th>Failed</th><th>Rolled back</th><th>Change</th></tr></thead><tbody>";
+  for (const auto& v : *rollouts) {
+    const auto& r = v.rollout;
+    std::string communes;
+    for (const auto& c : r.communes) communes += (communes.empty() ? "" : ", ") + Escape(c);
+    const std::int64_t under_way = [&] {
+      std::int64_t n = 0;
+      for (const auto& [state, count] : v.states) n += IsFinalUpdateState(state) ? 0 : count;
+      return n;
+    }();
+    const std::string id = std::to_string(r.id);
+    body +=
+        "<tr data-rollout=\"" + id + "\" data-state=\"" + Escape(r.state) + "\" data-targeted=\"" +
+        std::to_string(v.targeted) + "\" data-good=\"" + std::to_string(v.Count("good")) +
+        "\"><td>" + id + "</td><td>" + Escape(r.bundle.version) + "<br><small>" +
+        Escape(r.bundle.sha256.substr(0, 12)) + "…</small></td><td>" + std::to_string(r.percent) +
+        "% of " + (communes.empty() ? std::string("all communes") : "communes " + communes) + " (" +
+        std::to_string(v.targeted) + " kiosks)</td><td>" + Escape(r.state) + "<br><small>" +
+        Escape(r.created_by) + ", " + Ago(r.created_at, now) + "</small></td><td>" +
+        Bar(v.Finished(), v.targeted) + "</td><td>" + std::to_string(v.Count("good")) +
+        "</td><td>" + std::to_string(under_way) + "</td><td>" + std::to_string(v.Count("failed")) +
+        "</td><td>" + std::to_string(v.Count("rolled_back")) + "</td><td><form class=\"inline\" " +
+        "method=\"post\" action=\"/fleet/updates/rollouts/" + id + "\">" + hidden +
+        "<input name=\"percent\" type=\"number\" min=\"0\" max=\"100\" value=\"" +
+        std::to_string(r.percent) +
+        "\" aria-label=\"percent\"> <button type=\"submit\" "
+        "name=\"action\" value=\"percent\">Set %</button> <button type=\"submit\" "
+        "name=\"action\" value=\"" +
+        (r.state == "active" ? "pause" : "resume") + "\">" +
+        (r.state == "active" ? "Pause" : "Resume") + "</button></form></td></tr>";
+  }
+  body += "</tbody></table></section>";
+  std::string options;
+  body +=
+      "<section><h2>Bundles</h2><table id=\"bundles\"><thead><tr><th>Version</th>"
+      "<th>For</th><th>Size</th><th>SHA-256</th><th>Added</th></tr></thead><tbody>";
+  for (const auto& b : *bundles) {
+    body += "<tr><td>" + Escape(b.version) + "</td><td>" + Escape(b.compatible) + "</td><td>" +
+            std::to_string((b.size + 1023) / 1024) + " KiB</td><td><code>" + Escape(b.sha256) +
+            "</code></td><td>" + Escape(b.added_by) + ", " + Ago(b.added_at, now) + "</td></tr>";
+    options += "<option value=\"" + Escape(b.sha256) + "\">" + Escape(b.version) + " (" +
+               Escape(b.compatible) + ")</option>";
+  }
+  body +=
+      "</tbody></table><p>Bundles are added with <code>kiosk-fleetctl bundle add</code>; "
+      "the kiosks check their signature before installing.</p></section>";
+  if (!options.empty()) {
+    body +=
+        "<section><h2>Start a rollout</h2><form method=\"post\" "
+        "action=\"/fleet/updates/rollouts\">" +
+        hidden + "<label>Bundle <select name=\"bundle\">" + options +
+        "</select></label> <label>Per cent of kiosks <input name=\"percent\" "
+        "type=\"number\" min=\"0\" max=\"100\" value=\"10\"></label> <label>Only "
+        "communes (codes, comma-separated) <input name=\"communes\" "
+        "pattern=\"[0-9, ]*\"></label> <button type=\"submit\">Start</button></form>"
+        "</section>";
+  }
+  body += "</main>";
+  return Page(200, "Updates", body, notice.empty() ? 15 : 0);
+}
+
+HttpResponse Dashboard::PostRollout(const HttpRequest& request, const std::string& id,
+                                    const Session& session) {
+  const auto percent = core::ParseDecimal(FormField(request.body, "percent"));
+  if (id.empty()) {
+    std::vector<std::string> communes;
+    std::string list = FormField(request.body, "communes");
+    std::string current;
+    for (char c : list + ",") {
+      if (c == ',' || c == ' ') {
+        if (!current.empty()) communes.push_back(current);
+        current.clear();
+      } else {
+        current += c;
+      }
+    }
+    auto started = rollouts_->StartRollout(
+        FormField(request.body, "bundle"),
+        static_cast<int>(std::clamp<std::int64_t>(percent.value_or(-1), -1, 101)), communes,
+        session.record.operator_name);
+    if (!started) return UpdatesPage(session, Escape(started.GetError().Message()));
+    return UpdatesPage(session, "Rollout " + std::to_string(*started) +
+                                    " started: targeted kiosks get the offer with their next "
+                                    "heartbeat.");
+  }
+  const auto rollout = core::ParseDecimal(id);
+  if (!rollout) return UpdatesPage(session, "No such rollout.");
+  const std::string action = FormField(request.body, "action");
+  core::Status changed;
+  if (action == "pause" || action == "resume") {
+    changed = rollouts_->SetState(*rollout, action == "pause" ? "paused" : "active");
+  } else {
+    changed = rollouts_->SetPercent(
+        *rollout, static_cast<int>(std::clamp<std::int64_t>(percent.value_or(-1), -1, 101)));
+  }
+  if (!changed) return UpdatesPage(session, Escape(changed.GetError().Message()));
+  klog::Info(
+      "dashboard.rollout_changed",
+      {{"operator", session.record.operator_name}, {"rollout", *rollout}, {"action", action}});
+  return UpdatesPage(session, "Rollout " + id + " changed.");
 }
 
 }  // namespace kiosk::gateway

@@ -317,7 +317,7 @@ std::optional<HttpResponse> FleetDesk::HandleDevice(const HttpRequest& request,
   if (!*device || (*device)->state != "active") {
     return Refuse(403, "fleet.not_enrolled", "this kiosk is not enrolled");
   }
-  if (t == "/v1/heartbeat") return Heartbeat(request, kiosk_id);
+  if (t == "/v1/heartbeat") return Heartbeat(request, **device);
   if (t == "/v1/devices/self/decommission") {
     auto revoked = Revoke(kiosk_id);
     if (!revoked) return Refuse(503, "fleet.store", "try again");
@@ -336,7 +336,8 @@ std::optional<HttpResponse> FleetDesk::HandleDevice(const HttpRequest& request,
                           : CommandLog(request, kiosk_id, *id);
 }
 
-HttpResponse FleetDesk::Heartbeat(const HttpRequest& request, const std::string& kiosk_id) {
+HttpResponse FleetDesk::Heartbeat(const HttpRequest& request, const DeviceRecord& device) {
+  const std::string& kiosk_id = device.kiosk_id;
   auto checked = CheckHeartbeat(request.body, kiosk_id);
   if (!checked) return Refuse(422, checked.GetError().Code(), checked.GetError().Message());
   const std::int64_t now = NowMs();
@@ -356,6 +357,14 @@ HttpResponse FleetDesk::Heartbeat(const HttpRequest& request, const std::string&
     out["commands"].push_back(
         {{"id", c.id}, {"kind", c.kind}, {"args", json::parse(c.args, nullptr, false)}});
     klog::Info("fleet.command_sent", {{"kiosk", kiosk_id}, {"id", c.id}, {"kind", c.kind}});
+  }
+  if (offers_) {
+    const json beat = json::parse(*checked, nullptr, false);
+    std::string running;
+    if (beat.is_object() && beat.contains("versions") && beat["versions"].contains("os")) {
+      running = beat["versions"]["os"].get<std::string>();
+    }
+    if (auto offer = offers_(device, running)) out["update"] = json::parse(*offer, nullptr, false);
   }
   return Json(200, out);
 }
@@ -442,7 +451,11 @@ KioskState FleetDesk::StateOf(KioskView view) const {
   const json& outbox = body.contains("outbox") ? body["outbox"] : json::object();
   s.outbox_depth = outbox.value("depth", std::int64_t{0});
   s.oldest_age_s = outbox.value("oldest_age_s", std::int64_t{0});
-  if (body.contains("versions")) s.app_version = body["versions"].value("app", std::string());
+  if (body.contains("versions")) {
+    s.app_version = body["versions"].value("app", std::string());
+    s.os_version = body["versions"].value("os", std::string());
+    s.slot = body["versions"].value("slot", std::string());
+  }
   if (body.contains("peripherals")) {
     for (const auto& [name, state] : body["peripherals"].items()) {
       const std::string value = state.get<std::string>();

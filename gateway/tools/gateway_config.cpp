@@ -84,6 +84,12 @@ core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSo
   parts.config_key = std::make_unique<core::PrivateKey>(std::move(config_key));
   parts.desk = std::make_unique<FleetDesk>(*parts.store, config.fleet, cas.front(), *parts.ca_key,
                                            *parts.config_key, core::SystemClock(), random);
+  KIOSK_ASSIGN_OR_RETURN(parts.rollouts,
+                         RolloutDesk::Open(config.state_dir, *parts.store, core::SystemClock()));
+  parts.desk->SetUpdateOffers(
+      [rollouts = parts.rollouts.get()](const DeviceRecord& device, const std::string& running) {
+        return rollouts->OfferFor(device, running);
+      });
   return parts;
 }
 

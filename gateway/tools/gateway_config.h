@@ -13,6 +13,7 @@
 #include "kiosk/core/x509.h"
 #include "kiosk/gateway/fleet.h"
 #include "kiosk/gateway/intake.h"
+#include "kiosk/gateway/rollouts.h"
 
 namespace kiosk::gateway {
 
@@ -44,6 +45,7 @@ struct FleetParts {
   std::unique_ptr<core::PrivateKey> ca_key;
   std::unique_ptr<core::PrivateKey> config_key;
   std::unique_ptr<FleetDesk> desk;
+  std::unique_ptr<RolloutDesk> rollouts;  // offers updates through the desk's heartbeats
 };
 // Empty parts when [fleet] is not configured.
 core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSource& random);

@@ -6,9 +6,16 @@
 //   kiosk-fleetctl --config gateway.toml revoke KIOSK-ID
 //   kiosk-fleetctl --config gateway.toml command KIOSK-ID KIND [--settings JSON]
 //   kiosk-fleetctl --config gateway.toml list
+//   kiosk-fleetctl --config gateway.toml bundle add FILE --version V --compatible C
+//   kiosk-fleetctl --config gateway.toml bundle list
+//   kiosk-fleetctl --config gateway.toml rollout start SHA256 --percent N [--communes A,B]
+//   kiosk-fleetctl --config gateway.toml rollout percent ID N
+//   kiosk-fleetctl --config gateway.toml rollout pause|resume ID
+//   kiosk-fleetctl --config gateway.toml rollout list
 //
 // Exit status: 0 done, 1 refused or failed (the reason on stderr), 2 usage.
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -17,6 +24,7 @@
 
 #include "gateway_config.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/text.h"
 #include "kiosk/gateway/dashboard.h"
 
 namespace core = kiosk::core;
@@ -31,7 +39,14 @@ int Usage() {
                "       kiosk-fleetctl --config FILE operator NAME   (password on stdin)\n"
                "       kiosk-fleetctl --config FILE revoke KIOSK-ID\n"
                "       kiosk-fleetctl --config FILE command KIOSK-ID KIND [--settings JSON]\n"
-               "       kiosk-fleetctl --config FILE list\n");
+               "       kiosk-fleetctl --config FILE list\n"
+               "       kiosk-fleetctl --config FILE bundle add FILE --version V --compatible C\n"
+               "       kiosk-fleetctl --config FILE bundle list\n"
+               "       kiosk-fleetctl --config FILE rollout start SHA256 --percent N "
+               "[--communes A,B]\n"
+               "       kiosk-fleetctl --config FILE rollout percent ID N\n"
+               "       kiosk-fleetctl --config FILE rollout pause|resume ID\n"
+               "       kiosk-fleetctl --config FILE rollout list\n");
   return 2;
 }
 
@@ -122,6 +137,72 @@ int main(int argc, char** argv) {
                   s.view.device.commune.c_str(),
                   s.view.device.state != "active" ? "revoked" : (s.online ? "online" : "offline"),
                   static_cast<long long>(s.outbox_depth), alerts.c_str());
+    }
+    return 0;
+  }
+  gw::RolloutDesk& rollouts = *fleet->rollouts;
+  if (verb == "bundle" && positional.size() == 2 && positional[0] == "add") {
+    if (!flags.contains("version") || !flags.contains("compatible")) return Usage();
+    auto bundle = rollouts.AddBundle(positional[1], flags["version"], flags["compatible"], by);
+    if (!bundle) return Fail(bundle.GetError());
+    std::printf("%s %s %lld bytes\n", bundle->sha256.c_str(), bundle->version.c_str(),
+                static_cast<long long>(bundle->size));
+    return 0;
+  }
+  if (verb == "bundle" && positional.size() == 1 && positional[0] == "list") {
+    auto bundles = rollouts.Bundles();
+    if (!bundles) return Fail(bundles.GetError());
+    for (const auto& b : *bundles) {
+      std::printf("%s %-12s %-24s %lld\n", b.sha256.c_str(), b.version.c_str(),
+                  b.compatible.c_str(), static_cast<long long>(b.size));
+    }
+    return 0;
+  }
+  if (verb == "rollout" && positional.size() == 2 && positional[0] == "start") {
+    const auto percent = core::ParseDecimal(flags.contains("percent") ? flags["percent"] : "");
+    if (!percent) return Usage();
+    std::vector<std::string> communes;
+    std::string current;
+    for (char c : (flags.contains("communes") ? flags["communes"] : "") + ",") {
+      if (c == ',') {
+        if (!current.empty()) communes.push_back(current);
+        current.clear();
+      } else {
+        current += c;
+      }
+    }
+    auto id = rollouts.StartRollout(
+        positional[1], static_cast<int>(std::clamp<std::int64_t>(*percent, -1, 101)), communes, by);
+    if (!id) return Fail(id.GetError());
+    std::printf("%lld\n", static_cast<long long>(*id));
+    return 0;
+  }
+  if (verb == "rollout" && positional.size() == 3 && positional[0] == "percent") {
+    const auto id = core::ParseDecimal(positional[1]);
+    const auto percent = core::ParseDecimal(positional[2]);
+    if (!id || !percent) return Usage();
+    auto set =
+        rollouts.SetPercent(*id, static_cast<int>(std::clamp<std::int64_t>(*percent, -1, 101)));
+    return set ? 0 : Fail(set.GetError());
+  }
+  if (verb == "rollout" && positional.size() == 2 &&
+      (positional[0] == "pause" || positional[0] == "resume")) {
+    const auto id = core::ParseDecimal(positional[1]);
+    if (!id) return Usage();
+    auto set = rollouts.SetState(*id, positional[0] == "pause" ? "paused" : "active");
+    return set ? 0 : Fail(set.GetError());
+  }
+  if (verb == "rollout" && positional.size() == 1 && positional[0] == "list") {
+    auto views = rollouts.Rollouts();
+    if (!views) return Fail(views.GetError());
+    for (const auto& v : *views) {
+      std::string states;
+      for (const auto& [state, count] : v.states) {
+        states += " " + state + "=" + std::to_string(count);
+      }
+      std::printf("%lld %-12s %-7s %3d%% targeted=%lld%s\n", static_cast<long long>(v.rollout.id),
+                  v.rollout.bundle.version.c_str(), v.rollout.state.c_str(), v.rollout.percent,
+                  static_cast<long long>(v.targeted), states.c_str());
     }
     return 0;
   }

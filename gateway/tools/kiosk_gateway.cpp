@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
         config->operator_address, static_cast<std::uint16_t>(config->operator_port), open_tls);
     if (!listening) return fail(listening.GetError());
     operator_server = std::move(listening).Value();
-    dashboard = std::make_unique<gw::Dashboard>(*desk, **random);
+    dashboard = std::make_unique<gw::Dashboard>(*desk, **random, fleet->rollouts.get());
   }
 
   std::signal(SIGTERM, OnSignal);
@@ -203,6 +203,9 @@ int main(int argc, char** argv) {
           if (client == nullptr) return NotFound();
           if (desk != nullptr) {
             if (auto answer = desk->HandleDevice(request, *client)) return *answer;
+            if (auto answer = fleet->rollouts->HandleDevice(request, gw::CommonName(*client))) {
+              return *answer;
+            }
           }
           return intake.Handle(request, *client);
         });

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/agent/app_status.h"
+#include "kiosk/agent/commands.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/hash.h"
@@ -196,7 +197,9 @@ core::Status Updater::Hold(bool on) {
 }
 
 core::Status Updater::Report(std::string_view state, std::string_view detail) {
-  json body = {{"state", state}, {"detail", detail}, {"version", journal_->offer.version}};
+  // Details quote RAUC and the self-test: scrubbed like any log leaving the kiosk.
+  json body = {
+      {"state", state}, {"detail", ScrubLog(detail)}, {"version", journal_->offer.version}};
   if (journal_->offer.size > 0) {
     body["progress"] = static_cast<int>(journal_->received * 100 / journal_->offer.size);
   }

@@ -11,6 +11,9 @@
 //   POST /fleet/kiosks/{id}/commands     kind=..., settings=JSON (config)
 //   POST /fleet/tokens                   a one-time enrollment token
 //   GET  /fleet/logs/{command id}        an uploaded (scrubbed) log
+//   GET  /fleet/updates                  bundles, rollouts and their progress
+//   POST /fleet/updates/rollouts         start one: bundle, percent, communes
+//   POST /fleet/updates/rollouts/{id}    percent=N, or action=pause|resume
 //   GET  /metrics                        Prometheus, without login
 
 #include <optional>
@@ -19,6 +22,7 @@
 #include "kiosk/core/http.h"
 #include "kiosk/core/random.h"
 #include "kiosk/gateway/fleet.h"
+#include "kiosk/gateway/rollouts.h"
 
 namespace kiosk::gateway {
 
@@ -29,8 +33,9 @@ bool CheckPassword(const std::string& password, const std::string& stored);
 
 class Dashboard {
  public:
-  Dashboard(FleetDesk& fleet, core::RandomSource& random, int session_hours = 8)
-      : fleet_(fleet), random_(random), session_hours_(session_hours) {}
+  Dashboard(FleetDesk& fleet, core::RandomSource& random, RolloutDesk* rollouts = nullptr,
+            int session_hours = 8)
+      : fleet_(fleet), random_(random), rollouts_(rollouts), session_hours_(session_hours) {}
   // nullopt for paths that are not the dashboard's.
   std::optional<core::HttpResponse> Handle(const core::HttpRequest& request);
 
@@ -47,9 +52,13 @@ class Dashboard {
   core::HttpResponse PostCommand(const core::HttpRequest& request, const std::string& kiosk_id,
                                  const Session& session);
   core::HttpResponse PostToken(const core::HttpRequest& request, const Session& session);
+  core::HttpResponse UpdatesPage(const Session& session, const std::string& notice);
+  core::HttpResponse PostRollout(const core::HttpRequest& request, const std::string& id,
+                                 const Session& session);
 
   FleetDesk& fleet_;
   core::RandomSource& random_;
+  RolloutDesk* rollouts_;
   std::mutex random_mutex_;
   int session_hours_;
 };

@@ -17,6 +17,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -57,6 +58,8 @@ struct KioskState {
   std::vector<std::string> alerts;                 // "offline", "paper_out", "backlog", "tamper"
   std::vector<std::string> degraded;               // "printer=paper_near_end"
   std::string app_version;
+  std::string os_version;  // the system image's version (the update bundle's)
+  std::string slot;        // the A/B slot it runs from
 };
 
 // A heartbeat body checked against the closed schema (docs/fleet.md): only
@@ -97,13 +100,19 @@ class FleetDesk {
   // Prometheus text exposition format 0.0.4.
   core::Expected<std::string> Metrics();
 
+  // Where a heartbeat's "update" offer comes from (rollouts.h): the kiosk
+  // and the system version it runs; an offer as JSON, or none.
+  using OfferSource =
+      std::function<std::optional<std::string>(const DeviceRecord&, const std::string& running)>;
+  void SetUpdateOffers(OfferSource source) { offers_ = std::move(source); }
+
   FleetStore& Store() { return store_; }
   const FleetConfig& Config() const { return config_; }
   const core::Clock& Clock() const { return clock_; }
 
  private:
   core::HttpResponse Enroll(const core::HttpRequest& request);
-  core::HttpResponse Heartbeat(const core::HttpRequest& request, const std::string& kiosk_id);
+  core::HttpResponse Heartbeat(const core::HttpRequest& request, const DeviceRecord& device);
   core::HttpResponse CommandResult(const core::HttpRequest& request, const std::string& kiosk_id,
                                    std::int64_t id);
   core::HttpResponse CommandLog(const core::HttpRequest& request, const std::string& kiosk_id,
@@ -122,6 +131,7 @@ class FleetDesk {
   std::atomic<std::int64_t> enrollments_{0};
   std::atomic<std::int64_t> enrollments_refused_{0};
   std::atomic<std::int64_t> last_prune_ms_{0};
+  OfferSource offers_;
 };
 
 // Hex of SHA-256: how tokens and session ids are stored.

@@ -1,0 +1,115 @@
+#pragma once
+
+// Signed A/B updates, the gateway's side (docs/updates.md): the bundles an
+// operator added, the rollouts that offer them to part of the fleet, and
+// what each kiosk reported of its update. In updates.db, beside fleet.db.
+//
+// A rollout offers one bundle to the kiosks it targets: those of the chosen
+// communes (all, when none are chosen) whose bucket is under the rollout's
+// percentage. A kiosk's bucket (0-99) comes from its id alone, so the same
+// kiosks go first in every rollout and raising the percentage only adds
+// kiosks. The operator raises it step by step, or pauses it.
+//
+// On the device listener (mutual TLS):
+//   GET  /v1/bundles/{sha256}          the bundle, in ranges (Range: bytes=a-b)
+//   POST /v1/updates/{rollout}/status  the kiosk's progress (updater.h)
+// The offer itself rides in the heartbeat's answer, as "update".
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/clock.h"
+#include "kiosk/core/error.h"
+#include "kiosk/core/http.h"
+#include "kiosk/gateway/fleet_store.h"
+
+namespace kiosk::gateway {
+
+struct BundleRecord {
+  std::string sha256;
+  std::string version;
+  std::string compatible;  // the boards it is for, as RAUC names them
+  std::int64_t size = 0;
+  std::int64_t added_at = 0;
+  std::string added_by;
+};
+
+struct RolloutRecord {
+  std::int64_t id = 0;
+  BundleRecord bundle;
+  int percent = 0;
+  std::vector<std::string> communes;  // empty: every commune
+  std::string state;                  // "active", "paused"
+  std::int64_t created_at = 0;
+  std::string created_by;
+};
+
+// Where a rollout stands: kiosks targeted, and how many in each state.
+struct RolloutView {
+  RolloutRecord rollout;
+  std::int64_t targeted = 0;
+  std::map<std::string, std::int64_t> states;  // "good" -> 12, "downloading" -> 3...
+  std::int64_t Count(const std::string& state) const;
+  std::int64_t Finished() const;  // good, failed or rolled back
+};
+
+struct KioskUpdate {
+  std::int64_t rollout = 0;
+  std::string version;
+  std::string state;
+  std::string detail;
+  int progress = 0;
+  std::string slot;
+  std::int64_t updated_at = 0;
+};
+
+// The states a kiosk reports; the last three are final.
+bool IsUpdateState(std::string_view state);
+bool IsFinalUpdateState(std::string_view state);
+
+class RolloutDesk {
+ public:
+  static core::Expected<std::unique_ptr<RolloutDesk>> Open(const std::filesystem::path& state_dir,
+                                                           FleetStore& fleet,
+                                                           const core::Clock& clock);
+  ~RolloutDesk();
+
+  // Copies the bundle in under its SHA-256; adding it again changes nothing.
+  core::Expected<BundleRecord> AddBundle(const std::filesystem::path& file,
+                                         const std::string& version, const std::string& compatible,
+                                         const std::string& added_by);
+  core::Expected<std::vector<BundleRecord>> Bundles();
+  // `bundle` is the SHA-256 or a unique prefix of it (8 characters or more).
+  core::Expected<std::int64_t> StartRollout(const std::string& bundle, int percent,
+                                            const std::vector<std::string>& communes,
+                                            const std::string& created_by);
+  core::Status SetPercent(std::int64_t id, int percent);
+  core::Status SetState(std::int64_t id, const std::string& state);  // active, paused
+  core::Expected<std::vector<RolloutView>> Rollouts();
+  core::Expected<std::optional<KioskUpdate>> LastUpdate(const std::string& kiosk_id);
+
+  static int Bucket(const std::string& kiosk_id);
+  static bool Targets(const RolloutRecord& rollout, const DeviceRecord& device);
+
+  // The offer for a heartbeat's answer (JSON), if an active rollout targets
+  // this kiosk, it runs another version, and it has not finished with it.
+  std::optional<std::string> OfferFor(const DeviceRecord& device, const std::string& running);
+  // The device listener's update paths; nullopt for any other path.
+  std::optional<core::HttpResponse> HandleDevice(const core::HttpRequest& request,
+                                                 const std::string& kiosk_id);
+
+ private:
+  struct Impl;
+  explicit RolloutDesk(std::unique_ptr<Impl> impl);
+  core::HttpResponse ServeBundle(const core::HttpRequest& request, const std::string& sha256);
+  core::HttpResponse Status(const core::HttpRequest& request, const std::string& kiosk_id,
+                            std::int64_t rollout);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kiosk::gateway
