@@ -27,6 +27,13 @@ using kiosk::test::TempDir;
 using nlohmann::json;
 
 namespace {
+std::string Read(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string first;
+  std::getline(in, first);
+  return first;
+}
+
 std::string Port(const std::string& log, const std::string& label) {
   const auto at = log.find(label + "127.0.0.1:");
   if (at == std::string::npos) return "";
@@ -349,4 +356,84 @@ TEST(Fleet, TheTechnicianIsAskedForWhatIsMissing) {
       done.out.find("Kiosk QNM-TTY-0001 is provisioned for commune 20314.") != std::string::npos,
       done.out.c_str());
   CHECK(std::filesystem::exists(dir.Path() / "QNM-TTY-0001" / "device-key.pem"));
+}
+
+// The door alarm end to end, on a fake tree of /sys files (a CM4's GPIO
+// lines under the legacy ABI): the door opens, the next heartbeat carries
+// it and the dashboard raises a tamper alert; closing the door is not
+// enough; the technician's kiosk-board clears it only with the door shut.
+TEST(Fleet, AnOpenedDoorRaisesATamperAlertUntilATechnicianClearsIt) {
+  const std::string kiosk = "QNM-TEST-0011";
+  LONGS_EQUAL(0, Provision(kiosk, "20314", Token("20314")).exit_code);
+  const auto state = dir.Path() / kiosk;
+  const auto sys = dir.Path() / "sys";
+  auto line = [&](int offset) {
+    return sys / "class/gpio" / ("gpio" + std::to_string(512 + offset)) / "value";
+  };
+  for (int offset : {17, 27, 22, 23}) {
+    std::filesystem::create_directories(line(offset).parent_path());
+    std::ofstream(line(offset)) << "0\n";  // the door switch (23) is pressed: shut
+  }
+  std::filesystem::create_directories(sys / "class/thermal/thermal_zone0");
+  std::ofstream(sys / "class/thermal/thermal_zone0/temp") << "51500\n";
+  const std::string profile = std::string(KIOSK_BOARD_PROFILES) + "/rpi-cm4.toml";
+  std::ofstream(dir.Path() / "agent.toml")
+      << "[outbox]\ndir = \"" << (state / "outbox").string() << "\"\n"
+      << "storage_key = \"" << (state / "storage.key").string() << "\"\n"
+      << "[heartbeat]\ninterval_s = 1\n"
+      << "[commands]\njournal = \"" << (state / "commands.json").string() << "\"\n"
+      << "[board]\nprofile = \"" << profile << "\"\ngpio = \"sysfs\"\n"
+      << "sys_root = \"" << sys.string() << "\"\n"
+      << "tamper_latch = \"" << (state / "tamper.json").string() << "\"\n";
+  agent = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{KIOSK_AGENT_BIN, "--config", (dir.Path() / "agent.toml").string(),
+                               "--config", (state / "provisioned/agent.toml").string()},
+      dir.Path() / "agent.log");
+  auto tamper_state = [&](const std::string& wanted) {
+    std::string seen;
+    for (int i = 0; i < 100; ++i) {
+      auto history = Store()->History(kiosk, 1).Value();
+      if (!history.empty()) {
+        const json beat = json::parse(history.front().body);
+        seen = beat["peripherals"].value("tamper", "");
+        if (seen == wanted) return beat;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL(("tamper never " + wanted + " (last " + seen + "):\n" + agent->Log()).c_str());
+    return json();
+  };
+  // The operator's view: kiosk-fleetctl list names the kiosk's alerts.
+  auto listed = [&] {
+    const std::string out = Fleetctl({"list"}).out;
+    const auto at = out.find(kiosk);
+    return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at) - at);
+  };
+  const json shut = tamper_state("closed");
+  DOUBLES_EQUAL(51.5, shut["temperature_c"].get<double>(), 0.01);  // the profile's zone
+  CHECK(Read(line(17)) == "1");                                    // ok LED
+  CHECK(Read(line(27)) == "0");
+
+  std::ofstream(line(23)) << "1\n";  // the door opens
+  tamper_state("open");
+  CHECK(std::filesystem::exists(state / "tamper.json"));
+  CHECK_TEXT(listed().find("tamper") != std::string::npos, listed().c_str());
+  CHECK(Read(line(27)) == "1");  // fault LED
+  CHECK(Read(line(17)) == "0");
+  auto clear = [&] {
+    return RunProcess({KIOSK_BOARD_BIN, "--profile", profile, "--gpio", "sysfs", "--sys",
+                       sys.string(), "clear-tamper", (state / "tamper.json").string()});
+  };
+  auto refused = clear();
+  LONGS_EQUAL(1, refused.exit_code);
+  CHECK(refused.err.find("the door is open") != std::string::npos);
+
+  std::ofstream(line(23)) << "0\n";  // shut again: the alarm stays
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  tamper_state("open");
+  auto cleared = clear();
+  LONGS_EQUAL_TEXT(0, cleared.exit_code, cleared.err.c_str());
+  tamper_state("closed");
+  CHECK(Read(line(17)) == "1");
+  CHECK_TEXT(listed().find("tamper") == std::string::npos, listed().c_str());
 }
