@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kiosk/board/board.h"
+#include "kiosk/core/log.h"
 #include "kiosk/core/text.h"
 
 namespace board = kiosk::board;
@@ -62,6 +63,9 @@ int main(int argc, char** argv) {
     }
   }
   if (profile_path.empty() || args.empty()) return Usage();
+  // What it did is printed; the log keeps warnings for the journal.
+  kiosk::core::log::Install(std::make_unique<kiosk::core::log::Logger>(
+      kiosk::core::log::SinkForEnvironment("kiosk-board"), kiosk::core::log::Level::kWarn));
   auto profile = board::LoadProfile(profile_path);
   if (!profile) return Fail(profile.GetError());
   if (args[0] == "usbguard-rules" && args.size() == 1) {

@@ -68,7 +68,8 @@ core::Status WriteProvisioned(const std::filesystem::path& state_dir, const Prov
       "\nserver_name = " + TomlString(k.server_name) +
       "\n\n[tls]\ncertificate = " + TomlString((abs / "device.pem").string()) +
       "\nkey = " + TomlString((abs / "device-key.pem").string()) +
-      "\n\n[commands]\nconfig_signer = " + TomlString((abs / "config-signer.pem").string()) + "\n";
+      "\n\n[commands]\nconfig_signer = " + TomlString((abs / "config-signer.pem").string()) + "\n" +
+      (k.board_profile.empty() ? "" : "\n[board]\nprofile = " + TomlString(k.board_profile) + "\n");
   const std::string app =
       header + DeviceSection(k) + "\n[site]\nagency_code = " + TomlString(k.agency) +
       "\nprocedures = " + TomlArray(k.procedures) +
@@ -76,7 +77,9 @@ core::Status WriteProvisioned(const std::filesystem::path& state_dir, const Prov
       "\n\n[vietqr]\ngateway_host = " + TomlString(k.device_gateway.host) +
       "\ngateway_port = " + std::to_string(k.device_gateway.port) +
       "\ngateway_ca = " + TomlString((abs / "gateway-ca.pem").string()) +
-      "\ncertificate = " + TomlString((abs / "device.pem").string()) + "\n";
+      "\ncertificate = " + TomlString((abs / "device.pem").string()) + "\n" +
+      (k.orientation.empty() ? ""
+                             : "\n[display]\norientation = " + TomlString(k.orientation) + "\n");
   json checks = json::array();
   for (const auto& c : k.self_test) {
     checks.push_back({{"name", c.name}, {"state", c.state}, {"detail", c.detail}});

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/board/profile.h"
 #include "kiosk/core/device_config.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/files.h"
@@ -53,6 +54,7 @@ Who the kiosk is (asked for when missing, unless --yes):
   --site-name TEXT        e.g. "UBND phường An Mỹ"
   --province CODE         two digits (default 49)
   --board NAME            the board profile, e.g. x86-minipc, rpi-cm4
+  --board-profiles DIR    where profiles are (default )" KIOSK_BOARD_PROFILES_DIR R"()
   --procedures A,B,...    procedure codes offered here (default: the whole catalog)
 The gateway:
   --gateway HOST:PORT         its operator listener (enrollment)
@@ -195,6 +197,21 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
     return 1;
   }
 
+  // The board: its profile must exist, so the agent finds its lines and the
+  // app its orientation.
+  const std::string board_name = t.Or("board", "");
+  const fs::path board_file =
+      fs::path(t.Or("board-profiles", KIOSK_BOARD_PROFILES_DIR)) / (board_name + ".toml");
+  std::optional<kiosk::board::BoardProfile> board;
+  if (!board_name.empty()) {
+    auto profile = kiosk::board::LoadProfile(board_file);
+    if (!profile) {
+      auto error = profile.GetError();
+      return Fail(error.WithContext("board " + board_name));
+    }
+    board = *profile;
+  }
+
   prov::ProvisionedKiosk kiosk;
   kiosk.self_test = results;
   auto kiosk_id = t.Get("kiosk-id", "Kiosk id (e.g. QNM-TAMKY-0001)");
@@ -278,7 +295,14 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
   kiosk.agency = enrolled->agency;
   kiosk.site_name = *site;
   kiosk.province = t.Or("province", "49");
-  kiosk.board = t.Or("board", "");
+  kiosk.board = board_name;
+  if (board) {
+    kiosk.board_profile = fs::absolute(board_file).string();
+    const bool rotated = board->display_rotation % 180 != 0;
+    const int wide = rotated ? board->display_height : board->display_width;
+    const int tall = rotated ? board->display_width : board->display_height;
+    if (wide > 0 && tall > 0) kiosk.orientation = wide > tall ? "landscape" : "portrait";
+  }
   kiosk.procedures = SplitCommas(t.Or("procedures", ""));
   kiosk.enroll_gateway = *enroll_at;
   kiosk.device_gateway = *device_at;

@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
     auto gpio = kiosk::board::OpenGpio(*profile, config->gpio_backend, config->sys_root);
     if (!gpio) return fail(gpio.GetError());
     board = std::make_unique<kiosk::board::Board>(*profile, std::move(*gpio), config->sys_root);
-    health.has_door_switch = profile->tamper.Present();
+    health.has_door_switch = profile->tamper.Present() && config->gpio_backend != "none";
     health.tamper_latch = config->tamper_latch;
     if (health.thermal_zones.empty()) health.thermal_zones = board->ThermalFiles();
     if (config->hardware_watchdog) {

@@ -93,14 +93,17 @@ TEST_GROUP(Fleet) {
   }
 
   ProcessResult Provision(const std::string& kiosk_id, const std::string& commune,
-                          const std::string& token, const std::string& step = "all") {
-    return RunProcess({KIOSK_PROVISION_BIN, "--yes", "--state", (dir.Path() / kiosk_id).string(),
+                          const std::string& token, const std::string& step = "all",
+                          const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {KIOSK_PROVISION_BIN, "--yes", "--state", (dir.Path() / kiosk_id).string(),
                        "--kiosk-id", kiosk_id, "--commune", commune, "--token", token,
                        "--gateway", "127.0.0.1:" + operator_port,
                        "--device-gateway", "127.0.0.1:" + device_port,
                        "--gateway-ca", (pki / "gateway-ca.pem").string(), "--reader", "none",
-                       "--scanner", "none", "--display", "none", "--procedures", "1.001193",
-                       step});
+                       "--scanner", "none", "--display", "none", "--procedures", "1.001193"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(step);
+    return RunProcess(argv);
   }
 
   // A heartbeat sent with the kiosk's own certificate.
@@ -364,7 +367,14 @@ TEST(Fleet, TheTechnicianIsAskedForWhatIsMissing) {
 // enough; the technician's kiosk-board clears it only with the door shut.
 TEST(Fleet, AnOpenedDoorRaisesATamperAlertUntilATechnicianClearsIt) {
   const std::string kiosk = "QNM-TEST-0011";
-  LONGS_EQUAL(0, Provision(kiosk, "20314", Token("20314")).exit_code);
+  // An unknown board is refused before anything is enrolled.
+  auto unknown = Provision(kiosk, "20314", Token("20314"), "all",
+                           {"--board", "pdp-11", "--board-profiles", KIOSK_BOARD_PROFILES});
+  LONGS_EQUAL(1, unknown.exit_code);
+  CHECK_TEXT(unknown.err.find("board pdp-11") != std::string::npos, unknown.err.c_str());
+  LONGS_EQUAL(0, Provision(kiosk, "20314", Token("20314"), "all",
+                           {"--board", "rpi-cm4", "--board-profiles", KIOSK_BOARD_PROFILES})
+                     .exit_code);
   const auto state = dir.Path() / kiosk;
   const auto sys = dir.Path() / "sys";
   auto line = [&](int offset) {
@@ -377,12 +387,16 @@ TEST(Fleet, AnOpenedDoorRaisesATamperAlertUntilATechnicianClearsIt) {
   std::filesystem::create_directories(sys / "class/thermal/thermal_zone0");
   std::ofstream(sys / "class/thermal/thermal_zone0/temp") << "51500\n";
   const std::string profile = std::string(KIOSK_BOARD_PROFILES) + "/rpi-cm4.toml";
+  CHECK(Read(state / "provisioned/app.toml").find("#") == 0);
+  CHECK(RunProcess({"/bin/grep", "-q", "orientation = \"portrait\"",
+                    (state / "provisioned/app.toml").string()})
+            .exit_code == 0);
   std::ofstream(dir.Path() / "agent.toml")
       << "[outbox]\ndir = \"" << (state / "outbox").string() << "\"\n"
       << "storage_key = \"" << (state / "storage.key").string() << "\"\n"
       << "[heartbeat]\ninterval_s = 1\n"
       << "[commands]\njournal = \"" << (state / "commands.json").string() << "\"\n"
-      << "[board]\nprofile = \"" << profile << "\"\ngpio = \"sysfs\"\n"
+      << "[board]\ngpio = \"sysfs\"\n"  // the profile comes from provisioning
       << "sys_root = \"" << sys.string() << "\"\n"
       << "tamper_latch = \"" << (state / "tamper.json").string() << "\"\n";
   agent = std::make_unique<BackgroundProcess>(

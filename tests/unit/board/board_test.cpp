@@ -52,7 +52,7 @@ TEST(Profile, BothShippedBoardsLoad) {
   auto cm4 = Cm4();
   STRCMP_EQUAL("arm64", cm4.architecture.c_str());
   STRCMP_EQUAL("dvc-kiosk-rpi-cm4", cm4.rauc_compatible.c_str());
-  LONGS_EQUAL(480, cm4.display_width);
+  LONGS_EQUAL(800, cm4.display_width);  // the panel native, landscape; turned to portrait
   LONGS_EQUAL(270, cm4.display_rotation);
   LONGS_EQUAL(512, cm4.gpio_sysfs_base);
   CHECK(cm4.Usb("payment") == nullptr);

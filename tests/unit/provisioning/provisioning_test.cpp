@@ -53,6 +53,27 @@ TEST(Provisioned, TheDropInsAreValidTomlForBothPrograms) {
   std::vector<std::string> procedures;
   app_reader.Table("site").Read("procedures", procedures);
   LONGS_EQUAL(2, procedures.size());
+  // Without a board profile neither program is told about one.
+  std::string orientation = "unset";
+  app_reader.Table("display").Read("orientation", orientation);
+  STRCMP_EQUAL("unset", orientation.c_str());
+}
+
+TEST(Provisioned, TheBoardProfileReachesTheAgentAndTheOrientationTheApp) {
+  auto k = Sample();
+  k.board_profile = "/usr/share/kiosk/boards/x86-minipc.toml";
+  k.orientation = "portrait";
+  CHECK(WriteProvisioned(dir.Path(), k).HasValue());
+  auto agent = core::config::Document::Load(dir.Path() / "provisioned/agent.toml").Value();
+  core::config::Reader reader(agent);
+  std::string profile;
+  reader.Table("board").Read("profile", profile);
+  STRCMP_EQUAL("/usr/share/kiosk/boards/x86-minipc.toml", profile.c_str());
+  auto app = core::config::Document::Load(dir.Path() / "provisioned/app.toml").Value();
+  core::config::Reader app_reader(app);
+  std::string orientation;
+  app_reader.Table("display").Read("orientation", orientation);
+  STRCMP_EQUAL("portrait", orientation.c_str());
 }
 
 TEST(Provisioned, TheRecordRoundTripsAndADamagedOneNeverThrows) {

@@ -47,8 +47,8 @@ struct BoardProfile {
   int backlight_percent = 80;
   std::vector<std::string> thermal_zones;  // names under /sys/class/thermal
 
-  int display_width = 0, display_height = 0;
-  int display_rotation = 0;  // degrees: 0, 90, 180, 270
+  int display_width = 0, display_height = 0;  // the panel's native mode
+  int display_rotation = 0;  // degrees clockwise, to how the citizen sees it: 0, 90, 180, 270
 
   std::vector<UsbDevice> usb;
 

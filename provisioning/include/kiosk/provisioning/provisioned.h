@@ -29,6 +29,8 @@ struct ProvisionedKiosk {
   std::string site_name;
   std::string province = "49";
   std::string board;
+  std::string board_profile;            // its profile file (board/profiles), for the agent
+  std::string orientation;              // portrait or landscape, from the profile's display
   std::vector<std::string> procedures;  // empty: the whole catalog
   HostPort enroll_gateway;              // the operator listener
   HostPort device_gateway;              // the mutual-TLS listener
