@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CTEST_ARGS ?=
 
-.PHONY: all bootstrap build test demo asan fuzz bench format format-check clean help
+.PHONY: all bootstrap build test demo asan fuzz bench format format-check clean help packages image image-test
 
 all: build
 
@@ -19,6 +19,9 @@ help:
 	@echo "make asan          the same tests under AddressSanitizer + UBSan"
 	@echo "make fuzz          build fuzz targets with clang-14/libFuzzer, run each FUZZ_SECONDS=$(FUZZ_SECONDS)s"
 	@echo "make bench         build and run the benchmarks under tests/bench"
+	@echo "make packages      Debian packages of every program (build/package/debs)"
+	@echo "make image         a bootable kiosk image (debootstrap; build/image), not part of make test"
+	@echo "make image-test    boot the image under QEMU and check the services from the serial console"
 	@echo "make format        reformat the tree with clang-format"
 	@echo "make format-check  fail if anything is not formatted"
 
@@ -49,6 +52,17 @@ bench: bootstrap
 	cmake --preset bench
 	cmake --build --preset bench -j $(JOBS)
 	scripts/bench build/bench
+
+packages: bootstrap
+	cmake --preset package
+	cmake --build --preset package -j $(JOBS)
+	cd build/package && cpack -B debs
+
+image: packages
+	firmware/image/build-image build/package/debs build/image
+
+image-test: image
+	firmware/image/test-image build/image
 
 format: bootstrap
 	scripts/format

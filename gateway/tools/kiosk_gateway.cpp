@@ -23,6 +23,7 @@
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/random.h"
+#include "kiosk/core/sd_notify.h"
 #include "kiosk/core/tls.h"
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/intake.h"
@@ -186,6 +187,7 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
   klog::Info("gateway.ready", {{"address", config->address}, {"port", server->Port()}});
+  core::SdNotify("READY=1");
 
   std::thread operator_thread;
   if (operator_server) {

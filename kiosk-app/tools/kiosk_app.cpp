@@ -32,8 +32,10 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/device_config.h"
+#include "kiosk/core/files.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/pk.h"
+#include "kiosk/core/sd_notify.h"
 #include "kiosk/digitize/digitizer.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/i18n/translator.h"
@@ -631,10 +633,32 @@ int main(int argc, char** argv) {
                        std::move(flags), journey);
   fleet_link.Tick(true);
   if (!args.headless) {
+    // Under systemd (Type=notify, WatchdogSec=): ready after the first frame,
+    // then alive as long as frames keep coming. A hung frame loop stops the
+    // pings and systemd restarts the app.
+    const auto watchdog = core::WatchdogInterval();
+    auto last_ping = std::chrono::steady_clock::now();
+    bool first = true;
     while ((*frontend)->InteractiveFrame()) {
+      if (first) {
+        first = false;
+        core::SdNotify("READY=1");
+        // From power-on: what a citizen waits for after the hall opens.
+        const auto uptime = core::ReadSmallFile("/proc/uptime", 256);
+        klog::Info("app.first_frame",
+                   {{"since_start_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - started)
+                                           .count()},
+                    {"uptime_s", uptime ? uptime->substr(0, uptime->find(' ')) : "?"}});
+      }
       journey.Poll();
       fleet_link.Tick();
+      if (watchdog && std::chrono::steady_clock::now() - last_ping >= *watchdog) {
+        core::SdNotify("WATCHDOG=1");
+        last_ping = std::chrono::steady_clock::now();
+      }
     }
+    core::SdNotify("STOPPING=1");
     return 0;
   }
 

@@ -9,6 +9,7 @@
 #include "kiosk/core/files.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/process.h"
 
 namespace kiosk::agent {
 
@@ -199,7 +200,17 @@ CommandOutcome CommandRunner::UploadLogs(const Command& command) {
   std::string text;
   std::size_t found = 0;
   for (const auto& file : settings_.log_files) {
-    auto content = core::ReadSmallFile(file, 64 * 1024 * 1024);
+    // "journal:UNIT" is a unit's journal (the appliance logs there), else a file.
+    const std::string name = file.string();
+    core::Expected<std::string> content = core::Error::Retryable("log.absent", name);
+    if (name.rfind("journal:", 0) == 0) {
+      auto run = core::RunProcess(
+          {"journalctl", "--no-pager", "-o", "short-iso", "-n", "5000", "-u", name.substr(8)}, {},
+          settings_.log_tail_bytes + 4096);
+      if (run && run->Ok()) content = std::move(run->output);
+    } else {
+      content = core::ReadSmallFile(file, 64 * 1024 * 1024);
+    }
     if (!content) continue;
     ++found;
     const std::size_t keep = std::min(content->size(), settings_.log_tail_bytes);

@@ -99,6 +99,14 @@ core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>&
   heartbeat.Read("disk_path", disk);
   heartbeat.Read("thermal_zones", c.thermal_zones);
   heartbeat.Read("os_version", os_version);
+  // The image's release file, when the version is not given: its first line.
+  std::string os_version_file;
+  heartbeat.Read("os_version_file", os_version_file);
+  if (os_version.empty() && !os_version_file.empty()) {
+    if (auto text = core::ReadSmallFile(os_version_file, 4096)) {
+      os_version = text->substr(0, text->find('\n'));
+    }
+  }
   c.health.app_status_file = app_status;
   c.health.disk_path = disk;
   c.health.os_version = os_version;
