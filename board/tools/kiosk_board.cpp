@@ -8,7 +8,14 @@
 //   backlight PERCENT       the display's brightness
 //   usbguard-rules          the USBGuard policy for the profile's devices
 //   clear-tamper LATCH      clears the door alarm; refused while the door is open
+//   lock-vt                 no virtual-terminal switching until the next boot (root)
 
+#include <fcntl.h>
+#include <linux/vt.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -26,7 +33,7 @@ int Usage() {
   std::fprintf(stderr,
                "usage: kiosk-board --profile FILE [--gpio gpiod|sysfs|none] [--sys DIR] COMMAND\n"
                "  status | led ok|fault on|off | buzz MS | backlight PERCENT |\n"
-               "  usbguard-rules | clear-tamper LATCH\n");
+               "  usbguard-rules | clear-tamper LATCH | lock-vt\n");
   return 2;
 }
 
@@ -62,10 +69,22 @@ int main(int argc, char** argv) {
       args.push_back(arg);
     }
   }
-  if (profile_path.empty() || args.empty()) return Usage();
+  if (args.empty() || (profile_path.empty() && args[0] != "lock-vt")) return Usage();
   // What it did is printed; the log keeps warnings for the journal.
   kiosk::core::log::Install(std::make_unique<kiosk::core::log::Logger>(
       kiosk::core::log::SinkForEnvironment("kiosk-board"), kiosk::core::log::Level::kWarn));
+  if (args[0] == "lock-vt" && args.size() == 1) {
+    // The kernel keeps the lock after we exit: Ctrl+Alt+Fn goes nowhere.
+    const int fd = ::open("/dev/tty0", O_RDWR | O_CLOEXEC);
+    if (fd < 0 || ::ioctl(fd, VT_LOCKSWITCH, 0) != 0) {
+      std::fprintf(stderr, "kiosk-board: cannot lock VT switching: %s\n", std::strerror(errno));
+      if (fd >= 0) ::close(fd);
+      return 1;
+    }
+    ::close(fd);
+    std::printf("virtual-terminal switching locked\n");
+    return 0;
+  }
   auto profile = board::LoadProfile(profile_path);
   if (!profile) return Fail(profile.GetError());
   if (args[0] == "usbguard-rules" && args.size() == 1) {
