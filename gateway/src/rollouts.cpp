@@ -73,9 +73,10 @@ std::vector<std::string> SplitCommunes(const std::string& text) {
 
 bool IsVersion(std::string_view s) { return core::IsCode(s, 64, ".+~-_"); }
 
-// "bytes=a-b" (or "bytes=a-") against a file of `size` bytes.
-std::optional<std::pair<std::int64_t, std::int64_t>> ParseRange(std::string_view header,
-                                                                std::int64_t size) {
+}  // namespace
+
+std::optional<std::pair<std::int64_t, std::int64_t>> ParseByteRange(std::string_view header,
+                                                                    std::int64_t size) {
   if (header.rfind("bytes=", 0) != 0) return std::nullopt;
   header.remove_prefix(6);
   const auto dash = header.find('-');
@@ -90,8 +91,6 @@ std::optional<std::pair<std::int64_t, std::int64_t>> ParseRange(std::string_view
   }
   return std::make_pair(*first, last);
 }
-
-}  // namespace
 
 bool IsUpdateState(std::string_view state) {
   return std::find(kStates.begin(), kStates.end(), state) != kStates.end();
@@ -427,7 +426,7 @@ HttpResponse RolloutDesk::ServeBundle(const HttpRequest& request, const std::str
   const std::string range_header = request.Header("Range");
   std::int64_t first = 0, last = size - 1;
   if (!range_header.empty()) {
-    const auto range = ParseRange(range_header, size);
+    const auto range = ParseByteRange(range_header, size);
     if (!range) {
       HttpResponse r = Refuse(416, "rollout.bad_range", "the range is outside the bundle");
       r.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));

@@ -246,6 +246,13 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
   terminal.Read("card_timeout_s", c.card_timeout_s, 10, 600);
   terminal.Check(c.card_terminal == "fake" || !c.terminal_ca.empty(), "ca",
                  "a nexo terminal needs its CA, the kiosk's certificate and key");
+#ifndef KIOSK_HAVE_SIMULATORS
+  // A kiosk build takes money only through a real terminal.
+  const bool wants_card = std::find(c.payment_methods.begin(), c.payment_methods.end(), "card") !=
+                          c.payment_methods.end();
+  terminal.Check(!wants_card || c.card_terminal != "fake", "device",
+                 "card payments need a real terminal: device = \"nexo\" (or no \"card\" method)");
+#endif
   auto vietqr = reader.Table("vietqr");
   vietqr.Read("bank_bin", c.vietqr_bank_bin);
   vietqr.Read("account", c.vietqr_account);

@@ -16,7 +16,13 @@
 
 #include <unistd.h>
 
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <string>
@@ -41,6 +47,34 @@ namespace prov = kiosk::provisioning;
 namespace fs = std::filesystem;
 
 namespace {
+
+// On a kiosk (the appliance's users exist and we run as root), what was
+// written goes to the services: kiosk-agent owns it, group kiosk (kiosk-app)
+// may read it, the key included (the app signs dossiers with it). Elsewhere
+// (a development machine) the files stay the caller's.
+void HandOver(const std::filesystem::path& state) {
+  const passwd* agent = ::getpwnam("kiosk-agent");
+  const group* kiosk = ::getgrnam("kiosk");
+  if (::geteuid() != 0 || agent == nullptr || kiosk == nullptr) return;
+  const std::filesystem::path owned[] = {state,
+                                         state / "device.pem",
+                                         state / "gateway-ca.pem",
+                                         state / "config-signer.pem",
+                                         state / "device-key.pem",
+                                         state / "provisioned",
+                                         state / "provisioned/agent.toml",
+                                         state / "provisioned/app.toml",
+                                         state / "provisioned/kiosk.json"};
+  for (const auto& path : owned) {
+    if (::chown(path.c_str(), agent->pw_uid, kiosk->gr_gid) != 0) {
+      std::fprintf(stderr, "kiosk-provision: cannot hand %s to kiosk-agent: %s\n", path.c_str(),
+                   std::strerror(errno));
+    }
+  }
+  ::chmod((state / "device-key.pem").c_str(), 0640);
+  ::chmod(state.c_str(), 02770);
+  std::printf("  handed to kiosk-agent, readable by group kiosk (the key 0640)\n");
+}
 
 constexpr const char* kHelp =
     R"(usage: kiosk-provision [OPTIONS] [all|self-test|report|decommission]
@@ -302,6 +336,11 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
     const int wide = rotated ? board->display_height : board->display_width;
     const int tall = rotated ? board->display_width : board->display_height;
     if (wide > 0 && tall > 0) kiosk.orientation = wide > tall ? "landscape" : "portrait";
+    if (const auto* printer = board->Usb("printer")) {
+      char id[32];
+      std::snprintf(id, sizeof id, "usb:%04x:%04x", printer->vendor, printer->product);
+      kiosk.printer = id;
+    }
   }
   kiosk.procedures = SplitCommas(t.Or("procedures", ""));
   kiosk.enroll_gateway = *enroll_at;
@@ -315,6 +354,7 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
     return Fail(written.GetError());
   }
   std::printf("  %s/provisioned/{agent.toml,app.toml,kiosk.json}\n", state.c_str());
+  HandOver(state);
 
   std::printf("[5/5] Provisioning report\n");
   if (settings.printer == "none") {

@@ -190,6 +190,9 @@ TEST(Rollouts, TheBundleIsServedInRanges) {
   LONGS_EQUAL(416, past.status);
   STRCMP_EQUAL("bytes */100000", past.Header("Content-Range").c_str());
   LONGS_EQUAL(416, Device("GET", url, Kiosk(0), "", {{"Range", "bytes=9-3"}}).status);
+  CHECK_FALSE(ParseByteRange("bytes=-5", 100).has_value());
+  CHECK_FALSE(ParseByteRange("bytes=99999999999999999999-", 100).has_value());
+  LONGS_EQUAL(99, ParseByteRange("bytes=0-99999999999", 100)->second);
   LONGS_EQUAL(416, Device("GET", url, Kiosk(0), "", {{"Range", "lines=1-2"}}).status);
   LONGS_EQUAL(404, Device("GET", "/v1/bundles/" + std::string(64, 'a'), Kiosk(0)).status);
   LONGS_EQUAL(404, Device("GET", "/v1/bundles/../fleet.db", Kiosk(0)).status);

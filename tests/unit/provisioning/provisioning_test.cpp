@@ -63,6 +63,7 @@ TEST(Provisioned, TheBoardProfileReachesTheAgentAndTheOrientationTheApp) {
   auto k = Sample();
   k.board_profile = "/usr/share/kiosk/boards/x86-minipc.toml";
   k.orientation = "portrait";
+  k.printer = "usb:0416:5011";
   CHECK(WriteProvisioned(dir.Path(), k).HasValue());
   auto agent = core::config::Document::Load(dir.Path() / "provisioned/agent.toml").Value();
   core::config::Reader reader(agent);
@@ -74,6 +75,9 @@ TEST(Provisioned, TheBoardProfileReachesTheAgentAndTheOrientationTheApp) {
   std::string orientation;
   app_reader.Table("display").Read("orientation", orientation);
   STRCMP_EQUAL("portrait", orientation.c_str());
+  std::string printer;
+  app_reader.Table("printer").Read("device", printer);
+  STRCMP_EQUAL("usb:0416:5011", printer.c_str());
 }
 
 TEST(Provisioned, TheRecordRoundTripsAndADamagedOneNeverThrows) {

@@ -21,6 +21,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kiosk/core/clock.h"
@@ -67,6 +69,11 @@ struct KioskUpdate {
   std::string slot;
   std::int64_t updated_at = 0;
 };
+
+// A Range header ("bytes=a-b", "bytes=a-") against a file of `size` bytes:
+// the first and last byte, or nothing when it does not fit.
+std::optional<std::pair<std::int64_t, std::int64_t>> ParseByteRange(std::string_view header,
+                                                                    std::int64_t size);
 
 // The states a kiosk reports; the last three are final.
 bool IsUpdateState(std::string_view state);

@@ -31,6 +31,7 @@ struct ProvisionedKiosk {
   std::string board;
   std::string board_profile;            // its profile file (board/profiles), for the agent
   std::string orientation;              // portrait or landscape, from the profile's display
+  std::string printer;                  // usb:VVVV:PPPP, the profile's receipt printer
   std::vector<std::string> procedures;  // empty: the whole catalog
   HostPort enroll_gateway;              // the operator listener
   HostPort device_gateway;              // the mutual-TLS listener
