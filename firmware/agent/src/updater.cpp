@@ -235,7 +235,7 @@ core::Status Updater::Finish(std::string_view result, std::string_view detail) {
   return Report(result, detail);
 }
 
-core::Status Updater::Start() {
+core::Status Updater::Start(const std::function<void()>& tick) {
   std::error_code ec;
   std::filesystem::create_directories(settings_.dir, ec);
   if (auto text = core::ReadSmallFile(settings_.dir / "update.json", 1024 * 1024)) {
@@ -276,7 +276,7 @@ core::Status Updater::Start() {
       core::ProcessResult test;
       test.exit_code = 0;
       if (!settings_.self_test.empty()) {
-        auto run = core::RunProcess(settings_.self_test);
+        auto run = core::RunProcess(settings_.self_test, tick);
         if (!run) {
           test.exit_code = 127;
           test.output = run.GetError().Message();

@@ -278,7 +278,14 @@ int main(int argc, char** argv) {
     };
     updater =
         std::make_unique<kiosk::agent::Updater>(config->update, transport, core::SystemClock());
-    if (auto started = updater->Start(); !started) return fail(started.GetError());
+    // Ready first: after an update the self-test waits for kiosk-app, which
+    // starts after the agent. Alive meanwhile for systemd and the board.
+    core::SdNotify("READY=1");
+    const auto tick = [&progress] {
+      progress();
+      core::SdNotify("WATCHDOG=1");
+    };
+    if (auto started = updater->Start(tick); !started) return fail(started.GetError());
     health.slot = updater->Slot();
     if (!updater->RunningVersion().empty()) health.os_version = updater->RunningVersion();
   }

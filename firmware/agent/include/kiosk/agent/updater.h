@@ -94,8 +94,9 @@ class Updater {
   Updater& operator=(const Updater&) = delete;
 
   // At start: reads the journal, asks RAUC which slot runs, and settles a
-  // trial (self-test, mark good or bad) or an install cut short.
-  core::Status Start();
+  // trial (self-test, mark good or bad) or an install cut short. `tick` is
+  // called while the self-test runs (it may wait for kiosk-app to come up).
+  core::Status Start(const std::function<void()>& tick = {});
   // A heartbeat's offer; ignored while another update is under way, or when
   // it is the version already running or one already given up.
   void Offer(const UpdateOffer& offer);
