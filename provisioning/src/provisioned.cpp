@@ -79,7 +79,8 @@ core::Status WriteProvisioned(const std::filesystem::path& state_dir, const Prov
       "\ngateway_ca = " + TomlString((abs / "gateway-ca.pem").string()) +
       "\ncertificate = " + TomlString((abs / "device.pem").string()) + "\n" +
       (k.orientation.empty() ? ""
-                             : "\n[display]\norientation = " + TomlString(k.orientation) + "\n");
+                             : "\n[display]\norientation = " + TomlString(k.orientation) + "\n") +
+      (k.printer.empty() ? "" : "\n[printer]\ndevice = " + TomlString(k.printer) + "\n");
   json checks = json::array();
   for (const auto& c : k.self_test) {
     checks.push_back({{"name", c.name}, {"state", c.state}, {"detail", c.detail}});

@@ -129,7 +129,9 @@ Expected<SecretBytes> LoadOrCreateStorageKey(const std::filesystem::path& path,
   KIOSK_ASSIGN_OR_RETURN(SecretBytes key, core::NewAesKey(random));
   const auto tmp = path.string() + ".tmp";
   {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    // Readable by the group as the umask allows: on a kiosk, kiosk-app seals
+    // with it and kiosk-agent (same group, another user) opens the outbox.
+    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
     if (fd.fd < 0) return IoError("cannot create", tmp);
     KIOSK_TRY(WriteAll(fd.fd, key.View(), tmp));
     if (::fsync(fd.fd) != 0) return IoError("cannot sync", tmp);
@@ -191,7 +193,8 @@ Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, const Do
   KIOSK_ASSIGN_OR_RETURN(const Bytes header_hash, core::Digest(core::HashAlg::kSha256, header));
 
   const std::string tmp = path.string() + ".tmp";
-  Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  // Sealed: readable by the group (kiosk-agent uploads it) as the umask allows.
+  Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
   if (out.fd < 0) return IoError("cannot create", tmp);
   KIOSK_TRY(WriteAll(out.fd, header, tmp));
   std::uint64_t written = header.size();

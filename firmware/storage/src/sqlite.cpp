@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include "kiosk/storage/sqlite.h"
 
 namespace kiosk::storage {
@@ -59,12 +61,22 @@ core::Status Exec(sqlite3* db, const char* sql) {
 }
 
 core::Expected<Database> Database::Open(const std::filesystem::path& file) {
+  std::error_code ec;
+  const bool created = !std::filesystem::exists(file, ec);
   Database d;
   KIOSK_TRY(SqliteCall(
       sqlite3_open_v2(file.c_str(), &d.db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr),
       "sqlite3_open_v2", d.db_));
   sqlite3_busy_timeout(d.db_, 5000);
+  if (created) {
+    // SQLite creates 0644 less the umask: the group could read but never
+    // write. Processes sharing a database through their group (kiosk-app
+    // and kiosk-agent) need 0666 less the umask; the journal files follow.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::chmod(file.c_str(), 0666 & ~mask);
+  }
   KIOSK_TRY(d.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
   return d;
 }

@@ -114,11 +114,15 @@ TEST(Package, RoundTripsManifestAndAttachmentsOfEverySize) {
   }
 }
 
-TEST(Package, PackageFileIsPrivate) {
+TEST(Package, PackageFileIsPrivateToTheKiosksGroup) {
+  // The kiosk's services run with umask 0007: the agent (same group) reads
+  // what the app sealed; nobody else does.
+  const mode_t old = ::umask(0007);
   const auto path = Seal(MakeDossier({10}));
+  ::umask(old);
   struct stat st {};
   CHECK_EQUAL(0, stat(path.c_str(), &st));
-  LONGS_EQUAL(0600, st.st_mode & 0777);
+  LONGS_EQUAL(0640, st.st_mode & 0777);
 }
 
 TEST(Package, AlteredChunkIsDetected) {
@@ -172,7 +176,13 @@ TEST(Package, StorageKeyIsCreatedOnceThenReloaded) {
   CHECK_TRUE(*again == storage_key);
   struct stat st {};
   CHECK_EQUAL(0, stat((dir.Path() / "storage.key").c_str(), &st));
-  LONGS_EQUAL(0600, st.st_mode & 0777);
+  LONGS_EQUAL(0, st.st_mode & 0027);  // never written by the group, never read by others
+  const mode_t old = ::umask(0007);
+  auto shared = LoadOrCreateStorageKey(dir.Path() / "shared.key", random);
+  ::umask(old);
+  CHECK(shared.HasValue());
+  CHECK_EQUAL(0, stat((dir.Path() / "shared.key").c_str(), &st));
+  LONGS_EQUAL(0640, st.st_mode & 0777);
   std::filesystem::resize_file(dir.Path() / "storage.key", 5);
   STRCMP_EQUAL(
       "storage_key.corrupt",
