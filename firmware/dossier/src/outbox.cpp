@@ -177,10 +177,7 @@ Expected<Outbox> Outbox::Open(const std::filesystem::path& dir, const core::Cloc
   std::filesystem::create_directories(dir / "packages", ec);
   if (ec) return Error::NeedsPerson("io.error", "cannot create " + (dir / "packages").string());
   const auto db_path = (dir / "outbox.db").string();
-  KIOSK_TRY(SqliteCall(
-      sqlite3_open_v2(db_path.c_str(), &s.db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr),
-      "sqlite3_open_v2", s.db));
+  KIOSK_TRY(storage::OpenConnection(db_path, &s.db));
   sqlite3_busy_timeout(s.db, kBusyTimeoutMs);
   // Durable before Seal returns: WAL, and every commit synced to disk.
   KIOSK_TRY(Exec(s.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));

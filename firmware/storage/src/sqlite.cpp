@@ -1,4 +1,5 @@
-#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "kiosk/storage/sqlite.h"
 
@@ -60,23 +61,24 @@ core::Status Exec(sqlite3* db, const char* sql) {
   return core::Ok();
 }
 
-core::Expected<Database> Database::Open(const std::filesystem::path& file) {
-  std::error_code ec;
-  const bool created = !std::filesystem::exists(file, ec);
-  Database d;
+core::Status OpenConnection(const std::filesystem::path& file, sqlite3** db) {
+  // SQLite creates its files 0644 less the umask: a group could read but
+  // never write them. Made here first, 0666 less the umask, a database can be
+  // shared by two users of one group (kiosk-app and kiosk-agent, umask 0007);
+  // SQLite gives its WAL and shared-memory files the database's mode.
+  const int fd = ::open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd >= 0) ::close(fd);
   KIOSK_TRY(SqliteCall(
-      sqlite3_open_v2(file.c_str(), &d.db_,
+      sqlite3_open_v2(file.c_str(), db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr),
-      "sqlite3_open_v2", d.db_));
+      "sqlite3_open_v2", *db));
+  return {};
+}
+
+core::Expected<Database> Database::Open(const std::filesystem::path& file) {
+  Database d;
+  KIOSK_TRY(OpenConnection(file, &d.db_));
   sqlite3_busy_timeout(d.db_, 5000);
-  if (created) {
-    // SQLite creates 0644 less the umask: the group could read but never
-    // write. Processes sharing a database through their group (kiosk-app
-    // and kiosk-agent) need 0666 less the umask; the journal files follow.
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::chmod(file.c_str(), 0666 & ~mask);
-  }
   KIOSK_TRY(d.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
   return d;
 }

@@ -1,5 +1,7 @@
 #include "test_prelude.h"
 
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -62,6 +64,25 @@ TEST(Outbox, SealedDossierIsQueuedWithItsPackageOnDisk) {
   CHECK(e.package_size == std::filesystem::file_size(e.package));
   STRCMP_EQUAL("1.001612", e.procedure_code.c_str());
   CHECK_TRUE(PackageReader::Open(e.package, storage_key).HasValue());
+}
+
+// kiosk-app seals and kiosk-agent uploads: two users of group kiosk, each
+// with umask 0007. Everything the outbox makes is the group's to share.
+TEST(Outbox, TheKiosksGroupSharesEverythingItMakes) {
+  const mode_t old = ::umask(0007);
+  {
+    Outbox outbox = OpenOutbox();
+    const OutboxEntry e = SealOne(outbox);
+    struct stat st {};
+    for (const auto& file : {dir.Path() / "outbox/outbox.db", dir.Path() / "outbox/outbox.db-wal",
+                             dir.Path() / "outbox/outbox.db-shm"}) {
+      CHECK_EQUAL_TEXT(0, ::stat(file.c_str(), &st), file.c_str());
+      LONGS_EQUAL_TEXT(0660, st.st_mode & 0777, file.c_str());
+    }
+    CHECK_EQUAL(0, ::stat(e.package.c_str(), &st));
+    LONGS_EQUAL(0640, st.st_mode & 0777);  // sealed: the agent reads it
+  }
+  ::umask(old);
 }
 
 TEST(Outbox, SealingTheSameDossierTwiceIsRefused) {

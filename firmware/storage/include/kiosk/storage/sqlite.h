@@ -42,6 +42,10 @@ class Statement {
 
 core::Status Exec(sqlite3* db, const char* sql);
 
+// Opens (creating) a database file read-write, the file's mode 0666 less the
+// umask so that a group may share it.
+core::Status OpenConnection(const std::filesystem::path& file, sqlite3** db);
+
 // Owns a connection; closes it when destroyed.
 class Database {
  public:
