@@ -267,48 +267,22 @@ TEST(Updater, ACutInstallStartsAgainAndUnsentReportsWait) {
 }
 
 TEST(Updater, OffersAreCheckedAndTheRunningVersionIsNotReinstalled) {
-  CHECK(ParseUpdateOffer(json{{"rollout", 7},
-                              {"version", "0.9.0"},
-                              {"sha256", offer.sha256},
-                              {"size", 10},
-                              {"url", offer.url}}
-                             .dump())
-            .HasValue());
-  CHECK_FALSE(ParseUpdateOffer(json{{"rollout", 7},
-                                    {"version", "0.9.0"},
-                                    {"sha256", offer.sha256},
-                                    {"size", 10},
-                                    {"url", "/etc/passwd"}}
-                                   .dump())
-                  .HasValue());
-  CHECK_FALSE(ParseUpdateOffer(json{{"rollout", 7},
-                                    {"version", "0.9 0"},
-                                    {"sha256", offer.sha256},
-                                    {"size", 10},
-                                    {"url", offer.url}}
-                                   .dump())
-                  .HasValue());
-  CHECK_FALSE(ParseUpdateOffer(json{{"rollout", 0},
-                                    {"version", "0.9.0"},
-                                    {"sha256", offer.sha256},
-                                    {"size", 10},
-                                    {"url", offer.url}}
-                                   .dump())
-                  .HasValue());
-  CHECK_FALSE(ParseUpdateOffer(json{{"rollout", 7},
-                                    {"version", "0.9.0"},
-                                    {"sha256", "AB"},
-                                    {"size", 10},
-                                    {"url", offer.url}}
-                                   .dump())
-                  .HasValue());
-  CHECK_FALSE(ParseUpdateOffer(json{{"rollout", 7},
-                                    {"version", "0.9.0"},
-                                    {"sha256", offer.sha256},
-                                    {"size", -1},
-                                    {"url", offer.url}}
-                                   .dump())
-                  .HasValue());
+  const json good = {{"rollout", 7},
+                     {"version", "0.9.0"},
+                     {"sha256", offer.sha256},
+                     {"size", 10},
+                     {"url", offer.url}};
+  auto with = [&](const char* key, const json& value) {
+    json changed = good;
+    changed[key] = value;
+    return ParseUpdateOffer(changed.dump()).HasValue();
+  };
+  CHECK(ParseUpdateOffer(good.dump()).HasValue());
+  CHECK_FALSE(with("url", "/etc/passwd"));
+  CHECK_FALSE(with("version", "0.9 0"));
+  CHECK_FALSE(with("rollout", 0));
+  CHECK_FALSE(with("sha256", "AB"));
+  CHECK_FALSE(with("size", -1));
   CHECK_FALSE(ParseUpdateOffer("[]").HasValue());
   SetBooted(dir.Path(), "A", "0.9.0");
   Updater u(settings, Transport(), clock);
