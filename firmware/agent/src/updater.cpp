@@ -103,7 +103,20 @@ core::Expected<UpdateOffer> ParseUpdateOffer(std::string_view text) {
 }
 
 core::Expected<SlotStatus> ParseRaucStatus(std::string_view text) {
-  const json j = json::parse(text, nullptr, false);
+  // The client may print messages of its own before the document (they
+  // share the output): the document is the first line that opens an object.
+  std::string_view document = text;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto end = text.find('\n', at);
+    const auto line = text.substr(at, end == std::string_view::npos ? text.npos : end - at);
+    if (!line.empty() && line.front() == '{') {
+      document = line;
+      break;
+    }
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  const json j = json::parse(document, nullptr, false);
   if (!j.is_object() || !j.contains("booted") || !j["booted"].is_string()) {
     return core::Error::Retryable("update.bad_status", "RAUC's status names no booted slot");
   }

@@ -284,6 +284,14 @@ TEST(Updater, OffersAreCheckedAndTheRunningVersionIsNotReinstalled) {
   CHECK_FALSE(with("sha256", "AB"));
   CHECK_FALSE(with("size", -1));
   CHECK_FALSE(ParseUpdateOffer("[]").HasValue());
+  // RAUC's status with the client's own messages before it (seen on a kiosk).
+  auto status = ParseRaucStatus(
+      "rauc-Message: 08:57:01.100: Using central status file /var/lib/rauc/central.raucs\n"
+      R"({"booted":"B","slots":[{"rootfs.1":{"bootname":"B","slot_status":{"bundle":{"version":"0.9.1"}}}}]})"
+      "\n");
+  STRCMP_EQUAL("B", status.Value().booted.c_str());
+  STRCMP_EQUAL("0.9.1", status.Value().booted_version.c_str());
+  CHECK_FALSE(ParseRaucStatus("rauc: error\n").HasValue());
   SetBooted(dir.Path(), "A", "0.9.0");
   Updater u(settings, Transport(), clock);
   CHECK(u.Start().HasValue());
