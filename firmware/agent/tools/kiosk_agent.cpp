@@ -239,8 +239,11 @@ int main(int argc, char** argv) {
           std::chrono::seconds(config->watchdog_stall_s));
     }
   }
+  // Alive, for the board's watchdog and for systemd's (WatchdogSec=): called
+  // by the loop and during long work (a self-test, an install).
   const auto progress = [&watchdog_feeder] {
     if (watchdog_feeder) watchdog_feeder->Progress();
+    core::SdNotify("WATCHDOG=1");
   };
 
   // Updates: ranges of the bundle and status reports over the same TLS session.
@@ -281,11 +284,7 @@ int main(int argc, char** argv) {
     // Ready first: after an update the self-test waits for kiosk-app, which
     // starts after the agent. Alive meanwhile for systemd and the board.
     core::SdNotify("READY=1");
-    const auto tick = [&progress] {
-      progress();
-      core::SdNotify("WATCHDOG=1");
-    };
-    if (auto started = updater->Start(tick); !started) return fail(started.GetError());
+    if (auto started = updater->Start(progress); !started) return fail(started.GetError());
     health.slot = updater->Slot();
     if (!updater->RunningVersion().empty()) health.os_version = updater->RunningVersion();
   }
