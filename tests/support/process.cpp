@@ -1,3 +1,4 @@
+#include <fstream>
 #include "test_prelude.h"
 
 #include <fcntl.h>
@@ -127,6 +128,27 @@ int BackgroundProcess::Stop(std::chrono::milliseconds grace) {
 
 std::filesystem::path SourcePath(std::string_view relative) {
   return std::filesystem::path(KIOSK_TEST_DATA_DIR).parent_path().parent_path() / relative;
+}
+
+void WriteFleetGatewayConfig(const std::filesystem::path& file, const std::filesystem::path& pki,
+                             const std::filesystem::path& state, int heartbeat_interval_s,
+                             int offline_after_s) {
+  std::ofstream(file) << "[listen]\naddress = \"127.0.0.1\"\nport = 0\n[operator]\nport = 0\n"
+                      << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
+                      << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
+                      << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
+                      << "[fleet]\nca_key = \"" << (pki / "device-ca-key.pem").string() << "\"\n"
+                      << "config_key = \"" << (pki / "config-signer-key.pem").string() << "\"\n"
+                      << "heartbeat_interval_s = " << heartbeat_interval_s << "\n"
+                      << "offline_after_s = " << offline_after_s << "\n"
+                      << "[storage]\ndir = \"" << state.string() << "\"\n";
+}
+
+std::string ListeningPort(const std::string& log, const std::string& label) {
+  const auto at = log.find(label + "127.0.0.1:");
+  if (at == std::string::npos) return "";
+  const auto start = at + label.size() + 10;
+  return log.substr(start, log.find('\n', start) - start);
 }
 
 std::uint16_t FreePort() {

@@ -73,6 +73,15 @@ class BackgroundProcess {
   int status_ = -1;
 };
 
+// A kiosk-gateway config with both listeners on free loopback ports and the
+// fleet desk on the PKI that `kiosk-devca init PKI` made; state under STATE.
+void WriteFleetGatewayConfig(const std::filesystem::path& file, const std::filesystem::path& pki,
+                             const std::filesystem::path& state, int heartbeat_interval_s,
+                             int offline_after_s = 300);
+// The port kiosk-gateway printed after `label` ("listening on ",
+// "operator listening on "), or "" if it has not.
+std::string ListeningPort(const std::string& log, const std::string& label);
+
 // A TCP port on loopback that was free a moment ago, for a server under test.
 std::uint16_t FreePort();
 

@@ -34,12 +34,6 @@ std::string Read(const std::filesystem::path& file) {
   return first;
 }
 
-std::string Port(const std::string& log, const std::string& label) {
-  const auto at = log.find(label + "127.0.0.1:");
-  if (at == std::string::npos) return "";
-  const auto start = at + label.size() + 10;
-  return log.substr(start, log.find('\n', start) - start);
-}
 }  // namespace
 
 // clang-format off
@@ -55,23 +49,15 @@ TEST_GROUP(Fleet) {
   void setup() override {
     pki = dir.Path() / "pki";
     LONGS_EQUAL(0, RunProcess({KIOSK_DEVCA_BIN, "init", pki.string()}).exit_code);
-    std::ofstream(dir.Path() / "gateway.toml")
-        << "[listen]\naddress = \"127.0.0.1\"\nport = 0\n[operator]\nport = 0\n"
-        << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
-        << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
-        << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
-        << "[fleet]\nca_key = \"" << (pki / "device-ca-key.pem").string() << "\"\n"
-        << "config_key = \"" << (pki / "config-signer-key.pem").string() << "\"\n"
-        << "heartbeat_interval_s = 1\noffline_after_s = 3\n"
-        << "[storage]\ndir = \"" << (dir.Path() / "gateway").string() << "\"\n";
+    kiosk::test::WriteFleetGatewayConfig(dir.Path() / "gateway.toml", pki, dir.Path() / "gateway", 1, 3);
     gateway = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{KIOSK_GATEWAY_BIN, "--config", (dir.Path() / "gateway.toml").string()},
         dir.Path() / "gateway.log");
     if (!gateway->WaitForLog("operator listening on", std::chrono::seconds(10))) {
       FAIL(gateway->Log().c_str());
     }
-    device_port = Port(gateway->Log(), "listening on ");
-    operator_port = Port(gateway->Log(), "operator listening on ");
+    device_port = kiosk::test::ListeningPort(gateway->Log(), "listening on ");
+    operator_port = kiosk::test::ListeningPort(gateway->Log(), "operator listening on ");
   }
 
   void teardown() override {

@@ -34,13 +34,6 @@ namespace {
 const std::string kKiosk = "QNM-TEST-0042";
 const std::string kBackend = std::string(KIOSK_RAUC_DIR) + "/kiosk-boot-backend";
 
-std::string Port(const std::string& log, const std::string& label) {
-  const auto at = log.find(label + "127.0.0.1:");
-  if (at == std::string::npos) return "";
-  const auto start = at + label.size() + 10;
-  return log.substr(start, log.find('\n', start) - start);
-}
-
 std::string Read(const std::filesystem::path& file) {
   return core::ReadSmallFile(file, 1 << 20).ValueOr("");
 }
@@ -69,21 +62,13 @@ TEST_GROUP(Update) {
     std::filesystem::create_directories(rig / "data");
     std::filesystem::create_directories(rig / "mnt");
     LONGS_EQUAL(0, RunProcess({KIOSK_DEVCA_BIN, "init", pki.string()}).exit_code);
-    std::ofstream(dir.Path() / "gateway.toml")
-        << "[listen]\naddress = \"127.0.0.1\"\nport = 0\n[operator]\nport = 0\n"
-        << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
-        << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
-        << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
-        << "[fleet]\nca_key = \"" << (pki / "device-ca-key.pem").string() << "\"\n"
-        << "config_key = \"" << (pki / "config-signer-key.pem").string() << "\"\n"
-        << "heartbeat_interval_s = 1\n"
-        << "[storage]\ndir = \"" << (dir.Path() / "gateway").string() << "\"\n";
+    kiosk::test::WriteFleetGatewayConfig(dir.Path() / "gateway.toml", pki, dir.Path() / "gateway", 1);
     gateway = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{KIOSK_GATEWAY_BIN, "--config", (dir.Path() / "gateway.toml").string()},
         dir.Path() / "gateway.log");
     if (!gateway->WaitForLog("operator listening on", std::chrono::seconds(10))) FAIL(gateway->Log().c_str());
-    device_port = Port(gateway->Log(), "listening on ");
-    operator_port = Port(gateway->Log(), "operator listening on ");
+    device_port = kiosk::test::ListeningPort(gateway->Log(), "listening on ");
+    operator_port = kiosk::test::ListeningPort(gateway->Log(), "operator listening on ");
     auto token = Fleetctl({"token", "--commune", "20314", "--agency", "000.17.22.H56"}).out;
     token = token.substr(0, token.find('\n'));
     auto provisioned = RunProcess({KIOSK_PROVISION_BIN, "--yes", "--state", state.string(),
