@@ -46,7 +46,8 @@ constexpr std::string_view kCounterNames[] = {
 constexpr std::string_view kHeartbeatKeys[] = {
     "kiosk_id", "sequence",      "versions", "uptime_s", "peripherals", "outbox",
     "disk",     "temperature_c", "errors",   "counters", "maintenance"};
-constexpr std::string_view kVersionKeys[] = {"agent", "app", "os", "slot"};
+// "compatible" is the system's board, as RAUC names it: which bundles fit.
+constexpr std::string_view kVersionKeys[] = {"agent", "app", "os", "slot", "compatible"};
 constexpr std::string_view kOutboxKeys[] = {"depth", "oldest_age_s", "quarantined"};
 constexpr std::string_view kDiskKeys[] = {"free_mb", "total_mb"};
 
@@ -360,11 +361,13 @@ HttpResponse FleetDesk::Heartbeat(const HttpRequest& request, const DeviceRecord
   }
   if (offers_) {
     const json beat = json::parse(*checked, nullptr, false);
-    std::string running;
-    if (beat.is_object() && beat.contains("versions") && beat["versions"].contains("os")) {
-      running = beat["versions"]["os"].get<std::string>();
+    const json versions = beat.is_object() ? beat.value("versions", json::object()) : json();
+    const std::string running = versions.is_object() ? versions.value("os", std::string()) : "";
+    const std::string compatible =
+        versions.is_object() ? versions.value("compatible", std::string()) : "";
+    if (auto offer = offers_(device, running, compatible)) {
+      out["update"] = json::parse(*offer, nullptr, false);
     }
-    if (auto offer = offers_(device, running)) out["update"] = json::parse(*offer, nullptr, false);
   }
   return Json(200, out);
 }

@@ -49,9 +49,9 @@ CREATE TABLE kiosk_updates (
 // The most one range answer carries: the kiosk asks for 4 MiB.
 constexpr std::int64_t kMaxRange = 16 * 1024 * 1024;
 
-constexpr std::array<std::string_view, 11> kStates = {
-    "downloading",  "downloaded",       "holding", "installing", "installed",  "interrupted",
-    "rolling_back", "self_test_failed", "good",    "failed",     "rolled_back"};
+constexpr std::array<std::string_view, 12> kStates = {
+    "downloading", "downloaded",   "holding",          "installing", "installed", "interrupted",
+    "paused",      "rolling_back", "self_test_failed", "good",       "failed",    "rolled_back"};
 
 std::string JoinCommunes(const std::vector<std::string>& communes) {
   std::string out;
@@ -366,22 +366,35 @@ Expected<std::optional<KioskUpdate>> RolloutDesk::LastUpdate(const std::string& 
 }
 
 std::optional<std::string> RolloutDesk::OfferFor(const DeviceRecord& device,
-                                                 const std::string& running) {
+                                                 const std::string& running,
+                                                 const std::string& compatible) {
   std::lock_guard lock(impl_->mutex);
-  auto active = impl_->Rollouts("WHERE r.state = 'active'");
-  if (!active) return std::nullopt;
-  for (const auto& r : *active) {
-    if (!Targets(r, device) || r.bundle.version == running) continue;
+  auto rollouts = impl_->Rollouts("");
+  if (!rollouts) return std::nullopt;
+  const auto offer = [](const RolloutRecord& r) {
+    json out = {{"rollout", r.id},
+                {"version", r.bundle.version},
+                {"sha256", r.bundle.sha256},
+                {"size", r.bundle.size},
+                {"url", "/v1/bundles/" + r.bundle.sha256}};
+    if (r.state != "active") out["paused"] = true;
+    return out.dump();
+  };
+  const auto fits = [&](const RolloutRecord& r) {
+    return Targets(r, device) && r.bundle.version != running &&
+           (compatible.empty() || r.bundle.compatible.empty() || r.bundle.compatible == compatible);
+  };
+  // The one it is in the middle of comes first, paused or not: a kiosk
+  // finishes (or waits on) what it began before it hears of another.
+  std::optional<std::string> newest;
+  for (const auto& r : *rollouts) {
+    if (!fits(r)) continue;
     auto state = impl_->KioskState(device.kiosk_id, r.id);
-    if (!state || (*state && IsFinalUpdateState(**state))) continue;
-    const json offer = {{"rollout", r.id},
-                        {"version", r.bundle.version},
-                        {"sha256", r.bundle.sha256},
-                        {"size", r.bundle.size},
-                        {"url", "/v1/bundles/" + r.bundle.sha256}};
-    return offer.dump();
+    if (!state) return std::nullopt;
+    if (*state && !IsFinalUpdateState(**state)) return offer(r);
+    if (!*state && r.state == "active" && !newest) newest = offer(r);
   }
-  return std::nullopt;
+  return newest;
 }
 
 std::optional<HttpResponse> RolloutDesk::HandleDevice(const HttpRequest& request,

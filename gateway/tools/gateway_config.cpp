@@ -86,10 +86,11 @@ core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSo
                                            *parts.config_key, core::SystemClock(), random);
   KIOSK_ASSIGN_OR_RETURN(parts.rollouts,
                          RolloutDesk::Open(config.state_dir, *parts.store, core::SystemClock()));
-  parts.desk->SetUpdateOffers(
-      [rollouts = parts.rollouts.get()](const DeviceRecord& device, const std::string& running) {
-        return rollouts->OfferFor(device, running);
-      });
+  parts.desk->SetUpdateOffers([rollouts = parts.rollouts.get()](const DeviceRecord& device,
+                                                                const std::string& running,
+                                                                const std::string& compatible) {
+    return rollouts->OfferFor(device, running, compatible);
+  });
   return parts;
 }
 

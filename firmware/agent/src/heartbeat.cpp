@@ -48,6 +48,7 @@ core::Expected<std::string> BuildHeartbeat(const HealthSources& sources, std::in
   hb["versions"] = {{"agent", KIOSK_VERSION}};
   if (IsStatusCode(sources.os_version)) hb["versions"]["os"] = sources.os_version;
   if (IsStatusCode(sources.slot)) hb["versions"]["slot"] = sources.slot;
+  if (IsStatusCode(sources.compatible)) hb["versions"]["compatible"] = sources.compatible;
   std::vector<std::string> errors;
 
   // The outbox: what waits, and for how long.

@@ -16,6 +16,7 @@
 #include "kiosk/core/hash.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/process.h"
+#include "kiosk/core/text.h"
 
 namespace kiosk::agent {
 
@@ -99,6 +100,10 @@ core::Expected<UpdateOffer> ParseUpdateOffer(std::string_view text) {
   if (!j.contains("url") || !j["url"].is_string()) return Bad("no url");
   o.url = j["url"].get<std::string>();
   if (o.url != "/v1/bundles/" + o.sha256) return Bad("the url is not the bundle's");
+  if (j.contains("paused")) {
+    if (!j["paused"].is_boolean()) return Bad("paused is not true or false");
+    o.paused = j["paused"].get<bool>();
+  }
   return o;
 }
 
@@ -122,6 +127,10 @@ core::Expected<SlotStatus> ParseRaucStatus(std::string_view text) {
   }
   SlotStatus s;
   s.booted = j["booted"].get<std::string>();
+  if (j.contains("compatible") && j["compatible"].is_string() &&
+      core::IsCode(j["compatible"].get<std::string>(), 64, ".+~-_")) {
+    s.compatible = j["compatible"].get<std::string>();
+  }
   if (j.contains("slots") && j["slots"].is_array()) {
     for (const auto& entry : j["slots"]) {
       if (!entry.is_object()) continue;
@@ -148,13 +157,15 @@ struct Updater::Journal {
   std::string result;  // good failed rolled_back
   std::string detail;
   std::string unreported;  // the last report the gateway has not taken
+  bool paused = false;     // by the operator, before the install
   int reported_percent = -1;
 
   json ToJson() const {
     return {{"rollout", offer.rollout}, {"version", offer.version}, {"sha256", offer.sha256},
             {"size", offer.size},       {"url", offer.url},         {"phase", phase},
             {"received", received},     {"attempts", attempts},     {"from_slot", from_slot},
-            {"result", result},         {"detail", detail},         {"unreported", unreported}};
+            {"result", result},         {"detail", detail},         {"unreported", unreported},
+            {"paused", paused}};
   }
   static std::optional<Journal> FromJson(const std::string& text) {
     const json j = json::parse(text, nullptr, false);
@@ -171,6 +182,7 @@ struct Updater::Journal {
       out.result = j.at("result").get<std::string>();
       out.detail = j.at("detail").get<std::string>();
       out.unreported = j.at("unreported").get<std::string>();
+      out.paused = j.value("paused", false);  // absent from journals before pausing
     } catch (const json::exception&) {
       return std::nullopt;
     }
@@ -333,9 +345,30 @@ core::Status Updater::Start(const std::function<void()>& tick) {
   return {};
 }
 
+void Updater::Pause(bool paused) {
+  auto& j = *journal_;
+  const bool before_install =
+      j.phase == "downloading" || j.phase == "downloaded" || j.phase == "holding";
+  if (!before_install || j.paused == paused) return;
+  j.paused = paused;
+  const std::string at = std::to_string(j.received * 100 / j.offer.size) + "%";
+  if (paused) {
+    // Back in service; once resumed, the kiosk waits again for an idle screen.
+    if (j.phase == "holding") j.phase = "downloaded";
+    (void)Hold(false);
+    (void)Report("paused", "the rollout is paused; the download is kept (" + at + ")");
+  } else {
+    (void)Report(j.phase, "the rollout resumed (" + at + ")");
+  }
+}
+
 void Updater::Offer(const UpdateOffer& offer) {
-  if (journal_ && journal_->offer.rollout == offer.rollout) return;
+  if (journal_ && journal_->offer.rollout == offer.rollout) {
+    Pause(offer.paused);
+    return;
+  }
   if (journal_ && journal_->phase != "done") return;  // one at a time
+  if (offer.paused) return;                           // a paused rollout starts nothing
   if (offer.size > settings_.max_bundle_bytes) {
     klog::Warn("update.too_large", {{"rollout", offer.rollout}, {"size", offer.size}});
     return;
@@ -440,6 +473,7 @@ core::Expected<bool> Updater::Step(const AppActivity& app, const std::function<v
     retry_at_ = now + std::chrono::seconds(30);
     return flushed.GetError();
   }
+  if (journal_->paused) return false;
   const std::string& phase = journal_->phase;
   core::Expected<bool> done = false;
   if (phase == "downloading") {

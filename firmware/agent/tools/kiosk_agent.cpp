@@ -286,6 +286,7 @@ int main(int argc, char** argv) {
     core::SdNotify("READY=1");
     if (auto started = updater->Start(progress); !started) return fail(started.GetError());
     health.slot = updater->Slot();
+    health.compatible = updater->Compatible();
     if (!updater->RunningVersion().empty()) health.os_version = updater->RunningVersion();
   }
   kiosk::agent::Heartbeater heartbeater(gateway, health, runner,

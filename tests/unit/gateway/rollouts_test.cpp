@@ -63,8 +63,8 @@ TEST_GROUP(Rollouts) {
     desk = std::make_unique<FleetDesk>(*store, FleetConfig{}, ca->certificate, ca->key,
                                        *config_key, clock, random);
     rollouts = RolloutDesk::Open(dir.Path(), *store, clock).Value();
-    desk->SetUpdateOffers([this](const DeviceRecord& d, const std::string& running) {
-      return rollouts->OfferFor(d, running);
+    desk->SetUpdateOffers([this](const DeviceRecord& d, const std::string& running, const std::string& compatible) {
+      return rollouts->OfferFor(d, running, compatible);
     });
     for (int i = 0; i < 40; ++i) {
       CHECK(store->RegisterDevice({Kiosk(i), i % 2 ? "20314" : "20317", "000.17.22.H56",
@@ -76,9 +76,9 @@ TEST_GROUP(Rollouts) {
   }
 
   // The heartbeat answer's offer for a kiosk, or null.
-  json Offer(const std::string& kiosk, const std::string& os = "0.8.0") {
+  json Offer(const std::string& kiosk, const std::string& os = "0.8.0", const std::string& compatible = "") {
     auto device = store->FindDevice(kiosk).Value().value();
-    auto offer = rollouts->OfferFor(device, os);
+    auto offer = rollouts->OfferFor(device, os, compatible);
     return offer ? json::parse(*offer) : json();
   }
   int Offered(const std::string& commune = "") {
@@ -141,9 +141,13 @@ TEST(Rollouts, CommunesPausesVersionsAndFinishedKiosks) {
              json{{"state", "downloading"}, {"progress", 40}}.dump());
   LONGS_EQUAL(200, r.status);
   CHECK(!Offer(Kiosk(3)).is_null());  // under way: still offered (the agent ignores repeats)
+  CHECK_FALSE(Offer(Kiosk(3)).contains("paused"));
+  // Paused: nobody new; the kiosk under way is told to stop.
   CHECK(rollouts->SetState(id, "paused").HasValue());
-  LONGS_EQUAL(0, Offered());
+  LONGS_EQUAL(1, Offered());
+  CHECK(Offer(Kiosk(3))["paused"].get<bool>());
   CHECK(rollouts->SetState(id, "active").HasValue());
+  CHECK_FALSE(Offer(Kiosk(3)).contains("paused"));
   CHECK_FALSE(rollouts->SetState(id, "gone").HasValue());
   // Progress as the dashboard shows it.
   auto views = rollouts->Rollouts().Value();
@@ -155,6 +159,37 @@ TEST(Rollouts, CommunesPausesVersionsAndFinishedKiosks) {
   auto last = rollouts->LastUpdate(Kiosk(3)).Value().value();
   STRCMP_EQUAL("downloading", last.state.c_str());
   LONGS_EQUAL(40, last.progress);
+}
+
+TEST(Rollouts, BundlesGoOnlyToTheirBoardAndAKioskFinishesWhatItBegan) {
+  const auto first = rollouts->StartRollout(bundle.sha256, 100, {}, "op").Value();
+  CHECK(!Offer(Kiosk(0), "0.8.0", "dvc-kiosk-x86-minipc").is_null());
+  CHECK(Offer(Kiosk(0), "0.8.0", "dvc-kiosk-rpi-cm4").is_null());
+  CHECK(!Offer(Kiosk(0), "0.8.0", "").is_null());  // an agent that does not say
+  LONGS_EQUAL(200, Device("POST", "/v1/updates/" + std::to_string(first) + "/status", Kiosk(0),
+                          json{{"state", "downloaded"}}.dump())
+                       .status);
+  CHECK(rollouts->SetState(first, "paused").HasValue());
+  // A newer rollout: kiosk 0 still hears of the one it began (paused), the
+  // others of the new one.
+  std::string other_bytes = bundle_bytes + "2";
+  std::ofstream(dir.Path() / "c.raucb", std::ios::binary) << other_bytes;
+  const auto other =
+      rollouts->AddBundle(dir.Path() / "c.raucb", "0.9.1", "dvc-kiosk-x86-minipc", "op").Value();
+  const auto second = rollouts->StartRollout(other.sha256, 100, {}, "op").Value();
+  auto offer = Offer(Kiosk(0));
+  LONGS_EQUAL(first, offer["rollout"].get<std::int64_t>());
+  CHECK(offer["paused"].get<bool>());
+  LONGS_EQUAL(second, Offer(Kiosk(1))["rollout"].get<std::int64_t>());
+  CHECK(Offer(Kiosk(1), "0.8.0", "dvc-kiosk-rpi-cm4").is_null());
+  // Once it finished, the newer one.
+  LONGS_EQUAL(200, Device("POST", "/v1/updates/" + std::to_string(first) + "/status", Kiosk(0),
+                          json{{"state", "failed"}}.dump())
+                       .status);
+  LONGS_EQUAL(second, Offer(Kiosk(0))["rollout"].get<std::int64_t>());
+  LONGS_EQUAL(200, Device("POST", "/v1/updates/" + std::to_string(first) + "/status", Kiosk(5),
+                          json{{"state", "paused"}, {"progress", 40}}.dump())
+                       .status);
 }
 
 TEST(Rollouts, ReportsAreChecked) {
@@ -229,6 +264,15 @@ TEST(Rollouts, TheHeartbeatAnswerCarriesTheOffer) {
   CHECK_FALSE(beat("0.8.0").contains("update"));
   (void)rollouts->StartRollout(bundle.sha256, 100, {"20314"}, "op").Value();
   CHECK(beat("0.8.0").contains("update"));
+  // The board the heartbeat names decides.
+  auto beat_from = [&](const std::string& compatible) {
+    json hb = Beat("QNM-TAMKY-0100");
+    hb["versions"]["compatible"] = compatible;
+    return json::parse(
+        desk->HandleDevice(HttpRequest{"POST", "/v1/heartbeat", {}, hb.dump()}, cert)->body);
+  };
+  CHECK(beat_from("dvc-kiosk-x86-minipc").contains("update"));
+  CHECK_FALSE(beat_from("dvc-kiosk-rpi-cm4").contains("update"));
   CHECK_FALSE(beat("0.9.0").contains("update"));
   // The fleet view shows the running version and slot.
   const auto states = desk->States().Value();

@@ -100,10 +100,11 @@ class FleetDesk {
   // Prometheus text exposition format 0.0.4.
   core::Expected<std::string> Metrics();
 
-  // Where a heartbeat's "update" offer comes from (rollouts.h): the kiosk
-  // and the system version it runs; an offer as JSON, or none.
-  using OfferSource =
-      std::function<std::optional<std::string>(const DeviceRecord&, const std::string& running)>;
+  // Where a heartbeat's "update" offer comes from (rollouts.h): the kiosk,
+  // the system version it runs and its board (RAUC's compatible, may be
+  // empty); an offer as JSON, or none.
+  using OfferSource = std::function<std::optional<std::string>(
+      const DeviceRecord&, const std::string& running, const std::string& compatible)>;
   void SetUpdateOffers(OfferSource source) { offers_ = std::move(source); }
 
   FleetStore& Store() { return store_; }

@@ -1,6 +1,6 @@
 #pragma once
 
-// Signed A/B updates, the gateway's side (docs/updates.md): the bundles an
+// Signed A/B updates, the gateway's side (docs/appliance.md, *Updates*): the bundles an
 // operator added, the rollouts that offer them to part of the fleet, and
 // what each kiosk reported of its update. In updates.db, beside fleet.db.
 //
@@ -8,7 +8,10 @@
 // communes (all, when none are chosen) whose bucket is under the rollout's
 // percentage. A kiosk's bucket (0-99) comes from its id alone, so the same
 // kiosks go first in every rollout and raising the percentage only adds
-// kiosks. The operator raises it step by step, or pauses it.
+// kiosks. The operator raises it step by step, or pauses it. A bundle is
+// offered only to kiosks whose system is compatible with it (RAUC's
+// `compatible`, which heartbeats carry). Pausing a rollout stops the kiosks
+// that have not begun to install: their offer says "paused" until it resumes.
 //
 // On the device listener (mutual TLS):
 //   GET  /v1/bundles/{sha256}          the bundle, in ranges (Range: bytes=a-b)
@@ -103,9 +106,12 @@ class RolloutDesk {
   static int Bucket(const std::string& kiosk_id);
   static bool Targets(const RolloutRecord& rollout, const DeviceRecord& device);
 
-  // The offer for a heartbeat's answer (JSON), if an active rollout targets
-  // this kiosk, it runs another version, and it has not finished with it.
-  std::optional<std::string> OfferFor(const DeviceRecord& device, const std::string& running);
+  // The offer for a heartbeat's answer (JSON): the rollout this kiosk is in
+  // the middle of, with "paused" when the operator paused it; otherwise the
+  // newest active rollout that targets it, for its board (`compatible`, when
+  // known), with another version than `running`, that it has not finished.
+  std::optional<std::string> OfferFor(const DeviceRecord& device, const std::string& running,
+                                      const std::string& compatible);
   // The device listener's update paths; nullopt for any other path.
   std::optional<core::HttpResponse> HandleDevice(const core::HttpRequest& request,
                                                  const std::string& kiosk_id);

@@ -276,6 +276,7 @@ TEST(Update, AGoodBundleInstallsAndItsSlotIsMarkedGoodAfterTheSelfTest) {
   }
   STRCMP_EQUAL("0.9.0", beat["versions"]["os"].get<std::string>().c_str());
   STRCMP_EQUAL("B", beat["versions"]["slot"].get<std::string>().c_str());
+  STRCMP_EQUAL("dvc-kiosk-test", beat["versions"].value("compatible", "").c_str());
   auto list = Fleetctl({"rollout", "list"}).out;
   CHECK_TEXT(list.find(std::to_string(rollout) + " 0.9.0") == 0 &&
                  list.find("good=1") != std::string::npos,

@@ -1,7 +1,8 @@
 // The updater's state machine with a fake gateway and fake RAUC commands
 // (small scripts that log their calls): ranges resumed after a restart, a
 // corrupt download fetched again, never installing while a citizen is at
-// the screen, an install refused, the trial after the reboot, rollback.
+// the screen, an install refused, the trial after the reboot, rollback, a
+// rollout paused and resumed.
 #include "test_prelude.h"
 
 #include <sys/stat.h>
@@ -291,6 +292,18 @@ TEST(Updater, OffersAreCheckedAndTheRunningVersionIsNotReinstalled) {
       "\n");
   STRCMP_EQUAL("B", status.Value().booted.c_str());
   STRCMP_EQUAL("0.9.1", status.Value().booted_version.c_str());
+  STRCMP_EQUAL("", status.Value().compatible.c_str());
+  STRCMP_EQUAL("dvc-kiosk-x86-minipc",
+               ParseRaucStatus(R"({"compatible":"dvc-kiosk-x86-minipc","booted":"A"})")
+                   .Value()
+                   .compatible.c_str());
+  STRCMP_EQUAL(
+      "", ParseRaucStatus(R"({"compatible":"a b\n","booted":"A"})").Value().compatible.c_str());
+  CHECK_FALSE(with("paused", "yes"));
+  CHECK(ParseUpdateOffer(json(good).dump()).Value().paused == false);
+  json paused = good;
+  paused["paused"] = true;
+  CHECK(ParseUpdateOffer(paused.dump()).Value().paused);
   CHECK_FALSE(ParseRaucStatus("rauc: error\n").HasValue());
   SetBooted(dir.Path(), "A", "0.9.0");
   Updater u(settings, Transport(), clock);
@@ -299,4 +312,48 @@ TEST(Updater, OffersAreCheckedAndTheRunningVersionIsNotReinstalled) {
   STRCMP_EQUAL("done", u.Phase().c_str());
   STRCMP_EQUAL("good", States().back().c_str());
   LONGS_EQUAL(0, fetches);
+}
+
+TEST(Updater, APausedRolloutStopsBeforeTheInstallAndGoesOnWhenResumed) {
+  UpdateOffer paused = offer;
+  paused.paused = true;
+  {
+    Updater u(settings, Transport(), clock);
+    CHECK(u.Start().HasValue());
+    u.Offer(paused);  // a paused rollout starts nothing
+    STRCMP_EQUAL("", u.Phase().c_str());
+    u.Offer(offer);
+    CHECK(u.Step({}).Value());  // 4096 of 10000
+    u.Offer(paused);
+    STRCMP_EQUAL("paused", States().back().c_str());
+    CHECK(reports.back()["detail"].get<std::string>().find("40%") != std::string::npos);
+    Drive(u, {}, 5);
+    LONGS_EQUAL(1, fetches);
+  }  // and the agent restarts: still paused
+  Updater u(settings, Transport(), clock);
+  CHECK(u.Start().HasValue());
+  Drive(u, {}, 3);
+  LONGS_EQUAL(1, fetches);
+  u.Offer(offer);
+  STRCMP_EQUAL("downloading", States().back().c_str());
+  Drive(u, {}, 2);  // the rest, not the start again
+  LONGS_EQUAL(3, fetches);
+  STRCMP_EQUAL("downloaded", u.Phase().c_str());
+  // Paused while holding: back in service, and idle is waited for again.
+  Drive(u, {true, false, false}, 1);
+  CHECK(u.Holding());
+  u.Offer(paused);
+  CHECK_FALSE(u.Holding());
+  Drive(u, {true, false, true}, 3);
+  CHECK(Calls().find("install") == std::string::npos);
+  u.Offer(offer);
+  Drive(u, {true, true, false}, 2);  // a citizen came meanwhile
+  CHECK_FALSE(u.Holding());
+  Drive(u, {true, false, false}, 1);
+  Drive(u, {true, false, true}, 1);
+  STRCMP_EQUAL("rebooting", u.Phase().c_str());
+  // Once RAUC has written, a pause changes nothing.
+  u.Offer(paused);
+  STRCMP_EQUAL("rebooting", u.Phase().c_str());
+  STRCMP_EQUAL("installed", States().back().c_str());
 }

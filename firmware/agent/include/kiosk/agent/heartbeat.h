@@ -29,7 +29,8 @@ struct HealthSources {
   std::vector<std::filesystem::path> thermal_zones;  // files holding millidegrees Celsius
   std::filesystem::path uptime_file = "/proc/uptime";
   std::string os_version;
-  std::string slot;  // the running A/B slot, when known
+  std::string slot;        // the running A/B slot, when known
+  std::string compatible;  // the system's board, as RAUC names it: which bundles fit
   // The door alarm (board/, TamperLatch): reported as peripherals.tamper,
   // "open" from the moment the door opened until a technician clears it.
   bool has_door_switch = false;

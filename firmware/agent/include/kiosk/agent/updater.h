@@ -1,6 +1,6 @@
 #pragma once
 
-// Signed A/B updates, the kiosk's side (docs/updates.md). The gateway offers
+// Signed A/B updates, the kiosk's side (docs/appliance.md, *Updates*). The gateway offers
 // a bundle in a heartbeat's answer when this kiosk is in a rollout; the
 // updater then, one step at a time and surviving a restart at any point:
 //
@@ -20,7 +20,10 @@
 //              at all is left by the bootloader the same way.
 //
 // Each step is reported to the gateway (POST /v1/updates/{rollout}/status);
-// a report that fails is sent again later.
+// a report that fails is sent again later. An offer marked "paused" (the
+// operator paused the rollout) stops an update that has not begun to install:
+// the hold is lifted, the download kept, and it goes on when the offer comes
+// back unpaused. Once RAUC writes, the update runs to its end.
 
 #include <chrono>
 #include <cstdint>
@@ -42,7 +45,8 @@ struct UpdateOffer {
   std::string version;
   std::string sha256;  // lower-case hex
   std::int64_t size = 0;
-  std::string url;  // a path on the gateway: /v1/bundles/<sha256>
+  std::string url;      // a path on the gateway: /v1/bundles/<sha256>
+  bool paused = false;  // the operator paused the rollout
 };
 
 // The "update" object of a heartbeat's answer; refuses anything odd.
@@ -52,6 +56,7 @@ core::Expected<UpdateOffer> ParseUpdateOffer(std::string_view json);
 struct SlotStatus {
   std::string booted;          // the booted slot's bootname: A, B
   std::string booted_version;  // the bundle version installed in it, if any
+  std::string compatible;      // the system's board, which bundles must name
 };
 core::Expected<SlotStatus> ParseRaucStatus(std::string_view json);
 
@@ -98,7 +103,8 @@ class Updater {
   // called while the self-test runs (it may wait for kiosk-app to come up).
   core::Status Start(const std::function<void()>& tick = {});
   // A heartbeat's offer; ignored while another update is under way, or when
-  // it is the version already running or one already given up.
+  // it is the version already running or one already given up. The offer of
+  // the update under way pauses or resumes it.
   void Offer(const UpdateOffer& offer);
   // One bounded piece of work (one range, one install...). `tick` is called
   // during long waits. False when there was nothing to do.
@@ -107,6 +113,7 @@ class Updater {
   // For the heartbeat.
   const std::string& Slot() const { return slot_.booted; }
   const std::string& RunningVersion() const { return slot_.booted_version; }
+  const std::string& Compatible() const { return slot_.compatible; }
   std::string Phase() const;
   bool Holding() const;
 
@@ -120,6 +127,7 @@ class Updater {
   core::Expected<bool> Install(const AppActivity& app, const std::function<void()>& tick);
   core::Status Finish(std::string_view result, std::string_view detail);
   core::Status Hold(bool on);
+  void Pause(bool paused);
   std::filesystem::path BundlePath() const;
   std::filesystem::path PartPath() const;
 
