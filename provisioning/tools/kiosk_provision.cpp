@@ -99,6 +99,7 @@ Peripherals for the self-test:
   --reader pcsc|none  --reader-name NAME  --card-wait-ms N
   --scanner sane|DEVICE|none  --scanner-option NAME=VALUE (repeatable)
   --printer usb:VVVV:PPPP|tcp:HOST:PORT|file:PATH|none  --paper 80mm|58mm
+                      (the app prints on it too; none: the board's printer)
   --terminal HOST:PORT|none  --terminal-ca FILE  --sale-cert FILE  --sale-key FILE
   --display auto|none
   --yes                   never ask: a missing value is an error
@@ -342,6 +343,9 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
       kiosk.printer = id;
     }
   }
+  // The printer the technician tested is the one the app prints on; the
+  // board's is the default.
+  if (const std::string tested = t.Or("printer", "none"); tested != "none") kiosk.printer = tested;
   kiosk.procedures = SplitCommas(t.Or("procedures", ""));
   kiosk.enroll_gateway = *enroll_at;
   kiosk.device_gateway = *device_at;

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/files.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
 #include "kiosk/gateway/fleet.h"
@@ -373,10 +374,23 @@ TEST(Fleet, AnOpenedDoorRaisesATamperAlertUntilATechnicianClearsIt) {
   std::filesystem::create_directories(sys / "class/thermal/thermal_zone0");
   std::ofstream(sys / "class/thermal/thermal_zone0/temp") << "51500\n";
   const std::string profile = std::string(KIOSK_BOARD_PROFILES) + "/rpi-cm4.toml";
-  CHECK(Read(state / "provisioned/app.toml").find("#") == 0);
-  CHECK(RunProcess({"/bin/grep", "-q", "orientation = \"portrait\"",
-                    (state / "provisioned/app.toml").string()})
-            .exit_code == 0);
+  const std::string app_toml = core::ReadSmallFile(state / "provisioned/app.toml", 1 << 16).Value();
+  CHECK(app_toml.find("#") == 0);
+  CHECK(app_toml.find("orientation = \"portrait\"") != std::string::npos);
+  CHECK_TEXT(app_toml.find("device = \"usb:") != std::string::npos,
+             app_toml.c_str());  // the board's
+  // A printer the technician names (and the self-test printed on) wins.
+  const std::string other = "QNM-TEST-0012";
+  const auto paper = dir.Path() / "printed.bin";
+  LONGS_EQUAL(0, Provision(other, "20314", Token("20314"), "all",
+                           {"--board", "rpi-cm4", "--board-profiles", KIOSK_BOARD_PROFILES,
+                            "--printer", "file:" + paper.string()})
+                     .exit_code);
+  CHECK(std::filesystem::file_size(paper) > 0);
+  const std::string other_toml =
+      core::ReadSmallFile(dir.Path() / other / "provisioned/app.toml", 1 << 16).Value();
+  CHECK_TEXT(other_toml.find("device = \"file:" + paper.string() + "\"") != std::string::npos,
+             other_toml.c_str());
   std::ofstream(dir.Path() / "agent.toml")
       << "[outbox]\ndir = \"" << (state / "outbox").string() << "\"\n"
       << "storage_key = \"" << (state / "storage.key").string() << "\"\n"
