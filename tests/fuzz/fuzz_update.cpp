@@ -15,7 +15,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (offer->size <= 0 || offer->sha256.size() != 64 || offer->rollout <= 0) std::abort();
     if (offer->url != "/v1/bundles/" + offer->sha256) std::abort();
   }
-  (void)kiosk::agent::ParseRaucStatus(text);
+  if (auto status = kiosk::agent::ParseRaucStatus(text)) {
+    // What the heartbeat carries: a code, never free text.
+    for (const char c : status->compatible) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) std::abort();
+    }
+  }
   for (const std::int64_t file_size :
        {std::int64_t{1}, std::int64_t{100000}, std::int64_t{1} << 40}) {
     if (auto range = kiosk::gateway::ParseByteRange(text, file_size)) {
