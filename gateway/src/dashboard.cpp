@@ -474,7 +474,7 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
   body += "<section><h2>Alerts</h2>" +
           (alerts.empty() ? std::string("<p id=\"no-alerts\">No alerts.</p>")
                           : "<ul id=\"alerts\">" + alerts + "</ul>") +
-          "</section>";
+          "</section>" + SecurityEvents(now);
   body +=
       "<section><h2>Kiosks</h2><table id=\"fleet\"><thead><tr><th>Kiosk</th><th>Commune</th>"
       "<th>Status</th><th>Last heartbeat</th><th>Peripherals</th><th>Outbox</th>"
@@ -487,10 +487,26 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
       "\">"
       "<label>Commune code <input name=\"commune\" required pattern=\"[0-9A-Za-z.-]+\"></label> "
       "<label>Agency code <input name=\"agency\" required pattern=\"[0-9A-Za-z.-]+\"></label> "
+      "<label>Kiosk id (blank: any new id) <input name=\"kiosk_id\" "
+      "pattern=\"[0-9A-Z-]+\"></label> "
       "<label>Valid for (hours) <input name=\"hours\" type=\"number\" min=\"1\" max=\"720\" "
       "value=\"24\"></label> <button type=\"submit\">Issue a one-time token</button></form>"
       "</section></main>";
   return Page(200, "Fleet", body, 15);
+}
+
+// Re-enrollments and refused logins of the last week, newest first.
+std::string Dashboard::SecurityEvents(std::int64_t now) {
+  constexpr std::int64_t kWeekMs = 7 * 86'400'000LL;
+  auto events = fleet_.Store().Events(now - kWeekMs, 50);
+  if (!events || events->empty()) return "";
+  std::string items;
+  for (const auto& e : *events) {
+    items += "<li data-event=\"" + Escape(e.kind) + "\" data-subject=\"" + Escape(e.subject) +
+             "\"><span class=\"alert\">" + Escape(e.kind) + "</span> " + Escape(e.subject) + " · " +
+             Escape(e.detail) + " · " + Ago(e.at, now) + "</li>";
+  }
+  return "<section><h2>Security events (7 days)</h2><ul id=\"events\">" + items + "</ul></section>";
 }
 
 HttpResponse Dashboard::KioskPage(const std::string& kiosk_id, const Session& session,
@@ -543,6 +559,16 @@ HttpResponse Dashboard::KioskPage(const std::string& kiosk_id, const Session& se
               Escape(u.detail) + " · " + Ago(u.updated_at, now) + "</p></section>";
     }
   }
+  body +=
+      "<section><h2>Re-provisioning</h2><p>A new key and certificate for this kiosk, in "
+      "commune " +
+      Escape(s.view.device.commune) +
+      "; its current certificate is revoked when the technician uses the token.</p>"
+      "<form method=\"post\" action=\"/fleet/tokens\"><input type=\"hidden\" "
+      "name=\"csrf\" value=\"" +
+      csrf + "\"><input type=\"hidden\" name=\"reenroll\" value=\"" + Escape(kiosk_id) +
+      "\"><button type=\"submit\" id=\"reenroll\">Issue a re-enroll token</button></form>"
+      "</section>";
   std::string kinds;
   for (const auto k : kCommandKinds) {
     kinds += "<option value=\"" + std::string(k) + "\">" + std::string(k) + "</option>";
@@ -613,12 +639,20 @@ HttpResponse Dashboard::PostToken(const HttpRequest& request, const Session& ses
       hours_text.size() < 5) {
     hours = std::stoi(hours_text);
   }
-  auto token = fleet_.CreateToken(commune, agency, hours * 3600, session.record.operator_name);
+  const std::string kiosk_id = FormField(request.body, "kiosk_id");
+  const std::string reenroll = FormField(request.body, "reenroll");
+  const std::string& by = session.record.operator_name;
+  auto token = reenroll.empty() ? fleet_.CreateToken(commune, agency, hours * 3600, by, kiosk_id)
+                                : fleet_.CreateReenrollToken(reenroll, hours * 3600, by);
   std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
   if (!token) {
     body += "<p class=\"alert\">" + Escape(token.GetError().Message()) + "</p>";
   } else {
-    body += "<h1>One-time enrollment token</h1><p>For commune " + Escape(commune) + ", valid for " +
+    const std::string what =
+        !reenroll.empty()  ? "To re-enroll kiosk " + Escape(reenroll)
+        : kiosk_id.empty() ? "For a new kiosk in commune " + Escape(commune)
+                           : "For kiosk " + Escape(kiosk_id) + " in commune " + Escape(commune);
+    body += "<h1>One-time enrollment token</h1><p>" + what + ", valid for " +
             std::to_string(hours) +
             " h, usable once. Read it to the technician; it is not shown again.</p>"
             "<p class=\"token\" id=\"token\">" +

@@ -163,10 +163,35 @@ FleetDesk::FleetDesk(FleetStore& store, FleetConfig config, core::Certificate de
 std::int64_t FleetDesk::NowMs() const { return core::UnixMillis(clock_.Now()); }
 
 Expected<std::string> FleetDesk::CreateToken(const std::string& commune, const std::string& agency,
-                                             int ttl_s, const std::string& issued_by) {
+                                             int ttl_s, const std::string& issued_by,
+                                             const std::string& kiosk_id) {
   if (!core::IsCode(commune, 32, ".-") || !core::IsCode(agency, 32, ".-")) {
     return Error::NeedsPerson("enroll.bad_grant", "commune and agency must be codes");
   }
+  if (!kiosk_id.empty() && !core::IsValidKioskId(kiosk_id)) {
+    return Error::NeedsPerson("enroll.bad_kiosk_id", "the kiosk id must be [A-Z0-9-]");
+  }
+  if (!kiosk_id.empty()) {
+    KIOSK_ASSIGN_OR_RETURN(auto device, store_.FindDevice(kiosk_id));
+    if (device) {
+      return Error::NeedsPerson("enroll.kiosk_exists",
+                                "kiosk " + kiosk_id + " is enrolled: issue a re-enroll token");
+    }
+  }
+  return NewToken({commune, agency, issued_by, kiosk_id, false}, ttl_s);
+}
+
+Expected<std::string> FleetDesk::CreateReenrollToken(const std::string& kiosk_id, int ttl_s,
+                                                     const std::string& issued_by) {
+  KIOSK_ASSIGN_OR_RETURN(auto device, store_.FindDevice(kiosk_id));
+  if (!device) {
+    return Error::NeedsPerson("enroll.not_enrolled", "no enrolled kiosk " + kiosk_id);
+  }
+  // The kiosk stays in its commune: moving it is a new enrollment.
+  return NewToken({device->commune, device->agency, issued_by, kiosk_id, true}, ttl_s);
+}
+
+Expected<std::string> FleetDesk::NewToken(const TokenGrant& grant, int ttl_s) {
   if (ttl_s < 60 || ttl_s > 30 * 86400) {
     return Error::NeedsPerson("enroll.bad_ttl", "a token lives from a minute to 30 days");
   }
@@ -182,9 +207,12 @@ Expected<std::string> FleetDesk::CreateToken(const std::string& commune, const s
     if (i > 0 && i % 4 == 0) token += '-';
     token += kAlphabet[bytes[i] % 32];
   }
-  KIOSK_TRY(store_.AddToken(Sha256Hex(token), {commune, agency, issued_by},
-                            NowMs() + std::int64_t{ttl_s} * 1000));
-  klog::Info("fleet.token_created", {{"commune", commune}, {"by", issued_by}, {"ttl_s", ttl_s}});
+  KIOSK_TRY(store_.AddToken(Sha256Hex(token), grant, NowMs() + std::int64_t{ttl_s} * 1000));
+  klog::Info("fleet.token_created", {{"commune", grant.commune},
+                                     {"kiosk", grant.kiosk_id},
+                                     {"reenroll", grant.reenroll},
+                                     {"by", grant.issued_by},
+                                     {"ttl_s", ttl_s}});
   return token;
 }
 
@@ -248,11 +276,16 @@ HttpResponse FleetDesk::Enroll(const HttpRequest& request) {
     return refused(Refuse(400, "csr.wrong_name", "the CSR's CN must be the kiosk id"));
   }
   // The token is spent only by a well-formed request.
-  auto grant = store_.ConsumeToken(Sha256Hex(token), NowMs());
+  auto grant = store_.ConsumeToken(Sha256Hex(token), kiosk_id, NowMs());
   if (!grant) {
-    klog::Warn("fleet.enroll_refused", {{"kiosk", kiosk_id}, {"code", grant.GetError().Code()}});
-    if (grant.GetError().Code().rfind("enroll.", 0) == 0) {
-      return refused(Unauthorized(grant.GetError().Code(), grant.GetError().Message()));
+    const std::string& code = grant.GetError().Code();
+    klog::Warn("fleet.enroll_refused", {{"kiosk", kiosk_id}, {"code", code}});
+    if (code == "enroll.wrong_kiosk") return refused(Refuse(403, code, grant.GetError().Message()));
+    if (code == "enroll.kiosk_exists" || code == "enroll.not_enrolled") {
+      return refused(Refuse(409, code, grant.GetError().Message()));
+    }
+    if (code.rfind("enroll.", 0) == 0) {
+      return refused(Unauthorized(code, grant.GetError().Message()));
     }
     return refused(Refuse(503, "fleet.store", "try again"));
   }
@@ -284,6 +317,11 @@ HttpResponse FleetDesk::Enroll(const HttpRequest& request) {
     return Refuse(503, "fleet.store", registered.GetError().Message());
   }
   ++enrollments_;
+  if (grant->reenroll) {
+    // The old certificate is revoked: the operator must see that it happened.
+    (void)store_.AddEvent({NowMs(), "reenrolled", kiosk_id,
+                           "new certificate " + device.serial + ", token by " + grant->issued_by});
+  }
   klog::Info("fleet.enrolled",
              {{"kiosk", kiosk_id}, {"commune", grant->commune}, {"serial", device.serial}});
   return HttpResponse{200,
@@ -291,12 +329,6 @@ HttpResponse FleetDesk::Enroll(const HttpRequest& request) {
                        {"X-Kiosk-Agency", grant->agency},
                        {"X-Kiosk-Commune", grant->commune}},
                       core::ToPem(*cert) + core::ToPem(device_ca_)};
-}
-
-bool FleetDesk::AcceptsPeer(const core::Certificate& client) {
-  auto revoked = store_.IsRevoked(client.SerialHex());
-  // A store failure refuses: a revoked kiosk must never slip through.
-  return revoked && !*revoked;
 }
 
 Expected<bool> FleetDesk::Revoke(const std::string& kiosk_id) {

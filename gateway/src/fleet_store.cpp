@@ -39,6 +39,17 @@ CREATE TABLE sessions (
   id_hash TEXT PRIMARY KEY, operator TEXT NOT NULL, csrf TEXT NOT NULL,
   expires_at INTEGER NOT NULL);
 )sql",
+    // A token names the kiosk id it may enroll ('' for any new id); a
+    // re-enroll token replaces an enrolled kiosk's certificate. Events are
+    // what the dashboard raises as security alerts.
+    R"sql(
+ALTER TABLE tokens ADD COLUMN kiosk_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN reenroll INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
+  subject TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
+CREATE INDEX events_at ON events (at);
+)sql",
 };
 
 // Runs a statement that returns no rows.
@@ -73,22 +84,24 @@ class SqliteFleetStore final : public FleetStore {
                   std::int64_t expires_at) override {
     std::lock_guard lock(mutex_);
     Stmt st(Db(),
-            "INSERT INTO tokens (hash, commune, agency, issued_by, expires_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5)");
+            "INSERT INTO tokens (hash, commune, agency, issued_by, expires_at, kiosk_id, reenroll) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     KIOSK_TRY(st.Ready());
     st.Bind(1, token_hash).Bind(2, grant.commune).Bind(3, grant.agency).Bind(4, grant.issued_by);
-    st.Bind(5, expires_at);
+    st.Bind(5, expires_at).Bind(6, grant.kiosk_id).Bind(7, std::int64_t{grant.reenroll ? 1 : 0});
     return Done(st);
   }
 
-  Expected<TokenGrant> ConsumeToken(const std::string& token_hash, std::int64_t now) override {
+  Expected<TokenGrant> ConsumeToken(const std::string& token_hash, const std::string& kiosk_id,
+                                    std::int64_t now) override {
     std::lock_guard lock(mutex_);
     return InTransaction([&]() -> Expected<TokenGrant> {
       Stmt find(Db(),
-                "SELECT commune, agency, issued_by, expires_at, used_at IS NOT NULL FROM tokens "
-                "WHERE hash = ?1");
+                "SELECT commune, agency, issued_by, expires_at, used_at IS NOT NULL, kiosk_id, "
+                "reenroll, (SELECT COUNT(*) FROM devices WHERE devices.kiosk_id = ?2) "
+                "FROM tokens WHERE hash = ?1");
       KIOSK_TRY(find.Ready());
-      find.Bind(1, token_hash);
+      find.Bind(1, token_hash).Bind(2, kiosk_id);
       KIOSK_ASSIGN_OR_RETURN(const bool found, find.Step());
       if (!found) return Error::NeedsPerson("enroll.token_unknown", "no such enrollment token");
       if (find.Int(4) != 0) {
@@ -97,7 +110,23 @@ class SqliteFleetStore final : public FleetStore {
       if (find.Int(3) <= now) {
         return Error::NeedsPerson("enroll.token_expired", "the enrollment token has expired");
       }
-      TokenGrant grant{find.Text(0), find.Text(1), find.Text(2)};
+      TokenGrant grant{find.Text(0), find.Text(1), find.Text(2), find.Text(5), find.Int(6) != 0};
+      // Mistakes of binding do not spend the token: the technician retypes.
+      if (!grant.kiosk_id.empty() && grant.kiosk_id != kiosk_id) {
+        return Error::NeedsPerson("enroll.wrong_kiosk",
+                                  "this token was issued for kiosk " + grant.kiosk_id);
+      }
+      const bool exists = find.Int(7) != 0;
+      if (exists && !grant.reenroll) {
+        return Error::NeedsPerson("enroll.kiosk_exists",
+                                  "kiosk " + kiosk_id +
+                                      " is already enrolled; re-provisioning it needs a "
+                                      "re-enroll token for it from an operator");
+      }
+      if (!exists && grant.reenroll) {
+        return Error::NeedsPerson("enroll.not_enrolled",
+                                  "a re-enroll token is for a kiosk already enrolled");
+      }
       Stmt use(Db(), "UPDATE tokens SET used_at = ?2 WHERE hash = ?1");
       KIOSK_TRY(use.Ready());
       use.Bind(1, token_hash).Bind(2, now);
@@ -136,14 +165,6 @@ class SqliteFleetStore final : public FleetStore {
       KIOSK_TRY(dev.Step());
       return sqlite3_changes(Db()) > 0;
     });
-  }
-
-  Expected<bool> IsRevoked(const std::string& serial) override {
-    std::lock_guard lock(mutex_);
-    Stmt st(Db(), "SELECT 1 FROM certificates WHERE serial = ?1 AND revoked_at IS NOT NULL");
-    KIOSK_TRY(st.Ready());
-    st.Bind(1, serial);
-    return st.Step();
   }
 
   Expected<std::optional<DeviceRecord>> FindDevice(const std::string& kiosk_id) override {
@@ -319,6 +340,30 @@ class SqliteFleetStore final : public FleetStore {
     KIOSK_ASSIGN_OR_RETURN(const bool found, st.Step());
     if (!found) return std::optional<SessionRecord>();
     return std::optional<SessionRecord>(SessionRecord{st.Text(0), st.Text(1), st.Int(2)});
+  }
+
+  Status AddEvent(const FleetEvent& e) override {
+    std::lock_guard lock(mutex_);
+    Stmt st(Db(), "INSERT INTO events (at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4)");
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, e.at).Bind(2, e.kind).Bind(3, e.subject).Bind(4, e.detail);
+    return Done(st);
+  }
+
+  Expected<std::vector<FleetEvent>> Events(std::int64_t since, int limit) override {
+    std::lock_guard lock(mutex_);
+    Stmt st(Db(),
+            "SELECT at, kind, subject, detail FROM events WHERE at >= ?1 "
+            "ORDER BY at DESC, id DESC LIMIT ?2");
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, since).Bind(2, std::int64_t{limit});
+    std::vector<FleetEvent> out;
+    while (true) {
+      KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
+      if (!row) break;
+      out.push_back({st.Int(0), st.Text(1), st.Text(2), st.Text(3)});
+    }
+    return out;
   }
 
   Status DeleteSession(const std::string& id_hash) override {

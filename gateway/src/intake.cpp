@@ -3,6 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <memory>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "form.h"
@@ -19,28 +23,6 @@ namespace kiosk::gateway {
 using core::HttpRequest;
 using core::HttpResponse;
 using nlohmann::json;
-
-namespace {
-
-// The error of a permanently bad dossier: the kiosk must not send it again.
-HttpResponse Unprocessable(const core::Error& error) {
-  return Refuse(422, error.Code(), error.Message());
-}
-
-core::Status WriteDurably(const std::filesystem::path& path, std::string_view bytes) {
-  const std::string tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return core::Error::Retryable("io.error", "cannot create " + tmp);
-  const bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    return core::Error::Retryable("io.error", "cannot write " + path.string());
-  }
-  return core::Ok();
-}
-
-}  // namespace
 
 std::string CommonName(const core::Certificate& cert) {
   const std::string subject = cert.Subject();
@@ -71,35 +53,160 @@ HttpResponse Intake::Handle(const HttpRequest& request, const core::Certificate&
   return Refuse(404, "not_found", "no such endpoint");
 }
 
+namespace {
+
+// The attachments of one dossier as they stream in: each written to a
+// ".part" file while hashed, checked against the manifest, and renamed into
+// place only once the whole body is good. Leftover parts go with it.
+class AttachmentSink {
+ public:
+  explicit AttachmentSink(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  ~AttachmentSink() {
+    if (fd_ >= 0) ::close(fd_);
+    std::error_code ec;
+    for (const auto& p : parts_) std::filesystem::remove(p, ec);
+  }
+
+  core::Status Begin(const dossier::Attachment& declared, std::uint64_t size) {
+    if (size != declared.size) {
+      return core::Error::NeedsPerson("attachment.hash_mismatch",
+                                      declared.name + " does not match its size in the manifest");
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    declared_ = &declared;
+    parts_.push_back(dir_ / (declared.name + ".part"));
+    fd_ = ::open(parts_.back().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd_ < 0) return core::Error::Retryable("io.error", "cannot create " + declared.name);
+    KIOSK_ASSIGN_OR_RETURN(hasher_, core::Hasher::Create(core::HashAlg::kSha256));
+    return core::Ok();
+  }
+
+  core::Status Piece(core::ByteView piece) {
+    KIOSK_TRY(hasher_->Update(piece));
+    while (!piece.empty()) {
+      const ssize_t n = ::write(fd_, piece.data(), piece.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return core::Error::Retryable("io.error", "cannot write " + declared_->name);
+      piece = piece.subspan(static_cast<std::size_t>(n));
+    }
+    return core::Ok();
+  }
+
+  core::Status End() {
+    KIOSK_ASSIGN_OR_RETURN(const auto digest, hasher_->Finish());
+    hasher_.reset();
+    const bool synced = ::fsync(fd_) == 0;
+    ::close(fd_);
+    fd_ = -1;
+    if (core::HexEncode(digest) != declared_->sha256) {
+      return core::Error::NeedsPerson(
+          "attachment.hash_mismatch",
+          declared_->name + " does not match its SHA-256 in the manifest");
+    }
+    if (!synced) return core::Error::Retryable("io.error", "cannot sync " + declared_->name);
+    return core::Ok();
+  }
+
+  // Every part into place, then the directory (and its parent's entry for
+  // it) synced: after this returns, a power cut keeps the attachments.
+  core::Status Commit() {
+    for (const auto& part : parts_) {
+      const auto final_name = part.parent_path() / part.stem();
+      if (::rename(part.c_str(), final_name.c_str()) != 0) {
+        return core::Error::Retryable("io.error", "cannot rename " + part.filename().string());
+      }
+    }
+    parts_.clear();
+    KIOSK_TRY(SyncDirectory(dir_));
+    return SyncDirectory(dir_.parent_path());
+  }
+
+ private:
+  static core::Status SyncDirectory(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const bool ok = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!ok) return core::Error::Retryable("io.error", "cannot sync " + dir.string());
+    return core::Ok();
+  }
+
+  std::filesystem::path dir_;
+  std::vector<std::filesystem::path> parts_;
+  const dossier::Attachment* declared_ = nullptr;
+  std::optional<core::Hasher> hasher_;
+  int fd_ = -1;
+};
+
+// The body as it arrived: in memory, or spooled to a file by the server.
+core::Expected<dossier::UploadSource> SourceOf(const HttpRequest& request,
+                                               std::shared_ptr<int>& file) {
+  if (request.body_file.empty()) return dossier::UploadSourceOf(request.body);
+  const int fd = ::open(request.body_file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return core::Error::Retryable("io.error", "the spooled body is gone");
+  file = std::shared_ptr<int>(new int(fd), [](int* p) {
+    ::close(*p);
+    delete p;
+  });
+  return dossier::UploadSource([fd](std::span<std::uint8_t> out) -> core::Expected<std::size_t> {
+    while (true) {
+      const ssize_t n = ::read(fd, out.data(), out.size());
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno != EINTR) return core::Error::Retryable("io.error", "cannot read the spooled body");
+    }
+  });
+}
+
+}  // namespace
+
 HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate& client) {
-  auto body = dossier::ParseUploadBody(request.body);
-  if (!body) return Unprocessable(body.GetError());
   auto key = client.SubjectPublicKey();
   if (!key) return Refuse(403, "device.bad_certificate", "unusable device certificate");
-  auto jws = core::VerifyJwsEs256(body->manifest_jws, *key);
-  if (!jws) return Unprocessable(jws.GetError());
-  const std::string manifest_json(core::AsChars(jws->payload));
-  auto manifest = dossier::ParseManifest(manifest_json);
-  if (!manifest) return Unprocessable(manifest.GetError());
   const std::string kiosk = CommonName(client);
-  if (manifest->kiosk_id != kiosk) {
-    return Refuse(403, "device.mismatch", "the manifest names another kiosk than the certificate");
-  }
-  if (manifest->attachments.size() != body->attachments.size()) {
-    return Refuse(422, "attachment.missing", "attachment count differs from the manifest");
-  }
-  for (std::size_t i = 0; i < body->attachments.size(); ++i) {
-    const auto& declared = manifest->attachments[i];
-    const auto& bytes = body->attachments[i];
-    auto digest = core::Digest(core::HashAlg::kSha256, core::AsBytes(bytes));
-    if (bytes.size() != declared.size || !digest || core::HexEncode(*digest) != declared.sha256) {
-      return Refuse(422, "attachment.hash_mismatch",
-                    declared.name + " does not match its size and SHA-256 in the manifest");
+  std::shared_ptr<int> spooled;
+  auto source = SourceOf(request, spooled);
+  if (!source) return Refuse(503, source.GetError().Code(), "storage unavailable, retry");
+
+  // The manifest is checked before a byte of any attachment is read. A
+  // permanently bad dossier is a 422: the kiosk must not send it again.
+  int refusal_status = 422;
+  std::string manifest_json;
+  std::optional<dossier::Dossier> manifest;
+  std::optional<AttachmentSink> sink;
+  std::map<std::string, int>::const_iterator days;
+  dossier::UploadVisitor visitor;
+  visitor.manifest = [&](std::string jws_text, std::uint32_t count) -> core::Status {
+    KIOSK_ASSIGN_OR_RETURN(auto jws, core::VerifyJwsEs256(jws_text, *key));
+    manifest_json = std::string(core::AsChars(jws.payload));
+    KIOSK_ASSIGN_OR_RETURN(manifest, dossier::ParseManifest(manifest_json));
+    if (manifest->kiosk_id != kiosk) {
+      refusal_status = 403;
+      return core::Error::NeedsPerson("device.mismatch",
+                                      "the manifest names another kiosk than the certificate");
     }
-  }
-  const auto days = config_.procedure_days.find(manifest->procedure_code);
-  if (days == config_.procedure_days.end()) {
-    return Refuse(422, "procedure.unknown", "unknown procedure " + manifest->procedure_code);
+    if (manifest->attachments.size() != count) {
+      return core::Error::NeedsPerson("attachment.missing",
+                                      "attachment count differs from the manifest");
+    }
+    days = config_.procedure_days.find(manifest->procedure_code);
+    if (days == config_.procedure_days.end()) {
+      return core::Error::NeedsPerson("procedure.unknown",
+                                      "unknown procedure " + manifest->procedure_code);
+    }
+    sink.emplace(config_.attachments_dir / manifest->id.ToString());
+    return core::Ok();
+  };
+  visitor.begin_attachment = [&](std::uint32_t i, std::uint64_t size) {
+    return sink->Begin(manifest->attachments[i], size);
+  };
+  visitor.piece = [&](core::ByteView piece) { return sink->Piece(piece); };
+  visitor.end_attachment = [&] { return sink->End(); };
+  if (auto read = dossier::ReadUploadBody(*source, visitor); !read) {
+    const auto& e = read.GetError();
+    if (e.Class() == core::ErrorClass::kRetryable) {
+      return Refuse(503, e.Code(), "storage unavailable, retry");
+    }
+    return Refuse(refusal_status, e.Code(), e.Message());
   }
 
   // Local (Vietnam) day of receipt: the code's date and the count's start.
@@ -121,13 +228,12 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
     if (!bytes) return Refuse(503, "gateway.rng", "try again");
     for (auto b : *bytes) admit.lookup_secret += kAlphabet[b % 32];
   }
-  // Attachments first, durably: a retry after a crash rewrites the same files.
-  const auto dir = config_.attachments_dir / admit.dossier_id;
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  for (std::size_t i = 0; i < body->attachments.size(); ++i) {
-    auto written = WriteDurably(dir / manifest->attachments[i].name, body->attachments[i]);
-    if (!written) return Refuse(503, written.GetError().Code(), "storage unavailable, retry");
+  // Attachments durably in place (a retry after a crash rewrites the same
+  // files) before the dossier is admitted and acknowledged.
+  if (sink) {
+    if (auto committed = sink->Commit(); !committed) {
+      return Refuse(503, committed.GetError().Code(), "storage unavailable, retry");
+    }
   }
   bool created = false;
   auto stored = store_.Admit(admit, created);

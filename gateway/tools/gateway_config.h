@@ -30,8 +30,9 @@ struct GatewayConfig {
   std::string bank_ca;        // [bank]: the collecting bank's client CA, for VietQR notifications
   std::string bank_key_file;  // the key its notifications are signed with
   std::string state_dir = "gateway-state";
-  int max_connections = 64;
-  int session_ticket_s = 3600;  // [listen]: TLS sessions resumable this long; 0: none
+  int max_connections = 256;             // [listen], per listener
+  int max_connections_per_address = 16;  // [listen]: one source address at once
+  int session_ticket_s = 3600;           // [listen]: TLS sessions resumable this long; 0: none
   IntakeConfig intake;
   FleetConfig fleet;
   core::LogConfig log;

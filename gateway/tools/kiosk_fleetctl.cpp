@@ -1,7 +1,9 @@
 // kiosk-fleetctl: the operator's command line for the fleet, on the gateway's
 // own config and state (the gateway may be running: the store is SQLite WAL).
 //
-//   kiosk-fleetctl --config gateway.toml token --commune CODE --agency CODE [--hours N] [--by NAME]
+//   kiosk-fleetctl --config gateway.toml token --commune CODE --agency CODE [--kiosk-id ID]
+//                                               [--hours N] [--by NAME]
+//   kiosk-fleetctl --config gateway.toml token --reenroll KIOSK-ID [--hours N] [--by NAME]
 //   kiosk-fleetctl --config gateway.toml operator NAME        (password on stdin)
 //   kiosk-fleetctl --config gateway.toml revoke KIOSK-ID
 //   kiosk-fleetctl --config gateway.toml command KIOSK-ID KIND [--settings JSON]
@@ -35,7 +37,9 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: kiosk-fleetctl --config FILE token --commune CODE --agency CODE "
-               "[--hours N] [--by NAME]\n"
+               "[--kiosk-id ID] [--hours N] [--by NAME]\n"
+               "       kiosk-fleetctl --config FILE token --reenroll KIOSK-ID [--hours N] "
+               "[--by NAME]\n"
                "       kiosk-fleetctl --config FILE operator NAME   (password on stdin)\n"
                "       kiosk-fleetctl --config FILE revoke KIOSK-ID\n"
                "       kiosk-fleetctl --config FILE command KIOSK-ID KIND [--settings JSON]\n"
@@ -87,10 +91,14 @@ int main(int argc, char** argv) {
   const std::string by = flags.contains("by") ? flags["by"] : "kiosk-fleetctl";
 
   if (verb == "token" && positional.empty()) {
-    if (!flags.contains("commune") || !flags.contains("agency")) return Usage();
     int hours = 24;
     if (flags.contains("hours")) hours = std::atoi(flags["hours"].c_str());
-    auto token = desk.CreateToken(flags["commune"], flags["agency"], hours * 3600, by);
+    const bool reenroll = flags.contains("reenroll");
+    if (reenroll == (flags.contains("commune") || flags.contains("agency"))) return Usage();
+    if (!reenroll && (!flags.contains("commune") || !flags.contains("agency"))) return Usage();
+    auto token = reenroll ? desk.CreateReenrollToken(flags["reenroll"], hours * 3600, by)
+                          : desk.CreateToken(flags["commune"], flags["agency"], hours * 3600, by,
+                                             flags["kiosk-id"]);
     if (!token) return Fail(token.GetError());
     std::printf("%s\n", token->c_str());
     return 0;

@@ -2,17 +2,17 @@
 //
 //   kiosk-gateway --config FILE
 //
-// Serves HTTPS (TLS 1.2) on the configured address, requires a device
-// certificate from the device CA, and hands each request to the intake.
+// Serves HTTPS (TLS 1.2) on two listeners: devices (mutual TLS: a kiosk's
+// current certificate, or the bank's for its notifications; peers.h) and
+// operators (the dashboard, enrollment). serve.h bounds what a client may
+// hold of either.
 // SIGTERM stops accepting and lets requests in progress finish.
 
 #include <atomic>
-#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -27,6 +27,8 @@
 #include "kiosk/core/tls.h"
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/intake.h"
+#include "kiosk/gateway/peers.h"
+#include "kiosk/gateway/serve.h"
 
 namespace core = kiosk::core;
 namespace gw = kiosk::gateway;
@@ -36,48 +38,6 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
-
-using Handler =
-    std::function<core::HttpResponse(const core::HttpRequest&, const core::Certificate* client)>;
-
-// Accepts connections until stopped, one thread per connection (one request
-// each), at most `max_connections` at a time; returns when all have finished.
-void Serve(core::TlsServer& server, int max_connections, const Handler& handle) {
-  std::mutex mutex;
-  std::condition_variable idle;
-  int active = 0;
-  while (!g_stop) {
-    {
-      std::unique_lock lock(mutex);
-      idle.wait(lock, [&] { return active < max_connections; });
-    }
-    auto connection = server.Accept(std::chrono::milliseconds(250));
-    if (!connection) {
-      if (connection.GetError().Code() != "tls.no_client") {
-        klog::Warn("gateway.handshake_refused", {{"code", connection.GetError().Code()},
-                                                 {"error", connection.GetError().Message()}});
-      }
-      continue;
-    }
-    {
-      std::lock_guard lock(mutex);
-      ++active;
-    }
-    std::thread([&, c = std::move(connection).Value()]() mutable {
-      auto request = core::ReadHttpRequest(c);
-      if (request) {
-        auto peer = c.PeerCertificate();
-        (void)core::WriteHttpResponse(c, handle(*request, peer ? &*peer : nullptr));
-      }
-      c.Close();
-      std::lock_guard lock(mutex);
-      --active;
-      idle.notify_all();
-    }).detach();
-  }
-  std::unique_lock lock(mutex);
-  idle.wait(lock, [&] { return active == 0; });
-}
 
 core::HttpResponse NotFound() {
   return {404, {{"Content-Type", "application/json"}}, R"({"error":"not_found"})"};
@@ -118,6 +78,7 @@ int main(int argc, char** argv) {
 
   core::TlsOptions tls;
   tls.trusted = *device_cas;
+  std::vector<core::Certificate> bank_ca_list;
   // VietQR payments: the bank's certificates are trusted for /v1/bank/ only.
   std::unique_ptr<gw::PaymentStore> payment_store;
   std::unique_ptr<gw::PaymentDesk> payments;
@@ -137,6 +98,7 @@ int main(int argc, char** argv) {
     for (const auto& ca : *bank_cas) {
       subjects.push_back(ca.Subject());
       tls.trusted.push_back(ca);
+      bank_ca_list.push_back(ca);
     }
     payments = std::make_unique<gw::PaymentDesk>(
         *payment_store, subjects, core::SecretBytes(core::AsBytes(key_text)), core::SystemClock());
@@ -150,10 +112,21 @@ int main(int argc, char** argv) {
   // Kiosks reconnect for every heartbeat: resuming spares both sides the
   // handshake's public-key work (see docs/fleet.md for the figures).
   tls.session_ticket_lifetime = std::chrono::seconds(config->session_ticket_s);
-  // Every handshake asks the registry: a revoked kiosk gets no further.
-  if (desk != nullptr) {
-    tls.accept_peer = [desk](const core::Certificate& peer) { return desk->AcceptsPeer(peer); };
+  // Every handshake asks who the peer is: only a kiosk's current
+  // certificate or the bank's gets further.
+  if (desk == nullptr) {
+    klog::Warn("gateway.no_registry",
+               {{"detail", "no [fleet]: any device-CA certificate is the kiosk its CN names"}});
   }
+  const gw::PeerPolicy peers(*device_cas, bank_ca_list, desk ? &desk->Store() : nullptr,
+                             core::SystemClock());
+  tls.accept_peer = [&peers](const core::Certificate& peer) {
+    const gw::Peer who = peers.Identify(peer);
+    if (who.kind == gw::PeerKind::kNobody) {
+      klog::Warn("gateway.peer_refused", {{"code", who.why}, {"serial", peer.SerialHex()}});
+    }
+    return who.kind != gw::PeerKind::kNobody;
+  };
   auto server =
       core::TlsServer::Listen(config->address, static_cast<std::uint16_t>(config->port), tls);
   if (!server) return fail(server.GetError());
@@ -189,28 +162,45 @@ int main(int argc, char** argv) {
   klog::Info("gateway.ready", {{"address", config->address}, {"port", server->Port()}});
   core::SdNotify("READY=1");
 
+  // Each listener bounds what a client may hold: connections per address, the
+  // handshake's and the head's time, each route's body (serve.h).
+  gw::ServeOptions device_options;
+  device_options.max_connections = config->max_connections;
+  device_options.max_per_address = config->max_connections_per_address;
+  device_options.limits.body_limit = gw::DeviceBodyLimit;
+  device_options.limits.spool_dir = std::filesystem::path(config->state_dir) / "spool";
+  gw::ServeOptions operator_options = device_options;
+  operator_options.limits.body_limit = gw::OperatorBodyLimit;
+  operator_options.limits.spool_dir.clear();
+  std::error_code spool_error;
+  std::filesystem::remove_all(device_options.limits.spool_dir, spool_error);  // a crash's leftovers
+  std::filesystem::create_directories(device_options.limits.spool_dir, spool_error);
+  std::filesystem::permissions(device_options.limits.spool_dir, std::filesystem::perms::owner_all,
+                               spool_error);
   std::thread operator_thread;
   if (operator_server) {
     operator_thread = std::thread([&] {
-      Serve(*operator_server, config->max_connections,
-            [&](const core::HttpRequest& request, const core::Certificate*) {
-              if (auto answer = desk->HandleEnrollment(request)) return *answer;
-              if (auto answer = dashboard->Handle(request)) return *answer;
-              return NotFound();
-            });
+      gw::Serve(*operator_server, operator_options, g_stop,
+                [&](const core::HttpRequest& request, const core::Certificate*) {
+                  if (auto answer = desk->HandleEnrollment(request)) return *answer;
+                  if (auto answer = dashboard->Handle(request)) return *answer;
+                  return NotFound();
+                });
     });
   }
-  Serve(*server, config->max_connections,
-        [&](const core::HttpRequest& request, const core::Certificate* client) {
-          if (client == nullptr) return NotFound();
-          if (desk != nullptr) {
-            if (auto answer = desk->HandleDevice(request, *client)) return *answer;
-            if (auto answer = fleet->rollouts->HandleDevice(request, gw::CommonName(*client))) {
-              return *answer;
-            }
-          }
-          return intake.Handle(request, *client);
-        });
+  gw::Serve(*server, device_options, g_stop,
+            [&](const core::HttpRequest& request, const core::Certificate* client) {
+              if (client == nullptr) return NotFound();
+              const gw::Peer peer = peers.Identify(*client);
+              if (auto refused = gw::PeerPolicy::CheckRoute(peer, request)) return *refused;
+              if (desk != nullptr && peer.kind == gw::PeerKind::kKiosk) {
+                if (auto answer = desk->HandleDevice(request, *client)) return *answer;
+                if (auto answer = fleet->rollouts->HandleDevice(request, peer.kiosk_id)) {
+                  return *answer;
+                }
+              }
+              return intake.Handle(request, *client);
+            });
   if (operator_thread.joinable()) operator_thread.join();
   klog::Info("gateway.stopped");
   return 0;

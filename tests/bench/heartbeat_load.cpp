@@ -141,7 +141,8 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
     fleet[i].id = id;
     fleet[i].commune = std::to_string(20000 + i % 50);
     tokens[i] = core::HexEncode(core::RandomBytes(*random, 10).Value());
-    (void)store->AddToken(gw::Sha256Hex(tokens[i]), {fleet[i].commune, "000.17.22.H56", "bench"},
+    (void)store->AddToken(gw::Sha256Hex(tokens[i]),
+                          {fleet[i].commune, "000.17.22.H56", "bench", fleet[i].id, false},
                           expires);
   }
   std::printf("  tokens: %d in %.1f s\n", kiosks, Since(t0) / 1000);

@@ -1,10 +1,16 @@
 #include "kiosk/core/http.h"
 
 #include <boost/asio/buffer.hpp>
+#include <boost/beast/core/file.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdlib>
+#include <limits>
+#include <utility>
 
 namespace kiosk::core {
 
@@ -189,30 +195,152 @@ Expected<HttpResponse> HttpsStreamingRequest(
   }
 }
 
-Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection, std::size_t body_limit) {
+namespace {
+
+// A temporary file for a spooled body: created 0600, unique, in `dir`.
+Expected<std::string> SpoolFile(const std::filesystem::path& dir) {
+  std::string name = (dir / "body-XXXXXX").string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) return Error::Retryable("http.spool", "cannot create a file in " + dir.string());
+  ::close(fd);
+  return name;
+}
+
+template <typename Parser>
+Status ReadBody(BeastTlsStream& stream, beast::flat_buffer& buffer, Parser& parser) {
+  beast::error_code ec;
+  http::read(stream, buffer, parser, ec);
+  if (ec == http::error::body_limit) {
+    return Error::NeedsPerson("http.too_large", "request body over the limit");
+  }
+  if (ec) return stream.TakeError("reading a request body", ec);
+  return Ok();
+}
+
+// The request line and headers a head parser has read, and the route's limit
+// checked against the declared length: the same for the server and the fuzzer.
+Expected<std::pair<HttpRequest, std::size_t>> CheckHead(
+    const http::request_parser<http::empty_body>& head, const RequestLimits& limits) {
+  HttpRequest out;
+  out.method = std::string(head.get().method_string());
+  out.target = std::string(head.get().target());
+  out.headers = CopyHeaders(head.get());
+  const std::size_t limit = limits.body_limit ? limits.body_limit(out) : kDefaultBodyLimit;
+  const auto length = head.content_length();
+  if (length && *length > limit) {
+    return Error::NeedsPerson("http.too_large", "request body over the limit");
+  }
+  return std::make_pair(std::move(out), limit);
+}
+
+void PrepareHead(http::request_parser<http::empty_body>& head, const RequestLimits& limits) {
+  head.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
+  head.body_limit(std::numeric_limits<std::uint64_t>::max());  // checked per route in CheckHead
+}
+
+}  // namespace
+
+Expected<HttpRequest> ParseHttpRequest(std::string_view raw, const RequestLimits& limits) {
+  try {
+    http::request_parser<http::empty_body> head;
+    PrepareHead(head, limits);
+    head.eager(false);
+    beast::error_code ec;
+    const std::size_t used = head.put(boost::asio::buffer(raw.data(), raw.size()), ec);
+    if (ec == http::error::header_limit) {
+      return Error::NeedsPerson("http.header_too_large", "request head over the limit");
+    }
+    if (ec || !head.is_header_done()) {
+      return Error::NeedsPerson(
+          "http.malformed", "not a complete request head: " + (ec ? ec.message() : "truncated"));
+    }
+    KIOSK_ASSIGN_OR_RETURN(auto checked, CheckHead(head, limits));
+    if (head.is_done()) return std::move(checked.first);
+    http::request_parser<http::string_body> parser{std::move(head)};
+    parser.body_limit(checked.second);
+    parser.eager(true);
+    std::string_view rest = raw.substr(used);
+    while (!rest.empty() && !parser.is_done()) {
+      const std::size_t n = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
+      if (ec == http::error::body_limit) {
+        return Error::NeedsPerson("http.too_large", "request body over the limit");
+      }
+      if (ec || n == 0) break;
+      rest.remove_prefix(n);
+    }
+    if (!parser.is_done()) {
+      return Error::NeedsPerson("http.malformed",
+                                "not a complete request: " + (ec ? ec.message() : "truncated"));
+    }
+    checked.first.body = std::move(parser.get().body());
+    return std::move(checked.first);
+  } catch (const std::exception& e) {
+    return Error::NeedsPerson("http.malformed", e.what());
+  }
+}
+
+Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection, const RequestLimits& limits) {
+  using Steady = std::chrono::steady_clock;
+  std::string spooled;  // removed unless handed to the caller
+  struct Cleanup {
+    std::string& path;
+    ~Cleanup() {
+      if (!path.empty()) ::unlink(path.c_str());
+    }
+  } cleanup{spooled};
   try {
     BeastTlsStream stream(connection);
     beast::flat_buffer buffer;
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(body_limit);
+    http::request_parser<http::empty_body> head;
+    PrepareHead(head, limits);
+    connection.SetDeadline(Steady::now() + limits.header_time);
     beast::error_code ec;
-    http::read_header(stream, buffer, parser, ec);
-    if (ec) return stream.TakeError("reading a request", ec);
-    if (parser.content_length() && *parser.content_length() > body_limit) {
-      return Error::NeedsPerson("http.too_large", "request body over the limit");
+    http::read_header(stream, buffer, head, ec);
+    if (ec == http::error::header_limit) {
+      return Error::NeedsPerson("http.header_too_large", "request head over the limit");
     }
-    http::read(stream, buffer, parser, ec);
     if (ec) return stream.TakeError("reading a request", ec);
-    const auto& r = parser.get();
-    HttpRequest out;
-    out.method = std::string(r.method_string());
-    out.target = std::string(r.target());
-    out.headers = CopyHeaders(r);
-    out.body = r.body();
+    KIOSK_ASSIGN_OR_RETURN(auto checked, CheckHead(head, limits));
+    HttpRequest out = std::move(checked.first);
+    const std::size_t limit = checked.second;
+    const auto length = head.content_length();
+    out.peer_address = connection.PeerAddress();
+    if (head.is_done()) {
+      connection.SetDeadline(Steady::time_point::max());
+      return out;
+    }
+    // The body has its grace and then must keep up a minimum rate.
+    const std::uint64_t expected = length ? *length : limit;
+    const auto body_time =
+        limits.body_time +
+        std::chrono::milliseconds(expected * 1000 / std::max<std::size_t>(1, limits.min_body_rate));
+    connection.SetDeadline(Steady::now() + body_time);
+    if (!limits.spool_dir.empty() && expected > limits.spool_over) {
+      KIOSK_ASSIGN_OR_RETURN(spooled, SpoolFile(limits.spool_dir));
+      http::request_parser<http::file_body> parser{std::move(head)};
+      parser.body_limit(limit);
+      parser.get().body().open(spooled.c_str(), beast::file_mode::write, ec);
+      if (ec) return Error::Retryable("http.spool", "cannot open " + spooled);
+      KIOSK_TRY(ReadBody(stream, buffer, parser));
+      parser.get().body().close();
+      out.body_file = std::exchange(spooled, std::string());
+    } else {
+      http::request_parser<http::string_body> parser{std::move(head)};
+      parser.body_limit(limit);
+      KIOSK_TRY(ReadBody(stream, buffer, parser));
+      out.body = std::move(parser.get().body());
+    }
+    connection.SetDeadline(Steady::time_point::max());
     return out;
   } catch (const std::exception& e) {
     return Error::NeedsPerson("http.malformed", e.what());
   }
+}
+
+Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection, std::size_t body_limit) {
+  RequestLimits limits;
+  limits.body_limit = [body_limit](const HttpRequest&) { return body_limit; };
+  return ReadHttpRequest(connection, limits);
 }
 
 Status WriteHttpResponse(TlsConnection& connection, const HttpResponse& response) {

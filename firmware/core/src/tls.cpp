@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "kiosk/core/mbedtls_call.h"
 #include "kiosk/core/random.h"
@@ -194,10 +195,42 @@ struct TlsConnection::State {
   std::shared_ptr<TlsConfigHolder> config;  // destroyed last
   Ssl ssl;
   mbedtls_net_context net{-1};
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::string peer_address;
   ~State() {
     if (net.fd >= 0) ::close(net.fd);
   }
 };
+
+namespace {
+
+// Receives with the read timeout and the connection's deadline, whichever
+// comes first: a peer sending a byte now and then cannot stretch a
+// handshake or a request past its deadline.
+int RecvWithDeadline(void* context, unsigned char* buf, std::size_t len) {
+  auto* state = static_cast<TlsConnection::State*>(context);
+  const auto now = std::chrono::steady_clock::now();
+  auto wait = state->config->io_timeout;
+  if (state->deadline != std::chrono::steady_clock::time_point::max()) {
+    if (now >= state->deadline) return MBEDTLS_ERR_SSL_TIMEOUT;
+    wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(state->deadline - now));
+  }
+  pollfd p{state->net.fd, POLLIN, 0};
+  const int ready = ::poll(&p, 1, static_cast<int>(wait.count()));
+  if (ready == 0) return MBEDTLS_ERR_SSL_TIMEOUT;
+  if (ready < 0) return errno == EINTR ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_NET_RECV_FAILED;
+  const ssize_t n = ::recv(state->net.fd, buf, len, 0);
+  if (n >= 0) return static_cast<int>(n);
+  if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) return MBEDTLS_ERR_SSL_WANT_READ;
+  if (errno == ECONNRESET || errno == EPIPE) return MBEDTLS_ERR_NET_CONN_RESET;
+  return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+int SendOnState(void* context, const unsigned char* buf, std::size_t len) {
+  return SendNoSignal(&static_cast<TlsConnection::State*>(context)->net, buf, len);
+}
+
+}  // namespace
 
 TlsConnection::TlsConnection(std::unique_ptr<State> state) : state_(std::move(state)) {}
 TlsConnection::~TlsConnection() = default;
@@ -207,18 +240,22 @@ TlsConnection& TlsConnection::operator=(TlsConnection&&) noexcept = default;
 namespace {
 
 // Completes the handshake on a connected socket; takes ownership of `fd`.
-Expected<TlsConnection> Handshake(std::shared_ptr<TlsConfigHolder> config, int fd,
-                                  const std::string& server_name) {
+Expected<TlsConnection> Handshake(
+    std::shared_ptr<TlsConfigHolder> config, int fd, const std::string& server_name,
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max(),
+    std::string peer_address = "") {
   auto state = std::make_unique<TlsConnection::State>();
   state->config = std::move(config);
   state->net.fd = fd;
+  state->deadline = deadline;
+  state->peer_address = std::move(peer_address);
   SetSocketTimeouts(fd, state->config->io_timeout);
   mbedtls_ssl_context* ssl = state->ssl.get();
   KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ssl_setup(ssl, state->config->conf.get())));
   if (!server_name.empty()) {
     KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ssl_set_hostname(ssl, server_name.c_str())));
   }
-  mbedtls_ssl_set_bio(ssl, &state->net, SendNoSignal, nullptr, mbedtls_net_recv_timeout);
+  mbedtls_ssl_set_bio(ssl, state.get(), SendOnState, RecvWithDeadline, nullptr);
   TlsSessionCache::State* cache =
       state->config->session_cache ? &state->config->session_cache->GetState() : nullptr;
   if (cache != nullptr) {
@@ -229,7 +266,8 @@ Expected<TlsConnection> Handshake(std::shared_ptr<TlsConfigHolder> config, int f
   while (true) {
     const int rc = mbedtls_ssl_handshake(ssl);
     if (rc == 0) break;
-    if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) {
+    if (rc == MBEDTLS_ERR_SSL_WANT_READ) continue;  // interrupted; the deadline still holds
+    if (rc == MBEDTLS_ERR_SSL_WANT_WRITE) {
       // Blocking socket: WANT_WRITE means the send timeout expired.
       return TlsError(MBEDTLS_ERR_SSL_TIMEOUT, "handshake", ssl);
     }
@@ -276,6 +314,12 @@ Expected<Certificate> TlsConnection::PeerCertificate() const {
   if (peer == nullptr) return Error::NeedsPerson("tls.no_peer_certificate", "no peer certificate");
   return Certificate::FromDer(ByteView(peer->raw.p, peer->raw.len));
 }
+
+void TlsConnection::SetDeadline(std::chrono::steady_clock::time_point deadline) {
+  state_->deadline = deadline;
+}
+
+const std::string& TlsConnection::PeerAddress() const { return state_->peer_address; }
 
 void TlsConnection::Close() {
   if (state_ && state_->net.fd >= 0) {
@@ -362,23 +406,62 @@ Expected<TlsServer> TlsServer::Listen(const std::string& host, std::uint16_t por
   return server;
 }
 
-Expected<TlsConnection> TlsServer::Accept(std::chrono::milliseconds timeout) {
-  pollfd p{state_->fd, POLLIN, 0};
-  const int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
-  if (ready < 0) return SocketError("poll");
-  if (ready == 0) return Error::Retryable("tls.no_client", "no client connected in time");
-  const int fd = ::accept4(state_->fd, nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd < 0) return SocketError("accept");
-  KIOSK_ASSIGN_OR_RETURN(auto connection, Handshake(state_->config, fd, ""));
+struct PendingTlsConnection::State {
+  std::shared_ptr<TlsConfigHolder> config;
+  int fd = -1;
+  std::string peer_address;
+  ~State() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+PendingTlsConnection::PendingTlsConnection(std::unique_ptr<State> state)
+    : state_(std::move(state)) {}
+PendingTlsConnection::~PendingTlsConnection() = default;
+PendingTlsConnection::PendingTlsConnection(PendingTlsConnection&&) noexcept = default;
+PendingTlsConnection& PendingTlsConnection::operator=(PendingTlsConnection&&) noexcept = default;
+const std::string& PendingTlsConnection::PeerAddress() const { return state_->peer_address; }
+
+Expected<TlsConnection> PendingTlsConnection::Handshake(std::chrono::milliseconds limit) && {
+  const int fd = std::exchange(state_->fd, -1);
+  KIOSK_ASSIGN_OR_RETURN(
+      auto connection,
+      kiosk::core::Handshake(state_->config, fd, "", std::chrono::steady_clock::now() + limit,
+                             state_->peer_address));
+  connection.SetDeadline(std::chrono::steady_clock::time_point::max());
   // A resumed session did not go through VerifyPeer: ask again.
   if (state_->config->accept_peer) {
     auto peer = connection.PeerCertificate();
     if (peer && !state_->config->accept_peer(*peer)) {
       connection.Close();
-      return Error::NeedsPerson("tls.peer_refused", "the peer's certificate is revoked");
+      return Error::NeedsPerson("tls.peer_refused", "the peer's certificate is refused");
     }
   }
   return connection;
+}
+
+Expected<PendingTlsConnection> TlsServer::AcceptPending(std::chrono::milliseconds timeout) {
+  pollfd p{state_->fd, POLLIN, 0};
+  const int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
+  if (ready < 0) return SocketError("poll");
+  if (ready == 0) return Error::Retryable("tls.no_client", "no client connected in time");
+  sockaddr_in peer{};
+  socklen_t len = sizeof peer;
+  const int fd = ::accept4(state_->fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_CLOEXEC);
+  if (fd < 0) return SocketError("accept");
+  auto pending = std::make_unique<PendingTlsConnection::State>();
+  pending->config = state_->config;
+  pending->fd = fd;
+  char text[INET_ADDRSTRLEN] = {0};
+  if (::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text) != nullptr) {
+    pending->peer_address = text;
+  }
+  return PendingTlsConnection(std::move(pending));
+}
+
+Expected<TlsConnection> TlsServer::Accept(std::chrono::milliseconds timeout) {
+  KIOSK_ASSIGN_OR_RETURN(auto pending, AcceptPending(timeout));
+  return std::move(pending).Handshake(state_->config->io_timeout);
 }
 
 }  // namespace kiosk::core

@@ -1,10 +1,14 @@
 #include "kiosk/dossier/upload.h"
 
+#include <algorithm>
+
 namespace kiosk::dossier {
 
 namespace {
 constexpr std::string_view kMagic = "KUP1";
 constexpr std::uint64_t kMaxAttachment = std::uint64_t{1} << 32;
+constexpr std::uint64_t kMaxManifestJws = 4 * 1024 * 1024;
+constexpr std::uint64_t kMaxAttachments = 1000;
 
 void Put(std::string& out, std::uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
@@ -49,35 +53,86 @@ core::Expected<std::string> BuildUploadBody(PackageReader& package) {
   return out;
 }
 
-core::Expected<UploadBody> ParseUploadBody(std::string_view body) {
-  std::size_t pos = 0;
-  auto take = [&](std::size_t n) -> core::Expected<std::string_view> {
-    if (body.size() - pos < n) return Bad("body ends early");
-    auto part = body.substr(pos, n);
-    pos += n;
-    return part;
-  };
-  auto number = [&](int bytes) -> core::Expected<std::uint64_t> {
-    KIOSK_ASSIGN_OR_RETURN(const std::string_view raw, take(static_cast<std::size_t>(bytes)));
-    std::uint64_t v = 0;
-    for (char c : raw) v = (v << 8) | static_cast<unsigned char>(c);
-    return v;
-  };
-  KIOSK_ASSIGN_OR_RETURN(const std::string_view magic, take(4));
-  if (magic != kMagic) return Bad("not a dossier upload");
-  KIOSK_ASSIGN_OR_RETURN(const std::uint64_t jws_length, number(4));
-  KIOSK_ASSIGN_OR_RETURN(const std::string_view jws, take(jws_length));
-  UploadBody out;
-  out.manifest_jws = std::string(jws);
-  KIOSK_ASSIGN_OR_RETURN(const std::uint64_t count, number(4));
-  if (count > 1000) return Bad("too many attachments");
-  for (std::uint64_t i = 0; i < count; ++i) {
-    KIOSK_ASSIGN_OR_RETURN(const std::uint64_t length, number(8));
-    if (length > kMaxAttachment) return Bad("attachment too large");
-    KIOSK_ASSIGN_OR_RETURN(const std::string_view bytes, take(length));
-    out.attachments.emplace_back(bytes);
+namespace {
+
+// Exactly `out.size()` bytes from the source, or "upload.malformed".
+core::Status ReadExactly(const UploadSource& source, std::span<std::uint8_t> out) {
+  while (!out.empty()) {
+    KIOSK_ASSIGN_OR_RETURN(const std::size_t n, source(out));
+    if (n == 0) return Bad("body ends early");
+    out = out.subspan(n);
   }
-  if (pos != body.size()) return Bad("trailing bytes after the last attachment");
+  return core::Ok();
+}
+
+core::Expected<std::uint64_t> ReadNumber(const UploadSource& source, std::size_t bytes) {
+  std::uint8_t raw[8] = {0};
+  KIOSK_TRY(ReadExactly(source, std::span<std::uint8_t>(raw, bytes)));
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < bytes; ++i) v = (v << 8) | raw[i];
+  return v;
+}
+
+}  // namespace
+
+core::Status ReadUploadBody(const UploadSource& source, const UploadVisitor& visitor) {
+  std::uint8_t magic[4];
+  KIOSK_TRY(ReadExactly(source, magic));
+  if (core::AsChars(core::ByteView(magic, 4)) != kMagic) return Bad("not a dossier upload");
+  KIOSK_ASSIGN_OR_RETURN(const std::uint64_t jws_length, ReadNumber(source, 4));
+  if (jws_length > kMaxManifestJws) return Bad("manifest too large");
+  std::string jws(jws_length, '\0');
+  KIOSK_TRY(ReadExactly(
+      source, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(jws.data()), jws.size())));
+  KIOSK_ASSIGN_OR_RETURN(const std::uint64_t count, ReadNumber(source, 4));
+  if (count > kMaxAttachments) return Bad("too many attachments");
+  KIOSK_TRY(visitor.manifest(std::move(jws), static_cast<std::uint32_t>(count)));
+  std::vector<std::uint8_t> buffer(kChunkSize);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    KIOSK_ASSIGN_OR_RETURN(std::uint64_t left, ReadNumber(source, 8));
+    if (left > kMaxAttachment) return Bad("attachment too large");
+    KIOSK_TRY(visitor.begin_attachment(i, left));
+    while (left > 0) {
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
+      const std::span<std::uint8_t> piece(buffer.data(), want);
+      KIOSK_TRY(ReadExactly(source, piece));
+      KIOSK_TRY(visitor.piece(piece));
+      left -= want;
+    }
+    KIOSK_TRY(visitor.end_attachment());
+  }
+  std::uint8_t extra = 0;
+  KIOSK_ASSIGN_OR_RETURN(const std::size_t more, source(std::span<std::uint8_t>(&extra, 1)));
+  if (more != 0) return Bad("trailing bytes after the last attachment");
+  return core::Ok();
+}
+
+UploadSource UploadSourceOf(std::string_view body) {
+  return [body](std::span<std::uint8_t> out) mutable -> core::Expected<std::size_t> {
+    const std::size_t n = std::min(out.size(), body.size());
+    std::copy_n(body.data(), n, reinterpret_cast<char*>(out.data()));
+    body.remove_prefix(n);
+    return n;
+  };
+}
+
+core::Expected<UploadBody> ParseUploadBody(std::string_view body) {
+  UploadBody out;
+  UploadVisitor visitor;
+  visitor.manifest = [&](std::string jws, std::uint32_t) {
+    out.manifest_jws = std::move(jws);
+    return core::Ok();
+  };
+  visitor.begin_attachment = [&](std::uint32_t, std::uint64_t) {
+    out.attachments.emplace_back();
+    return core::Ok();
+  };
+  visitor.piece = [&](core::ByteView piece) {
+    out.attachments.back().append(core::AsChars(piece));
+    return core::Ok();
+  };
+  visitor.end_attachment = [] { return core::Ok(); };
+  KIOSK_TRY(ReadUploadBody(UploadSourceOf(body), visitor));
   return out;
 }
 

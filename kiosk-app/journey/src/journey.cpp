@@ -199,7 +199,6 @@ Journey::Journey(const catalog::Catalog& catalog, Settings settings, Devices dev
       keys_(keys),
       executor_(executor),
       clock_(clock),
-      random_(random),
       ids_(clock, random),
       language_(settings_.language),
       last_activity_(clock.Monotonic()) {}

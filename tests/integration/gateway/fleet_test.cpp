@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/dev_pki.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
@@ -166,7 +167,8 @@ TEST(Fleet, AnExpiredTokenIsRefused) {
   const std::string token = "EXPD-0000-0000-0001";
   const auto now = core::UnixMillis(core::SystemClock().Now());
   CHECK(Store()
-            ->AddToken(gw::Sha256Hex(token), {"20314", "000.17.22.H56", "test"}, now - 60000)
+            ->AddToken(gw::Sha256Hex(token), {"20314", "000.17.22.H56", "test", "", false},
+                       now - 60000)
             .HasValue());
   auto r = Provision("QNM-TEST-0003", "20314", token);
   LONGS_EQUAL(1, r.exit_code);
@@ -198,12 +200,37 @@ TEST(Fleet, ARevokedKioskIsRefusedAtTheHandshake) {
   CHECK(gateway->WaitForLog("tls.peer_refused", std::chrono::seconds(5)));
 }
 
-TEST(Fleet, ReprovisioningRevokesTheOldCertificate) {
+TEST(Fleet, ReprovisioningNeedsAReenrollTokenAndRevokesTheOldCertificate) {
   LONGS_EQUAL(0, Provision("QNM-TEST-0007", "20314", Token("20314")).exit_code);
   const auto state = dir.Path() / "QNM-TEST-0007";
   std::filesystem::copy(state, dir.Path() / "old", std::filesystem::copy_options::recursive);
-  LONGS_EQUAL(0, Provision("QNM-TEST-0007", "20314", Token("20314")).exit_code);
+  // Any commune's token cannot take over an enrolled kiosk, nor move it.
+  const std::string serial = Store()->FindDevice("QNM-TEST-0007").Value()->serial;
+  for (const auto& [commune, token] : std::vector<std::pair<std::string, std::string>>{
+           {"20314", Token("20314")}, {"20320", Token("20320")}}) {
+    auto taken = Provision("QNM-TEST-0007", commune, token);
+    LONGS_EQUAL(1, taken.exit_code);
+    CHECK_TEXT(taken.err.find("enroll.kiosk_exists") != std::string::npos, taken.err.c_str());
+  }
+  auto device = Store()->FindDevice("QNM-TEST-0007").Value();
+  STRCMP_EQUAL(serial.c_str(), device->serial.c_str());
+  STRCMP_EQUAL("20314", device->commune.c_str());
   LONGS_EQUAL(200, Heartbeat("QNM-TEST-0007")->status);
+  CHECK(Store()->Events(0, 10).Value().empty());
+  // The operator's re-enroll token for this id does it, and it shows.
+  auto reenroll = Fleetctl({"token", "--reenroll", "QNM-TEST-0007", "--by", "operator-a"});
+  LONGS_EQUAL_TEXT(0, reenroll.exit_code, reenroll.err.c_str());
+  const std::string token = reenroll.out.substr(0, reenroll.out.find('\n'));
+  CHECK(Provision("QNM-TEST-0008", "20314", token).err.find("enroll.wrong_kiosk") !=
+        std::string::npos);
+  auto done = Provision("QNM-TEST-0007", "20314", token);
+  LONGS_EQUAL_TEXT(0, done.exit_code, done.err.c_str());
+  LONGS_EQUAL(200, Heartbeat("QNM-TEST-0007")->status);
+  const auto events = Store()->Events(0, 10).Value();
+  LONGS_EQUAL(1, events.size());
+  STRCMP_EQUAL("reenrolled", events.front().kind.c_str());
+  STRCMP_EQUAL("QNM-TEST-0007", events.front().subject.c_str());
+  CHECK(events.front().detail.find("operator-a") != std::string::npos);
   // The old key and certificate, kept aside, no longer get in.
   std::filesystem::remove_all(state);
   std::filesystem::rename(dir.Path() / "old", state);
@@ -216,6 +243,80 @@ TEST(Fleet, DecommissioningRevokesAndWipesTheKey) {
   LONGS_EQUAL_TEXT(0, r.exit_code, (r.out + r.err).c_str());
   STRCMP_EQUAL("revoked", Store()->FindDevice("QNM-TEST-0008").Value()->state.c_str());
   CHECK_FALSE(std::filesystem::exists(dir.Path() / "QNM-TEST-0008" / "device-key.pem"));
+}
+
+TEST(Fleet, ATokenBoundToAKioskIdEnrollsThatIdOnly) {
+  auto bound = Fleetctl(
+      {"token", "--commune", "20314", "--agency", "000.17.22.H56", "--kiosk-id", "QNM-TEST-0013"});
+  LONGS_EQUAL_TEXT(0, bound.exit_code, bound.err.c_str());
+  const std::string token = bound.out.substr(0, bound.out.find('\n'));
+  auto other = Provision("QNM-TEST-0014", "20314", token);
+  LONGS_EQUAL(1, other.exit_code);
+  CHECK_TEXT(other.err.find("enroll.wrong_kiosk") != std::string::npos, other.err.c_str());
+  // Not spent by the mistake.
+  LONGS_EQUAL(0, Provision("QNM-TEST-0013", "20314", token).exit_code);
+}
+
+// The bank's CA is trusted on the device listener for payment notifications.
+// A certificate it issued with a kiosk's name must not be that kiosk: no
+// heartbeat, no commands taken, no results, no decommissioning.
+TEST(Fleet, ABankCertificateWithAKiosksNameIsNotThatKiosk) {
+  gateway.reset();
+  core::DeterministicRandom random{41};
+  const auto bank_ca = core::MakeDevCa("Test Bank CA", random).Value();
+  CHECK(core::WriteCertifiedKey(dir.Path() / "bank", "bank-ca", bank_ca).HasValue());
+  std::ofstream(dir.Path() / "bank" / "notify.key") << std::string(40, 'k');
+  std::ofstream(dir.Path() / "gateway.toml", std::ios::app)
+      << "[bank]\nca = \"" << (dir.Path() / "bank" / "bank-ca.pem").string() << "\"\n"
+      << "key_file = \"" << (dir.Path() / "bank" / "notify.key").string() << "\"\n";
+  gateway = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{KIOSK_GATEWAY_BIN, "--config",
+                               (dir.Path() / "gateway.toml").string()},
+      dir.Path() / "gateway-bank.log");
+  CHECK_TEXT(gateway->WaitForLog("operator listening on", std::chrono::seconds(10)),
+             gateway->Log().c_str());
+  device_port = kiosk::test::ListeningPort(gateway->Log(), "listening on ");
+  operator_port = kiosk::test::ListeningPort(gateway->Log(), "operator listening on ");
+
+  const std::string kiosk = "QNM-TEST-0015";
+  LONGS_EQUAL(0, Provision(kiosk, "20314", Token("20314")).exit_code);
+  LONGS_EQUAL(0, Fleetctl({"command", kiosk, "self_test"}).exit_code);
+  const auto impostor = core::MakeDevLeaf(bank_ca, kiosk, random).Value();
+  core::TlsOptions tls;
+  tls.trusted = core::LoadCertificateFile(pki / "gateway-ca.pem").Value();
+  tls.identity = core::TlsIdentity{{impostor.certificate}, &impostor.key};
+  tls.server_name = "localhost";
+  const auto port = static_cast<std::uint16_t>(std::stoi(device_port));
+  auto as_bank = [&](const std::string& target, const std::string& body) {
+    auto r =
+        core::HttpsRequest("127.0.0.1", port, tls, core::HttpRequest{"POST", target, {}, body});
+    CHECK_TEXT(r.HasValue(), r ? "" : r.GetError().ToString().c_str());
+    return r ? r->status : 0;
+  };
+  const json beat = {{"kiosk_id", kiosk}, {"sequence", 1}};
+  LONGS_EQUAL(403, as_bank("/v1/heartbeat", beat.dump()));
+  LONGS_EQUAL(403, as_bank("/v1/commands/1/result", R"({"ok": true, "detail": "forged"})"));
+  LONGS_EQUAL(403, as_bank("/v1/devices/self/decommission", ""));
+  LONGS_EQUAL(403, as_bank("/v1/updates/1/status", "{}"));
+  // The real kiosk is untouched: still enrolled, and its command still waits for it.
+  STRCMP_EQUAL("active", Store()->FindDevice(kiosk).Value()->state.c_str());
+  auto answer = Heartbeat(kiosk);
+  LONGS_EQUAL(200, answer->status);
+  const json commands = json::parse(answer->body)["commands"];
+  LONGS_EQUAL(1, commands.size());
+  STRCMP_EQUAL("self_test", commands[0]["kind"].get<std::string>().c_str());
+  // A device-CA certificate the registry does not hold as current (kiosk-devca's):
+  // refused in the handshake.
+  LONGS_EQUAL(0, RunProcess({KIOSK_DEVCA_BIN, "device", pki.string(), kiosk}).exit_code);
+  core::TlsOptions stray = tls;
+  stray.identity = core::TlsIdentity{
+      core::LoadCertificateFile(pki / "devices" / kiosk / "device.pem").Value(), nullptr};
+  auto stray_key = core::LoadPrivateKeyFile(pki / "devices" / kiosk / "device-key.pem").Value();
+  stray.identity->key = &stray_key;
+  auto refused = core::HttpsRequest("127.0.0.1", port, stray,
+                                    core::HttpRequest{"POST", "/v1/heartbeat", {}, beat.dump()});
+  CHECK_FALSE(refused.HasValue());
+  CHECK(gateway->WaitForLog("peer.not_current_certificate", std::chrono::seconds(5)));
 }
 
 TEST(Fleet, HeartbeatsAndCommandsBetweenTheRealAgentAndGateway) {

@@ -14,6 +14,7 @@
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/fleet.h"
 #include "kiosk/gateway/fleet_store.h"
+#include "kiosk/gateway/peers.h"
 
 namespace core = kiosk::core;
 using namespace kiosk::gateway;  // NOLINT(google-build-using-namespace): test file
@@ -88,13 +89,22 @@ TEST_GROUP(FleetDesk) {
     return *desk->HandleEnrollment(r);
   }
 
-  // An enrolled kiosk's certificate.
+  // An enrolled kiosk's certificate; a kiosk enrolled before is re-enrolled.
   core::Certificate Enrolled(const std::string& kiosk, const std::string& commune = "20314") {
-    const auto token = desk->CreateToken(commune, "000.17.22.H56", 3600, "op").Value();
+    const bool known = store->FindDevice(kiosk).Value().has_value();
+    const auto token = known ? desk->CreateReenrollToken(kiosk, 3600, "op").Value()
+                             : desk->CreateToken(commune, "000.17.22.H56", 3600, "op").Value();
     auto key = core::PrivateKey::GenerateP256(random).Value();
     auto r = Enroll(kiosk, token, commune, key);
     LONGS_EQUAL_TEXT(200, r.status, r.body.c_str());
     return core::ParsePemBundle(r.body).Value().front();
+  }
+
+  // Whether the device listener lets this certificate in as a kiosk. (The
+  // development CA is dated by the real clock, the desk's certificates by the fake one.)
+  bool IsKiosk(const core::Certificate& cert) {
+    const PeerPolicy peers({ca->certificate}, {}, store.get(), core::SystemClock());
+    return peers.Identify(cert).kind == PeerKind::kKiosk;
   }
 
   HttpResponse Device(const std::string& target, const std::string& body,
@@ -126,7 +136,7 @@ TEST(FleetDesk, EnrollmentIssuesACertificateForTheCsrKey) {
                           ca->certificate.NotBefore() + std::chrono::hours(1))
             .HasValue());
   CHECK(cert.Subject().find("CN=QNM-TAMKY-0001") != std::string::npos);
-  CHECK(desk->AcceptsPeer(cert));
+  CHECK(IsKiosk(cert));
   auto device = store->FindDevice("QNM-TAMKY-0001").Value();
   STRCMP_EQUAL("20314", device->commune.c_str());
 }
@@ -164,13 +174,51 @@ TEST(FleetDesk, EnrollmentRefusals) {
   CHECK_FALSE(store->FindDevice("QNM-TAMKY-0001").Value().has_value());
 }
 
+TEST(FleetDesk, AnEnrolledKioskIsReenrolledOnlyWithItsOwnReenrollToken) {
+  const auto first = Enrolled("QNM-TAMKY-0001");
+  auto key = core::PrivateKey::GenerateP256(random).Value();
+  // A token of another commune, or of its own: refused, and not spent.
+  const auto other = desk->CreateToken("20320", "000.17.22.H99", 3600, "op").Value();
+  auto moved = Enroll("QNM-TAMKY-0001", other, "20320", key);
+  LONGS_EQUAL(409, moved.status);
+  CHECK(moved.body.find("enroll.kiosk_exists") != std::string::npos);
+  LONGS_EQUAL(200, Enroll("QNM-TAMKY-0002", other, "20320", key).status);
+  CHECK(IsKiosk(first));
+  STRCMP_EQUAL("20314", store->FindDevice("QNM-TAMKY-0001").Value()->commune.c_str());
+  // Issuing a plain token for an enrolled id is refused at once.
+  CHECK_FALSE(desk->CreateToken("20314", "000.17.22.H56", 3600, "op", "QNM-TAMKY-0001").HasValue());
+  CHECK_FALSE(desk->CreateReenrollToken("NEVER-ENROLLED", 3600, "op").HasValue());
+  // A re-enroll token: for that id only, in its own commune.
+  const auto again = desk->CreateReenrollToken("QNM-TAMKY-0001", 3600, "op-b").Value();
+  LONGS_EQUAL(403, Enroll("QNM-TAMKY-0003", again, "20314", key).status);
+  LONGS_EQUAL(403, Enroll("QNM-TAMKY-0001", again, "20320", key).status);  // spent: wrong commune
+  const auto third = desk->CreateReenrollToken("QNM-TAMKY-0001", 3600, "op-b").Value();
+  auto r = Enroll("QNM-TAMKY-0001", third, "20314", key);
+  LONGS_EQUAL_TEXT(200, r.status, r.body.c_str());
+  CHECK_FALSE(IsKiosk(first));
+  CHECK(IsKiosk(core::ParsePemBundle(r.body).Value().front()));
+  auto events = store->Events(0, 10).Value();
+  LONGS_EQUAL(1, events.size());
+  STRCMP_EQUAL("reenrolled", events[0].kind.c_str());
+  // The dashboard shows it.
+  CHECK(store->SetOperator("op", HashPassword("correct horse battery", random, 1000).Value())
+            .HasValue());
+  Dashboard dashboard(*desk, random);
+  auto login = *dashboard.Handle(
+      HttpRequest{"POST", "/login", {}, "user=op&password=correct+horse+battery"});
+  auto page = *dashboard.Handle(HttpRequest{"GET", "/fleet", {{"Cookie", Cookie(login)}}, ""});
+  CHECK_TEXT(page.body.find("data-event=\"reenrolled\" data-subject=\"QNM-TAMKY-0001\"") !=
+                 std::string::npos,
+             page.body.c_str());
+}
+
 TEST(FleetDesk, RevokedAndReplacedCertificatesAreRefused) {
   const auto first = Enrolled("QNM-TAMKY-0001");
   const auto second = Enrolled("QNM-TAMKY-0001");  // re-provisioned
-  CHECK_FALSE(desk->AcceptsPeer(first));
-  CHECK(desk->AcceptsPeer(second));
+  CHECK_FALSE(IsKiosk(first));
+  CHECK(IsKiosk(second));
   CHECK(desk->Revoke("QNM-TAMKY-0001").Value());
-  CHECK_FALSE(desk->AcceptsPeer(second));
+  CHECK_FALSE(IsKiosk(second));
   CHECK_FALSE(desk->Revoke("NEVER-ENROLLED").Value());
   LONGS_EQUAL(403, Device("/v1/heartbeat", Beat("QNM-TAMKY-0001").dump(), second).status);
 }
@@ -475,4 +523,47 @@ TEST(Dashboard, ALargeFleetIsShownAPageAtATimeAlertsFirst) {
   const auto one = Get("/fleet?commune=20302", cookie).body;
   LONGS_EQUAL(50, count(one, "<tr data-kiosk="));
   CHECK(one.find("Page 1 of") == std::string::npos);
+}
+
+// The bank's CA is trusted on the device listener for its notifications; a
+// certificate it issued with a kiosk's name is still the bank, never the kiosk.
+TEST(FleetDesk, OnlyAKiosksCurrentCertificateFromTheDeviceCaIsThatKiosk) {
+  const auto current = Enrolled("QNM-TAMKY-0001");
+  const auto bank_ca = core::MakeDevCa("Test Bank CA", random).Value();
+  const auto impostor = core::MakeDevLeaf(bank_ca, "QNM-TAMKY-0001", random).Value();
+  // A CA that copies the device CA's name but not its key.
+  const auto forged_ca = core::MakeDevCa("Test Device CA", random).Value();
+  const auto forged = core::MakeDevLeaf(forged_ca, "QNM-TAMKY-0001", random).Value();
+  // Issued by the device CA but never registered (e.g. kiosk-devca's).
+  const auto unregistered = core::MakeDevLeaf(*ca, "QNM-TAMKY-0001", random).Value();
+  const PeerPolicy peers({ca->certificate}, {bank_ca.certificate}, store.get(),
+                         core::SystemClock());
+
+  const Peer kiosk = peers.Identify(current);
+  CHECK(kiosk.kind == PeerKind::kKiosk);
+  STRCMP_EQUAL("QNM-TAMKY-0001", kiosk.kiosk_id.c_str());
+  const Peer bank = peers.Identify(impostor.certificate);
+  CHECK(bank.kind == PeerKind::kBank);
+  CHECK(bank.kiosk_id.empty());
+  CHECK(peers.Identify(forged.certificate).kind == PeerKind::kNobody);
+  const Peer stray = peers.Identify(unregistered.certificate);
+  CHECK(stray.kind == PeerKind::kNobody);
+  STRCMP_EQUAL("peer.not_current_certificate", stray.why.c_str());
+
+  // The route check, in one place: the bank reaches /v1/bank/ and nothing else.
+  for (const char* path : {"/v1/heartbeat", "/v1/commands/1/result",
+                           "/v1/devices/self/decommission", "/v1/bundles/ab", "/v1/dossiers"}) {
+    auto refused = PeerPolicy::CheckRoute(bank, HttpRequest{"POST", path, {}, ""});
+    CHECK_TEXT(refused.has_value(), path);
+    LONGS_EQUAL(403, refused->status);
+    CHECK_FALSE(PeerPolicy::CheckRoute(kiosk, HttpRequest{"POST", path, {}, ""}).has_value());
+  }
+  CHECK_FALSE(PeerPolicy::CheckRoute(bank, HttpRequest{"POST", "/v1/bank/notifications", {}, ""})
+                  .has_value());
+  CHECK(PeerPolicy::CheckRoute(kiosk, HttpRequest{"GET", "/v1/bank/pending", {}, ""}).has_value());
+  CHECK(PeerPolicy::CheckRoute(Peer{}, HttpRequest{"POST", "/v1/heartbeat", {}, ""}).has_value());
+
+  // Revoked: nobody, at once.
+  CHECK(desk->Revoke("QNM-TAMKY-0001").Value());
+  CHECK(peers.Identify(current).kind == PeerKind::kNobody);
 }

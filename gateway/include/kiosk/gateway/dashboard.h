@@ -9,7 +9,7 @@
 //   GET  /fleet[?commune=CODE]           the fleet at a glance, alerts first
 //   GET  /fleet/kiosks/{id}              one kiosk: state, history, commands
 //   POST /fleet/kiosks/{id}/commands     kind=..., settings=JSON (config)
-//   POST /fleet/tokens                   a one-time enrollment token
+//   POST /fleet/tokens                   a one-time enrollment token (kiosk_id=, or reenroll=ID)
 //   GET  /fleet/logs/{command id}        an uploaded (scrubbed) log
 //   GET  /fleet/updates                  bundles, rollouts and their progress
 //   POST /fleet/updates/rollouts         start one: bundle, percent, communes
@@ -52,6 +52,7 @@ class Dashboard {
   core::HttpResponse PostCommand(const core::HttpRequest& request, const std::string& kiosk_id,
                                  const Session& session);
   core::HttpResponse PostToken(const core::HttpRequest& request, const Session& session);
+  std::string SecurityEvents(std::int64_t now);
   core::HttpResponse UpdatesPage(const Session& session, const std::string& notice);
   core::HttpResponse PostRollout(const core::HttpRequest& request, const std::string& id,
                                  const Session& session);

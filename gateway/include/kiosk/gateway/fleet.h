@@ -8,7 +8,7 @@
 //   POST /.well-known/est/simpleenroll   a CSR with a one-time token
 //   GET  /.well-known/est/cacerts        the device CA (PEM)
 //   GET  /.well-known/kiosk/config-signer.pem   the key remote configs are signed with
-// On the device listener (mutual TLS, revoked certificates refused in the handshake):
+// On the device listener (mutual TLS; only a kiosk's current certificate gets in, peers.h):
 //   POST /v1/heartbeat                   health in, queued commands out
 //   POST /v1/commands/{id}/result        a command's outcome
 //   POST /v1/commands/{id}/log           scrubbed logs for an upload_logs command
@@ -76,18 +76,23 @@ class FleetDesk {
             const core::Clock& clock, core::RandomSource& random);
 
   // A one-time enrollment token for a commune, valid for `ttl_s` seconds:
-  // 16 characters in groups of four, easy to read out over the phone.
+  // 16 characters in groups of four, easy to read out over the phone. It
+  // enrolls `kiosk_id` only, or with none any id not enrolled yet; never a
+  // kiosk that is enrolled.
   core::Expected<std::string> CreateToken(const std::string& commune, const std::string& agency,
-                                          int ttl_s, const std::string& issued_by);
+                                          int ttl_s, const std::string& issued_by,
+                                          const std::string& kiosk_id = "");
+  // The only way to re-provision an enrolled kiosk: a token for that id, in
+  // its commune, that replaces (and revokes) its certificate. The dashboard
+  // shows the re-enrollment as an alert.
+  core::Expected<std::string> CreateReenrollToken(const std::string& kiosk_id, int ttl_s,
+                                                  const std::string& issued_by);
 
   // The operator listener's enrollment paths; nullopt for any other path.
   std::optional<core::HttpResponse> HandleEnrollment(const core::HttpRequest& request);
   // The device listener's fleet paths; nullopt for any other path.
   std::optional<core::HttpResponse> HandleDevice(const core::HttpRequest& request,
                                                  const core::Certificate& client);
-
-  // For TlsOptions::accept_peer: false for a certificate this desk revoked.
-  bool AcceptsPeer(const core::Certificate& client);
 
   core::Expected<bool> Revoke(const std::string& kiosk_id);
   // Queues a command; "config" args are {"settings": {...}} and get signed.
@@ -112,6 +117,7 @@ class FleetDesk {
   const core::Clock& Clock() const { return clock_; }
 
  private:
+  core::Expected<std::string> NewToken(const TokenGrant& grant, int ttl_s);
   core::HttpResponse Enroll(const core::HttpRequest& request);
   core::HttpResponse Heartbeat(const core::HttpRequest& request, const DeviceRecord& device);
   core::HttpResponse CommandResult(const core::HttpRequest& request, const std::string& kiosk_id,

@@ -24,6 +24,17 @@ struct TokenGrant {
   std::string commune;  // the commune code the token was issued for
   std::string agency;   // the receiving agency code kiosks of that commune use
   std::string issued_by;
+  std::string kiosk_id;   // the only kiosk id it enrolls; empty: any id not enrolled yet
+  bool reenroll = false;  // replaces the certificate of kiosk_id, which is enrolled
+};
+
+// What the dashboard raises as a security alert: a re-enrolled kiosk, a
+// locked operator account, a burst of wrong passwords.
+struct FleetEvent {
+  std::int64_t at = 0;
+  std::string kind;     // "reenrolled", "login_locked", ...
+  std::string subject;  // the kiosk id or the operator's name
+  std::string detail;
 };
 
 struct DeviceRecord {
@@ -73,8 +84,12 @@ class FleetStore {
   virtual core::Status AddToken(const std::string& token_hash, const TokenGrant& grant,
                                 std::int64_t expires_at) = 0;
   // Marks the token used and returns its grant, in one transaction:
-  // "enroll.token_unknown", "enroll.token_used", "enroll.token_expired".
+  // "enroll.token_unknown", "enroll.token_used", "enroll.token_expired";
+  // without spending it, "enroll.wrong_kiosk" (bound to another id),
+  // "enroll.kiosk_exists" (the id is enrolled and this is no re-enroll
+  // token), "enroll.not_enrolled" (a re-enroll token for an unknown id).
   virtual core::Expected<TokenGrant> ConsumeToken(const std::string& token_hash,
+                                                  const std::string& kiosk_id,
                                                   std::int64_t now) = 0;
 
   // Registers a newly issued certificate; any earlier certificate of the same
@@ -82,8 +97,6 @@ class FleetStore {
   virtual core::Status RegisterDevice(const DeviceRecord& device) = 0;
   // Revokes every certificate of the kiosk; false if it was never enrolled.
   virtual core::Expected<bool> RevokeDevice(const std::string& kiosk_id, std::int64_t now) = 0;
-  // Whether a certificate serial was issued here and then revoked.
-  virtual core::Expected<bool> IsRevoked(const std::string& serial) = 0;
   virtual core::Expected<std::optional<DeviceRecord>> FindDevice(const std::string& kiosk_id) = 0;
   // Every enrolled kiosk (active or revoked) with its last heartbeat.
   virtual core::Expected<std::vector<KioskView>> Fleet() = 0;
@@ -113,6 +126,10 @@ class FleetStore {
   virtual core::Expected<std::optional<SessionRecord>> FindSession(const std::string& id_hash,
                                                                    std::int64_t now) = 0;
   virtual core::Status DeleteSession(const std::string& id_hash) = 0;
+
+  virtual core::Status AddEvent(const FleetEvent& event) = 0;
+  // The newest first, from `since` on.
+  virtual core::Expected<std::vector<FleetEvent>> Events(std::int64_t since, int limit) = 0;
 };
 
 }  // namespace kiosk::gateway

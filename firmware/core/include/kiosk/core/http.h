@@ -5,7 +5,9 @@
 // an agent sends a dossier at a time and must not depend on a connection
 // surviving. Bodies are bounded on both sides.
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -20,10 +22,20 @@ namespace kiosk::core {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
+  HttpRequest(std::string method_ = "GET", std::string target_ = "/", HttpHeaders headers_ = {},
+              std::string body_ = {})
+      : method(std::move(method_)),
+        target(std::move(target_)),
+        headers(std::move(headers_)),
+        body(std::move(body_)) {}
   std::string method = "GET";
   std::string target = "/";
   HttpHeaders headers;
   std::string body;
+  // Server side: a large body spooled to this file instead of `body`
+  // (RequestLimits::spool_dir); the server deletes it after answering.
+  std::string body_file;
+  std::string peer_address;  // server side: the client's IP address
   std::string Header(std::string_view name) const;
 };
 
@@ -49,10 +61,35 @@ Expected<HttpResponse> HttpsStreamingRequest(
     std::uint64_t content_length, const std::function<Status(const BodyWriter&)>& produce,
     std::size_t body_limit = kDefaultBodyLimit);
 
-// Server side, on an accepted connection.
+// What a server accepts of a request before it has read it: how long the
+// head may take and how large it may be, and each route's body limit,
+// checked against Content-Length before a byte of the body is read and
+// again while reading (chunked bodies). A body that does not arrive at
+// `min_body_rate` (after a grace of `body_time`) is cut off.
+struct RequestLimits {
+  std::chrono::milliseconds header_time{10000};
+  std::size_t header_bytes = 16 * 1024;
+  // The largest body allowed for this request line and headers; unset: 64 MiB.
+  std::function<std::size_t(const HttpRequest& head)> body_limit;
+  std::chrono::milliseconds body_time{30000};
+  std::size_t min_body_rate = 16 * 1024;  // bytes a second
+  // Bodies larger than `spool_over` go to a file in `spool_dir` (mode 0600)
+  // instead of memory; empty: always memory.
+  std::filesystem::path spool_dir;
+  std::size_t spool_over = 1024 * 1024;
+};
+
+// Server side, on an accepted connection. "http.too_large" (answer 413),
+// "http.header_too_large" (431), "tls.timeout" (a slow client: close),
+// "http.malformed" (400).
+Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection, const RequestLimits& limits);
 Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection,
                                       std::size_t body_limit = kDefaultBodyLimit);
 Status WriteHttpResponse(TlsConnection& connection, const HttpResponse& response);
+
+// A complete request from raw bytes, under the same limits and head checks
+// the server applies: for the fuzzer.
+Expected<HttpRequest> ParseHttpRequest(std::string_view raw, const RequestLimits& limits);
 
 // A complete response from raw bytes: for tests and the fuzzer, the same
 // parser the client uses.

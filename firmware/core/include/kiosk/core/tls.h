@@ -77,6 +77,12 @@ class TlsConnection {
   Expected<Certificate> PeerCertificate() const;
   // Sends close_notify; the connection is closed either way when destroyed.
   void Close();
+  // Every read from now on fails with "tls.timeout" once `deadline` has
+  // passed, however slowly the peer trickles bytes (a server bounds the time
+  // a request may take with it). max() lifts it.
+  void SetDeadline(std::chrono::steady_clock::time_point deadline);
+  // The client's IP address, on a server ("" on a client).
+  const std::string& PeerAddress() const;
 
   struct State;
   explicit TlsConnection(std::unique_ptr<State> state);
@@ -89,6 +95,26 @@ class TlsConnection {
 // options.trusted and options.server_name.
 Expected<TlsConnection> TlsConnect(const std::string& host, std::uint16_t port,
                                    const TlsOptions& options);
+
+// A TCP connection a server accepted, before its TLS handshake: the
+// handshake runs wherever the caller likes (a thread of its own), so a
+// client that connects and stays silent never holds up accepting others.
+class PendingTlsConnection {
+ public:
+  ~PendingTlsConnection();
+  PendingTlsConnection(PendingTlsConnection&&) noexcept;
+  PendingTlsConnection& operator=(PendingTlsConnection&&) noexcept;
+  const std::string& PeerAddress() const;
+  // Completes the handshake within `limit` in all, not per read; then asks
+  // accept_peer again (a resumed session skipped the certificate checks).
+  Expected<TlsConnection> Handshake(std::chrono::milliseconds limit) &&;
+
+  struct State;
+  explicit PendingTlsConnection(std::unique_ptr<State> state);
+
+ private:
+  std::unique_ptr<State> state_;
+};
 
 class TlsServer {
  public:
@@ -104,6 +130,8 @@ class TlsServer {
   // Waits up to `timeout` for a client and completes the handshake with it.
   // "tls.no_client" when none came; handshake failures name their reason.
   Expected<TlsConnection> Accept(std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for a client and returns it before the handshake.
+  Expected<PendingTlsConnection> AcceptPending(std::chrono::milliseconds timeout);
 
   struct State;
 

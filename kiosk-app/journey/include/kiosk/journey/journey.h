@@ -395,7 +395,6 @@ class Journey {
   SealingKeys keys_;
   Executor& executor_;
   const core::Clock& clock_;
-  core::RandomSource& random_;
   core::UuidV7Generator ids_;
 
   Screen screen_ = Screen::kAttract;

@@ -1,0 +1,53 @@
+#pragma once
+
+// Who a client certificate on the device listener is. Decided in one place,
+// by allow-list, before any handler runs:
+//   - a kiosk: a certificate the device CA issued whose serial is the one the
+//     registry holds as that kiosk's current, active certificate;
+//   - the bank: a certificate its CA issued, which reaches /v1/bank/ and
+//     nothing else;
+//   - anyone else: refused in the handshake.
+// Without a registry (an intake-only development gateway, no [fleet]) a
+// device-CA certificate is the kiosk its CN names.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/clock.h"
+#include "kiosk/core/http.h"
+#include "kiosk/core/x509.h"
+
+namespace kiosk::gateway {
+
+class FleetStore;
+
+enum class PeerKind { kNobody, kKiosk, kBank };
+
+struct Peer {
+  PeerKind kind = PeerKind::kNobody;
+  std::string kiosk_id;  // a kiosk's id (its certificate's CN)
+  std::string why;       // for a refusal: a code for the log
+};
+
+class PeerPolicy {
+ public:
+  PeerPolicy(std::vector<core::Certificate> device_cas, std::vector<core::Certificate> bank_cas,
+             FleetStore* registry, const core::Clock& clock);
+
+  // Thread-safe; asks the registry each time (revocation takes effect at once).
+  Peer Identify(const core::Certificate& client) const;
+
+  // The one route check: a bank reaches /v1/bank/ only; a kiosk anything
+  // but /v1/bank/. A refusal to send, or nullopt to go on.
+  static std::optional<core::HttpResponse> CheckRoute(const Peer& peer,
+                                                      const core::HttpRequest& request);
+
+ private:
+  std::vector<core::Certificate> device_cas_;
+  std::vector<core::Certificate> bank_cas_;
+  FleetStore* registry_;
+  const core::Clock& clock_;
+};
+
+}  // namespace kiosk::gateway

@@ -1,0 +1,46 @@
+#pragma once
+
+// The gateway's accept loop, shared by its two listeners. Accepting never
+// waits on a client: each connection gets a thread of its own for its TLS
+// handshake (bounded in all, not per read), its request head (bounded too)
+// and its body (within the route's size limit and a minimum rate). A source
+// address may hold only a few connections at once, and the whole listener a
+// bounded number; beyond either, a new connection is closed at once and
+// everyone else is still served.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+
+#include "kiosk/core/http.h"
+#include "kiosk/core/tls.h"
+
+namespace kiosk::gateway {
+
+struct ServeOptions {
+  int max_connections = 256;
+  int max_per_address = 16;
+  std::chrono::milliseconds handshake_time{5000};
+  core::RequestLimits limits;
+};
+
+using RequestHandler =
+    std::function<core::HttpResponse(const core::HttpRequest&, const core::Certificate* client)>;
+
+// Serves until `stop` is set, then waits for the connections in progress.
+void Serve(core::TlsServer& server, const ServeOptions& options, const std::atomic<bool>& stop,
+           const RequestHandler& handle);
+
+// Body limits per route (docs/fleet.md, "Limits"): forms, logins and
+// enrollment on the operator listener 16 KiB; on the device listener a
+// heartbeat 64 KiB, an uploaded log 4 MiB, a dossier 64 MiB (spooled to
+// disk), anything else 16 KiB.
+inline constexpr std::size_t kFormLimit = 16 * 1024;
+inline constexpr std::size_t kHeartbeatLimit = 64 * 1024;
+inline constexpr std::size_t kLogUploadLimit = 4 * 1024 * 1024 + 4096;
+inline constexpr std::size_t kDossierLimit = 64 * 1024 * 1024;
+std::size_t OperatorBodyLimit(const core::HttpRequest& head);
+std::size_t DeviceBodyLimit(const core::HttpRequest& head);
+
+}  // namespace kiosk::gateway
