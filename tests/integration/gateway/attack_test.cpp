@@ -98,6 +98,9 @@ TEST_GROUP(Attacks) {
   std::vector<int> sockets;
 
   void setup() override {
+    // Several client threads allocate at once: CppUTest's tracking is not
+    // made for that (the asan preset checks leaks).
+    kiosk::test::StopTrackingAllocations();
     pki = dir.Path() / "pki";
     LONGS_EQUAL(0, RunProcess({KIOSK_DEVCA_BIN, "init", pki.string()}).exit_code);
     const auto config = dir.Path() / "gateway.toml";
@@ -135,7 +138,13 @@ TEST_GROUP(Attacks) {
 
   void teardown() override {
     for (int fd : sockets) ::close(fd);
+    // What setup and the test allocated goes before tracking resumes.
     gateway.reset();
+    device_key.reset();
+    std::vector<core::Certificate>().swap(device_chain);
+    std::vector<int>().swap(sockets);
+    std::filesystem::path().swap(pki);
+    kiosk::test::ResumeTrackingAllocations();
   }
 
   core::TlsOptions OperatorTls() {
@@ -152,27 +161,36 @@ TEST_GROUP(Attacks) {
     return tls;
   }
 
-  // A sealed dossier from the kiosk, as the agent sends it; its status.
-  int Submit(std::size_t attachment_size = 200'000) {
-    core::DeterministicRandom random{static_cast<std::uint64_t>(Steady::now().time_since_epoch().count())};
+  // A sealed dossier from the kiosk, as the agent sends it: its status, or
+  // 0 (and the reason in `why`). No CHECK here: it runs on several threads.
+  int Submit(std::size_t attachment_size = 200'000, std::string* why = nullptr) {
+    static std::atomic<std::uint64_t> seed{1};
+    auto fail = [&](const std::string& reason) {
+      if (why != nullptr) *why = reason;
+      return 0;
+    };
+    core::DeterministicRandom random{seed++ * 7919};
     core::UuidV7Generator ids(core::SystemClock(), random);
     dossier::Dossier d = kiosk::test::SampleDossier(ids, core::SystemClock());
     d.attachments[0].source = dir.Path() / (d.id.ToString() + ".pdf");
     std::ofstream(d.attachments[0].source) << std::string(attachment_size, 'p');
-    CHECK(dossier::HashAttachments(d).HasValue());
+    if (!dossier::HashAttachments(d)) return fail("hashing the attachment");
     const auto storage_key = core::SecretBytes(core::Bytes(32, 7));
     const auto package = dir.Path() / (d.id.ToString() + ".pkg");
-    CHECK(dossier::WritePackage(package, d, *device_key, kKiosk, storage_key, random).HasValue());
-    auto reader = dossier::PackageReader::Open(package, storage_key).Value();
-    const std::string body = dossier::BuildUploadBody(reader).Value();
+    auto written = dossier::WritePackage(package, d, *device_key, kKiosk, storage_key, random);
+    if (!written) return fail(written.GetError().ToString());
+    auto reader = dossier::PackageReader::Open(package, storage_key);
+    if (!reader) return fail(reader.GetError().ToString());
+    auto body = dossier::BuildUploadBody(*reader);
+    if (!body) return fail(body.GetError().ToString());
     std::filesystem::remove(package);
     std::filesystem::remove(d.attachments[0].source);
     auto r = core::HttpsRequest("127.0.0.1", device_port, KioskTls(),
                                 core::HttpRequest{"POST", "/v1/dossiers",
                                                   {{"Content-Type", dossier::kUploadContentType}},
-                                                  body});
-    CHECK_TEXT(r.HasValue(), r ? "" : r.GetError().ToString().c_str());
-    return r ? r->status : 0;
+                                                  std::move(*body)});
+    if (!r) return fail(r.GetError().ToString());
+    return r->status;
   }
 
   // The operator's login, as a browser does it: the form, then the post.
@@ -212,7 +230,8 @@ TEST(Attacks, FiftySilentClientsHoldUpNeitherAKioskNorAnOperator) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // all accepted by now
   const auto t0 = Steady::now();
-  LONGS_EQUAL(201, Submit());
+  std::string why;
+  LONGS_EQUAL_TEXT(201, Submit(200'000, &why), why.c_str());
   const double submit_ms = MsSince(t0);
   const auto t1 = Steady::now();
   LONGS_EQUAL(303, Login());
@@ -324,7 +343,8 @@ TEST(Attacks, HugeBodiesAreRefusedWithoutFillingMemory) {
   CHECK_TEXT(big.HasValue(), big ? "" : big.GetError().ToString().c_str());
   LONGS_EQUAL(413, big->status);
   // And the kiosk's dossier still goes through.
-  LONGS_EQUAL(201, Submit());
+  std::string why;
+  LONGS_EQUAL_TEXT(201, Submit(200'000, &why), why.c_str());
 }
 
 // A kiosk's dossier may be large (64 MiB): it goes to disk as it arrives,
@@ -332,16 +352,17 @@ TEST(Attacks, HugeBodiesAreRefusedWithoutFillingMemory) {
 TEST(Attacks, LargeDossiersStreamToDiskNotMemory) {
   constexpr std::size_t kLarge = 40u * 1024 * 1024;
   const long before = PeakRssKb(gateway->Pid());
-  std::atomic<int> admitted{0};
+  std::vector<int> statuses(4);
+  std::vector<std::string> reasons(4);
   std::vector<std::thread> kiosks;
-  for (int i = 0; i < 4; ++i) {
-    kiosks.emplace_back([&] { admitted += Submit(kLarge) == 201 ? 1 : 0; });
+  for (std::size_t i = 0; i < 4; ++i) {
+    kiosks.emplace_back([&, i] { statuses[i] = Submit(kLarge, &reasons[i]); });
   }
   for (auto& t : kiosks) t.join();
   const long after = PeakRssKb(gateway->Pid());
   std::printf("\n  4 x 40 MiB dossiers at once: gateway peak RSS %ld kB before, %ld kB after\n",
               before, after);
-  LONGS_EQUAL(4, admitted.load());
+  for (std::size_t i = 0; i < 4; ++i) LONGS_EQUAL_TEXT(201, statuses[i], reasons[i].c_str());
   CHECK(after < 100 * 1024);
   int stored = 0;
   for (const auto& e :
