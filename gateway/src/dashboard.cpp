@@ -108,6 +108,9 @@ form.inline{display:inline}
 section{margin-bottom:1.5em}
 )css";
 
+// Browsers that have seen the dashboard once never try it over plain HTTP.
+constexpr const char* kHsts = "max-age=31536000";
+
 HttpResponse Page(int status, const std::string& title, const std::string& body,
                   int refresh_s = 0) {
   std::string html = "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">";
@@ -124,12 +127,16 @@ HttpResponse Page(int status, const std::string& title, const std::string& body,
                         "default-src 'none'; style-src 'self'; form-action 'self'; "
                         "frame-ancestors 'none'; base-uri 'none'"},
                        {"X-Content-Type-Options", "nosniff"},
-                       {"Referrer-Policy", "same-origin"}},
+                       {"Referrer-Policy", "same-origin"},
+                       {"Strict-Transport-Security", kHsts}},
                       html};
 }
 
 HttpResponse Redirect(const std::string& to, core::HttpHeaders extra = {}) {
-  HttpResponse r{303, {{"Location", to}, {"Cache-Control", "no-store"}}, ""};
+  HttpResponse r{
+      303,
+      {{"Location", to}, {"Cache-Control", "no-store"}, {"Strict-Transport-Security", kHsts}},
+      ""};
   for (auto& h : extra) r.headers.push_back(std::move(h));
   return r;
 }
@@ -195,6 +202,7 @@ std::string CookieValue(const std::string& header, const std::string& name) {
 }
 
 constexpr const char* kCookie = "kiosk_session";
+constexpr const char* kLoginCookie = "kiosk_login";
 
 }  // namespace
 
@@ -207,9 +215,28 @@ std::optional<Dashboard::Session> Dashboard::CurrentSession(const HttpRequest& r
   return Session{id_hash, **found};
 }
 
+// Prometheus on the same host scrapes freely; from elsewhere it needs the
+// scrape token ([operator] metrics_token_file) or an operator's session.
+bool Dashboard::MetricsAllowed(const HttpRequest& request) {
+  if (request.peer_address == "127.0.0.1") return true;
+  const std::string auth = request.Header("Authorization");
+  if (!metrics_token_hash_.empty() && auth.rfind("Bearer ", 0) == 0) {
+    const std::string presented = Sha256Hex(auth.substr(7));
+    if (core::ConstantTimeEquals(core::AsBytes(presented), core::AsBytes(metrics_token_hash_))) {
+      return true;
+    }
+  }
+  return CurrentSession(request).has_value();
+}
+
 std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
   const std::string path(TargetPath(request.target));
   if (path == "/metrics" && request.method == "GET") {
+    if (!MetricsAllowed(request)) {
+      return HttpResponse{401,
+                          {{"Content-Type", "text/plain"}, {"WWW-Authenticate", "Bearer"}},
+                          "a scrape token, an operator's session or loopback\n"};
+    }
     auto text = fleet_.Metrics();
     if (!text) return HttpResponse{503, {{"Content-Type", "text/plain"}}, "store unavailable\n"};
     return HttpResponse{200, {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}}, *text};
@@ -286,48 +313,99 @@ std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
 }
 
 HttpResponse Dashboard::Login(const HttpRequest& request) {
-  auto form = [](const std::string& message) {
-    std::string body =
-        "<main><h1>Kiosk DVC · Operator login</h1>" +
-        (message.empty() ? std::string()
-                         : "<p class=\"alert\" role=\"alert\">" + message + "</p>") +
-        "<form method=\"post\" action=\"/login\">"
-        "<p><label>Operator <input name=\"user\" autocomplete=\"username\" required></label></p>"
-        "<p><label>Password <input name=\"password\" type=\"password\" "
-        "autocomplete=\"current-password\" required></label></p>"
-        "<p><button type=\"submit\">Log in</button></p></form></main>";
-    return body;
+  // The login form has its own CSRF token (a cookie for /login and the same
+  // value in the form), so no other site can post a login in a browser.
+  auto form = [&](int status, const std::string& message, core::HttpHeaders extra = {}) {
+    std::string token;
+    {
+      std::lock_guard lock(random_mutex_);
+      auto bytes = core::RandomBytes(random_, 32);
+      if (bytes) token = core::HexEncode(*bytes);
+    }
+    std::string body = "<main><h1>Kiosk DVC · Operator login</h1>" +
+                       (message.empty() ? std::string()
+                                        : "<p class=\"alert\" role=\"alert\">" + message + "</p>") +
+                       "<form method=\"post\" action=\"/login\">"
+                       "<input type=\"hidden\" name=\"csrf\" value=\"" +
+                       token +
+                       "\"><p><label>Operator <input name=\"user\" autocomplete=\"username\" "
+                       "required></label></p>"
+                       "<p><label>Password <input name=\"password\" type=\"password\" "
+                       "autocomplete=\"current-password\" required></label></p>"
+                       "<p><button type=\"submit\">Log in</button></p></form></main>";
+    auto page = Page(status, "Operator login", body);
+    page.headers.emplace_back("Set-Cookie", std::string(kLoginCookie) + "=" + token +
+                                                "; Path=/login; Max-Age=3600; HttpOnly; Secure; "
+                                                "SameSite=Strict");
+    for (auto& h : extra) page.headers.push_back(std::move(h));
+    return page;
   };
-  if (request.method == "GET") return Page(200, "Operator login", form(""));
-  if (request.method != "POST") return Page(405, "Operator login", form(""));
+  if (request.method == "GET") return form(200, "");
+  if (request.method != "POST") return form(405, "");
+  const std::string origin = request.Header("Origin");
+  const std::string expected = CookieValue(request.Header("Cookie"), kLoginCookie);
+  const std::string csrf = FormField(request.body, "csrf");
+  if ((!origin.empty() && origin != "https://" + request.Header("Host")) || expected.size() != 64 ||
+      !core::ConstantTimeEquals(core::AsBytes(csrf), core::AsBytes(expected))) {
+    klog::Warn("dashboard.login_csrf_refused", {{"address", request.peer_address}});
+    return form(403, "This form has expired. Please log in again.");
+  }
   const std::string user = FormField(request.body, "user");
   const std::string password = FormField(request.body, "password");
   auto stored = fleet_.Store().OperatorHash(user);
+  if (!stored) return form(503, "Try again.");
+  const bool known = stored->has_value();
+  // The name is used as a key (and logged) only when it is an account: a
+  // mistyped password in the name field stays out of the log.
+  const std::string account = known ? user : std::string();
+  const std::string source = request.peer_address;
+  const auto format_until = [&](std::int64_t wait_ms) {
+    const auto until =
+        fleet_.Clock().Now() + std::chrono::milliseconds(wait_ms) + std::chrono::hours(7);
+    const auto text = core::FormatRfc3339(until);  // shown in Vietnam's time
+    return text.substr(11, 8);
+  };
+  if (const std::int64_t wait = throttle_.WaitBeforeTry(account, source); wait > 0) {
+    klog::Warn("dashboard.login_throttled",
+               {{"operator", known ? user : "(not an account)"}, {"address", source}});
+    return form(429,
+                "Too many wrong passwords. Login is paused until " + format_until(wait) +
+                    " (Vietnam time); the operators were alerted.",
+                {{"Retry-After", std::to_string((wait + 999) / 1000)}});
+  }
   // An unknown operator costs the same work as a wrong password.
   constexpr const char* kDummy =
       "pbkdf2-sha256$200000$00000000000000000000000000000000$"
       "0000000000000000000000000000000000000000000000000000000000000000";
-  const bool ok = CheckPassword(password, stored && *stored ? **stored : std::string(kDummy)) &&
-                  stored && stored->has_value();
+  const bool ok = CheckPassword(password, known ? **stored : std::string(kDummy)) && known;
   if (!ok) {
-    klog::Warn("dashboard.login_refused", {{"operator", user.substr(0, 64)}});
-    return Page(401, "Operator login", form("Wrong operator name or password."));
+    klog::Warn("dashboard.login_refused",
+               {{"operator", known ? user : "(not an account)"}, {"address", source}});
+    if (throttle_.Failed(account, source)) {
+      const std::int64_t now = core::UnixMillis(fleet_.Clock().Now());
+      (void)fleet_.Store().AddEvent({now, "login_locked", user,
+                                     std::to_string(LoginThrottle::kLockAfter) +
+                                         " wrong passwords in a row, last from " + source});
+      klog::Warn("dashboard.login_locked", {{"operator", user}, {"address", source}});
+    }
+    return form(401, "Wrong operator name or password.");
   }
-  core::Bytes id;
-  core::Bytes csrf;
+  throttle_.Succeeded(account, source);
+  (void)fleet_.Store().DeleteExpiredSessions(core::UnixMillis(fleet_.Clock().Now()));
+  core::Expected<core::Bytes> id = core::Error::Fatal("dashboard.rng", "not drawn");
+  core::Expected<core::Bytes> session_csrf = id;
   {
     std::lock_guard lock(random_mutex_);
-    auto a = core::RandomBytes(random_, 32);
-    auto b = core::RandomBytes(random_, 32);
-    if (!a || !b) return Page(503, "Operator login", form("Try again."));
-    id = *a;
-    csrf = *b;
+    id = core::RandomBytes(random_, 32);
+    session_csrf = core::RandomBytes(random_, 32);
   }
-  const std::string cookie = core::HexEncode(id);
+  if (!id || !session_csrf) return form(503, "Try again.");
+  const std::string cookie = core::HexEncode(*id);
   const std::int64_t expires =
       core::UnixMillis(fleet_.Clock().Now()) + std::int64_t{session_hours_} * 3'600'000;
-  if (!fleet_.Store().AddSession(Sha256Hex(cookie), {user, core::HexEncode(csrf), expires})) {
-    return Page(503, "Operator login", form("Try again."));
+  if (!fleet_.Store().AddSession(Sha256Hex(cookie),
+                                 {user, core::HexEncode(*session_csrf), expires})) {
+    return form(503, "Try again.");
   }
   klog::Info("dashboard.login", {{"operator", user}});
   return Redirect("/fleet",

@@ -342,6 +342,14 @@ class SqliteFleetStore final : public FleetStore {
     return std::optional<SessionRecord>(SessionRecord{st.Text(0), st.Text(1), st.Int(2)});
   }
 
+  Status DeleteExpiredSessions(std::int64_t now) override {
+    std::lock_guard lock(mutex_);
+    Stmt st(Db(), "DELETE FROM sessions WHERE expires_at <= ?1");
+    KIOSK_TRY(st.Ready());
+    st.Bind(1, now);
+    return Done(st);
+  }
+
   Status AddEvent(const FleetEvent& e) override {
     std::lock_guard lock(mutex_);
     Stmt st(Db(), "INSERT INTO events (at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4)");

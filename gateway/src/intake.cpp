@@ -14,6 +14,7 @@
 #include "kiosk/core/hash.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/secret.h"
 #include "kiosk/dossier/manifest.h"
 #include "kiosk/dossier/upload.h"
 #include "responses.h"
@@ -34,7 +35,12 @@ std::string CommonName(const core::Certificate& cert) {
 
 Intake::Intake(DossierStore& store, IntakeConfig config, const core::Clock& clock,
                core::RandomSource& random)
-    : store_(store), config_(std::move(config)), clock_(clock), random_(random) {}
+    : store_(store),
+      config_(std::move(config)),
+      clock_(clock),
+      random_(random),
+      per_kiosk_(clock, config_.lookup_burst_per_kiosk, config_.lookup_interval_per_kiosk),
+      per_code_(clock, config_.lookup_burst_per_code, config_.lookup_interval_per_code) {}
 
 HttpResponse Intake::Handle(const HttpRequest& request, const core::Certificate& client) {
   if (payments_ != nullptr) {
@@ -45,10 +51,11 @@ HttpResponse Intake::Handle(const HttpRequest& request, const core::Certificate&
   }
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (request.method == "POST" && path == "/v1/dossiers") return Submit(request, client);
-  if (request.method == "POST" && path == "/v1/ratings") return Rate(request);
+  if (request.method == "POST" && path == "/v1/ratings") return Rate(request, CommonName(client));
   const std::string prefix = "/v1/dossiers/";
   if (request.method == "GET" && path.rfind(prefix, 0) == 0) {
-    return Lookup(path.substr(prefix.size()), QueryField(request.target, "secret"));
+    return Lookup(path.substr(prefix.size()), QueryField(request.target, "secret"),
+                  CommonName(client));
   }
   return Refuse(404, "not_found", "no such endpoint");
 }
@@ -222,9 +229,11 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
   admit.appointment = FormatDay(AddWorkingDays(today, days->second, config_.holidays));
   admit.manifest_json = manifest_json;
   {
+    // 16 symbols of 32: 80 bits, carried whole in the receipt's QR code;
+    // the receipt prints the first four to read aloud (kShortSecret).
     static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     std::lock_guard lock(random_mutex_);
-    auto bytes = core::RandomBytes(random_, 4);
+    auto bytes = core::RandomBytes(random_, kLookupSecretLength);
     if (!bytes) return Refuse(503, "gateway.rng", "try again");
     for (auto b : *bytes) admit.lookup_secret += kAlphabet[b % 32];
   }
@@ -248,14 +257,55 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
                                     {"received_at", stored->received_at}});
 }
 
-HttpResponse Intake::Lookup(const std::string& code, const std::string& secret) {
-  auto found = store_.FindByCode(code);
-  if (!found) return Refuse(503, found.GetError().Code(), "storage unavailable");
-  // The same answer for an unknown code and a wrong secret.
-  if (!*found || (*found)->lookup_secret != secret) {
-    return Refuse(404, "dossier.not_found", "no dossier with this code and secret");
+// The look-up rules, shared by status and rating: the kiosk's and the code's
+// rate, the dossier of the kiosk's own commune, and its secret (whole, or the
+// printed short form) compared in constant time. The same 404 for an unknown
+// code, another commune's dossier and a wrong secret.
+core::Expected<StoredDossier> Intake::Authorized(const std::string& code, const std::string& secret,
+                                                 const std::string& kiosk) {
+  auto limited = [](const std::string& what) {
+    return core::Error::NeedsPerson("lookup.rate_limited", "too many look-ups " + what);
+  };
+  if (!per_kiosk_.Allow(kiosk)) return limited("from this kiosk");
+  if (!per_code_.Allow(code)) return limited("of this dossier");
+  const auto not_found = [] {
+    return core::Error::NeedsPerson("dossier.not_found", "no dossier with this code and secret");
+  };
+  KIOSK_ASSIGN_OR_RETURN(auto found, store_.FindByCode(code));
+  if (!found) return not_found();
+  if (commune_of_) {
+    const auto mine = commune_of_(kiosk);
+    if (!mine || mine != commune_of_(found->kiosk_id)) return not_found();
   }
-  const auto& d = **found;
+  const std::string& full = found->lookup_secret;
+  const bool whole = secret.size() == full.size();
+  const bool short_form = secret.size() == kShortSecret && full.size() > kShortSecret;
+  const std::string_view expected =
+      short_form ? std::string_view(full).substr(0, kShortSecret) : std::string_view(full);
+  if ((!whole && !short_form) ||
+      !core::ConstantTimeEquals(core::AsBytes(secret), core::AsBytes(expected))) {
+    return not_found();
+  }
+  return std::move(*found);
+}
+
+namespace {
+HttpResponse RefuseLookup(const core::Error& e) {
+  if (e.Code() == "lookup.rate_limited") {
+    auto r = Refuse(429, e.Code(), e.Message());
+    r.headers.emplace_back("Retry-After", "60");
+    return r;
+  }
+  if (e.Code() == "dossier.not_found") return Refuse(404, e.Code(), e.Message());
+  return Refuse(503, e.Code(), "storage unavailable");
+}
+}  // namespace
+
+HttpResponse Intake::Lookup(const std::string& code, const std::string& secret,
+                            const std::string& kiosk) {
+  auto found = Authorized(code, secret, kiosk);
+  if (!found) return RefuseLookup(found.GetError());
+  const auto& d = *found;
   return Json(200, {{"dossier_code", d.code},
                     {"status", d.status},
                     {"received_at", d.received_at},
@@ -263,7 +313,7 @@ HttpResponse Intake::Lookup(const std::string& code, const std::string& secret) 
                     {"procedure_code", d.procedure_code}});
 }
 
-HttpResponse Intake::Rate(const HttpRequest& request) {
+HttpResponse Intake::Rate(const HttpRequest& request, const std::string& kiosk) {
   const json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("code") ||
       !body.contains("secret") || !body.contains("score") || !body["code"].is_string() ||
@@ -272,13 +322,13 @@ HttpResponse Intake::Rate(const HttpRequest& request) {
   }
   const int score = body["score"].get<int>();
   if (score < 1 || score > 5) return Refuse(400, "rating.malformed", "score is 1 to 5");
-  auto found = store_.FindByCode(body["code"].get<std::string>());
-  if (!found || !*found || (*found)->lookup_secret != body["secret"].get<std::string>()) {
-    return Refuse(404, "dossier.not_found", "no dossier with this code and secret");
-  }
-  auto added = store_.AddRating((*found)->code, score, core::FormatRfc3339(clock_.Now()));
+  auto found =
+      Authorized(body["code"].get<std::string>(), body["secret"].get<std::string>(), kiosk);
+  if (!found) return RefuseLookup(found.GetError());
+  auto added = store_.AddRating(found->code, score, core::FormatRfc3339(clock_.Now()));
   if (!added) return Refuse(503, added.GetError().Code(), "storage unavailable");
-  return Json(201, {{"dossier_code", (*found)->code}, {"score", score}});
+  if (!*added) return Refuse(409, "rating.already", "this dossier has been rated");
+  return Json(201, {{"dossier_code", found->code}, {"score", score}});
 }
 
 }  // namespace kiosk::gateway

@@ -39,6 +39,11 @@ CREATE TABLE sequences (agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NO
                         PRIMARY KEY (agency, day));
 CREATE TABLE ratings (code TEXT NOT NULL, score INTEGER NOT NULL, at TEXT NOT NULL);
 )sql",
+    // 2: one rating per dossier (the first one stands)
+    R"sql(
+DELETE FROM ratings WHERE rowid NOT IN (SELECT MIN(rowid) FROM ratings GROUP BY code);
+CREATE UNIQUE INDEX ratings_one_per_dossier ON ratings (code);
+)sql",
 };
 
 using storage::Exec;
@@ -64,13 +69,13 @@ class SqliteStore final : public DossierStore {
     return Find("code", code);
   }
 
-  core::Status AddRating(const std::string& code, int score, const std::string& at) override {
+  Expected<bool> AddRating(const std::string& code, int score, const std::string& at) override {
     std::lock_guard lock(mutex_);
-    Stmt st(db_, "INSERT INTO ratings (code, score, at) VALUES (?1, ?2, ?3)");
+    Stmt st(db_, "INSERT OR IGNORE INTO ratings (code, score, at) VALUES (?1, ?2, ?3)");
     KIOSK_TRY(st.Ready());
     st.Bind(1, code).Bind(2, std::int64_t{score}).Bind(3, at);
     KIOSK_TRY(st.Step());
-    return core::Ok();
+    return sqlite3_changes(db_) > 0;
   }
 
  private:

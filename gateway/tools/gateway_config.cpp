@@ -19,6 +19,7 @@ core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path) {
   auto operator_listen = reader.Table("operator");
   operator_listen.Read("address", c.operator_address);
   operator_listen.Read("port", c.operator_port, 0, 65535);
+  operator_listen.Read("metrics_token_file", c.metrics_token_file);
   auto tls = reader.Table("tls");
   for (const char* key : {"certificate", "key", "device_ca"}) tls.Require(key);
   tls.Read("certificate", c.certificate);

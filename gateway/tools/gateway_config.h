@@ -22,6 +22,7 @@ struct GatewayConfig {
   int port = 8443;
   std::string operator_address = "127.0.0.1";  // [operator]: dashboard, enrollment, /metrics
   int operator_port = -1;                      // -1: no operator listener
+  std::string metrics_token_file;  // /metrics from elsewhere than loopback needs this token
   std::string certificate;
   std::string key;
   std::string device_ca;

@@ -20,6 +20,7 @@
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/device_config.h"
+#include "kiosk/core/files.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/random.h"
@@ -107,6 +108,14 @@ int main(int argc, char** argv) {
   auto fleet = gw::OpenFleet(*config, **random);
   if (!fleet) return fail(fleet.GetError());
   gw::FleetDesk* desk = fleet->desk.get();
+  if (desk != nullptr) {
+    // Look-ups stay within the asking kiosk's commune.
+    intake.SetCommuneOf([desk](const std::string& kiosk) -> std::optional<std::string> {
+      auto device = desk->Store().FindDevice(kiosk);
+      if (!device || !*device) return std::nullopt;
+      return (*device)->commune;
+    });
+  }
   tls.identity = core::TlsIdentity{*certs, &*key};
   tls.io_timeout = std::chrono::seconds(30);
   // Kiosks reconnect for every heartbeat: resuming spares both sides the
@@ -148,6 +157,15 @@ int main(int argc, char** argv) {
     if (!listening) return fail(listening.GetError());
     operator_server = std::move(listening).Value();
     dashboard = std::make_unique<gw::Dashboard>(*desk, **random, fleet->rollouts.get());
+    if (!config->metrics_token_file.empty()) {
+      auto token = core::ReadSmallFile(config->metrics_token_file, 4096);
+      if (!token || token->size() < 16) {
+        return fail(core::Error::NeedsPerson("config.metrics_token",
+                                             "the metrics token file holds under 16 bytes"));
+      }
+      while (!token->empty() && (token->back() == '\n' || token->back() == '\r')) token->pop_back();
+      dashboard->SetMetricsToken(*token);
+    }
   }
 
   std::signal(SIGTERM, OnSignal);

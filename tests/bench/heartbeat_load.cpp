@@ -298,8 +298,19 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
   core::TlsOptions open;
   open.trusted = gateway_ca;
   open.server_name = "localhost";
+  // The login form's own CSRF token and cookie, then the post.
+  auto form = core::HttpsRequest("127.0.0.1", operator_port, open, {"GET", "/login", {}, ""});
+  std::string csrf, login_cookie;
+  if (form) {
+    const auto at = form->body.find("name=\"csrf\" value=\"");
+    if (at != std::string::npos) csrf = form->body.substr(at + 19, 64);
+    login_cookie = form->Header("Set-Cookie").substr(0, form->Header("Set-Cookie").find(';'));
+  }
   auto login = core::HttpsRequest("127.0.0.1", operator_port, open,
-                                  {"POST", "/login", {}, "user=bench&password=bench+password"});
+                                  {"POST",
+                                   "/login",
+                                   {{"Cookie", login_cookie}},
+                                   "user=bench&password=bench+password&csrf=" + csrf});
   const std::string cookie =
       login ? login->Header("Set-Cookie").substr(0, login->Header("Set-Cookie").find(';')) : "";
   for (const char* target : {"/fleet", "/fleet?commune=20007", "/metrics"}) {

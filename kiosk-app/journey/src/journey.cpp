@@ -745,7 +745,9 @@ printer::Receipt Journey::BuildReceipt() const {
   }
   r.fee_total = catalog::FormatVnd(catalog::TotalVnd(s.fees));
   if (s.payment) r.payment_reference = s.payment->transaction_reference;
-  r.lookup_secret = s.outcome->lookup_secret.empty() ? "-" : s.outcome->lookup_secret;
+  r.lookup_secret = s.outcome->lookup_secret.empty()
+                        ? "-"
+                        : dossier::PrintedLookupSecret(s.outcome->lookup_secret);
   r.lookup_url = settings_.lookup_url + "?" +
                  (r.provisional ? "ref=" + r.local_reference
                                 : "code=" + r.dossier_code + "&secret=" + s.outcome->lookup_secret);

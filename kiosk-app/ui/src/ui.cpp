@@ -767,8 +767,9 @@ void KioskUi::DrawReceipt(float w, float h) {
   if (!outcome.dossier_code.empty()) {
     Text(tr_("Dossier code"), fonts_.body, palette_.muted_text, content);
     Text(outcome.dossier_code, fonts_.title, palette_.text, content);
-    Text(std::string(tr_("Look-up secret")) + ": " + outcome.lookup_secret, fonts_.body,
-         palette_.text, content);
+    Text(std::string(tr_("Look-up secret")) + ": " +
+             dossier::PrintedLookupSecret(outcome.lookup_secret),
+         fonts_.body, palette_.text, content);
   } else {
     Text(tr_("The official code will follow: the agency's system has not answered yet. Keep "
              "this reference to look your dossier up."),

@@ -15,6 +15,7 @@
 #include "kiosk/gateway/fleet.h"
 #include "kiosk/gateway/fleet_store.h"
 #include "kiosk/gateway/peers.h"
+#include "login_form.h"
 
 namespace core = kiosk::core;
 using namespace kiosk::gateway;  // NOLINT(google-build-using-namespace): test file
@@ -204,8 +205,7 @@ TEST(FleetDesk, AnEnrolledKioskIsReenrolledOnlyWithItsOwnReenrollToken) {
   CHECK(store->SetOperator("op", HashPassword("correct horse battery", random, 1000).Value())
             .HasValue());
   Dashboard dashboard(*desk, random);
-  auto login = *dashboard.Handle(
-      HttpRequest{"POST", "/login", {}, "user=op&password=correct+horse+battery"});
+  auto login = kiosk::test::LogIn(dashboard, "op", "correct horse battery");
   auto page = *dashboard.Handle(HttpRequest{"GET", "/fleet", {{"Cookie", Cookie(login)}}, ""});
   CHECK_TEXT(page.body.find("data-event=\"reenrolled\" data-subject=\"QNM-TAMKY-0001\"") !=
                  std::string::npos,
@@ -399,7 +399,7 @@ TEST_GROUP_BASE(Dashboard, TEST_GROUP_CppUTestGroupFleetDesk) {
     return *dashboard->Handle(r);
   }
   std::string Login() {
-    auto r = Post("/login", "user=alice&password=correct+horse+battery");
+    auto r = kiosk::test::LogIn(*dashboard, "alice", "correct horse battery");
     LONGS_EQUAL(303, r.status);
     return Cookie(r);
   }
@@ -412,14 +412,24 @@ TEST(Dashboard, PagesNeedALogin) {
   STRCMP_EQUAL("/login", r.Header("Location").c_str());
   LONGS_EQUAL(200, Get("/login").status);
   CHECK_FALSE(dashboard->Handle(HttpRequest{"GET", "/v1/heartbeat", {}, ""}).has_value());
-  // /metrics is for Prometheus: no login.
-  LONGS_EQUAL(200, Get("/metrics").status);
+  // /metrics: Prometheus on this host, or with the scrape token, or an operator.
+  HttpRequest scrape{"GET", "/metrics", {}, ""};
+  scrape.peer_address = "127.0.0.1";
+  LONGS_EQUAL(200, dashboard->Handle(scrape)->status);
+  scrape.peer_address = "198.51.100.7";
+  LONGS_EQUAL(401, dashboard->Handle(scrape)->status);
+  dashboard->SetMetricsToken("scrape-token-0123456789");
+  scrape.headers.emplace_back("Authorization", "Bearer scrape-token-0123456789");
+  LONGS_EQUAL(200, dashboard->Handle(scrape)->status);
+  scrape.headers.back().second = "Bearer scrape-token-0123456780";
+  LONGS_EQUAL(401, dashboard->Handle(scrape)->status);
+  LONGS_EQUAL(200, Get("/metrics", Login()).status);
 }
 
 TEST(Dashboard, LoginSetsAStrictSessionCookie) {
-  LONGS_EQUAL(401, Post("/login", "user=alice&password=wrong").status);
-  LONGS_EQUAL(401, Post("/login", "user=mallory&password=correct+horse+battery").status);
-  auto r = Post("/login", "user=alice&password=correct+horse+battery");
+  LONGS_EQUAL(401, kiosk::test::LogIn(*dashboard, "alice", "wrong").status);
+  LONGS_EQUAL(401, kiosk::test::LogIn(*dashboard, "mallory", "correct horse battery").status);
+  auto r = kiosk::test::LogIn(*dashboard, "alice", "correct horse battery");
   LONGS_EQUAL(303, r.status);
   const std::string set = r.Header("Set-Cookie");
   CHECK(set.find("HttpOnly") != std::string::npos);
@@ -566,4 +576,82 @@ TEST(FleetDesk, OnlyAKiosksCurrentCertificateFromTheDeviceCaIsThatKiosk) {
   // Revoked: nobody, at once.
   CHECK(desk->Revoke("QNM-TAMKY-0001").Value());
   CHECK(peers.Identify(current).kind == PeerKind::kNobody);
+}
+
+// 30 wrong passwords, then the right one, used to be answered at once. Now
+// the fourth try waits, the tenth locks the account (from any address) with
+// an alert on the dashboard, and the right password waits out the lock.
+TEST(Dashboard, WrongPasswordsSlowDownThenLockTheAccount) {
+  using kiosk::test::LogIn;
+  int refused = 0, throttled = 0;
+  for (int i = 0; i < 30; ++i) {
+    const int status = LogIn(*dashboard, "alice", "guess " + std::to_string(i)).status;
+    refused += status == 401;
+    throttled += status == 429;
+  }
+  LONGS_EQUAL(3, refused);  // the free tries; the rest were not even checked
+  LONGS_EQUAL(27, throttled);
+  auto paused = LogIn(*dashboard, "alice", "correct horse battery");
+  LONGS_EQUAL(429, paused.status);
+  CHECK(paused.body.find("Login is paused until") != std::string::npos);
+  CHECK(std::stoi(paused.Header("Retry-After")) > 0);
+  // Waiting out each delay, the guesses reach the lock.
+  for (int i = 0; i < 7; ++i) {
+    clock.Advance(std::chrono::minutes(16));
+    LONGS_EQUAL(401, LogIn(*dashboard, "alice", "guess again", "192.0.2.99").status);
+  }
+  auto events = store->Events(0, 10).Value();
+  LONGS_EQUAL(1, events.size());
+  STRCMP_EQUAL("login_locked", events[0].kind.c_str());
+  STRCMP_EQUAL("alice", events[0].subject.c_str());
+  // Locked: from a fresh address too, for 15 minutes.
+  LONGS_EQUAL(429, LogIn(*dashboard, "alice", "correct horse battery", "203.0.113.5").status);
+  clock.Advance(std::chrono::minutes(16));
+  auto in = LogIn(*dashboard, "alice", "correct horse battery", "203.0.113.5");
+  LONGS_EQUAL(303, in.status);
+  auto fleet = Get("/fleet", Cookie(in));
+  CHECK(fleet.body.find("data-event=\"login_locked\" data-subject=\"alice\"") != std::string::npos);
+  // Cleared by the right password.
+  LONGS_EQUAL(401, LogIn(*dashboard, "alice", "one more slip", "203.0.113.5").status);
+}
+
+// Names that are not accounts are throttled by address, never logged.
+TEST(Dashboard, AnUnknownNameIsThrottledByAddressAndNotLogged) {
+  for (int i = 0; i < 5; ++i) {
+    (void)kiosk::test::LogIn(*dashboard, "my password 123", "x", "198.51.100.1");
+  }
+  for (const auto& record : capture.Records()) {
+    CHECK(core::log::FormatLine(record).find("my password") == std::string::npos);
+  }
+  LONGS_EQUAL(
+      429, kiosk::test::LogIn(*dashboard, "alice", "correct horse battery", "198.51.100.1").status);
+  // Another address is not held up by it.
+  LONGS_EQUAL(303,
+              kiosk::test::LogIn(*dashboard, "alice", "correct horse battery", "192.0.2.7").status);
+  CHECK(store->Events(0, 10).Value().empty());
+}
+
+TEST(Dashboard, TheLoginFormHasItsOwnCsrfToken) {
+  auto form = Get("/login");
+  CHECK(form.Header("Set-Cookie").find("kiosk_login=") == 0);
+  CHECK(form.Header("Set-Cookie").find("SameSite=Strict") != std::string::npos);
+  CHECK(form.Header("Strict-Transport-Security").find("max-age=") == 0);
+  const auto post = kiosk::test::LoginFields(form, "alice", "correct horse battery");
+  // No cookie (a cross-site form), another cookie, no token: refused.
+  LONGS_EQUAL(403, Post("/login", post.body).status);
+  LONGS_EQUAL(403, Post("/login", post.body, "kiosk_login=" + std::string(64, 'a')).status);
+  LONGS_EQUAL(403, Post("/login", "user=alice&password=correct+horse+battery", post.cookie).status);
+  LONGS_EQUAL(403, Post("/login", post.body, post.cookie, "https://evil.example").status);
+  auto in = Post("/login", post.body, post.cookie, "https://gw.example");
+  LONGS_EQUAL(303, in.status);
+  CHECK(in.Header("Strict-Transport-Security").find("max-age=") == 0);
+}
+
+TEST(Dashboard, ExpiredSessionsAreDeleted) {
+  const std::string old_cookie = Login();
+  const std::string old_hash = Sha256Hex(old_cookie.substr(old_cookie.find('=') + 1));
+  CHECK(store->FindSession(old_hash, 0).Value().has_value());
+  clock.Advance(std::chrono::hours(9));
+  Login();
+  CHECK_FALSE(store->FindSession(old_hash, 0).Value().has_value());
 }

@@ -99,7 +99,8 @@ TEST(Intake, NewDossierGetsACodeAndAnAppointment) {
   // Received 2026-11-18 (local), a Wednesday; 3 working days later.
   STRCMP_EQUAL("000.17.22.H56-261118-0001", body["dossier_code"].get<std::string>().c_str());
   STRCMP_EQUAL("2026-11-23", body["appointment_date"].get<std::string>().c_str());
-  LONGS_EQUAL(4, body["lookup_secret"].get<std::string>().size());
+  // 16 symbols of 32: 80 bits.
+  LONGS_EQUAL(16, body["lookup_secret"].get<std::string>().size());
 }
 
 TEST(Intake, SameDossierTwiceKeepsItsCode) {
@@ -156,6 +157,73 @@ TEST(Intake, LookupNeedsTheSecretAndRatingsAreStored) {
   LONGS_EQUAL(201, intake->Handle({"POST", "/v1/ratings", {}, rating.dump()}, *device_cert).status);
   const nlohmann::json bad{{"code", code}, {"secret", secret}, {"score", 9}};
   LONGS_EQUAL(400, intake->Handle({"POST", "/v1/ratings", {}, bad.dump()}, *device_cert).status);
+}
+
+TEST(Intake, TheShortSecretWorksButCannotBeGuessed) {
+  auto created = nlohmann::json::parse(Post(Upload(), *device_cert).body);
+  const std::string code = created["dossier_code"];
+  const std::string secret = created["lookup_secret"];
+  auto lookup = [&](const std::string& s) {
+    return intake->Handle({"GET", "/v1/dossiers/" + code + "?secret=" + s, {}, ""}, *device_cert)
+        .status;
+  };
+  LONGS_EQUAL(200, lookup(secret.substr(0, 4)));  // as printed on the receipt
+  LONGS_EQUAL(404, lookup(secret.substr(0, 5)));  // neither whole nor short
+  LONGS_EQUAL(404, lookup(secret.substr(0, 15) + (secret[15] == 'A' ? "B" : "A")));
+  // A guesser gets a few tries for this code, then waits, right or wrong.
+  int refused = 0, limited = 0;
+  for (const char* guess : {"AAAA", "BBBB", "CCCC", "DDDD", "EEEE", "FFFF"}) {
+    const int status = lookup(guess);
+    refused += status == 404;
+    limited += status == 429;
+  }
+  LONGS_EQUAL(2, refused);
+  LONGS_EQUAL(4, limited);
+  LONGS_EQUAL(429, lookup(secret));
+  clock.Advance(std::chrono::minutes(5));
+  LONGS_EQUAL(200, lookup(secret));
+}
+
+TEST(Intake, AKioskCannotWalkThroughTheCodes) {
+  int limited = 0;
+  for (int i = 1; i <= 40; ++i) {
+    char code[64];
+    std::snprintf(code, sizeof code, "000.17.22.H56-261118-%04d", i);
+    limited += intake
+                   ->Handle({"GET", std::string("/v1/dossiers/") + code + "?secret=AAAA", {}, ""},
+                            *device_cert)
+                   .status == 429;
+  }
+  LONGS_EQUAL(20, limited);  // a burst of 20, then one every 3 s
+  clock.Advance(std::chrono::seconds(30));
+  LONGS_EQUAL(404,
+              intake->Handle({"GET", "/v1/dossiers/X?secret=AAAA", {}, ""}, *device_cert).status);
+}
+
+TEST(Intake, AKioskSeesOnlyItsOwnCommunesDossiers) {
+  intake->SetCommuneOf([](const std::string& kiosk) -> std::optional<std::string> {
+    if (kiosk == "QNM-TAMKY-0001") return std::string("20314");
+    if (kiosk == "QNM-HOIAN-0001") return std::string("20320");
+    return std::nullopt;
+  });
+  auto created = nlohmann::json::parse(Post(Upload(), *device_cert).body);
+  const std::string target = "/v1/dossiers/" + created["dossier_code"].get<std::string>() +
+                             "?secret=" + created["lookup_secret"].get<std::string>();
+  LONGS_EQUAL(200, intake->Handle({"GET", target, {}, ""}, *device_cert).status);
+  auto other = intake->Handle({"GET", target, {}, ""}, Cert("QNM-HOIAN-0001", *device_key));
+  LONGS_EQUAL(404, other.status);  // as if it did not exist
+  LONGS_EQUAL(404,
+              intake->Handle({"GET", target, {}, ""}, Cert("NOT-ENROLLED", *device_key)).status);
+}
+
+TEST(Intake, ADossierIsRatedOnce) {
+  auto created = nlohmann::json::parse(Post(Upload(), *device_cert).body);
+  const nlohmann::json rating{
+      {"code", created["dossier_code"]}, {"secret", created["lookup_secret"]}, {"score", 4}};
+  LONGS_EQUAL(201, intake->Handle({"POST", "/v1/ratings", {}, rating.dump()}, *device_cert).status);
+  auto again = intake->Handle({"POST", "/v1/ratings", {}, rating.dump()}, *device_cert);
+  LONGS_EQUAL(409, again.status);
+  CHECK(again.body.find("rating.already") != std::string::npos);
 }
 
 TEST(Intake, UnknownProcedureIsRefused) {

@@ -14,6 +14,7 @@
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/fleet.h"
 #include "kiosk/gateway/rollouts.h"
+#include "login_form.h"
 
 namespace core = kiosk::core;
 using namespace kiosk::gateway;  // NOLINT(google-build-using-namespace): test file
@@ -301,7 +302,7 @@ TEST_GROUP_BASE(UpdatesPage, TEST_GROUP_CppUTestGroupRollouts) {
 // clang-format on
 
 TEST(UpdatesPage, ShowsProgressAndStartsPausesAndRaisesRollouts) {
-  auto login = Call("POST", "/login", "user=alice&password=correct+horse+battery", "");
+  auto login = kiosk::test::LogIn(*dashboard, "alice", "correct horse battery");
   const std::string cookie =
       login.Header("Set-Cookie").substr(0, login.Header("Set-Cookie").find(';'));
   auto page = Call("GET", "/fleet/updates", "", cookie);

@@ -14,7 +14,10 @@
 //   GET  /fleet/updates                  bundles, rollouts and their progress
 //   POST /fleet/updates/rollouts         start one: bundle, percent, communes
 //   POST /fleet/updates/rollouts/{id}    percent=N, or action=pause|resume
-//   GET  /metrics                        Prometheus, without login
+//   GET  /metrics                        Prometheus: from loopback, with the scrape
+//                                        token, or in an operator's session
+// Logins: a CSRF token of their own, wrong passwords throttled and locked
+// (login_throttle.h), HSTS on every page.
 
 #include <optional>
 #include <string>
@@ -22,6 +25,7 @@
 #include "kiosk/core/http.h"
 #include "kiosk/core/random.h"
 #include "kiosk/gateway/fleet.h"
+#include "kiosk/gateway/login_throttle.h"
 #include "kiosk/gateway/rollouts.h"
 
 namespace kiosk::gateway {
@@ -35,7 +39,13 @@ class Dashboard {
  public:
   Dashboard(FleetDesk& fleet, core::RandomSource& random, RolloutDesk* rollouts = nullptr,
             int session_hours = 8)
-      : fleet_(fleet), random_(random), rollouts_(rollouts), session_hours_(session_hours) {}
+      : fleet_(fleet),
+        random_(random),
+        rollouts_(rollouts),
+        session_hours_(session_hours),
+        throttle_(fleet.Clock()) {}
+  // /metrics from another host then needs "Authorization: Bearer TOKEN".
+  void SetMetricsToken(const std::string& token) { metrics_token_hash_ = Sha256Hex(token); }
   // nullopt for paths that are not the dashboard's.
   std::optional<core::HttpResponse> Handle(const core::HttpRequest& request);
 
@@ -45,6 +55,7 @@ class Dashboard {
     SessionRecord record;
   };
   std::optional<Session> CurrentSession(const core::HttpRequest& request);
+  bool MetricsAllowed(const core::HttpRequest& request);
   core::HttpResponse Login(const core::HttpRequest& request);
   core::HttpResponse FleetPage(const core::HttpRequest& request, const Session& session);
   core::HttpResponse KioskPage(const std::string& kiosk_id, const Session& session,
@@ -62,6 +73,8 @@ class Dashboard {
   RolloutDesk* rollouts_;
   std::mutex random_mutex_;
   int session_hours_;
+  LoginThrottle throttle_;
+  std::string metrics_token_hash_;
 };
 
 }  // namespace kiosk::gateway

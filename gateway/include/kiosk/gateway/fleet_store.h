@@ -126,6 +126,7 @@ class FleetStore {
   virtual core::Expected<std::optional<SessionRecord>> FindSession(const std::string& id_hash,
                                                                    std::int64_t now) = 0;
   virtual core::Status DeleteSession(const std::string& id_hash) = 0;
+  virtual core::Status DeleteExpiredSessions(std::int64_t now) = 0;
 
   virtual core::Status AddEvent(const FleetEvent& event) = 0;
   // The newest first, from `since` on.

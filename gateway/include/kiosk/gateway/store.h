@@ -51,7 +51,9 @@ class DossierStore {
   // dossier id returns the record stored the first time. `created` says which.
   virtual core::Expected<StoredDossier> Admit(const AdmitRequest& request, bool& created) = 0;
   virtual core::Expected<std::optional<StoredDossier>> FindByCode(const std::string& code) = 0;
-  virtual core::Status AddRating(const std::string& code, int score, const std::string& at) = 0;
+  // One rating per dossier: false if it was rated already.
+  virtual core::Expected<bool> AddRating(const std::string& code, int score,
+                                         const std::string& at) = 0;
 };
 
 // SQLite in WAL mode with synchronous=FULL, schema migrations by user_version.

@@ -38,7 +38,7 @@ struct Receipt : core::NotLoggable {
   std::vector<std::string> fees;    // "Phí chứng thực: 7.000 đ"
   std::string fee_total;
   std::string payment_reference;
-  std::string lookup_secret;  // mã tra cứu
+  std::string lookup_secret;  // mã tra cứu: the short form read aloud (the QR has it whole)
   std::string lookup_url;     // what the QR holds
 };
 

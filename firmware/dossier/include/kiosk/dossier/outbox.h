@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "kiosk/core/clock.h"
 #include "kiosk/core/error.h"
@@ -23,6 +24,13 @@
 #include "kiosk/dossier/dossier.h"
 
 namespace kiosk::dossier {
+
+// The receipt prints the first four symbols of the gateway's look-up secret,
+// to read aloud; the QR code carries it whole. The gateway accepts either
+// and rate-limits both per code (gateway/intake.h).
+inline std::string PrintedLookupSecret(std::string_view whole) {
+  return std::string(whole.substr(0, 4));
+}
 
 enum class OutboxState { kQueued, kUploading, kAcknowledged, kQuarantined, kPurged };
 const char* ToString(OutboxState state);
