@@ -806,8 +806,9 @@ HttpResponse Dashboard::UpdatesPage(const Session& session, const std::string& n
         "</select></label> <label>Per cent of kiosks <input name=\"percent\" "
         "type=\"number\" min=\"0\" max=\"100\" value=\"10\"></label> <label>Only "
         "communes (codes, comma-separated) <input name=\"communes\" "
-        "pattern=\"[0-9, ]*\"></label> <button type=\"submit\">Start</button></form>"
-        "</section>";
+        "pattern=\"[0-9, ]*\"></label> <label><input type=\"checkbox\" name=\"downgrade\" "
+        "value=\"yes\"> Downgrade: kiosks running a newer version go back to this one</label> "
+        "<button type=\"submit\">Start</button></form></section>";
   }
   body += "</main>";
   return Page(200, "Updates", body, notice.empty() ? 15 : 0);
@@ -831,7 +832,7 @@ HttpResponse Dashboard::PostRollout(const HttpRequest& request, const std::strin
     auto started = rollouts_->StartRollout(
         FormField(request.body, "bundle"),
         static_cast<int>(std::clamp<std::int64_t>(percent.value_or(-1), -1, 101)), communes,
-        session.record.operator_name);
+        session.record.operator_name, FormField(request.body, "downgrade") == "yes");
     if (!started) return UpdatesPage(session, Escape(started.GetError().Message()));
     return UpdatesPage(session, "Rollout " + std::to_string(*started) +
                                     " started: targeted kiosks get the offer with their next "

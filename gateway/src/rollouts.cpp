@@ -15,6 +15,7 @@
 #include "kiosk/core/hash.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/text.h"
+#include "kiosk/core/version.h"
 #include "kiosk/storage/sqlite.h"
 #include "responses.h"
 
@@ -43,6 +44,11 @@ CREATE TABLE kiosk_updates (
   kiosk_id TEXT NOT NULL, rollout INTEGER NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL,
   progress INTEGER NOT NULL, slot TEXT NOT NULL, updated_at INTEGER NOT NULL,
   PRIMARY KEY (kiosk_id, rollout));
+)sql",
+    // An older version reaches a kiosk only through a rollout an operator
+    // marked as a downgrade.
+    R"sql(
+ALTER TABLE rollouts ADD COLUMN downgrade INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 
@@ -131,7 +137,8 @@ struct RolloutDesk::Impl {
     std::vector<RolloutRecord> out;
     Stmt st(Db(), (std::string("SELECT r.id, r.percent, r.communes, r.state, r.created_at, "
                                "r.created_by, b.sha256, b.version, b.compatible, b.size, "
-                               "b.added_at, b.added_by FROM rollouts r JOIN bundles b USING "
+                               "b.added_at, b.added_by, r.downgrade FROM rollouts r JOIN bundles b "
+                               "USING "
                                "(sha256) ") +
                    where + " ORDER BY r.id DESC")
                       .c_str());
@@ -147,6 +154,7 @@ struct RolloutDesk::Impl {
       r.created_at = st.Int(4);
       r.created_by = st.Text(5);
       r.bundle = ReadBundle(st, 6);
+      r.downgrade = st.Int(12) != 0;
       out.push_back(std::move(r));
     }
     return out;
@@ -259,7 +267,7 @@ Expected<std::vector<BundleRecord>> RolloutDesk::Bundles() {
 
 Expected<std::int64_t> RolloutDesk::StartRollout(const std::string& bundle, int percent,
                                                  const std::vector<std::string>& communes,
-                                                 const std::string& created_by) {
+                                                 const std::string& created_by, bool downgrade) {
   if (percent < 0 || percent > 100) {
     return Error::NeedsPerson("rollout.bad_percent", "the percentage must be 0 to 100");
   }
@@ -286,14 +294,16 @@ Expected<std::int64_t> RolloutDesk::StartRollout(const std::string& bundle, int 
                                                                  : "ambiguous bundle: " + bundle);
   }
   Stmt st(impl_->Db(),
-          "INSERT INTO rollouts (sha256, percent, communes, state, created_at, created_by) "
-          "VALUES (?1, ?2, ?3, 'active', ?4, ?5)");
+          "INSERT INTO rollouts (sha256, percent, communes, state, created_at, created_by, "
+          "downgrade) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6)");
   KIOSK_TRY(st.Ready());
   st.Bind(1, found.front()).Bind(2, std::int64_t{percent}).Bind(3, JoinCommunes(communes));
-  st.Bind(4, impl_->NowMs()).Bind(5, created_by);
+  st.Bind(4, impl_->NowMs()).Bind(5, created_by).Bind(6, std::int64_t{downgrade ? 1 : 0});
   KIOSK_TRY(st.Step());
   const auto id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->Db()));
-  klog::Info("rollout.started", {{"id", id}, {"sha256", found.front()}, {"percent", percent}});
+  klog::Info(
+      "rollout.started",
+      {{"id", id}, {"sha256", found.front()}, {"percent", percent}, {"downgrade", downgrade}});
   return id;
 }
 
@@ -378,10 +388,18 @@ std::optional<std::string> RolloutDesk::OfferFor(const DeviceRecord& device,
                 {"size", r.bundle.size},
                 {"url", "/v1/bundles/" + r.bundle.sha256}};
     if (r.state != "active") out["paused"] = true;
+    if (r.downgrade) out["downgrade"] = true;
     return out.dump();
   };
+  // Only forward, unless the operator marked the rollout a downgrade; a
+  // kiosk whose version is not known yet is offered it (and checks itself).
+  const auto direction_ok = [&](const RolloutRecord& r) {
+    if (running.empty()) return true;
+    const int order = core::CompareVersions(r.bundle.version, running);
+    return r.downgrade ? order != 0 : order > 0;
+  };
   const auto fits = [&](const RolloutRecord& r) {
-    return Targets(r, device) && r.bundle.version != running &&
+    return Targets(r, device) && direction_ok(r) &&
            (compatible.empty() || r.bundle.compatible.empty() || r.bundle.compatible == compatible);
   };
   // The one it is in the middle of comes first, paused or not: a kiosk

@@ -11,6 +11,7 @@
 //   kiosk-fleetctl --config gateway.toml bundle add FILE --version V --compatible C
 //   kiosk-fleetctl --config gateway.toml bundle list
 //   kiosk-fleetctl --config gateway.toml rollout start SHA256 --percent N [--communes A,B]
+//                                                  [--downgrade]   (to an older version)
 //   kiosk-fleetctl --config gateway.toml rollout percent ID N
 //   kiosk-fleetctl --config gateway.toml rollout pause|resume ID
 //   kiosk-fleetctl --config gateway.toml rollout list
@@ -47,7 +48,7 @@ int Usage() {
                "       kiosk-fleetctl --config FILE bundle add FILE --version V --compatible C\n"
                "       kiosk-fleetctl --config FILE bundle list\n"
                "       kiosk-fleetctl --config FILE rollout start SHA256 --percent N "
-               "[--communes A,B]\n"
+               "[--communes A,B] [--downgrade]\n"
                "       kiosk-fleetctl --config FILE rollout percent ID N\n"
                "       kiosk-fleetctl --config FILE rollout pause|resume ID\n"
                "       kiosk-fleetctl --config FILE rollout list\n");
@@ -68,7 +69,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> positional;
   std::map<std::string, std::string> flags;
   for (std::size_t i = 3; i < args.size(); ++i) {
-    if (args[i].rfind("--", 0) == 0) {
+    if (args[i] == "--downgrade") {  // the one flag without a value
+      flags["downgrade"] = "yes";
+    } else if (args[i].rfind("--", 0) == 0) {
       if (i + 1 >= args.size()) return Usage();
       flags[args[i].substr(2)] = args[i + 1];
       ++i;
@@ -179,8 +182,9 @@ int main(int argc, char** argv) {
         current += c;
       }
     }
-    auto id = rollouts.StartRollout(
-        positional[1], static_cast<int>(std::clamp<std::int64_t>(*percent, -1, 101)), communes, by);
+    auto id = rollouts.StartRollout(positional[1],
+                                    static_cast<int>(std::clamp<std::int64_t>(*percent, -1, 101)),
+                                    communes, by, flags.contains("downgrade"));
     if (!id) return Fail(id.GetError());
     std::printf("%lld\n", static_cast<long long>(*id));
     return 0;

@@ -23,6 +23,7 @@
 #include "kiosk/core/clock.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/encoding.h"
+#include "kiosk/core/files.h"
 #include "kiosk/core/hash.h"
 #include "kiosk/core/http.h"
 #include "kiosk/payment/vietqr.h"
@@ -50,10 +51,9 @@ core::Status MakePki(const std::string& dir, core::RandomSource& random) {
   KIOSK_TRY(core::WriteCertifiedKey(dir, "bank-ca", ca));
   KIOSK_TRY(core::WriteCertifiedKey(dir, "bank", bank));
   KIOSK_ASSIGN_OR_RETURN(auto key, core::RandomBytes(random, 32));
-  std::ofstream out(dir + "/notify.key", std::ios::trunc);
-  out << core::HexEncode(key);
-  if (!out) return core::Error::NeedsPerson("io.error", "cannot write notify.key");
-  return core::Ok();
+  // The notification key signs payments: readable by its owner only.
+  return core::WriteFileAtomically(std::filesystem::path(dir) / "notify.key",
+                                   core::AsBytes(core::HexEncode(key)), 0600);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/core/process.h"
 #include "kiosk/core/text.h"
+#include "kiosk/core/version.h"
 
 namespace kiosk::agent {
 
@@ -103,6 +104,10 @@ core::Expected<UpdateOffer> ParseUpdateOffer(std::string_view text) {
   if (j.contains("paused")) {
     if (!j["paused"].is_boolean()) return Bad("paused is not true or false");
     o.paused = j["paused"].get<bool>();
+  }
+  if (j.contains("downgrade")) {
+    if (!j["downgrade"].is_boolean()) return Bad("downgrade is not true or false");
+    o.downgrade = j["downgrade"].get<bool>();
   }
   return o;
 }
@@ -380,6 +385,17 @@ void Updater::Offer(const UpdateOffer& offer) {
   std::filesystem::remove(PartPath(), ec);
   if (!slot_.booted_version.empty() && offer.version == slot_.booted_version) {
     (void)Finish("good", "already running " + offer.version);
+    return;
+  }
+  // Never backwards unless an operator said so: an old bundle, however
+  // well signed, may bring back what a newer one fixed.
+  if (!slot_.booted_version.empty() && !offer.downgrade &&
+      core::CompareVersions(offer.version, slot_.booted_version) < 0) {
+    klog::Warn("update.downgrade_refused", {{"rollout", offer.rollout},
+                                            {"offered", offer.version},
+                                            {"running", slot_.booted_version}});
+    (void)Finish("failed", "refused: " + offer.version + " is older than the running " +
+                               slot_.booted_version + " and the rollout is not a downgrade");
     return;
   }
   journal_->phase = "downloading";

@@ -6,6 +6,8 @@
 // own endpoints.
 #include "test_prelude.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <memory>
 
@@ -122,6 +124,15 @@ constexpr const char* kRef1 = "DVC0123456789ABCDEF0123";
 constexpr const char* kRef2 = "DVC00000000000000000002";
 constexpr const char* kRef3 = "DVC00000000000000000003";
 }  // namespace
+
+// The bank's keys are its own: the simulator writes them for its owner only.
+TEST(VietQr, TheBanksKeysAreReadableByTheirOwnerOnly) {
+  for (const char* name : {"notify.key", "bank-key.pem", "bank-ca-key.pem"}) {
+    struct stat st {};
+    LONGS_EQUAL_TEXT(0, ::stat((bank_pki / name).c_str(), &st), name);
+    LONGS_EQUAL_TEXT(0600, st.st_mode & 0777, name);
+  }
+}
 
 TEST(VietQr, TheCodeIsScannedPaidAndConfirmedThroughTheGateway) {
   StartBank("pay");

@@ -162,6 +162,23 @@ TEST(Rollouts, CommunesPausesVersionsAndFinishedKiosks) {
   LONGS_EQUAL(40, last.progress);
 }
 
+// Offers only go forward; an operator must mark a rollout to go back.
+TEST(Rollouts, AnOlderVersionIsOfferedOnlyInADowngrade) {
+  const auto id = rollouts->StartRollout(bundle.sha256, 100, {}, "op").Value();
+  CHECK(!Offer(Kiosk(1), "0.8.0").is_null());
+  CHECK(Offer(Kiosk(1), "0.9.1").is_null());   // runs a newer one
+  CHECK(Offer(Kiosk(1), "0.10.0").is_null());  // by number, not by text
+  CHECK(!Offer(Kiosk(1), "0.9.0~rc1").is_null());
+  CHECK(!Offer(Kiosk(1), "").is_null());  // not known yet: the kiosk checks itself
+  CHECK(rollouts->SetState(id, "paused").HasValue());
+  const auto back = rollouts->StartRollout(bundle.sha256, 100, {}, "op", true).Value();
+  const json offer = Offer(Kiosk(1), "0.9.1");
+  LONGS_EQUAL(back, offer["rollout"].get<std::int64_t>());
+  CHECK(offer["downgrade"].get<bool>());
+  CHECK(Offer(Kiosk(1), "0.9.0").is_null());  // already there
+  CHECK(rollouts->Rollouts().Value().front().rollout.downgrade);
+}
+
 TEST(Rollouts, BundlesGoOnlyToTheirBoardAndAKioskFinishesWhatItBegan) {
   const auto first = rollouts->StartRollout(bundle.sha256, 100, {}, "op").Value();
   CHECK(!Offer(Kiosk(0), "0.8.0", "dvc-kiosk-x86-minipc").is_null());

@@ -50,6 +50,7 @@ struct RolloutRecord {
   int percent = 0;
   std::vector<std::string> communes;  // empty: every commune
   std::string state;                  // "active", "paused"
+  bool downgrade = false;             // an operator's explicit step back to an older version
   std::int64_t created_at = 0;
   std::string created_by;
 };
@@ -95,9 +96,11 @@ class RolloutDesk {
                                          const std::string& added_by);
   core::Expected<std::vector<BundleRecord>> Bundles();
   // `bundle` is the SHA-256 or a unique prefix of it (8 characters or more).
+  // A rollout of a bundle older than what a kiosk runs reaches it only
+  // when `downgrade` is set (an operator's explicit choice).
   core::Expected<std::int64_t> StartRollout(const std::string& bundle, int percent,
                                             const std::vector<std::string>& communes,
-                                            const std::string& created_by);
+                                            const std::string& created_by, bool downgrade = false);
   core::Status SetPercent(std::int64_t id, int percent);
   core::Status SetState(std::int64_t id, const std::string& state);  // active, paused
   core::Expected<std::vector<RolloutView>> Rollouts();
@@ -109,7 +112,8 @@ class RolloutDesk {
   // The offer for a heartbeat's answer (JSON): the rollout this kiosk is in
   // the middle of, with "paused" when the operator paused it; otherwise the
   // newest active rollout that targets it, for its board (`compatible`, when
-  // known), with another version than `running`, that it has not finished.
+  // known), newer than `running` (or, for a downgrade, another version),
+  // that it has not finished.
   std::optional<std::string> OfferFor(const DeviceRecord& device, const std::string& running,
                                       const std::string& compatible);
   // The device listener's update paths; nullopt for any other path.

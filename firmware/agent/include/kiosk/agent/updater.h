@@ -47,6 +47,9 @@ struct UpdateOffer {
   std::int64_t size = 0;
   std::string url;      // a path on the gateway: /v1/bundles/<sha256>
   bool paused = false;  // the operator paused the rollout
+  // An operator marked the rollout as a step back: only then is a version
+  // older than the running one installed.
+  bool downgrade = false;
 };
 
 // The "update" object of a heartbeat's answer; refuses anything odd.
