@@ -612,6 +612,9 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(settings.work_dir, ec);
   std::filesystem::permissions(settings.work_dir, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, ec);
+  if (const int swept = journey::SweepWorkDir(settings.work_dir); swept > 0) {
+    klog::Warn("app.swept_leftovers", {{"count", swept}});
+  }
   settings.trust = trust ? &*trust : nullptr;
   settings.language = args.lang == "en" ? "en" : "vi";
   settings.payment_methods = config->payment_methods;

@@ -143,6 +143,13 @@ Expected<SecretBytes> LoadOrCreateStorageKey(const std::filesystem::path& path,
 
 core::Status HashAttachments(Dossier& dossier) {
   for (auto& a : dossier.attachments) {
+    if (a.content) {
+      KIOSK_ASSIGN_OR_RETURN(const Bytes digest,
+                             core::Digest(core::HashAlg::kSha256, a.content->View()));
+      a.size = a.content->Size();
+      a.sha256 = core::HexEncode(digest);
+      continue;
+    }
     Fd fd(::open(a.source.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.fd < 0) return IoError("cannot open attachment", a.source);
     KIOSK_ASSIGN_OR_RETURN(core::Hasher hasher, core::Hasher::Create(core::HashAlg::kSha256));
@@ -231,11 +238,21 @@ Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, const Do
   KIOSK_TRY(write_entry(0, manifest_chunks, jws.size()));
   for (std::size_t i = 0; i < dossier.attachments.size(); ++i) {
     const auto& a = dossier.attachments[i];
-    Fd in(::open(a.source.c_str(), O_RDONLY | O_CLOEXEC));
-    if (in.fd < 0) return IoError("cannot open attachment", a.source);
+    Fd in(a.content ? -1 : ::open(a.source.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!a.content && in.fd < 0) return IoError("cannot open attachment", a.source);
     KIOSK_ASSIGN_OR_RETURN(core::Hasher hasher, core::Hasher::Create(core::HashAlg::kSha256));
+    std::size_t from = 0;
     auto file_chunks = [&]() -> Expected<Bytes> {
-      KIOSK_ASSIGN_OR_RETURN(Bytes chunk, ReadUpTo(in.fd, kChunkSize, a.source));
+      Bytes chunk;
+      if (a.content) {
+        const auto view = a.content->View();
+        const std::size_t n = std::min(kChunkSize, view.size() - from);
+        chunk.assign(view.begin() + static_cast<std::ptrdiff_t>(from),
+                     view.begin() + static_cast<std::ptrdiff_t>(from + n));
+        from += n;
+      } else {
+        KIOSK_ASSIGN_OR_RETURN(chunk, ReadUpTo(in.fd, kChunkSize, a.source));
+      }
       KIOSK_TRY(hasher.Update(chunk));
       return chunk;
     };

@@ -53,14 +53,11 @@ void WipeBytes(std::vector<std::uint8_t>& bytes) {
 }
 
 // A plaintext attachment in the private sealing folder.
-core::Status WriteAttachmentFile(const std::filesystem::path& path,
-                                 const std::vector<std::uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) return core::Error::Retryable("io.error", "cannot write an attachment");
-  return core::Ok();
+// The plaintext of an attachment for sealing, moved out of `bytes` (wiped).
+std::shared_ptr<const core::SecretBytes> InMemory(std::vector<std::uint8_t>& bytes) {
+  auto content = std::make_shared<const core::SecretBytes>(core::ByteView(bytes));
+  WipeBytes(bytes);
+  return content;
 }
 
 void WipePages(std::map<std::string, std::vector<scanner::ScannedPage>>& pages) {
@@ -626,8 +623,9 @@ void Journey::Submit() {
   dossier->started_at = s.started_at;
   dossier->submitted_at = clock_.Now();
 
-  // Attachments: one PDF per paper, written to a private folder only for
-  // sealing, then removed.
+  // Attachments: one PDF per paper, made and sealed in memory: no page or
+  // recognized text is ever written in the clear, so a crash or a power cut
+  // while sealing leaves nothing of the citizen behind.
   struct PendingAttachment {
     std::string paper;
     std::vector<scanner::ScannedPage> pages;
@@ -651,15 +649,10 @@ void Journey::Submit() {
   Go(Screen::kSubmitting);
   auto& outbox = devices_.outbox;
   const auto keys = keys_;
-  const auto dir = settings_.work_dir / ("sealing-" + s.dossier_id.ToString());
   const auto wait = settings_.submit_wait;
   auto* attachments = attachments_;
-  Work([dossier, pending, &outbox, keys, dir, wait, appointment, attachments]() -> Event {
+  Work([dossier, pending, &outbox, keys, wait, appointment, attachments]() -> Event {
     auto outcome = [&]() -> core::Expected<SubmitOutcome> {
-      std::error_code ec;
-      std::filesystem::create_directories(dir, ec);
-      std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
-                                   std::filesystem::perm_options::replace, ec);
       int n = 0;
       for (const auto& a : *pending) {
         KIOSK_ASSIGN_OR_RETURN(auto written, attachments->Write(a.pages));
@@ -670,9 +663,8 @@ void Journey::Submit() {
         attachment.component_code = a.paper;
         attachment.pages = written.pages;
         attachment.has_ocr_text = !written.text.empty();
-        attachment.source = dir / attachment.name;
-        KIOSK_TRY(WriteAttachmentFile(attachment.source, written.pdf));
         attachment.size = written.pdf.size();
+        attachment.content = InMemory(written.pdf);
         dossier->attachments.push_back(std::move(attachment));
         if (!written.text.empty()) {
           // The recognized text beside its PDF, for the back end to index.
@@ -681,12 +673,9 @@ void Journey::Submit() {
           text.component_code = a.paper;
           text.mime = "text/plain; charset=utf-8";
           text.has_ocr_text = true;
-          text.source = dir / text.name;
-          const auto written_text = WriteAttachmentFile(
-              text.source, std::vector<std::uint8_t>(written.text.begin(), written.text.end()));
           text.size = written.text.size();
+          text.content = std::make_shared<const core::SecretBytes>(core::AsBytes(written.text));
           core::WipeString(written.text);
-          KIOSK_TRY(written_text);
           dossier->attachments.push_back(std::move(text));
         }
       }
@@ -695,7 +684,7 @@ void Journey::Submit() {
       WipePages(copies);
       auto sealed =
           outbox.Seal(*dossier, keys.device_key, keys.key_id, keys.storage_key, keys.random);
-      std::filesystem::remove_all(dir, ec);
+      for (auto& a : dossier->attachments) a.content.reset();  // wiped with the last copy
       if (!sealed) return sealed.GetError();
       SubmitOutcome result;
       result.local_reference = dossier::LocalReference(sealed->id);
@@ -710,6 +699,18 @@ void Journey::Submit() {
     }();
     return event::Submitted{std::move(outcome)};
   });
+}
+
+int SweepWorkDir(const std::filesystem::path& work_dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(work_dir, ec)) {
+    if (entry.path().filename().string().rfind("sealing-", 0) != 0) continue;
+    std::error_code gone;
+    std::filesystem::remove_all(entry.path(), gone);
+    if (!gone) ++removed;
+  }
+  return removed;
 }
 
 printer::Receipt Journey::BuildReceipt() const {

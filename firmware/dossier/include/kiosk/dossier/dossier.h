@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ struct Attachment {
   bool has_ocr_text = false;
   bool reused = false;           // taken from the citizen's data store (766 indicator 4.3)
   std::filesystem::path source;  // the plaintext file while sealing; not in the manifest
+  // Or the plaintext itself, in memory (wiped when the last copy goes): how
+  // the kiosk seals what it scanned, so no page is ever on disk in the clear.
+  std::shared_ptr<const core::SecretBytes> content;
 };
 
 struct Fee {

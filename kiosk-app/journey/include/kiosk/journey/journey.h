@@ -290,6 +290,11 @@ struct Telemetry {
   std::map<std::string, std::int64_t> CounterValues() const;
 };
 
+// At start-up: removes what an older kiosk-app left in its work folder from
+// a sealing cut short (plaintext attachments under "sealing-*"). Sealing
+// itself no longer writes any. Returns how many were removed.
+int SweepWorkDir(const std::filesystem::path& work_dir);
+
 class Journey {
  public:
   Journey(const catalog::Catalog& catalog, Settings settings, Devices devices, SealingKeys keys,
