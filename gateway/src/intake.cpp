@@ -11,6 +11,7 @@
 
 #include "form.h"
 #include "kiosk/core/encoding.h"
+#include "kiosk/core/files.h"
 #include "kiosk/core/hash.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
@@ -67,7 +68,10 @@ namespace {
 // place only once the whole body is good. Leftover parts go with it.
 class AttachmentSink {
  public:
-  explicit AttachmentSink(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  // `write` false: a dossier already admitted, sent again after a lost
+  // acknowledgement. Its attachments are checked, not written twice (a full
+  // disk must not refuse what is already safe).
+  AttachmentSink(std::filesystem::path dir, bool write) : dir_(std::move(dir)), write_(write) {}
   ~AttachmentSink() {
     if (fd_ >= 0) ::close(fd_);
     std::error_code ec;
@@ -79,19 +83,20 @@ class AttachmentSink {
       return core::Error::NeedsPerson("attachment.hash_mismatch",
                                       declared.name + " does not match its size in the manifest");
     }
+    declared_ = &declared;
+    KIOSK_ASSIGN_OR_RETURN(hasher_, core::Hasher::Create(core::HashAlg::kSha256));
+    if (!write_) return core::Ok();
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
-    declared_ = &declared;
     parts_.push_back(dir_ / (declared.name + ".part"));
     fd_ = ::open(parts_.back().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd_ < 0) return core::Error::Retryable("io.error", "cannot create " + declared.name);
-    KIOSK_ASSIGN_OR_RETURN(hasher_, core::Hasher::Create(core::HashAlg::kSha256));
     return core::Ok();
   }
 
   core::Status Piece(core::ByteView piece) {
     KIOSK_TRY(hasher_->Update(piece));
-    while (!piece.empty()) {
+    while (write_ && !piece.empty()) {
       const ssize_t n = ::write(fd_, piece.data(), piece.size());
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return core::Error::Retryable("io.error", "cannot write " + declared_->name);
@@ -103,8 +108,8 @@ class AttachmentSink {
   core::Status End() {
     KIOSK_ASSIGN_OR_RETURN(const auto digest, hasher_->Finish());
     hasher_.reset();
-    const bool synced = ::fsync(fd_) == 0;
-    ::close(fd_);
+    const bool synced = !write_ || ::fsync(fd_) == 0;
+    if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     if (core::HexEncode(digest) != declared_->sha256) {
       return core::Error::NeedsPerson(
@@ -118,6 +123,7 @@ class AttachmentSink {
   // Every part into place, then the directory (and its parent's entry for
   // it) synced: after this returns, a power cut keeps the attachments.
   core::Status Commit() {
+    if (!write_) return core::Ok();
     for (const auto& part : parts_) {
       const auto final_name = part.parent_path() / part.stem();
       if (::rename(part.c_str(), final_name.c_str()) != 0) {
@@ -125,24 +131,17 @@ class AttachmentSink {
       }
     }
     parts_.clear();
-    KIOSK_TRY(SyncDirectory(dir_));
-    return SyncDirectory(dir_.parent_path());
+    KIOSK_TRY(core::SyncDirectory(dir_));
+    return core::SyncDirectory(dir_.parent_path());
   }
 
  private:
-  static core::Status SyncDirectory(const std::filesystem::path& dir) {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    const bool ok = fd >= 0 && ::fsync(fd) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!ok) return core::Error::Retryable("io.error", "cannot sync " + dir.string());
-    return core::Ok();
-  }
-
   std::filesystem::path dir_;
   std::vector<std::filesystem::path> parts_;
   const dossier::Attachment* declared_ = nullptr;
   std::optional<core::Hasher> hasher_;
   int fd_ = -1;
+  bool write_;
 };
 
 // The body as it arrived: in memory, or spooled to a file by the server.
@@ -200,7 +199,8 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
       return core::Error::NeedsPerson("procedure.unknown",
                                       "unknown procedure " + manifest->procedure_code);
     }
-    sink.emplace(config_.attachments_dir / manifest->id.ToString());
+    KIOSK_ASSIGN_OR_RETURN(const auto known, store_.FindById(manifest->id.ToString()));
+    sink.emplace(config_.attachments_dir / manifest->id.ToString(), !known.has_value());
     return core::Ok();
   };
   visitor.begin_attachment = [&](std::uint32_t i, std::uint64_t size) {

@@ -69,6 +69,11 @@ class SqliteStore final : public DossierStore {
     return Find("code", code);
   }
 
+  Expected<std::optional<StoredDossier>> FindById(const std::string& dossier_id) override {
+    std::lock_guard lock(mutex_);
+    return Find("dossier_id", dossier_id);
+  }
+
   Expected<bool> AddRating(const std::string& code, int score, const std::string& at) override {
     std::lock_guard lock(mutex_);
     Stmt st(db_, "INSERT OR IGNORE INTO ratings (code, score, at) VALUES (?1, ?2, ?3)");

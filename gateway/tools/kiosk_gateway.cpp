@@ -168,6 +168,16 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The folders the gateway writes in, and every database file it created,
+  // durably in the state directory before anything is acknowledged.
+  const std::filesystem::path state_dir(config->state_dir);
+  std::error_code dir_error;
+  std::filesystem::remove_all(state_dir / "spool", dir_error);  // a crash's leftovers
+  std::filesystem::create_directories(state_dir / "spool", dir_error);
+  std::filesystem::permissions(state_dir / "spool", std::filesystem::perms::owner_all, dir_error);
+  std::filesystem::create_directories(config->intake.attachments_dir, dir_error);
+  if (auto synced = core::SyncDirectory(state_dir); !synced) return fail(synced.GetError());
+
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGPIPE, SIG_IGN);
@@ -190,11 +200,6 @@ int main(int argc, char** argv) {
   gw::ServeOptions operator_options = device_options;
   operator_options.limits.body_limit = gw::OperatorBodyLimit;
   operator_options.limits.spool_dir.clear();
-  std::error_code spool_error;
-  std::filesystem::remove_all(device_options.limits.spool_dir, spool_error);  // a crash's leftovers
-  std::filesystem::create_directories(device_options.limits.spool_dir, spool_error);
-  std::filesystem::permissions(device_options.limits.spool_dir, std::filesystem::perms::owner_all,
-                               spool_error);
   std::thread operator_thread;
   if (operator_server) {
     operator_thread = std::thread([&] {

@@ -39,12 +39,16 @@ Status WriteFileAtomically(const std::filesystem::path& path, ByteView data, mod
     ::unlink(tmp.c_str());
     return IoError("cannot replace", path);
   }
-  const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  return SyncDirectory(path.parent_path().empty() ? std::filesystem::path(".")
+                                                  : path.parent_path());
+}
+
+Status SyncDirectory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return IoError("cannot open", dir);
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return IoError("cannot sync", dir);
   return Ok();
 }
 

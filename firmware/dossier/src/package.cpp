@@ -203,6 +203,14 @@ Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, const Do
   // Sealed: readable by the group (kiosk-agent uploads it) as the umask allows.
   Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
   if (out.fd < 0) return IoError("cannot create", tmp);
+  // A failure (a full disk) leaves no half-written package taking the space.
+  struct RemoveUnlessDone {
+    const std::string& tmp;
+    bool done = false;
+    ~RemoveUnlessDone() {
+      if (!done) ::unlink(tmp.c_str());
+    }
+  } cleanup{tmp};
   KIOSK_TRY(WriteAll(out.fd, header, tmp));
   std::uint64_t written = header.size();
 
@@ -265,6 +273,7 @@ Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, const Do
   }
   if (::fsync(out.fd) != 0) return IoError("cannot sync", tmp);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return IoError("cannot rename", tmp);
+  cleanup.done = true;
   KIOSK_TRY(SyncDirectory(path.parent_path().empty() ? "." : path.parent_path()));
   return written;
 }

@@ -19,11 +19,11 @@
 #include <regex>
 #include <thread>
 
-#include "../../unit/firmware/dossier/sample_dossier.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/dossier/upload.h"
+#include "sealed_upload.h"
 #include "test_support.h"
 
 namespace core = kiosk::core;
@@ -165,31 +165,20 @@ TEST_GROUP(Attacks) {
   // 0 (and the reason in `why`). No CHECK here: it runs on several threads.
   int Submit(std::size_t attachment_size = 200'000, std::string* why = nullptr) {
     static std::atomic<std::uint64_t> seed{1};
-    auto fail = [&](const std::string& reason) {
-      if (why != nullptr) *why = reason;
+    auto upload =
+        kiosk::test::MakeSealedUpload(dir.Path(), *device_key, kKiosk, attachment_size, seed++);
+    if (!upload) {
+      if (why != nullptr) *why = upload.GetError().ToString();
       return 0;
-    };
-    core::DeterministicRandom random{seed++ * 7919};
-    core::UuidV7Generator ids(core::SystemClock(), random);
-    dossier::Dossier d = kiosk::test::SampleDossier(ids, core::SystemClock());
-    d.attachments[0].source = dir.Path() / (d.id.ToString() + ".pdf");
-    std::ofstream(d.attachments[0].source) << std::string(attachment_size, 'p');
-    if (!dossier::HashAttachments(d)) return fail("hashing the attachment");
-    const auto storage_key = core::SecretBytes(core::Bytes(32, 7));
-    const auto package = dir.Path() / (d.id.ToString() + ".pkg");
-    auto written = dossier::WritePackage(package, d, *device_key, kKiosk, storage_key, random);
-    if (!written) return fail(written.GetError().ToString());
-    auto reader = dossier::PackageReader::Open(package, storage_key);
-    if (!reader) return fail(reader.GetError().ToString());
-    auto body = dossier::BuildUploadBody(*reader);
-    if (!body) return fail(body.GetError().ToString());
-    std::filesystem::remove(package);
-    std::filesystem::remove(d.attachments[0].source);
+    }
     auto r = core::HttpsRequest("127.0.0.1", device_port, KioskTls(),
                                 core::HttpRequest{"POST", "/v1/dossiers",
                                                   {{"Content-Type", dossier::kUploadContentType}},
-                                                  std::move(*body)});
-    if (!r) return fail(r.GetError().ToString());
+                                                  std::move(upload->body)});
+    if (!r) {
+      if (why != nullptr) *why = r.GetError().ToString();
+      return 0;
+    }
     return r->status;
   }
 
@@ -371,4 +360,25 @@ TEST(Attacks, LargeDossiersStreamToDiskNotMemory) {
   }
   LONGS_EQUAL(4, stored);
   CHECK(std::filesystem::is_empty(dir.Path() / "gateway" / "spool"));
+}
+
+// A kiosk walking through dossier codes used to get ~180 answers a second
+// from any commune. Now it gets its burst, then one every 3 s.
+TEST(Attacks, AKioskCannotSweepTheLookups) {
+  int answered = 0, limited = 0;
+  const auto t0 = Steady::now();
+  for (int i = 1; i <= 60; ++i) {
+    char target[96];
+    std::snprintf(target, sizeof target, "/v1/dossiers/000.17.22.H56-261206-%04d?secret=AAAA", i);
+    auto r = core::HttpsRequest("127.0.0.1", device_port, KioskTls(),
+                                core::HttpRequest{"GET", target, {}, ""});
+    if (!r) continue;
+    answered += r->status == 404 ? 1 : 0;
+    limited += r->status == 429 ? 1 : 0;
+  }
+  const double seconds = MsSince(t0) / 1000;
+  std::printf("\n  60 look-ups in %.1f s: %d answered, %d refused as too many\n", seconds, answered,
+              limited);
+  LONGS_EQUAL(60, answered + limited);
+  CHECK(limited >= 30);
 }

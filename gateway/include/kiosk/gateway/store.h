@@ -51,6 +51,7 @@ class DossierStore {
   // dossier id returns the record stored the first time. `created` says which.
   virtual core::Expected<StoredDossier> Admit(const AdmitRequest& request, bool& created) = 0;
   virtual core::Expected<std::optional<StoredDossier>> FindByCode(const std::string& code) = 0;
+  virtual core::Expected<std::optional<StoredDossier>> FindById(const std::string& dossier_id) = 0;
   // One rating per dossier: false if it was rated already.
   virtual core::Expected<bool> AddRating(const std::string& code, int score,
                                          const std::string& at) = 0;

@@ -17,6 +17,10 @@ namespace kiosk::core {
 // one or the new one.
 Status WriteFileAtomically(const std::filesystem::path& path, ByteView data, mode_t mode = 0644);
 
+// fsync of a directory: the names created, renamed or removed in it survive
+// a power cut from here on.
+Status SyncDirectory(const std::filesystem::path& dir);
+
 // The whole file; "io.absent" when it does not exist.
 Expected<std::string> ReadSmallFile(const std::filesystem::path& path,
                                     std::size_t limit = 16 * 1024 * 1024);
