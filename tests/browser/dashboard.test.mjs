@@ -106,6 +106,20 @@ try {
     form: { kind: 'reboot', csrf: '0'.repeat(64) }, maxRedirects: 0 });
   assert.equal(forged.status(), 403);
   step('a form without the CSRF token is refused');
+
+  // Re-provisioning: the operator's re-enroll token for this kiosk only.
+  await page.goto(`${args.url}/fleet/kiosks/${args.kiosk}`);
+  await page.click('#reenroll');
+  assert.match(await page.locator('#token').innerText(), /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+  assert.match(await page.locator('main').innerText(), new RegExp(`re-enroll kiosk ${args.kiosk}`, 'i'));
+  await shot('07-reenroll-token');
+  step('a re-enroll token issued for this kiosk');
+
+  // A login posted from another site (no login cookie) is refused.
+  const crossSite = await context.request.post(`${args.url}/login`, {
+    form: { user: args.user, password, csrf: 'f'.repeat(64) }, maxRedirects: 0 });
+  assert.equal(crossSite.status(), 403);
+  step('a login form without its own token is refused');
   console.log(JSON.stringify({ fleet_page_load_ms: loadMs }));
 } finally {
   await browser.close();
