@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -149,6 +150,23 @@ std::string ListeningPort(const std::string& log, const std::string& label) {
   if (at == std::string::npos) return "";
   const auto start = at + label.size() + 10;
   return log.substr(start, log.find('\n', start) - start);
+}
+
+SmallDisk::SmallDisk(const std::filesystem::path& path, int size_mb) : path_(path) {
+  std::filesystem::create_directories(path);
+  const std::string options = "size=" + std::to_string(size_mb) + "m,mode=0700";
+  mounted_ = ::mount("tmpfs", path.c_str(), "tmpfs", 0, options.c_str()) == 0;
+}
+
+SmallDisk::~SmallDisk() {
+  if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+}
+
+void SmallDisk::Fill(const std::filesystem::path& file) const {
+  std::ofstream out(file, std::ios::binary);
+  const std::string block(16 * 1024, 'f');
+  while (out.write(block.data(), static_cast<std::streamsize>(block.size()))) {
+  }
 }
 
 std::uint16_t FreePort() {

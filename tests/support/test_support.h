@@ -82,6 +82,24 @@ void WriteFleetGatewayConfig(const std::filesystem::path& file, const std::files
 // "operator listening on "), or "" if it has not.
 std::string ListeningPort(const std::string& log, const std::string& label);
 
+// A real small disk for full-disk tests: a tmpfs of `size_mb` mounted at
+// `path` (created), unmounted on destruction. Needs root, as CI has;
+// Mounted() says whether it worked.
+class SmallDisk {
+ public:
+  SmallDisk(const std::filesystem::path& path, int size_mb);
+  ~SmallDisk();
+  SmallDisk(const SmallDisk&) = delete;
+  SmallDisk& operator=(const SmallDisk&) = delete;
+  bool Mounted() const { return mounted_; }
+  // Writes `file` until the disk is full.
+  void Fill(const std::filesystem::path& file) const;
+
+ private:
+  std::filesystem::path path_;
+  bool mounted_ = false;
+};
+
 // A TCP port on loopback that was free a moment ago, for a server under test.
 std::uint16_t FreePort();
 

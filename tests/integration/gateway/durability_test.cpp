@@ -9,7 +9,6 @@
 //    goes through once there is room again.
 #include "test_prelude.h"
 
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,7 +83,6 @@ TEST_GROUP(Durability) {
   std::vector<core::Certificate> device_chain;
   std::uint16_t port = 0;
   std::unique_ptr<BackgroundProcess> gateway;
-  std::string mounted;
   int starts = 0;
 
   void setup() override {
@@ -99,11 +97,9 @@ TEST_GROUP(Durability) {
 
   void teardown() override {
     gateway.reset();
-    if (!mounted.empty()) ::umount2(mounted.c_str(), MNT_DETACH);
     device_key.reset();
     std::vector<core::Certificate>().swap(device_chain);
     fs::path().swap(pki);
-    std::string().swap(mounted);
     kiosk::test::ResumeTrackingAllocations();
   }
 
@@ -216,22 +212,14 @@ TEST(Durability, APowerCutLosesNoAcknowledgedDossier) {
 // once there is room.
 TEST(Durability, AFullDiskRefusesCleanlyAndResumesWhenSpaceReturns) {
   const fs::path state = dir.Path() / "small";
-  fs::create_directories(state);
-  const int mounted_rc = ::mount("tmpfs", state.c_str(), "tmpfs", 0, "size=4m,mode=0700");
-  CHECK_TEXT(mounted_rc == 0, "mounting a tmpfs needs root (CI runs as root)");
-  if (mounted_rc != 0) return;
-  mounted = state.string();
+  const kiosk::test::SmallDisk small(state, 4);
+  CHECK_TEXT(small.Mounted(), "mounting a tmpfs needs root (CI runs as root)");
+  if (!small.Mounted()) return;
   StartGateway(state);
   auto first = kiosk::test::MakeSealedUpload(dir.Path(), *device_key, kKiosk, 100'000, 1).Value();
   LONGS_EQUAL(201, Post(first.body)->status);
-  // Fill the disk, leaving less than the next dossier needs.
   const fs::path filler = state / "filler";
-  {
-    std::ofstream out(filler, std::ios::binary);
-    const std::string block(64 * 1024, 'f');
-    while (out.write(block.data(), static_cast<std::streamsize>(block.size()))) {
-    }
-  }
+  small.Fill(filler);
   auto second = kiosk::test::MakeSealedUpload(dir.Path(), *device_key, kKiosk, 300'000, 2).Value();
   auto refused = Post(second.body);
   CHECK_TEXT(refused.HasValue(), refused ? "" : refused.GetError().ToString().c_str());

@@ -4,8 +4,6 @@
 // room. On a real tmpfs of 2 MiB.
 #include "test_prelude.h"
 
-#include <sys/mount.h>
-
 #include <fstream>
 
 #include "../../../unit/firmware/dossier/sample_dossier.h"
@@ -21,20 +19,14 @@ namespace fs = std::filesystem;
 // clang-format off
 TEST_GROUP(FullDisk) {
   kiosk::test::TempDir dir;
-  std::string mounted;
-  void teardown() override {
-    if (!mounted.empty()) ::umount2(mounted.c_str(), MNT_DETACH);
-  }
 };
 // clang-format on
 
 TEST(FullDisk, SealingIsRefusedCleanlyAndResumesWhenSpaceReturns) {
   const fs::path disk = dir.Path() / "disk";
-  fs::create_directories(disk);
-  const int rc = ::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=2m,mode=0700");
-  CHECK_TEXT(rc == 0, "mounting a tmpfs needs root (CI runs as root)");
-  if (rc != 0) return;
-  mounted = disk.string();
+  const kiosk::test::SmallDisk small(disk, 2);
+  CHECK_TEXT(small.Mounted(), "mounting a tmpfs needs root (CI runs as root)");
+  if (!small.Mounted()) return;
   core::DeterministicRandom random{11};
   core::UuidV7Generator ids(core::SystemClock(), random);
   auto device_key = core::PrivateKey::GenerateP256(random).Value();
@@ -48,13 +40,7 @@ TEST(FullDisk, SealingIsRefusedCleanlyAndResumesWhenSpaceReturns) {
     auto outbox = dossier::Outbox::Open(disk / "outbox", core::SystemClock()).Value();
     auto first = dossier_of(100'000);
     CHECK(outbox.Seal(first, device_key, "QNM-TAMKY-0001", storage_key, random).HasValue());
-    // The disk fills up.
-    {
-      std::ofstream out(disk / "filler", std::ios::binary);
-      const std::string block(16 * 1024, 'f');
-      while (out.write(block.data(), static_cast<std::streamsize>(block.size()))) {
-      }
-    }
+    small.Fill(disk / "filler");  // the disk fills up
     auto second = dossier_of(400'000);
     auto refused = outbox.Seal(second, device_key, "QNM-TAMKY-0001", storage_key, random);
     CHECK_FALSE(refused.HasValue());
