@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   const int port = 19443;
   std::ofstream(dir / "gateway.toml")
       << "[listen]\naddress = \"127.0.0.1\"\nport = " << port << "\nmax_connections = 256\n"
+      << "max_connections_per_address = 256\n"  // every kiosk here is 127.0.0.1
       << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
       << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
       << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"

@@ -107,7 +107,9 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
   if (std::system((std::string(KIOSK_DEVCA_BIN) + " init " + pki.string()).c_str()) != 0) return 1;
   const std::uint16_t port = 19443, operator_port = 19444;
   std::ofstream(dir / "gateway.toml")
+      // Every simulated kiosk comes from 127.0.0.1: no per-address cap here.
       << "[listen]\naddress = \"127.0.0.1\"\nport = " << port << "\nmax_connections = 256\n"
+      << "max_connections_per_address = 256\n"
       << "[operator]\nport = " << operator_port << "\n"
       << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
       << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
