@@ -1,6 +1,7 @@
 #include "kiosk/gateway/serve.h"
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,9 +19,12 @@ core::HttpResponse Plain(int status, const std::string& code) {
   return {status, {{"Content-Type", "application/json"}}, R"({"error":")" + code + R"("})"};
 }
 
-// One connection, on its own thread: handshake, request, answer.
+// One connection, on its own thread: handshake, request, answer. A client
+// that proved a certificate (a kiosk, the bank) gives back its address's
+// slot at once: many kiosks may share one address behind a NAT; the cap is
+// for those nobody knows.
 void ServeOne(core::PendingTlsConnection pending, const ServeOptions& options,
-              const RequestHandler& handle) {
+              const RequestHandler& handle, const std::function<void()>& authenticated) {
   const std::string address = pending.PeerAddress();
   auto connection = std::move(pending).Handshake(options.handshake_time);
   if (!connection) {
@@ -30,6 +34,7 @@ void ServeOne(core::PendingTlsConnection pending, const ServeOptions& options,
     return;
   }
   auto& c = *connection;
+  if (c.PeerCertificate()) authenticated();
   auto request = core::ReadHttpRequest(c, options.limits);
   if (!request) {
     const std::string& code = request.GetError().Code();
@@ -76,10 +81,18 @@ void Serve(core::TlsServer& server, const ServeOptions& options, const std::atom
       ++per_address[address];
     }
     std::thread([&, p = std::move(pending).Value(), address]() mutable {
-      ServeOne(std::move(p), options, handle);
+      bool holds_slot = true;
+      auto release = [&] {  // called with `mutex` held
+        if (holds_slot && --per_address[address] == 0) per_address.erase(address);
+        holds_slot = false;
+      };
+      ServeOne(std::move(p), options, handle, [&] {
+        std::lock_guard lock(mutex);
+        release();
+      });
       std::lock_guard lock(mutex);
       --active;
-      if (--per_address[address] == 0) per_address.erase(address);
+      release();
       idle.notify_all();
     }).detach();
   }

@@ -4,8 +4,9 @@
 // waits on a client: each connection gets a thread of its own for its TLS
 // handshake (bounded in all, not per read), its request head (bounded too)
 // and its body (within the route's size limit and a minimum rate). A source
-// address may hold only a few connections at once, and the whole listener a
-// bounded number; beyond either, a new connection is closed at once and
+// address may hold only a few connections at once until they prove a client
+// certificate (kiosks behind one NAT are not capped), and the whole listener
+// a bounded number; beyond either, a new connection is closed at once and
 // everyone else is still served.
 
 #include <atomic>
