@@ -1,5 +1,7 @@
 #include "kiosk/gateway/peers.h"
 
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/hash.h"
 #include "kiosk/gateway/fleet_store.h"
 #include "kiosk/gateway/intake.h"
 #include "responses.h"
@@ -14,11 +16,40 @@ PeerPolicy::PeerPolicy(std::vector<core::Certificate> device_cas,
       registry_(registry),
       clock_(clock) {}
 
-Peer PeerPolicy::Identify(const core::Certificate& client) const {
-  const auto now = clock_.Now();
+PeerPolicy::Issuer PeerPolicy::IssuerOf(const core::Certificate& client) const {
+  constexpr std::size_t kRemembered = 16384;
+  const auto digest = core::Digest(core::HashAlg::kSha256, client.Der());
+  const std::string key = digest ? core::HexEncode(*digest) : std::string();
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = issuers_.find(key);
+    if (it != issuers_.end()) return it->second;
+  }
   // The issuer is proven by its signature, not by the issuer name the
   // certificate claims.
+  const auto now = clock_.Now();
+  Issuer issuer = Issuer::kNone;
   if (!device_cas_.empty() && core::VerifyChain(client, {}, device_cas_, now)) {
+    issuer = Issuer::kDevice;
+  } else if (!bank_cas_.empty() && core::VerifyChain(client, {}, bank_cas_, now)) {
+    issuer = Issuer::kBank;
+  }
+  if (issuer != Issuer::kNone && !key.empty()) {
+    std::lock_guard lock(mutex_);
+    if (issuers_.size() >= kRemembered) issuers_.clear();
+    issuers_[key] = issuer;
+  }
+  return issuer;
+}
+
+Peer PeerPolicy::Identify(const core::Certificate& client) const {
+  // Dates every time: a resumed TLS session does not check them again.
+  const auto now = clock_.Now();
+  if (now < client.NotBefore() || now > client.NotAfter()) {
+    return {PeerKind::kNobody, "", "peer.expired"};
+  }
+  const Issuer issuer = IssuerOf(client);
+  if (issuer == Issuer::kDevice) {
     const std::string kiosk_id = CommonName(client);
     if (registry_ == nullptr) return {PeerKind::kKiosk, kiosk_id, ""};
     auto device = registry_->FindDevice(kiosk_id);
@@ -31,9 +62,7 @@ Peer PeerPolicy::Identify(const core::Certificate& client) const {
     }
     return {PeerKind::kKiosk, kiosk_id, ""};
   }
-  if (!bank_cas_.empty() && core::VerifyChain(client, {}, bank_cas_, now)) {
-    return {PeerKind::kBank, "", ""};
-  }
+  if (issuer == Issuer::kBank) return {PeerKind::kBank, "", ""};
   return {PeerKind::kNobody, "", "peer.unknown_issuer"};
 }
 

@@ -19,6 +19,21 @@ core::HttpResponse Plain(int status, const std::string& code) {
   return {status, {{"Content-Type", "application/json"}}, R"({"error":")" + code + R"("})"};
 }
 
+// A refused request's body is read on for a little (256 KiB, 2 s) before
+// the connection closes: a client still sending it then reads the answer
+// instead of a reset. A huge body is not waited for.
+void DrainThenClose(core::TlsConnection& c) {
+  c.SetDeadline(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+  std::uint8_t buffer[16 * 1024];
+  std::size_t total = 0;
+  while (total < 256 * 1024) {
+    auto n = c.Read(buffer);
+    if (!n || *n == 0) break;
+    total += *n;
+  }
+  c.Close();
+}
+
 // One connection, on its own thread: handshake, request, answer. A client
 // that proved a certificate (a kiosk, the bank) gives back its address's
 // slot at once: many kiosks may share one address behind a NAT; the cap is
@@ -42,7 +57,7 @@ void ServeOne(core::PendingTlsConnection pending, const ServeOptions& options,
     if (code == "http.too_large") (void)core::WriteHttpResponse(c, Plain(413, code));
     if (code == "http.header_too_large") (void)core::WriteHttpResponse(c, Plain(431, code));
     if (code == "http.malformed") (void)core::WriteHttpResponse(c, Plain(400, code));
-    c.Close();
+    DrainThenClose(c);
     return;
   }
   auto peer = c.PeerCertificate();

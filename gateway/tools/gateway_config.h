@@ -33,6 +33,7 @@ struct GatewayConfig {
   std::string state_dir = "gateway-state";
   int max_connections = 256;             // [listen], per listener
   int max_connections_per_address = 16;  // [listen]: one source address at once
+  int handshake_timeout_s = 5;           // [listen]: a TLS handshake in all
   int session_ticket_s = 3600;           // [listen]: TLS sessions resumable this long; 0: none
   IntakeConfig intake;
   FleetConfig fleet;

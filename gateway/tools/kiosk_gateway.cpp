@@ -195,6 +195,7 @@ int main(int argc, char** argv) {
   gw::ServeOptions device_options;
   device_options.max_connections = config->max_connections;
   device_options.max_per_address = config->max_connections_per_address;
+  device_options.handshake_time = std::chrono::seconds(config->handshake_timeout_s);
   device_options.limits.body_limit = gw::DeviceBodyLimit;
   device_options.limits.spool_dir = std::filesystem::path(config->state_dir) / "spool";
   gw::ServeOptions operator_options = device_options;

@@ -10,6 +10,8 @@
 // Without a registry (an intake-only development gateway, no [fleet]) a
 // device-CA certificate is the kiosk its CN names.
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,10 +46,17 @@ class PeerPolicy {
                                                       const core::HttpRequest& request);
 
  private:
+  enum class Issuer { kNone, kDevice, kBank };
+  // Which CA signed the certificate, remembered by its SHA-256: each
+  // connection asks two or three times, and a kiosk reconnects every minute.
+  Issuer IssuerOf(const core::Certificate& client) const;
+
   std::vector<core::Certificate> device_cas_;
   std::vector<core::Certificate> bank_cas_;
   FleetStore* registry_;
   const core::Clock& clock_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, Issuer> issuers_;
 };
 
 }  // namespace kiosk::gateway
