@@ -171,7 +171,7 @@ TEST(Durability, APowerCutLosesNoAcknowledgedDossier) {
       }
     }
   });
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < 2400; ++i) {  // up to a minute on a loaded machine
     {
       std::lock_guard lock(mutex);
       if (acknowledged.size() >= 12) break;
