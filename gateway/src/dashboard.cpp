@@ -370,7 +370,7 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
                {{"operator", known ? user : "(not an account)"}, {"address", source}});
     return form(429,
                 "Too many wrong passwords. Login is paused until " + format_until(wait) +
-                    " (Vietnam time); the operators were alerted.",
+                    " (Vietnam time).",
                 {{"Retry-After", std::to_string((wait + 999) / 1000)}});
   }
   // An unknown operator costs the same work as a wrong password.
