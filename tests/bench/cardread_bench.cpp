@@ -78,7 +78,15 @@ double Percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int reads = argc > 1 ? std::stoi(argv[1]) : 20;
+  // `bench_cardread [READS]`; scripts/bench also passes Google Benchmark's
+  // --benchmark_* flags to every bench_*, which this one ignores.
+  int reads = 20;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
+      reads = std::stoi(arg);
+    }
+  }
   char tmpl[] = "/tmp/kiosk-bench-XXXXXX";
   const fs::path dir = mkdtemp(tmpl);
   const std::string sandbox = (kSource / "scripts/pcscd-sandbox").string();
