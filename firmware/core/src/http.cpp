@@ -366,9 +366,20 @@ Expected<HttpResponse> ParseHttpResponse(std::string_view raw, std::size_t body_
   try {
     http::response_parser<http::string_body> parser;
     parser.body_limit(body_limit);
-    parser.eager(true);
+    // The head first, on its own: Beast 1.74 (eager) goes on into the body
+    // after a Content-Length over the limit and reserves that many bytes.
+    parser.eager(false);
     beast::error_code ec;
     std::size_t offset = 0;
+    while (offset < raw.size() && !parser.is_header_done()) {
+      const std::size_t used =
+          parser.put(boost::asio::buffer(raw.data() + offset, raw.size() - offset), ec);
+      if (ec == http::error::need_more) ec = {};
+      if (ec) return Error::NeedsPerson("http.malformed", "not an HTTP response: " + ec.message());
+      if (used == 0) break;
+      offset += used;
+    }
+    parser.eager(true);
     while (offset < raw.size() && !parser.is_done()) {
       const std::size_t used =
           parser.put(boost::asio::buffer(raw.data() + offset, raw.size() - offset), ec);
