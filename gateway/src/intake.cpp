@@ -12,6 +12,7 @@
 #include "form.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/files.h"
+#include "kiosk/dossier/sealing_key.h"
 #include "kiosk/core/hash.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
@@ -88,6 +89,7 @@ class AttachmentSink {
     if (!write_) return core::Ok();
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
+    wrote_ = true;
     parts_.push_back(dir_ / (declared.name + ".part"));
     fd_ = ::open(parts_.back().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd_ < 0) return core::Error::Retryable("io.error", "cannot create " + declared.name);
@@ -123,7 +125,8 @@ class AttachmentSink {
   // Every part into place, then the directory (and its parent's entry for
   // it) synced: after this returns, a power cut keeps the attachments.
   core::Status Commit() {
-    if (!write_) return core::Ok();
+    // Sent before, or a dossier without papers: nothing was written.
+    if (!write_ || !wrote_) return core::Ok();
     for (const auto& part : parts_) {
       const auto final_name = part.parent_path() / part.stem();
       if (::rename(part.c_str(), final_name.c_str()) != 0) {
@@ -142,6 +145,7 @@ class AttachmentSink {
   std::optional<core::Hasher> hasher_;
   int fd_ = -1;
   bool write_;
+  bool wrote_ = false;
 };
 
 // The body as it arrived: in memory, or spooled to a file by the server.
@@ -169,6 +173,16 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
   auto key = client.SubjectPublicKey();
   if (!key) return Refuse(403, "device.bad_certificate", "unusable device certificate");
   const std::string kiosk = CommonName(client);
+  // Manifests are signed by kiosk-app's sealing key when the device key vouches
+  // for it (dossier/sealing_key.h), else by the device key itself. A statement
+  // that does not check is the kiosk's configuration, not the dossier's fault:
+  // 401, and the kiosk keeps the dossier to send again.
+  if (const std::string statement = request.Header(dossier::kSealingKeyHeader);
+      !statement.empty()) {
+    auto sealing = dossier::VerifySealingStatement(statement, *key, kiosk);
+    if (!sealing) return Refuse(401, sealing.GetError().Code(), sealing.GetError().Message());
+    key = std::move(sealing);
+  }
   std::shared_ptr<int> spooled;
   auto source = SourceOf(request, spooled);
   if (!source) return Refuse(503, source.GetError().Code(), "storage unavailable, retry");

@@ -26,8 +26,7 @@
 #include <sstream>
 #include <thread>
 
-#include "kiosk/agent/app_status.h"
-#include "kiosk/agent/commands.h"
+#include "kiosk/app/relayed_payments.h"
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/dev_pki.h"
@@ -41,6 +40,9 @@
 #include "kiosk/i18n/translator.h"
 #include "kiosk/idcard/reader.h"
 #include "kiosk/journey/journey.h"
+#include "kiosk/link/app_status.h"
+#include "kiosk/link/flags.h"
+#include "kiosk/link/remote_settings.h"
 #include "kiosk/payment/card_terminal.h"
 #include "kiosk/payment/vietqr_payments.h"
 #include "kiosk/printer/escpos_printer.h"
@@ -67,7 +69,7 @@ struct AppConfig {
   std::string locale_dir = KIOSK_DEFAULT_LOCALE_DIR;
   std::string outbox_dir = "outbox";
   std::string storage_key = "storage.key";
-  std::string device_key = "device-key.pem";
+  std::string sealing_key = "sealing-key.pem";  // signs manifests (dossier/sealing_key.h)
   std::string work_dir = "work";
   std::string card_reader = "pcsc";  // or "virtual" (development builds)
   std::string reader_name;
@@ -103,10 +105,8 @@ struct AppConfig {
   int card_timeout_s = 90;
   // [vietqr]
   std::string vietqr_bank_bin, vietqr_account;
-  std::string gateway_host = "127.0.0.1";
-  int gateway_port = 8443;
-  std::string gateway_ca, device_certificate;
   int vietqr_wait_s = 180;
+  std::string payment_mailbox = "payments";  // asks kiosk-agent carries to the gateway
   // [fleet]: the snapshot kiosk-agent reports, the flag it sets (app_status.h)
   std::string status_file;
   std::string maintenance_file;
@@ -129,21 +129,14 @@ class FleetLink {
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - last_ < std::chrono::seconds(2)) return;
     last_ = now;
-    std::string reason;
-    for (const auto& flag : flags_) {
-      std::error_code ec;
-      if (std::filesystem::exists(flag, ec)) {
-        reason = flag.filename().string();
-        break;
-      }
-    }
+    const std::string reason = link::FirstRaisedFlag(flags_);
     const bool out = !reason.empty();
     if (out != journey_.OutOfService()) {
       klog::Info("app.maintenance", {{"out_of_service", out}, {"flag", reason}});
       journey_.SetOutOfService(out);
     }
     if (status_.empty()) return;
-    kiosk::agent::AppStatus status;
+    link::AppStatus status;
     status.version = KIOSK_VERSION;
     status.peripherals = journey_.Counters().PeripheralStates();
     status.counters = journey_.Counters().CounterValues();
@@ -152,7 +145,7 @@ class FleetLink {
     status.in_use = journey_.InUse();
     status.out_of_service = journey_.OutOfService();
     status.written_at = core::SystemClock().Now();
-    if (auto written = kiosk::agent::WriteAppStatus(status_, status); !written) {
+    if (auto written = link::WriteAppStatus(status_, status); !written) {
       klog::Warn("app.status_not_written", {{"error", written.GetError().Code()}});
     }
   }
@@ -200,7 +193,7 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
   paths.Read("locale", c.locale_dir);
   paths.Read("outbox", c.outbox_dir);
   paths.Read("storage_key", c.storage_key);
-  paths.Read("device_key", c.device_key);
+  paths.Read("sealing_key", c.sealing_key);
   paths.Read("work", c.work_dir);
   paths.Read("printer_output", c.printer_dir);
   auto card = reader.Table("card");
@@ -256,11 +249,8 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
   auto vietqr = reader.Table("vietqr");
   vietqr.Read("bank_bin", c.vietqr_bank_bin);
   vietqr.Read("account", c.vietqr_account);
-  vietqr.Read("gateway_host", c.gateway_host);
-  vietqr.Read("gateway_port", c.gateway_port, 1, 65535);
-  vietqr.Read("gateway_ca", c.gateway_ca);
-  vietqr.Read("certificate", c.device_certificate);
   vietqr.Read("wait_s", c.vietqr_wait_s, 30, 900);
+  vietqr.Read("mailbox", c.payment_mailbox);
   auto fleet = reader.Table("fleet");
   fleet.Read("status_file", c.status_file);
   fleet.Read("maintenance_file", c.maintenance_file);
@@ -268,11 +258,8 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
   fleet.Read("remote_config", c.remote_config);
   const bool wants_vietqr = std::find(c.payment_methods.begin(), c.payment_methods.end(),
                                       "vietqr") != c.payment_methods.end();
-  vietqr.Check(!wants_vietqr || (!c.vietqr_bank_bin.empty() && !c.vietqr_account.empty() &&
-                                 !c.gateway_ca.empty() && !c.device_certificate.empty()),
-               "bank_bin",
-               "VietQR needs the agency's bank_bin and account, the gateway's CA "
-               "and the device certificate");
+  vietqr.Check(!wants_vietqr || (!c.vietqr_bank_bin.empty() && !c.vietqr_account.empty()),
+               "bank_bin", "VietQR needs the agency's bank_bin and account");
   KIOSK_TRY(reader.Finish());
   return c;
 }
@@ -422,11 +409,13 @@ int main(int argc, char** argv) {
   if (!outbox) return fail(outbox.GetError());
   auto storage_key = dossier::LoadOrCreateStorageKey(Under(state, config->storage_key), *random);
   if (!storage_key) return fail(storage_key.GetError());
-  auto device_key = core::LoadPrivateKeyFile(Under(state, config->device_key));
-  if (!device_key) {
-    return fail(std::move(device_key)
+  // The sealing key, never the device key: that one is kiosk-agent's alone.
+  auto sealing_key = core::LoadPrivateKeyFile(Under(state, config->sealing_key));
+  if (!sealing_key) {
+    return fail(std::move(sealing_key)
                     .GetError()
-                    .WithContext("the device key is created by kiosk-selftest --device-key"));
+                    .WithContext("the sealing key is made by kiosk-provision (in development: "
+                                 "kiosk-selftest --device-key FILE)"));
   }
 
   // The chip reader: the device's own, or a virtual card in development.
@@ -494,6 +483,7 @@ int main(int argc, char** argv) {
   std::optional<core::CertifiedKey> sale_identity;
   std::unique_ptr<core::RandomSource> terminal_random;
   std::unique_ptr<payment::NexoTerminal> card_terminal;
+  std::unique_ptr<kiosk::app::RelayedPayments> relayed;
   std::unique_ptr<payment::VietQrPayments> vietqr;
   auto sealed = [&outbox](const std::string& reference) {
     auto found = outbox->FindByReference(reference.substr(reference.size() - 8));
@@ -529,19 +519,13 @@ int main(int argc, char** argv) {
   }
   if (std::find(config->payment_methods.begin(), config->payment_methods.end(), "vietqr") !=
       config->payment_methods.end()) {
-    auto ca = core::LoadCertificateFile(Under(state, config->gateway_ca));
-    auto cert = core::LoadCertificateFile(Under(state, config->device_certificate));
-    if (!ca || !cert) return fail(!ca ? ca.GetError() : cert.GetError());
     payment::VietQrOptions o;
     o.bank_bin = config->vietqr_bank_bin;
     o.account = config->vietqr_account;
-    o.gateway_host = config->gateway_host;
-    o.gateway_port = static_cast<std::uint16_t>(config->gateway_port);
-    o.tls.trusted = *ca;
-    o.tls.identity = core::TlsIdentity{*cert, &*device_key};
-    o.tls.server_name = config->gateway_host == "127.0.0.1" ? "localhost" : config->gateway_host;
     o.wait_timeout = std::chrono::seconds(config->vietqr_wait_s);
-    vietqr = std::make_unique<payment::VietQrPayments>(o, *ledger, clock);
+    relayed = std::make_unique<kiosk::app::RelayedPayments>(
+        link::PaymentMailbox(Under(state, config->payment_mailbox)));
+    vietqr = std::make_unique<payment::VietQrPayments>(o, *relayed, *ledger, clock);
     auto report = vietqr->Recover(sealed);
     if (!report) klog::Warn("payment.recovery_failed", {{"error", report.GetError().Code()}});
     payments.Add("vietqr", *vietqr);
@@ -584,16 +568,14 @@ int main(int argc, char** argv) {
   // An operator's signed config (verified by kiosk-agent) may narrow or widen
   // the procedures offered; codes this catalog does not know are skipped.
   if (!config->remote_config.empty()) {
-    const auto applied = nlohmann::json::parse(
-        kiosk::agent::AppliedSettings(Under(state, config->remote_config)), nullptr, false);
-    if (applied.is_object() && applied.contains("enabled_procedures") &&
-        applied["enabled_procedures"].is_array()) {
+    auto applied = link::ReadRemoteSettings(Under(state, config->remote_config));
+    if (applied && applied->enabled_procedures) {
       std::set<std::string> enabled;
-      for (const auto& code : applied["enabled_procedures"]) {
-        if (code.is_string() && catalog->Find(code.get<std::string>()) != nullptr) {
-          enabled.insert(code.get<std::string>());
+      for (const auto& code : *applied->enabled_procedures) {
+        if (catalog->Find(code) != nullptr) {
+          enabled.insert(code);
         } else {
-          klog::Warn("app.remote_procedure_unknown", {{"code", code.dump()}});
+          klog::Warn("app.remote_procedure_unknown", {{"code", code}});
         }
       }
       if (!enabled.empty()) settings.enabled_procedures = enabled;
@@ -624,7 +606,7 @@ int main(int argc, char** argv) {
   journey::Executor& executor = args.headless ? static_cast<journey::Executor&>(deferred) : threads;
   journey::Journey journey(
       *catalog, settings, journey::Devices{*card_reader, scanner, payments, printer, *outbox},
-      journey::SealingKeys{*device_key, config->device.kiosk_id, *storage_key, *worker_random},
+      journey::SealingKeys{*sealing_key, config->device.kiosk_id, *storage_key, *worker_random},
       executor, clock, *random);
   if (digitized) journey.SetAttachmentWriter(digitized.get());
 

@@ -66,6 +66,7 @@ core::Status WriteProvisioned(const std::filesystem::path& state_dir, const Prov
       "\nport = " + std::to_string(k.device_gateway.port) +
       "\nca = " + TomlString((abs / "gateway-ca.pem").string()) +
       "\nserver_name = " + TomlString(k.server_name) +
+      "\n\n[outbox]\nsealing_statement = " + TomlString((abs / "sealing-key.jws").string()) +
       "\n\n[tls]\ncertificate = " + TomlString((abs / "device.pem").string()) +
       "\nkey = " + TomlString((abs / "device-key.pem").string()) +
       "\n\n[commands]\nconfig_signer = " + TomlString((abs / "config-signer.pem").string()) + "\n" +
@@ -73,11 +74,8 @@ core::Status WriteProvisioned(const std::filesystem::path& state_dir, const Prov
   const std::string app =
       header + DeviceSection(k) + "\n[site]\nagency_code = " + TomlString(k.agency) +
       "\nprocedures = " + TomlArray(k.procedures) +
-      "\n\n[paths]\ndevice_key = " + TomlString((abs / "device-key.pem").string()) +
-      "\n\n[vietqr]\ngateway_host = " + TomlString(k.device_gateway.host) +
-      "\ngateway_port = " + std::to_string(k.device_gateway.port) +
-      "\ngateway_ca = " + TomlString((abs / "gateway-ca.pem").string()) +
-      "\ncertificate = " + TomlString((abs / "device.pem").string()) + "\n" +
+      "\n\n[paths]\nsealing_key = " + TomlString((abs / "sealing-key.pem").string()) +
+      "\n" +
       (k.orientation.empty() ? ""
                              : "\n[display]\norientation = " + TomlString(k.orientation) + "\n") +
       (k.printer.empty() ? "" : "\n[printer]\ndevice = " + TomlString(k.printer) + "\n");

@@ -36,6 +36,7 @@
 #include "kiosk/core/pk.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/secret.h"
+#include "kiosk/dossier/sealing_key.h"
 #include "kiosk/printer/escpos_printer.h"
 #include "kiosk/printer/transport.h"
 #include "kiosk/provisioning/enroll.h"
@@ -49,31 +50,31 @@ namespace fs = std::filesystem;
 namespace {
 
 // On a kiosk (the appliance's users exist and we run as root), what was
-// written goes to the services: kiosk-agent owns it, group kiosk (kiosk-app)
-// may read it, the key included (the app signs dossiers with it). Elsewhere
-// (a development machine) the files stay the caller's.
+// written goes to the services: kiosk-agent owns the state, group kiosk
+// (kiosk-app) may read it, but each key is its owner's alone: the device key
+// kiosk-agent's, the sealing key kiosk-app's. Elsewhere (a development
+// machine) the files stay the caller's.
 void HandOver(const std::filesystem::path& state) {
   const passwd* agent = ::getpwnam("kiosk-agent");
+  const passwd* app = ::getpwnam("kiosk");
   const group* kiosk = ::getgrnam("kiosk");
-  if (::geteuid() != 0 || agent == nullptr || kiosk == nullptr) return;
-  const std::filesystem::path owned[] = {state,
-                                         state / "device.pem",
-                                         state / "gateway-ca.pem",
-                                         state / "config-signer.pem",
-                                         state / "device-key.pem",
-                                         state / "provisioned",
-                                         state / "provisioned/agent.toml",
-                                         state / "provisioned/app.toml",
-                                         state / "provisioned/kiosk.json"};
-  for (const auto& path : owned) {
-    if (::chown(path.c_str(), agent->pw_uid, kiosk->gr_gid) != 0) {
-      std::fprintf(stderr, "kiosk-provision: cannot hand %s to kiosk-agent: %s\n", path.c_str(),
-                   std::strerror(errno));
+  if (::geteuid() != 0 || agent == nullptr || app == nullptr || kiosk == nullptr) return;
+  auto give = [kiosk](const std::filesystem::path& path, const passwd* to, mode_t mode) {
+    if (::chown(path.c_str(), to->pw_uid, kiosk->gr_gid) != 0 || ::chmod(path.c_str(), mode) != 0) {
+      std::fprintf(stderr, "kiosk-provision: cannot hand %s to %s: %s\n", path.c_str(),
+                   to->pw_name, std::strerror(errno));
     }
+  };
+  give(state, agent, 02770);
+  for (const char* file : {"device.pem", "gateway-ca.pem", "config-signer.pem", "sealing-key.jws",
+                           "provisioned", "provisioned/agent.toml", "provisioned/app.toml",
+                           "provisioned/kiosk.json"}) {
+    give(state / file, agent, std::filesystem::is_directory(state / file) ? 02750 : 0644);
   }
-  ::chmod((state / "device-key.pem").c_str(), 0640);
-  ::chmod(state.c_str(), 02770);
-  std::printf("  handed to kiosk-agent, readable by group kiosk (the key 0640)\n");
+  give(state / "device-key.pem", agent, 0600);
+  give(state / "sealing-key.pem", app, 0600);
+  std::printf("  handed to kiosk-agent, readable by group kiosk; the device key kiosk-agent's "
+              "alone (0600), the sealing key kiosk-app's alone (0600)\n");
 }
 
 constexpr const char* kHelp =
@@ -323,6 +324,30 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
   }
   std::printf("  %s (mode 0600), %s\n", (state / "device-key.pem").c_str(),
               (state / "device.pem").c_str());
+  // kiosk-app's own key for sealing dossiers, vouched for by the device key.
+  auto sealing = core::PrivateKey::GenerateP256(random);
+  if (!sealing) return Fail(sealing.GetError());
+  auto sealing_public = sealing->Public();
+  auto sealing_pem = sealing->ToPem();
+  if (!sealing_public || !sealing_pem) {
+    return Fail(!sealing_public ? sealing_public.GetError() : sealing_pem.GetError());
+  }
+  auto statement = kiosk::dossier::MakeSealingStatement(*key, *kiosk_id, *sealing_public,
+                                                 core::UnixMillis(core::SystemClock().Now()) / 1000,
+                                                 random);
+  if (!statement) return Fail(statement.GetError());
+  if (auto written =
+          core::WriteFileAtomically(state / "sealing-key.pem", sealing_pem->View(), 0600);
+      !written) {
+    return Fail(written.GetError());
+  }
+  if (auto written = core::WriteFileAtomically(state / "sealing-key.jws",
+                                                core::AsBytes(*statement + "\n"), 0644);
+      !written) {
+    return Fail(written.GetError());
+  }
+  std::printf("  %s (mode 0600) for kiosk-app, vouched for by the device key\n",
+              (state / "sealing-key.pem").c_str());
 
   std::printf("[4/5] Config\n");
   kiosk.kiosk_id = *kiosk_id;
@@ -394,6 +419,7 @@ int Decommission(Technician& t, const fs::path& state) {
     return Fail(done.GetError());
   }
   Shred(state / "device-key.pem");
+  Shred(state / "sealing-key.pem");
   std::error_code ec;
   for (const char* f :
        {"device.pem", "config-signer.pem", "provisioned/agent.toml", "provisioned/app.toml"}) {

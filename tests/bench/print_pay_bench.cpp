@@ -27,6 +27,8 @@
 #include "kiosk/core/log.h"
 #include "kiosk/payment/card_terminal.h"
 #include "kiosk/payment/vietqr_payments.h"
+#include "kiosk/agent/payment_relay.h"
+#include "kiosk/app/relayed_payments.h"
 #include "kiosk/printer/escpos_printer.h"
 #include "kiosk/printer/escpos_sim.h"
 #include "kiosk/printer/samples.h"
@@ -34,6 +36,8 @@
 namespace core = kiosk::core;
 namespace printer = kiosk::printer;
 namespace payment = kiosk::payment;
+namespace agent = kiosk::agent;
+namespace app = kiosk::app;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -245,14 +249,23 @@ void VietQr(int runs, const std::filesystem::path& dir) {
   payment::VietQrOptions o;
   o.bank_bin = "970415";
   o.account = "113000123456";
-  o.gateway_port = port;
-  o.tls.trusted = core::LoadCertificateFile(where / "pki/gateway-ca.pem").Value();
-  o.tls.identity = core::TlsIdentity{{device->certificate}, &device->key};
-  o.tls.server_name = "localhost";
   o.poll_interval = std::chrono::milliseconds(250);
+  // As on a kiosk: the app's asks through the mailbox, kiosk-agent's relay to the gateway.
+  core::TlsOptions tls;
+  tls.trusted = core::LoadCertificateFile(where / "pki/gateway-ca.pem").Value();
+  tls.identity = core::TlsIdentity{{device->certificate}, &device->key};
+  tls.server_name = "localhost";
+  agent::PaymentRelay relay(
+      kiosk::link::PaymentMailbox(where / "mailbox"),
+      [&tls, port](const core::HttpRequest& r) {
+        return core::HttpsRequest("127.0.0.1", port, tls, r, 64 * 1024);
+      },
+      std::chrono::milliseconds(250));
+  agent::PaymentRelayThread relay_thread(relay, std::chrono::milliseconds(50));
+  app::RelayedPayments relayed(kiosk::link::PaymentMailbox(where / "mailbox"));
   auto ledger = payment::PaymentLedger::Open(where / "payments.db");
   core::RealClock clock;
-  payment::VietQrPayments qr(o, *ledger, clock);
+  payment::VietQrPayments qr(o, relayed, *ledger, clock);
   std::vector<double> ms;
   int paid = 0;
   for (int i = 0; i < runs; ++i) {

@@ -2,78 +2,15 @@
 
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
 
 namespace kiosk::payment {
 
 namespace klog = core::log;
 
-core::Expected<GatewayPayment> ParseGatewayPayment(std::string_view text) {
-  const auto json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded() || !json.is_object() || !json.contains("status") ||
-      !json["status"].is_string()) {
-    return core::Error::Retryable("payment.gateway_reply",
-                                  "the gateway's payment reply is unreadable");
-  }
-  GatewayPayment p;
-  p.status = json["status"].get<std::string>();
-  if (json.contains("bank_transaction_id") && json["bank_transaction_id"].is_string()) {
-    p.bank_transaction_id = json["bank_transaction_id"].get<std::string>();
-  }
-  if (json.contains("amount_vnd") && json["amount_vnd"].is_number_integer()) {
-    p.amount_vnd = json["amount_vnd"].get<std::int64_t>();
-  }
-  if (json.contains("paid_at") && json["paid_at"].is_string()) {
-    p.paid_at = json["paid_at"].get<std::string>();
-  }
-  if (p.status == "paid" && p.bank_transaction_id.empty()) {
-    return core::Error::Retryable("payment.gateway_reply",
-                                  "a paid record needs its bank transaction");
-  }
-  return p;
-}
-
-VietQrPayments::VietQrPayments(VietQrOptions options, PaymentLedger& ledger,
-                               const core::Clock& clock)
-    : options_(std::move(options)), ledger_(ledger), clock_(clock) {}
-
-core::Status VietQrPayments::Expect(const std::string& reference, std::int64_t amount_vnd,
-                                    const std::string& payload) {
-  core::HttpRequest http;
-  http.method = "PUT";
-  http.target = "/v1/payments/" + reference;
-  http.headers = {{"Content-Type", "application/json"}};
-  http.body =
-      nlohmann::json{{"amount_vnd", amount_vnd}, {"method", "vietqr"}, {"qr", payload}}.dump();
-  ++round_trips_;
-  KIOSK_ASSIGN_OR_RETURN(
-      auto reply, core::HttpsRequest(options_.gateway_host, options_.gateway_port, options_.tls,
-                                     http, 64 * 1024));
-  if (reply.status != 200 && reply.status != 201) {
-    return core::Error::Retryable(
-        "payment.offline",
-        "the gateway refused the payment: HTTP " + std::to_string(reply.status) + " " + reply.body);
-  }
-  return core::Ok();
-}
-
-core::Expected<GatewayPayment> VietQrPayments::Ask(const std::string& reference) {
-  core::HttpRequest http;
-  http.target = "/v1/payments/" + reference;
-  ++round_trips_;
-  KIOSK_ASSIGN_OR_RETURN(
-      auto reply, core::HttpsRequest(options_.gateway_host, options_.gateway_port, options_.tls,
-                                     http, 64 * 1024));
-  if (reply.status == 404) return GatewayPayment{"unknown", "", 0, ""};
-  if (reply.status != 200) {
-    return core::Error::Retryable("payment.offline",
-                                  "the gateway answered HTTP " + std::to_string(reply.status));
-  }
-  return ParseGatewayPayment(reply.body);
-}
+VietQrPayments::VietQrPayments(VietQrOptions options, GatewayPayments& gateway,
+                               PaymentLedger& ledger, const core::Clock& clock)
+    : options_(std::move(options)), gateway_(gateway), ledger_(ledger), clock_(clock) {}
 
 core::Expected<PaymentResult> VietQrPayments::Pay(const PaymentRequest& request) {
   if (request.amount_vnd <= 0) return core::Error::Fatal("payment.bad_amount", "nothing to pay");
@@ -100,7 +37,9 @@ core::Expected<PaymentResult> VietQrPayments::Pay(const PaymentRequest& request)
   record.service_id = "vietqr";
   record.started_at = core::FormatRfc3339(clock_.Now());
   KIOSK_TRY(ledger_.Insert(record));
-  if (auto expected = Expect(request.reference, request.amount_vnd, payload); !expected) {
+  ++round_trips_;
+  if (auto expected = gateway_.Expect(request.reference, request.amount_vnd, payload);
+      !expected) {
     record.state = TxState::kNotCharged;
     record.error = "payment.offline";
     KIOSK_TRY(ledger_.Update(record));
@@ -115,8 +54,14 @@ core::Expected<PaymentResult> VietQrPayments::Pay(const PaymentRequest& request)
              {{"tx", record.sale_transaction_id}, {"amount_vnd", request.amount_vnd}});
 
   const auto deadline = std::chrono::steady_clock::now() + options_.wait_timeout;
+  struct Forget {
+    GatewayPayments& gateway;
+    const std::string& reference;
+    ~Forget() { gateway.Forget(reference); }
+  } forget{gateway_, request.reference};
   while (true) {
-    auto answer = Ask(request.reference);
+    ++round_trips_;
+    auto answer = gateway_.Ask(request.reference);
     if (answer && answer->status == "paid") {
       record.state = TxState::kApproved;
       record.provider_transaction_id = answer->bank_transaction_id;
@@ -170,7 +115,8 @@ core::Expected<RecoveryReport> VietQrPayments::Recover(
     if (record.method != "vietqr") continue;
     if (record.state != TxState::kApproved) {
       ++report.asked;
-      auto answer = Ask(record.reference);
+      ++round_trips_;
+      auto answer = gateway_.Ask(record.reference);
       if (!answer) {
         ++report.unresolved;
         continue;

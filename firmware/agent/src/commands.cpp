@@ -10,6 +10,8 @@
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/process.h"
+#include "kiosk/link/flags.h"
+#include "kiosk/link/remote_settings.h"
 
 namespace kiosk::agent {
 
@@ -55,14 +57,6 @@ std::string ScrubLog(std::string_view text) {
   return out;
 }
 
-std::string AppliedSettings(const std::filesystem::path& remote_config_file) {
-  auto text = core::ReadSmallFile(remote_config_file, 64 * 1024);
-  if (!text) return "{}";
-  const json doc = json::parse(*text, nullptr, false);
-  if (!doc.is_object() || !doc.contains("settings") || !doc["settings"].is_object()) return "{}";
-  return doc["settings"].dump();
-}
-
 namespace {
 
 // ---- The journal: {"<id>": {"kind", "state": "running"|"done", "ok", "detail"}} ----
@@ -86,15 +80,13 @@ CommandOutcome Outcome(const Command& c, bool ok, std::string detail) {
 
 CommandRunner::CommandRunner(CommandSettings settings, const core::Clock& clock)
     : settings_(std::move(settings)), clock_(clock) {
-  const json applied = json::parse(AppliedSettings(settings_.remote_config_file), nullptr, false);
-  if (applied.is_object() && applied.contains("heartbeat_interval_s") &&
-      applied["heartbeat_interval_s"].is_number_integer()) {
-    heartbeat_interval_s_ = applied["heartbeat_interval_s"].get<int>();
+  if (auto applied = link::ReadRemoteSettings(settings_.remote_config_file)) {
+    heartbeat_interval_s_ = applied->heartbeat_interval_s;
   }
 }
 
 bool CommandRunner::Maintenance() const {
-  return !settings_.maintenance_file.empty() && std::filesystem::exists(settings_.maintenance_file);
+  return !settings_.maintenance_file.empty() && link::FlagRaised(settings_.maintenance_file);
 }
 
 core::Expected<std::vector<CommandOutcome>> CommandRunner::Pending() {
@@ -234,63 +226,44 @@ CommandOutcome CommandRunner::ApplyConfig(const Command& command) {
   auto verified = core::VerifyJwsEs256(args["jws"].get<std::string>(), *settings_.config_signer);
   if (!verified) return Outcome(command, false, "refused: " + verified.GetError().Code());
   if (verified->typ != "kiosk-config+jws") return Outcome(command, false, "refused: not a config");
-  const json doc =
-      json::parse(std::string(verified->payload.begin(), verified->payload.end()), nullptr, false);
-  if (!doc.is_object() || !doc.contains("kiosk_id") || doc["kiosk_id"] != settings_.kiosk_id ||
-      !doc.contains("issued_at") || !doc["issued_at"].is_number_integer() ||
-      !doc.contains("settings") || !doc["settings"].is_object()) {
-    return Outcome(command, false, "refused: signed for another kiosk or malformed");
+  auto doc = link::ParseRemoteSettings(std::string_view(
+      reinterpret_cast<const char*>(verified->payload.data()), verified->payload.size()));
+  if (!doc) return Outcome(command, false, "refused: " + doc.GetError().Message());
+  if (doc->kiosk_id != settings_.kiosk_id) {
+    return Outcome(command, false, "refused: signed for another kiosk");
   }
   // Never go back to an older document (a replayed command).
-  auto previous = core::ReadSmallFile(settings_.remote_config_file, 64 * 1024);
-  if (previous) {
-    const json old = json::parse(*previous, nullptr, false);
-    if (old.is_object() && old.contains("issued_at") && old["issued_at"].is_number_integer() &&
-        old["issued_at"].get<std::int64_t>() >= doc["issued_at"].get<std::int64_t>()) {
-      return Outcome(command, false, "refused: older than the config in force");
-    }
+  if (auto previous = link::ReadRemoteSettings(settings_.remote_config_file);
+      previous && previous->issued_at >= doc->issued_at) {
+    return Outcome(command, false, "refused: older than the config in force");
   }
-  const json& s = doc["settings"];
-  std::string applied;
-  for (const auto& [key, value] : s.items()) {
-    if (key == "heartbeat_interval_s") {
-      if (!value.is_number_integer() || value.get<int>() < 10 || value.get<int>() > 3600) {
-        return Outcome(command, false, "refused: heartbeat_interval_s must be 10 to 3600");
-      }
-    } else if (key == "enabled_procedures") {
-      if (!value.is_array()) return Outcome(command, false, "refused: enabled_procedures");
-      for (const auto& code : value) {
-        if (!code.is_string() || code.get<std::string>().size() > 32) {
-          return Outcome(command, false, "refused: enabled_procedures");
-        }
-      }
-    } else {
-      return Outcome(command, false, "refused: unknown setting " + key.substr(0, 40));
-    }
-    applied += (applied.empty() ? "" : ", ") + key + "=" + value.dump();
-  }
-  if (auto written =
-          core::WriteFileAtomically(settings_.remote_config_file, core::AsBytes(doc.dump()), 0644);
-      !written) {
+  if (auto written = link::WriteRemoteSettings(settings_.remote_config_file, *doc); !written) {
     return Outcome(command, false, "cannot store: " + written.GetError().Code());
   }
-  if (s.contains("heartbeat_interval_s"))
-    heartbeat_interval_s_ = s["heartbeat_interval_s"].get<int>();
+  if (doc->heartbeat_interval_s) heartbeat_interval_s_ = doc->heartbeat_interval_s;
+  std::string applied;
+  if (doc->heartbeat_interval_s) {
+    applied += "heartbeat_interval_s=" + std::to_string(*doc->heartbeat_interval_s);
+  }
+  if (doc->enabled_procedures) {
+    std::string codes;
+    for (const auto& code : *doc->enabled_procedures) codes += (codes.empty() ? "" : ",") + code;
+    applied += std::string(applied.empty() ? "" : ", ") + "enabled_procedures=[" + codes + "]";
+  }
   return Outcome(command, true, "applied: " + applied);
 }
 
 CommandOutcome CommandRunner::SetMaintenance(const Command& command, bool on) {
   if (settings_.maintenance_file.empty()) return Outcome(command, false, "not configured");
   if (on) {
-    const std::string since = core::FormatRfc3339(clock_.Now()) + "\n";
-    if (!core::WriteFileAtomically(settings_.maintenance_file, core::AsBytes(since), 0644)) {
+    if (!link::RaiseFlag(settings_.maintenance_file, clock_.Now())) {
       return Outcome(command, false, "cannot write the maintenance flag");
     }
     return Outcome(command, true, "out of service: the kiosk takes no new citizen");
   }
-  std::error_code ec;
-  std::filesystem::remove(settings_.maintenance_file, ec);
-  if (ec) return Outcome(command, false, "cannot remove the maintenance flag");
+  if (!link::LowerFlag(settings_.maintenance_file)) {
+    return Outcome(command, false, "cannot remove the maintenance flag");
+  }
   return Outcome(command, true, "back in service");
 }
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/agent/app_status.h"
+#include "kiosk/link/app_status.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
@@ -46,9 +46,9 @@ core::Expected<std::string> BuildHeartbeat(const HealthSources& sources, std::in
              {"uptime_s", UptimeSeconds(sources.uptime_file)},
              {"maintenance", maintenance}};
   hb["versions"] = {{"agent", KIOSK_VERSION}};
-  if (IsStatusCode(sources.os_version)) hb["versions"]["os"] = sources.os_version;
-  if (IsStatusCode(sources.slot)) hb["versions"]["slot"] = sources.slot;
-  if (IsStatusCode(sources.compatible)) hb["versions"]["compatible"] = sources.compatible;
+  if (link::IsStatusCode(sources.os_version)) hb["versions"]["os"] = sources.os_version;
+  if (link::IsStatusCode(sources.slot)) hb["versions"]["slot"] = sources.slot;
+  if (link::IsStatusCode(sources.compatible)) hb["versions"]["compatible"] = sources.compatible;
   std::vector<std::string> errors;
 
   // The outbox: what waits, and for how long.
@@ -80,7 +80,7 @@ core::Expected<std::string> BuildHeartbeat(const HealthSources& sources, std::in
   hb["temperature_c"] = Temperature(sources.thermal_zones);
 
   // What kiosk-app last said; a silent app is itself the news.
-  auto app = ReadAppStatus(sources.app_status_file);
+  auto app = link::ReadAppStatus(sources.app_status_file);
   const bool fresh = app && clock.Now() - app->written_at <= sources.app_status_stale;
   hb["peripherals"] = json::object();
   hb["counters"] = json::object();

@@ -9,7 +9,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/agent/app_status.h"
 #include "kiosk/agent/commands.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/files.h"

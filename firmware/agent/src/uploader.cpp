@@ -5,6 +5,7 @@
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/package.h"
+#include "kiosk/dossier/sealing_key.h"
 #include "kiosk/dossier/upload.h"
 
 namespace kiosk::agent {
@@ -59,11 +60,14 @@ core::Expected<StepResult> Uploader::Step() {
     return StepResult::kQuarantined;
   }
   // Streamed: the package is decrypted chunk by chunk onto the connection.
-  const core::HttpRequest head{
+  core::HttpRequest head{
       "POST",
       "/v1/dossiers",
       {{"Content-Type", dossier::kUploadContentType}, {"Idempotency-Key", id}},
       ""};
+  if (!sealing_statement_.empty()) {
+    head.headers.emplace_back(std::string(dossier::kSealingKeyHeader), sealing_statement_);
+  }
   auto response = core::HttpsStreamingRequest(
       gateway_.host, gateway_.port, gateway_.tls, head, dossier::UploadBodySize(*package, *jws),
       [&](const core::BodyWriter& write) -> core::Status {

@@ -14,9 +14,9 @@
 #include <cstdio>
 #include <thread>
 
-#include "kiosk/agent/app_status.h"
 #include "kiosk/agent/board_monitor.h"
 #include "kiosk/agent/heartbeat.h"
+#include "kiosk/agent/payment_relay.h"
 #include "kiosk/agent/updater.h"
 #include "kiosk/agent/uploader.h"
 #include "kiosk/board/board.h"
@@ -25,7 +25,9 @@
 #include "kiosk/core/files.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/sd_notify.h"
+#include "kiosk/core/text.h"
 #include "kiosk/dossier/package.h"
+#include "kiosk/link/app_status.h"
 
 namespace core = kiosk::core;
 namespace klog = kiosk::core::log;
@@ -40,6 +42,7 @@ struct AgentConfig {
   core::LogConfig log;
   std::string outbox_dir = "state/outbox";
   std::string storage_key = "state/storage.key";
+  std::string sealing_statement;  // dossier/sealing_key.h; empty: manifests signed by the device key
   std::string gateway_host = "127.0.0.1";
   int gateway_port = 8443;
   std::string gateway_ca;
@@ -63,6 +66,9 @@ struct AgentConfig {
   bool hardware_watchdog = false;
   int watchdog_stall_s = 600;
   std::string tamper_latch = "state/tamper.json";
+  // [payments]: kiosk-app's VietQR asks (link/payment_mailbox.h)
+  std::string payment_mailbox = "state/payments";
+  int payment_poll_ms = 1000;
   // [update]
   bool updates = false;
   kiosk::agent::UpdateSettings update;
@@ -77,6 +83,7 @@ core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>&
   auto outbox = reader.Table("outbox");
   outbox.Read("dir", c.outbox_dir);
   outbox.Read("storage_key", c.storage_key);
+  outbox.Read("sealing_statement", c.sealing_statement);
   auto gateway = reader.Table("gateway");
   gateway.Require("ca");
   gateway.Read("host", c.gateway_host);
@@ -132,6 +139,9 @@ core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>&
   board.Read("watchdog", c.hardware_watchdog);
   board.Read("watchdog_stall_s", c.watchdog_stall_s, 30, 86400);
   board.Read("tamper_latch", c.tamper_latch);
+  auto payments = reader.Table("payments");
+  payments.Read("mailbox", c.payment_mailbox);
+  payments.Read("poll_ms", c.payment_poll_ms, 100, 60'000);
   auto update = reader.Table("update");
   update.Read("enabled", c.updates);
   std::string update_dir = c.update.dir.string(), hold = c.update.hold_file.string();
@@ -199,6 +209,11 @@ int main(int argc, char** argv) {
                                 std::chrono::milliseconds(config->backoff_max_ms)};
   kiosk::agent::Uploader uploader(*outbox, *storage_key, gateway, backoff, core::SystemClock(),
                                   **random);
+  if (!config->sealing_statement.empty()) {
+    auto statement = core::ReadSmallFile(config->sealing_statement, 4096);
+    if (!statement) return fail(statement.GetError());
+    uploader.SetSealingStatement(std::string(core::TrimAscii(*statement)));
+  }
 
   auto commands = config->commands;
   commands.kiosk_id = config->device.kiosk_id;
@@ -309,6 +324,18 @@ int main(int argc, char** argv) {
     });
   }
 
+  // kiosk-app's payment asks, on a thread and a TLS session of their own.
+  kiosk::agent::GatewayEndpoint payment_gateway = gateway;
+  payment_gateway.tls.session_cache = std::make_shared<core::TlsSessionCache>();
+  kiosk::agent::PaymentRelay relay(
+      kiosk::link::PaymentMailbox(config->payment_mailbox),
+      [&payment_gateway](const core::HttpRequest& request) {
+        return core::HttpsRequest(payment_gateway.host, payment_gateway.port, payment_gateway.tls,
+                                  request, 64 * 1024);
+      },
+      std::chrono::milliseconds(config->payment_poll_ms));
+  kiosk::agent::PaymentRelayThread relay_thread(relay, std::chrono::milliseconds(100));
+
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGPIPE, SIG_IGN);
@@ -333,7 +360,7 @@ int main(int argc, char** argv) {
     }
     bool busy = false;
     if (updater) {
-      auto app = kiosk::agent::ReadAppStatus(health.app_status_file);
+      auto app = kiosk::link::ReadAppStatus(health.app_status_file);
       kiosk::agent::AppActivity activity;
       activity.fresh =
           app && core::SystemClock().Now() - app->written_at <= health.app_status_stale;

@@ -683,7 +683,7 @@ void Journey::Submit() {
       for (auto& a : *pending) copies[a.paper] = std::move(a.pages);
       WipePages(copies);
       auto sealed =
-          outbox.Seal(*dossier, keys.device_key, keys.key_id, keys.storage_key, keys.random);
+          outbox.Seal(*dossier, keys.signing_key, keys.key_id, keys.storage_key, keys.random);
       for (auto& a : dossier->attachments) a.content.reset();  // wiped with the last copy
       if (!sealed) return sealed.GetError();
       SubmitOutcome result;

@@ -23,6 +23,7 @@
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/package.h"
+#include "kiosk/dossier/sealing_key.h"
 #include "kiosk/dossier/upload.h"
 #include "sealed_upload.h"
 #include "test_support.h"
@@ -170,16 +171,23 @@ TEST_GROUP(Attacks) {
   // A sealed dossier from the kiosk, as the agent sends it: its status, or
   // 0 (and the reason in `why`). No CHECK here: it runs on several threads.
   int Submit(std::size_t attachment_size = 200'000, std::string* why = nullptr) {
+    return SubmitSignedBy(*device_key, {}, attachment_size, why);
+  }
+
+  // The same, its manifest signed by `signer`, with more request headers.
+  int SubmitSignedBy(const core::PrivateKey& signer, const core::HttpHeaders& headers,
+                     std::size_t attachment_size = 200'000, std::string* why = nullptr) {
     static std::atomic<std::uint64_t> seed{1};
     auto upload =
-        kiosk::test::MakeSealedUpload(dir.Path(), *device_key, kKiosk, attachment_size, seed++);
+        kiosk::test::MakeSealedUpload(dir.Path(), signer, kKiosk, attachment_size, seed++);
     if (!upload) {
       if (why != nullptr) *why = upload.GetError().ToString();
       return 0;
     }
+    core::HttpHeaders all{{"Content-Type", dossier::kUploadContentType}};
+    all.insert(all.end(), headers.begin(), headers.end());
     auto r = core::HttpsRequest("127.0.0.1", device_port, KioskTls(),
-                                core::HttpRequest{"POST", "/v1/dossiers",
-                                                  {{"Content-Type", dossier::kUploadContentType}},
+                                core::HttpRequest{"POST", "/v1/dossiers", all,
                                                   std::move(upload->body)});
     if (!r) {
       if (why != nullptr) *why = r.GetError().ToString();
@@ -415,4 +423,29 @@ TEST(Attacks, KiosksBehindOneAddressAreNotCapped) {
   }
   std::printf("\n  24 kiosk connections held at once from one address: %d answered\n", answered);
   LONGS_EQUAL(24, answered);
+}
+
+// kiosk-app signs manifests with its sealing key, not the device key (which
+// is kiosk-agent's alone). The gateway takes a sealing key only on the device
+// key's word, for this kiosk; a statement that does not check is refused
+// with 401 (the kiosk keeps the dossier), a manifest nobody vouched for with 422.
+TEST(Attacks, OnlyTheDeviceKeyVouchesForASealingKey) {
+  core::DeterministicRandom random{42};
+  auto sealing = core::PrivateKey::GenerateP256(random).Value();
+  auto stranger = core::PrivateKey::GenerateP256(random).Value();
+  const auto vouch = [&](const core::PrivateKey& by, const std::string& kiosk) {
+    return dossier::MakeSealingStatement(by, kiosk, sealing.Public().Value(), 1'767'225'600,
+                                         random)
+        .Value();
+  };
+  const std::string header(dossier::kSealingKeyHeader);
+  std::string why;
+  LONGS_EQUAL_TEXT(201, SubmitSignedBy(sealing, {{header, vouch(*device_key, kKiosk)}}, 20'000, &why),
+                   why.c_str());
+  LONGS_EQUAL(422, SubmitSignedBy(sealing, {}, 20'000));
+  LONGS_EQUAL(401, SubmitSignedBy(sealing, {{header, vouch(stranger, kKiosk)}}, 20'000));
+  LONGS_EQUAL(401, SubmitSignedBy(sealing, {{header, vouch(*device_key, "QNM-OTHER-0001")}}, 20'000));
+  LONGS_EQUAL(401, SubmitSignedBy(sealing, {{header, "not.a.jws"}}, 20'000));
+  // The device key's own signature still counts (dossiers sealed before the change).
+  LONGS_EQUAL(201, Submit(20'000));
 }

@@ -16,6 +16,8 @@
 #include "kiosk/core/files.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/text.h"
+#include "kiosk/dossier/sealing_key.h"
 #include "kiosk/gateway/fleet.h"
 #include "kiosk/gateway/fleet_store.h"
 #include "test_support.h"
@@ -133,6 +135,24 @@ TEST(Fleet, AGoodTokenEnrollsTheKioskWithAKeyThatStaysOnIt) {
   struct stat st {};
   LONGS_EQUAL(0, ::stat((state / "device-key.pem").c_str(), &st));
   LONGS_EQUAL(0600, st.st_mode & 0777);
+  // kiosk-app gets a sealing key of its own, vouched for by the device key;
+  // its config names that key and nothing of the device's.
+  LONGS_EQUAL(0, ::stat((state / "sealing-key.pem").c_str(), &st));
+  LONGS_EQUAL(0600, st.st_mode & 0777);
+  auto device_public = core::LoadPrivateKeyFile(state / "device-key.pem")->Public().Value();
+  auto sealing_public = core::LoadPrivateKeyFile(state / "sealing-key.pem")->Public().Value();
+  auto vouched = kiosk::dossier::VerifySealingStatement(
+      std::string(core::TrimAscii(core::ReadSmallFile(state / "sealing-key.jws", 4096).Value())),
+      device_public, "QNM-TEST-0001");
+  CHECK_TEXT(vouched.HasValue(), vouched ? "" : vouched.GetError().ToString().c_str());
+  STRCMP_EQUAL(sealing_public.Fingerprint().Value().c_str(),
+               vouched->Fingerprint().Value().c_str());
+  const auto app_toml = core::ReadSmallFile(state / "provisioned/app.toml", 65536).Value();
+  CHECK(app_toml.find("sealing-key.pem") != std::string::npos);
+  CHECK(app_toml.find("device-key") == std::string::npos);
+  CHECK(app_toml.find("device.pem") == std::string::npos);
+  CHECK(core::ReadSmallFile(state / "provisioned/agent.toml", 65536)->find("sealing-key.jws") !=
+        std::string::npos);
   auto chain = core::LoadCertificateFile(state / "device.pem").Value();
   CHECK(chain.front().Subject().find("CN=QNM-TEST-0001") != std::string::npos);
   CHECK(chain.front().Subject().find("OU=20314") != std::string::npos);

@@ -1,5 +1,6 @@
 // A fee paid by VietQR end to end: the kiosk's driver shows the code and
-// registers the payment with a real kiosk-gateway; kiosk-sim-bank scans the
+// registers the payment with a real kiosk-gateway, through the payment
+// mailbox and kiosk-agent's relay as on a kiosk; kiosk-sim-bank scans the
 // code, "transfers" and notifies the gateway; the driver learns the payment
 // arrived. Also: a transfer of another amount, a code nobody paid until the
 // kiosk restarted, forged notifications, and each certificate kept to its
@@ -13,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/agent/payment_relay.h"
+#include "kiosk/app/relayed_payments.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/hash.h"
@@ -42,8 +45,13 @@ TEST_GROUP(VietQr) {
   std::vector<core::Certificate> gateway_ca;
   std::optional<payment::PaymentLedger> ledger;
   core::RealClock clock;
+  // kiosk-agent's relay and kiosk-app's side of the mailbox.
+  std::unique_ptr<kiosk::agent::PaymentRelay> relay;
+  std::unique_ptr<kiosk::agent::PaymentRelayThread> relay_thread;
+  std::unique_ptr<kiosk::app::RelayedPayments> relayed;
 
   void setup() override {
+    kiosk::test::StopTrackingAllocations();
     pki = dir.Path() / "pki";
     bank_pki = dir.Path() / "bank";
     LONGS_EQUAL(0, RunProcess({KIOSK_DEVCA_BIN, "init", pki.string()}).exit_code);
@@ -66,11 +74,26 @@ TEST_GROUP(VietQr) {
     bank_identity.emplace(core::LoadCertifiedKey(bank_pki, "bank").Value());
     gateway_ca = core::LoadCertificateFile(pki / "gateway-ca.pem").Value();
     ledger.emplace(payment::PaymentLedger::Open(dir.Path() / "payments.db").Value());
+    relay = std::make_unique<kiosk::agent::PaymentRelay>(
+        kiosk::link::PaymentMailbox(dir.Path() / "mailbox"),
+        [this](const core::HttpRequest& r) {
+          return core::HttpsRequest("127.0.0.1", port, Tls(*device), r, 64 * 1024);
+        },
+        std::chrono::milliseconds(100));
+    relay_thread = std::make_unique<kiosk::agent::PaymentRelayThread>(
+        *relay, std::chrono::milliseconds(50));
+    relayed = std::make_unique<kiosk::app::RelayedPayments>(
+        kiosk::link::PaymentMailbox(dir.Path() / "mailbox"));
   }
 
   void teardown() override {
+    relay_thread.reset();
+    relay.reset();
+    relayed.reset();
     bank.reset();
     gateway.reset();
+    ledger.reset();
+    kiosk::test::ResumeTrackingAllocations();
   }
 
   void StartBank(const std::string& scenario) {
@@ -95,8 +118,6 @@ TEST_GROUP(VietQr) {
     payment::VietQrOptions o;
     o.bank_bin = "970415";
     o.account = "113000123456";
-    o.gateway_port = port;
-    o.tls = Tls(*device);
     o.poll_interval = std::chrono::milliseconds(100);
     o.wait_timeout = std::chrono::seconds(15);
     return o;
@@ -136,7 +157,7 @@ TEST(VietQr, TheBanksKeysAreReadableByTheirOwnerOnly) {
 
 TEST(VietQr, TheCodeIsScannedPaidAndConfirmedThroughTheGateway) {
   StartBank("pay");
-  payment::VietQrPayments qr(Options(), *ledger, clock);
+  payment::VietQrPayments qr(Options(), *relayed, *ledger, clock);
   std::string shown;
   payment::PaymentRequest request{7000, kRef1, "vietqr", {}};
   request.prompt = [&](const payment::PaymentPrompt& p) { shown = p.qr_payload; };
@@ -161,7 +182,7 @@ TEST(VietQr, TheCodeIsScannedPaidAndConfirmedThroughTheGateway) {
 
 TEST(VietQr, ATransferOfAnotherAmountIsLeftForStaff) {
   StartBank("underpay");
-  payment::VietQrPayments qr(Options(), *ledger, clock);
+  payment::VietQrPayments qr(Options(), *relayed, *ledger, clock);
   auto paid = qr.Pay({7000, kRef2, "vietqr", {}});
   STRCMP_EQUAL("payment.mismatch", paid.GetError().Code().c_str());
   CHECK(StateOf(kRef2) == payment::TxState::kDeclined);
@@ -177,7 +198,7 @@ TEST(VietQr, ACodePaidAfterItLeftTheScreenIsFoundAtTheNextStart) {
   auto options = Options();
   options.wait_timeout = std::chrono::milliseconds(800);
   {
-    payment::VietQrPayments qr(options, *ledger, clock);
+    payment::VietQrPayments qr(options, *relayed, *ledger, clock);
     auto paid = qr.Pay({7000, kRef3, "vietqr", {}});
     STRCMP_EQUAL("payment.timeout", paid.GetError().Code().c_str());
     CHECK(StateOf(kRef3) == payment::TxState::kUnknown);
@@ -189,7 +210,7 @@ TEST(VietQr, ACodePaidAfterItLeftTheScreenIsFoundAtTheNextStart) {
     if (status && status->body.find("\"paid\"") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  payment::VietQrPayments restarted(options, *ledger, clock);
+  payment::VietQrPayments restarted(options, *relayed, *ledger, clock);
   auto report = restarted.Recover([](const std::string& reference) { return reference == kRef3; });
   CHECK(report.HasValue());
   LONGS_EQUAL(1, report->asked);

@@ -73,10 +73,11 @@ TEST_GROUP(Intake) {
   }
 
   // A sealed dossier's upload body, as the agent sends it.
-  std::string Upload(std::string* dossier_id = nullptr) {
+  std::string Upload(std::string* dossier_id = nullptr, bool with_papers = true) {
     kiosk::dossier::Dossier d = kiosk::test::SampleDossier(ids, clock);
     d.attachments[0].source = dir.Path() / "scan.pdf";
     std::ofstream(d.attachments[0].source) << std::string(70'000, 'p');
+    if (!with_papers) d.attachments.clear();
     CHECK_TRUE(kiosk::dossier::HashAttachments(d).HasValue());
     const auto path = dir.Path() / (d.id.ToString() + ".kpkg");
     CHECK_TRUE(
@@ -101,6 +102,16 @@ TEST(Intake, NewDossierGetsACodeAndAnAppointment) {
   STRCMP_EQUAL("2026-11-23", body["appointment_date"].get<std::string>().c_str());
   // 16 symbols of 32: 80 bits.
   LONGS_EQUAL(16, body["lookup_secret"].get<std::string>().size());
+}
+
+// A procedure without papers: nothing to write, and still acknowledged (it
+// was refused with 503 for ever, its attachments' folder never made).
+TEST(Intake, ADossierWithoutPapersIsAdmitted) {
+  std::string id;
+  auto r = Post(Upload(&id, false), *device_cert);
+  LONGS_EQUAL_TEXT(201, r.status, r.body.c_str());
+  LONGS_EQUAL(200, Post(Upload(&id, false), *device_cert).status / 100 * 100);
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "attachments" / id));
 }
 
 TEST(Intake, SameDossierTwiceKeepsItsCode) {

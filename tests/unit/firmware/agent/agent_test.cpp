@@ -1,46 +1,23 @@
-// kiosk-agent's pieces without a network: the health snapshot from kiosk-app,
-// the heartbeat document, log scrubbing and the command runner's journal.
+// kiosk-agent's pieces without a network: the heartbeat document, log
+// scrubbing, the command runner's journal and the payment relay.
 #include "test_prelude.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "kiosk/agent/app_status.h"
 #include "kiosk/agent/commands.h"
 #include "kiosk/agent/heartbeat.h"
+#include "kiosk/agent/payment_relay.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
+#include "kiosk/link/app_status.h"
+#include "kiosk/link/remote_settings.h"
 
 namespace core = kiosk::core;
 using namespace kiosk::agent;  // NOLINT(google-build-using-namespace): test file
+using namespace kiosk::link;   // NOLINT(google-build-using-namespace): test file
 using nlohmann::json;
-
-TEST_GROUP(AppStatus) { kiosk::test::TempDir dir; };
-
-TEST(AppStatus, RoundTripsAndRefusesFreeText) {
-  AppStatus s;
-  s.version = "0.8.0";
-  s.peripherals = {{"printer", "paper_out"}, {"card_reader", "ok"}};
-  s.counters = {{"journeys_started", 4}};
-  s.errors = {"printer.paper_out"};
-  s.in_use = true;
-  s.written_at = core::WallTime{std::chrono::milliseconds(1'795'000'000'000)};
-  CHECK(WriteAppStatus(dir.Path() / "status.json", s).HasValue());
-  auto back = ReadAppStatus(dir.Path() / "status.json").Value();
-  STRCMP_EQUAL("paper_out", back.peripherals["printer"].c_str());
-  LONGS_EQUAL(4, back.counters["journeys_started"]);
-  CHECK(back.in_use);
-  CHECK(back.written_at == s.written_at);
-  CHECK_FALSE(ParseAppStatus(R"({"errors":["card of Nguyễn Văn A"]})").HasValue());
-  CHECK_FALSE(ParseAppStatus(R"({"peripherals":{"printer":"out of paper"}})").HasValue());
-  CHECK_FALSE(ParseAppStatus(R"({"counters":{"a":"1"}})").HasValue());
-  CHECK_FALSE(ParseAppStatus(R"({"version":5})").HasValue());
-  CHECK_FALSE(ParseAppStatus("[1]").HasValue());
-  // Wrong types of the flags read as false, never throw.
-  CHECK_FALSE(ParseAppStatus(R"({"in_use":"yes"})").Value().in_use);
-  STRCMP_EQUAL("status.absent", ReadAppStatus(dir.Path() / "none").GetError().Code().c_str());
-}
 
 TEST_GROUP(Heartbeat) {
   kiosk::test::TempDir dir;
@@ -204,7 +181,10 @@ TEST(Commands, ConfigMustBeSignedForThisKioskAndNewer) {
   auto applied = Run(runner, 1, "config", {{"jws", Signed(doc, *signer)}});
   CHECK_TEXT(applied.ok, applied.detail.c_str());
   LONGS_EQUAL(30, *runner.HeartbeatInterval());
-  CHECK(AppliedSettings(settings.remote_config_file).find("1.001193") != std::string::npos);
+  auto stored = ReadRemoteSettings(settings.remote_config_file);
+  CHECK_TEXT(stored.HasValue(), "the verified settings are stored for kiosk-app");
+  CHECK(stored->enabled_procedures.has_value());
+  STRCMP_EQUAL("1.001193", stored->enabled_procedures->front().c_str());
   // Replayed (same age), another kiosk's, another key's, unknown settings, bad values.
   CHECK_FALSE(Run(runner, 2, "config", {{"jws", Signed(doc, *signer)}}).ok);
   json other = doc;
@@ -226,4 +206,99 @@ TEST(Commands, ConfigMustBeSignedForThisKioskAndNewer) {
   CHECK(Run(runner, 8, "config", {{"jws", Signed(newer, *signer)}}).ok);
   CommandRunner restarted(settings, clock);
   LONGS_EQUAL(45, *restarted.HeartbeatInterval());
+}
+
+// ---- the payment relay: kiosk-app's asks carried to a gateway ----
+
+namespace {
+
+// A gateway that records what it was sent; a payment turns "paid" after
+// `pay_after` questions about it.
+struct FakePaymentGateway {
+  int puts = 0, gets = 0, pay_after = 2;
+  bool reachable = true;
+  std::map<std::string, std::int64_t> expected;
+  core::Expected<core::HttpResponse> operator()(const core::HttpRequest& r) {
+    if (!reachable) return core::Error::Retryable("tls.connect", "refused");
+    const std::string reference = r.target.substr(std::string("/v1/payments/").size());
+    core::HttpResponse out;
+    if (r.method == "PUT") {
+      ++puts;
+      expected[reference] = json::parse(r.body)["amount_vnd"].get<std::int64_t>();
+      out.status = 201;
+      return out;
+    }
+    ++gets;
+    if (!expected.count(reference)) {
+      out.status = 404;
+      return out;
+    }
+    out.status = 200;
+    out.body = gets >= pay_after ? json{{"status", "paid"},
+                                        {"bank_transaction_id", "FT-1"},
+                                        {"amount_vnd", expected[reference]},
+                                        {"paid_at", "2026-12-06T10:00:00+07:00"}}
+                                       .dump()
+                                 : json{{"status", "pending"}}.dump();
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_GROUP(PaymentRelay) {
+  kiosk::test::TempDir dir;
+  FakePaymentGateway gateway;
+  PaymentRelay::Send Send() {
+    return [this](const core::HttpRequest& r) { return gateway(r); };
+  }
+};
+
+TEST(PaymentRelay, RegistersOnceThenAsksEachIntervalUntilPaid) {
+  PaymentMailbox app(dir.Path());
+  PaymentRelay relay(PaymentMailbox(dir.Path()), Send(), std::chrono::milliseconds(1000));
+  CHECK(app.Post({"a1", "REF-1", AskKind::kExpect, 10'000, "000201"}).HasValue());
+  auto t = PaymentRelay::Steady::time_point{} + std::chrono::hours(1);
+  LONGS_EQUAL(1, relay.Step(t).Value());
+  LONGS_EQUAL(1, gateway.puts);
+  STRCMP_EQUAL("registered", (*app.AnswerTo("REF-1", "a1"))->state.c_str());
+  LONGS_EQUAL(0, relay.Step(t + std::chrono::milliseconds(500)).Value());  // not due yet
+  CHECK(relay.Step(t + std::chrono::seconds(1)).HasValue());
+  STRCMP_EQUAL("pending", (*app.AnswerTo("REF-1", "a1"))->state.c_str());
+  CHECK(relay.Step(t + std::chrono::seconds(2)).HasValue());
+  auto paid = *app.AnswerTo("REF-1", "a1");
+  STRCMP_EQUAL("paid", paid->state.c_str());
+  STRCMP_EQUAL("FT-1", paid->bank_transaction_id.c_str());
+  LONGS_EQUAL(10'000, paid->amount_vnd);
+  // Settled: nothing more is asked, and a withdrawn ask's answer is swept.
+  LONGS_EQUAL(0, relay.Step(t + std::chrono::seconds(10)).Value());
+  LONGS_EQUAL(1, gateway.puts);
+  CHECK(app.Withdraw("REF-1").HasValue());
+  CHECK(relay.Step(t + std::chrono::seconds(11)).HasValue());
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "REF-1.answer.json"));
+}
+
+TEST(PaymentRelay, AnUnreachableGatewayIsAnsweredOfflineAndAQueryOnce) {
+  PaymentMailbox app(dir.Path());
+  PaymentRelay relay(PaymentMailbox(dir.Path()), Send());
+  gateway.reachable = false;
+  CHECK(app.Post({"a1", "REF-1", AskKind::kExpect, 10'000, "000201"}).HasValue());
+  CHECK(relay.Step(PaymentRelay::Steady::now()).HasValue());
+  auto offline = *app.AnswerTo("REF-1", "a1");
+  STRCMP_EQUAL("offline", offline->state.c_str());
+  STRCMP_EQUAL("tls.connect", offline->detail.c_str());
+  gateway.reachable = true;
+  CHECK(app.Post({"q1", "REF-2", AskKind::kQuery, 0, ""}).HasValue());
+  CHECK(relay.Step(PaymentRelay::Steady::now() + std::chrono::hours(1)).HasValue());
+  STRCMP_EQUAL("unknown", (*app.AnswerTo("REF-2", "q1"))->state.c_str());
+  const int asked = gateway.gets;
+  CHECK(relay.Step(PaymentRelay::Steady::now() + std::chrono::hours(2)).HasValue());
+  LONGS_EQUAL(asked, gateway.gets);  // a query is answered once
+}
+
+TEST(PaymentRelay, TheGatewaysRecordIsCheckedBeforeItIsPassedOn) {
+  CHECK_FALSE(ParseGatewayPayment(R"({"status":"paid"})").HasValue());
+  CHECK_FALSE(ParseGatewayPayment(R"({"status":"refunded"})").HasValue());
+  CHECK_FALSE(ParseGatewayPayment("<html>").HasValue());
+  CHECK(ParseGatewayPayment(R"({"status":"pending"})").HasValue());
 }

@@ -31,7 +31,7 @@ struct CommandSettings {
   std::vector<std::filesystem::path> log_files;
   std::size_t log_tail_bytes = 256 * 1024;
   std::filesystem::path maintenance_file;
-  std::filesystem::path remote_config_file;  // the last verified config document
+  std::filesystem::path remote_config_file;  // the last verified settings (link/remote_settings.h)
   std::optional<core::PublicKey> config_signer;
   std::filesystem::path journal;  // commands whose results the gateway has not taken yet
 };
@@ -54,9 +54,6 @@ struct CommandOutcome {
 // digits (ID and phone numbers), e-mail addresses, and words with letters
 // outside ASCII (Vietnamese names carry diacritics).
 std::string ScrubLog(std::string_view text);
-
-// The settings of the last config applied, as JSON; "{}" when none.
-std::string AppliedSettings(const std::filesystem::path& remote_config_file);
 
 class CommandRunner {
  public:

@@ -38,6 +38,9 @@ class Uploader {
   Uploader(dossier::Outbox& outbox, const core::SecretBytes& storage_key, GatewayEndpoint gateway,
            Backoff backoff, const core::Clock& clock, core::RandomSource& random);
   core::Expected<StepResult> Step();
+  // Sent with every upload: the device key's word for kiosk-app's sealing key
+  // (dossier/sealing_key.h). Empty: the manifests are signed by the device key.
+  void SetSealingStatement(std::string statement) { sealing_statement_ = std::move(statement); }
 
  private:
   dossier::Outbox& outbox_;
@@ -46,6 +49,7 @@ class Uploader {
   Backoff backoff_;
   const core::Clock& clock_;
   core::RandomSource& random_;
+  std::string sealing_statement_;
 };
 
 }  // namespace kiosk::agent

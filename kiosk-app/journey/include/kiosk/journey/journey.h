@@ -143,10 +143,10 @@ struct Devices {
   dossier::Outbox& outbox;
 };
 
-// What sealing needs: the device's signing key, the outbox's storage key, and
-// randomness used only by the worker that seals.
+// What sealing needs: kiosk-app's sealing key (dossier/sealing_key.h), the
+// outbox's storage key, and randomness used only by the worker that seals.
 struct SealingKeys {
-  const core::PrivateKey& device_key;
+  const core::PrivateKey& signing_key;
   std::string key_id;  // the kiosk id
   const core::SecretBytes& storage_key;
   core::RandomSource& random;

@@ -4,7 +4,7 @@
 // states, counters and recent error codes, written atomically to a file every
 // few seconds. It is the agent's only view of the app besides the outbox, and
 // carries nothing about citizens: states and codes are identifiers, checked
-// on both sides. The agent's maintenance flag file goes the other way.
+// on both sides. Written by kiosk-app, read by kiosk-agent.
 
 #include <cstdint>
 #include <filesystem>
@@ -15,7 +15,7 @@
 #include "kiosk/core/clock.h"
 #include "kiosk/core/error.h"
 
-namespace kiosk::agent {
+namespace kiosk::link {
 
 struct AppStatus {
   std::string version;
@@ -36,4 +36,4 @@ core::Status WriteAppStatus(const std::filesystem::path& path, const AppStatus& 
 core::Expected<AppStatus> ParseAppStatus(std::string_view json);
 core::Expected<AppStatus> ReadAppStatus(const std::filesystem::path& path);
 
-}  // namespace kiosk::agent
+}  // namespace kiosk::link

@@ -1,11 +1,11 @@
-#include "kiosk/agent/app_status.h"
+#include "kiosk/link/app_status.h"
 
 #include <nlohmann/json.hpp>
 
 #include "kiosk/core/files.h"
 #include "kiosk/core/text.h"
 
-namespace kiosk::agent {
+namespace kiosk::link {
 
 using nlohmann::json;
 
@@ -79,4 +79,4 @@ core::Expected<AppStatus> ReadAppStatus(const std::filesystem::path& path) {
   return ParseAppStatus(*text);
 }
 
-}  // namespace kiosk::agent
+}  // namespace kiosk::link

@@ -1,0 +1,155 @@
+// The files kiosk-app and kiosk-agent share (firmware/link): each round-trips
+// through its one writer and one reader, and refuses what is outside its schema.
+#include "test_prelude.h"
+
+#include <fstream>
+
+#include "kiosk/core/files.h"
+#include "kiosk/link/app_status.h"
+#include "kiosk/link/flags.h"
+#include "kiosk/link/payment_mailbox.h"
+#include "kiosk/link/remote_settings.h"
+
+namespace core = kiosk::core;
+using namespace kiosk::link;  // NOLINT(google-build-using-namespace): test file
+
+TEST_GROUP(AppStatus) { kiosk::test::TempDir dir; };
+
+TEST(AppStatus, RoundTripsAndRefusesFreeText) {
+  AppStatus s;
+  s.version = "0.8.0";
+  s.peripherals = {{"printer", "paper_out"}, {"card_reader", "ok"}};
+  s.counters = {{"journeys_started", 4}};
+  s.errors = {"printer.paper_out"};
+  s.in_use = true;
+  s.written_at = core::WallTime{std::chrono::milliseconds(1'795'000'000'000)};
+  CHECK(WriteAppStatus(dir.Path() / "status.json", s).HasValue());
+  auto back = ReadAppStatus(dir.Path() / "status.json").Value();
+  STRCMP_EQUAL("paper_out", back.peripherals["printer"].c_str());
+  LONGS_EQUAL(4, back.counters["journeys_started"]);
+  CHECK(back.in_use);
+  CHECK(back.written_at == s.written_at);
+  CHECK_FALSE(ParseAppStatus(R"({"errors":["card of Nguyễn Văn A"]})").HasValue());
+  CHECK_FALSE(ParseAppStatus(R"({"peripherals":{"printer":"out of paper"}})").HasValue());
+  CHECK_FALSE(ParseAppStatus(R"({"counters":{"a":"1"}})").HasValue());
+  CHECK_FALSE(ParseAppStatus(R"({"version":5})").HasValue());
+  CHECK_FALSE(ParseAppStatus("[1]").HasValue());
+  // Wrong types of the flags read as false, never throw.
+  CHECK_FALSE(ParseAppStatus(R"({"in_use":"yes"})").Value().in_use);
+  STRCMP_EQUAL("status.absent", ReadAppStatus(dir.Path() / "none").GetError().Code().c_str());
+}
+
+TEST_GROUP(RemoteSettings) { kiosk::test::TempDir dir; };
+
+TEST(RemoteSettings, RoundTripsThroughTheFileTheAgentWrites) {
+  RemoteSettings s;
+  s.kiosk_id = "QNM-TAMKY-0001";
+  s.issued_at = 1'767'225'600;
+  s.heartbeat_interval_s = 30;
+  s.enabled_procedures = std::vector<std::string>{"1.001193", "2.000815"};
+  CHECK(WriteRemoteSettings(dir.Path() / "remote.json", s).HasValue());
+  auto back = ReadRemoteSettings(dir.Path() / "remote.json");
+  CHECK_TEXT(back.HasValue(), back ? "" : back.GetError().ToString().c_str());
+  STRCMP_EQUAL("QNM-TAMKY-0001", back->kiosk_id.c_str());
+  CHECK(back->issued_at == s.issued_at);
+  LONGS_EQUAL(30, *back->heartbeat_interval_s);
+  LONGS_EQUAL(2, back->enabled_procedures->size());
+  STRCMP_EQUAL("settings.absent",
+               ReadRemoteSettings(dir.Path() / "none.json").GetError().Code().c_str());
+}
+
+TEST(RemoteSettings, RefusesWhatIsOutsideTheSchema) {
+  const char* bad[] = {
+      R"([])",
+      R"({"issued_at":1,"settings":{}})",
+      R"({"kiosk_id":"K","settings":{}})",
+      R"({"kiosk_id":"K","issued_at":1})",
+      R"({"kiosk_id":"K","issued_at":1,"settings":{"heartbeat_interval_s":5}})",
+      R"({"kiosk_id":"K","issued_at":1,"settings":{"heartbeat_interval_s":"60"}})",
+      R"({"kiosk_id":"K","issued_at":1,"settings":{"enabled_procedures":"1.001193"}})",
+      R"({"kiosk_id":"K","issued_at":1,"settings":{"enabled_procedures":["../x y"]}})",
+      R"({"kiosk_id":"K","issued_at":1,"settings":{"printer":"usb"}})",
+  };
+  for (const char* text : bad) {
+    auto parsed = ParseRemoteSettings(text);
+    CHECK_TEXT(!parsed.HasValue(), text);
+    STRCMP_EQUAL("settings.invalid", parsed.GetError().Code().c_str());
+  }
+  auto empty = ParseRemoteSettings(R"({"kiosk_id":"K","issued_at":1,"settings":{}})");
+  CHECK(empty.HasValue());
+  CHECK_FALSE(empty->heartbeat_interval_s.has_value());
+  CHECK_FALSE(empty->enabled_procedures.has_value());
+}
+
+TEST_GROUP(Flags) { kiosk::test::TempDir dir; };
+
+TEST(Flags, TheFirstRaisedFlagNamesWhyTheKioskIsOutOfService) {
+  const auto maintenance = dir.Path() / "maintenance";
+  const auto door = dir.Path() / "tamper.json";
+  STRCMP_EQUAL("", FirstRaisedFlag({maintenance, door}).c_str());
+  CHECK(RaiseFlag(door, core::WallTime{std::chrono::seconds(1'795'000'000)}).HasValue());
+  STRCMP_EQUAL("tamper.json", FirstRaisedFlag({maintenance, door}).c_str());
+  CHECK(RaiseFlag(maintenance, core::WallTime{}).HasValue());
+  STRCMP_EQUAL("maintenance", FirstRaisedFlag({maintenance, door}).c_str());
+  CHECK(LowerFlag(maintenance).HasValue());
+  CHECK(LowerFlag(maintenance).HasValue());  // lowering twice is fine
+  CHECK(LowerFlag(door).HasValue());
+  CHECK_FALSE(FlagRaised(door));
+}
+
+TEST_GROUP(PaymentMailbox) {
+  kiosk::test::TempDir dir;
+  PaymentAsk Expecting(const std::string& id) {
+    return PaymentAsk{id, "REF-0001", AskKind::kExpect, 10'000, "000201010212"};
+  }
+};
+
+TEST(PaymentMailbox, AnAnswerIsReadOnlyForTheAskItAnswers) {
+  PaymentMailbox app(dir.Path() / "payments");
+  PaymentMailbox agent(dir.Path() / "payments");
+  CHECK(app.Post(Expecting("a1")).HasValue());
+  auto asks = agent.Asks();
+  LONGS_EQUAL(1, asks->size());
+  STRCMP_EQUAL("a1", asks->front().id.c_str());
+  CHECK(asks->front().kind == AskKind::kExpect);
+  LONGS_EQUAL(10'000, asks->front().amount_vnd);
+  CHECK_FALSE(app.AnswerTo("REF-0001", "a1")->has_value());  // not answered yet
+  PaymentAnswer answer{"a1", "paid", "BANK-77", 10'000, "2026-12-06T10:00:00+07:00", ""};
+  CHECK(agent.Answer("REF-0001", answer).HasValue());
+  auto read = app.AnswerTo("REF-0001", "a1");
+  CHECK(read->has_value());
+  STRCMP_EQUAL("BANK-77", (*read)->bank_transaction_id.c_str());
+  // A new ask of the same reference never reads the old answer.
+  CHECK(app.Post(Expecting("a2")).HasValue());
+  CHECK_FALSE(app.AnswerTo("REF-0001", "a2")->has_value());
+  CHECK(agent.Answer("REF-0001", answer).HasValue());  // a late answer to a1
+  CHECK_FALSE(app.AnswerTo("REF-0001", "a2")->has_value());
+}
+
+TEST(PaymentMailbox, WithdrawnAsksAreGoneAndTheirAnswersSwept) {
+  PaymentMailbox box(dir.Path());
+  CHECK(box.Post(Expecting("a1")).HasValue());
+  CHECK(box.Answer("REF-0001", {"a1", "registered", "", 0, "", ""}).HasValue());
+  CHECK(box.Withdraw("REF-0001").HasValue());
+  LONGS_EQUAL(0, box.Asks()->size());
+  CHECK(box.Sweep().HasValue());
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "REF-0001.answer.json"));
+}
+
+TEST(PaymentMailbox, ReferencesAreNeverPathsAndAsksKeepToTheirSchema) {
+  PaymentMailbox box(dir.Path() / "payments");
+  PaymentAsk ask = Expecting("a1");
+  ask.reference = "../../etc/passwd";
+  CHECK_FALSE(box.Post(ask).HasValue());
+  CHECK_FALSE(box.Answer("../x", {"a1", "paid", "B", 1, "", ""}).HasValue());
+  CHECK_FALSE(ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"expect","qr":"x"})"));
+  CHECK_FALSE(ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"expect","amount_vnd":-5,"qr":"x"})"));
+  CHECK_FALSE(ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"refund"})"));
+  CHECK(ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"query"})").HasValue());
+  CHECK_FALSE(ParsePaymentAnswer(R"({"ask_id":"a","state":"paid"})"));  // no bank transaction
+  CHECK_FALSE(ParsePaymentAnswer(R"({"ask_id":"a","state":"refunded"})"));
+  // A file the agent finds under another reference's name is not taken.
+  std::ofstream(dir.Path() / "payments" / "OTHER.ask.json")
+      << PaymentAskJson(Expecting("a9"));
+  LONGS_EQUAL(0, box.Asks()->size());
+}
