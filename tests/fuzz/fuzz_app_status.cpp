@@ -5,12 +5,12 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "kiosk/link/app_status.h"
 #include "kiosk/agent/commands.h"
+#include "kiosk/link/app_status.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const std::string scrubbed = kiosk::link::ScrubLog(text);
+  const std::string scrubbed = kiosk::agent::ScrubLog(text);
   for (const char c : scrubbed) {
     if (static_cast<unsigned char>(c) >= 0x80)
       std::abort();  // no word with letters outside ASCII is left
