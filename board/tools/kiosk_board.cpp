@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/board/board.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/text.h"
@@ -29,12 +30,12 @@ namespace board = kiosk::board;
 
 namespace {
 
-int Usage() {
-  std::fprintf(stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
                "usage: kiosk-board --profile FILE [--gpio gpiod|sysfs|none] [--sys DIR] COMMAND\n"
                "  status | led ok|fault on|off | buzz MS | backlight PERCENT |\n"
                "  usbguard-rules | clear-tamper LATCH | lock-vt\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 const char* DoorName(board::Door door) {
@@ -57,6 +58,7 @@ int Fail(const kiosk::core::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   std::string profile_path, backend = "gpiod", sys = "/sys";
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <string>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/device_config.h"
 
@@ -48,16 +49,17 @@ int main(int argc, char** argv) {
   auto random = core::Drbg::Create(core::AsBytes("kiosk-devca"));
   if (!random) return 1;
   core::Status done = core::Error::NeedsPerson("usage", "");
-  if (args.size() == 2 && args[0] == "init") {
+  const bool asked = core::AsksForHelp(argc, argv);
+  if (!asked && args.size() == 2 && args[0] == "init") {
     done = Init(args[1], **random);
-  } else if ((args.size() == 3 || (args.size() == 4 && args[3] == "--expired")) &&
+  } else if (!asked && (args.size() == 3 || (args.size() == 4 && args[3] == "--expired")) &&
              args[0] == "device") {
     done = Device(args[1], args[2], args.size() == 4, **random);
   } else {
-    std::fprintf(stderr,
+    std::fprintf(core::UsageStream(asked),
                  "usage: kiosk-devca init DIR\n"
                  "       kiosk-devca device DIR KIOSK-ID [--expired]\n");
-    return 2;
+    return core::UsageStatus(asked);
   }
   if (!done) {
     std::fprintf(stderr, "kiosk-devca: %s\n", done.GetError().ToString().c_str());

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "gateway_config.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/text.h"
 #include "kiosk/gateway/dashboard.h"
@@ -35,8 +36,8 @@ namespace gw = kiosk::gateway;
 
 namespace {
 
-int Usage() {
-  std::fprintf(stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
                "usage: kiosk-fleetctl --config FILE token --commune CODE --agency CODE "
                "[--kiosk-id ID] [--hours N] [--by NAME]\n"
                "       kiosk-fleetctl --config FILE token --reenroll KIOSK-ID [--hours N] "
@@ -52,7 +53,7 @@ int Usage() {
                "       kiosk-fleetctl --config FILE rollout percent ID N\n"
                "       kiosk-fleetctl --config FILE rollout pause|resume ID\n"
                "       kiosk-fleetctl --config FILE rollout list\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 int Fail(const core::Error& e) {
@@ -63,6 +64,7 @@ int Fail(const core::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() < 3 || args[0] != "--config") return Usage();
   const std::string verb = args[2];

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "gateway_config.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/device_config.h"
@@ -48,8 +49,9 @@ core::HttpResponse NotFound() {
 
 int main(int argc, char** argv) {
   if (argc != 3 || std::string(argv[1]) != "--config") {
-    std::fprintf(stderr, "usage: kiosk-gateway --config FILE\n");
-    return 2;
+    const bool asked = kiosk::core::AsksForHelp(argc, argv);
+    std::fprintf(kiosk::core::UsageStream(asked), "usage: kiosk-gateway --config FILE\n");
+    return kiosk::core::UsageStatus(asked);
   }
   auto config = gw::ReadGatewayConfig(argv[2]);
   if (!config) {

@@ -26,6 +26,7 @@
 #include <sstream>
 #include <thread>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/app/relayed_payments.h"
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
@@ -320,17 +321,18 @@ struct Args {
   std::uint64_t seed = 0;
 };
 
-int Usage() {
-  std::fprintf(stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
                "usage: kiosk-app [--config FILE...] [--state DIR] [--headless --script FILE "
                "[--screenshots DIR] [--orientation portrait|landscape] [--clock ISO] "
                "[--seed N] [--lang vi|en] [--report FILE]]\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   const auto started = std::chrono::steady_clock::now();
   Args args;
   for (int i = 1; i < argc; ++i) {

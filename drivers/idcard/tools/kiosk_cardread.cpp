@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/random.h"
@@ -52,13 +53,12 @@ int ExitFor(const core::Error& error) {
   return kReadError;
 }
 
-int Usage() {
-  std::fprintf(
-      stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
       "usage: kiosk-cardread [--reader NAME] [--wait SECONDS] [--csca DIR] [--photo FILE]\n"
       "                      [--no-photo] (--qr TEXT | --mrz TEXT | --can DIGITS |\n"
       "                      --id DIGITS [--dob YYMMDD] [--expiry YYMMDD])\n");
-  return kUsage;
+  return asked ? 0 : kUsage;
 }
 
 nlohmann::json Check(const idcard::Check& check) {
@@ -68,6 +68,7 @@ nlohmann::json Check(const idcard::Check& check) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   std::string reader_name, csca_dir, photo_path, qr, mrz, can, id, dob, expiry;
   int wait_seconds = 15;
   bool read_photo = true;

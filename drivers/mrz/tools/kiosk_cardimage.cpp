@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/mrz/card_image.h"
 
 int main(int argc, char** argv) {
@@ -26,9 +27,11 @@ int main(int argc, char** argv) {
       which = argv[++i];
     } else if (arg == "--show") {
       show = true;
-    } else if (arg.rfind("--", 0) == 0) {
-      std::cerr << "usage: kiosk-cardimage [--recognizer glyph|tesseract] [--show] IMAGE...\n";
-      return 2;
+    } else if (arg.rfind("--", 0) == 0 || arg == "-h") {
+      const bool asked = arg == "--help" || arg == "-h";
+      std::fputs("usage: kiosk-cardimage [--recognizer glyph|tesseract] [--show] IMAGE...\n",
+                 kiosk::core::UsageStream(asked));
+      return kiosk::core::UsageStatus(asked);
     } else {
       files.push_back(arg);
     }

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/encoding.h"
@@ -36,13 +37,12 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
-int Usage() {
-  std::fprintf(
-      stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
       "usage: kiosk-sim-bank --make-pki DIR\n"
       "       kiosk-sim-bank --pki DIR --gateway HOST:PORT --gateway-ca FILE\n"
       "                      [--scenario pay|underpay|ignore] [--delay-ms N] [--count N]\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 core::Status MakePki(const std::string& dir, core::RandomSource& random) {
@@ -59,6 +59,7 @@ core::Status MakePki(const std::string& dir, core::RandomSource& random) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   const std::vector<std::string> args(argv + 1, argv + argc);
   std::string pki, gateway, gateway_ca, scenario = "pay";
   int delay_ms = 800;

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/tls.h"
@@ -29,14 +30,14 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
-int Usage() {
-  std::fprintf(stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
                "usage: kiosk-sim-payterm --make-pki DIR\n"
                "       kiosk-sim-payterm --pki DIR [--port N] [--scenarios a,b,...] [--then S]\n"
                "                         [--card-delay-ms N] [--card-timeout-ms N] "
                "[--journal FILE]\n"
                "scenarios: approve decline timeout card-removed drop busy\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 core::Status MakePki(const std::string& dir, core::RandomSource& random) {
@@ -53,6 +54,7 @@ core::Status MakePki(const std::string& dir, core::RandomSource& random) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   const std::vector<std::string> args(argv + 1, argv + argc);
   std::string pki;
   int port = 0;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/printer/escpos_printer.h"
 #include "kiosk/printer/escpos_sim.h"
 #include "kiosk/printer/samples.h"
@@ -20,11 +21,11 @@ namespace printer = kiosk::printer;
 
 namespace {
 
-int Usage() {
-  std::fprintf(stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
                "usage: kiosk-print --slip receipt|provisional|fee|ticket [--paper 80mm|58mm]\n"
                "                   [--to ADDRESS] [--png FILE] [--raster-qr]\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 int Fail(const kiosk::core::Error& e) {
@@ -35,6 +36,7 @@ int Fail(const kiosk::core::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   const std::vector<std::string> args(argv + 1, argv + argc);
   std::string slip_name, paper_name = "80mm", to, png;
   bool raster_qr = false;

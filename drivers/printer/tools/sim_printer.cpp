@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/printer/escpos_sim.h"
 
 namespace fs = std::filesystem;
@@ -68,16 +69,17 @@ struct Control {
   }
 };
 
-int Usage() {
-  std::fprintf(stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
                "usage: kiosk-sim-printer --out DIR [--port N] [--width 576|384] [--paper-mm N]\n"
                "                         [--control FILE]\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   const std::vector<std::string> args(argv + 1, argv + argc);
   fs::path out;
   int port = 0;

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/agent/board_monitor.h"
 #include "kiosk/agent/heartbeat.h"
 #include "kiosk/agent/payment_relay.h"
@@ -166,6 +167,10 @@ core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>&
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (core::AsksForHelp(argc, argv)) {
+    std::printf("usage: kiosk-agent --config FILE [--config FILE...]\n");
+    return 0;
+  }
   std::vector<std::filesystem::path> files;
   for (int i = 1; i + 1 < argc && std::string(argv[i]) == "--config"; i += 2) {
     files.emplace_back(argv[i + 1]);

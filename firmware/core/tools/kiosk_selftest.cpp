@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/device_config.h"
@@ -61,8 +62,8 @@ struct Options {
   bool json = false;
 };
 
-void Usage() {
-  std::fprintf(stderr, "usage: kiosk-selftest [--config FILE] [--device-key FILE] [--json]\n");
+void Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked), "usage: kiosk-selftest [--config FILE] [--device-key FILE] [--json]\n");
 }
 
 std::optional<Options> ParseArgs(int argc, char** argv) {
@@ -75,7 +76,7 @@ std::optional<Options> ParseArgs(int argc, char** argv) {
     } else if ((arg == "--config" || arg == "--device-key") && i + 1 < args.size()) {
       (arg == "--config" ? options.config_path : options.key_path) = args[++i];
     } else if (arg == "--help" || arg == "-h") {
-      Usage();
+      Usage(true);
       std::exit(0);
     } else {
       std::fprintf(stderr, "kiosk-selftest: unknown or incomplete argument '%s'\n", arg.c_str());

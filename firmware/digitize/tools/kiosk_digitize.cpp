@@ -13,19 +13,21 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/digitize/digitizer.h"
 
 namespace {
 
-int Usage() {
-  std::cerr << "usage: kiosk-digitize --out FILE.pdf [--text FILE.txt] [--dpi 300] [--no-ocr]\n"
+int Usage(bool asked = false) {
+  (asked ? std::cout : std::cerr) << "usage: kiosk-digitize --out FILE.pdf [--text FILE.txt] [--dpi 300] [--no-ocr]\n"
                "                      [--tessdata DIR] [--languages vie+eng] IMAGE...\n";
-  return 2;
+  return kiosk::core::UsageStatus(asked);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   namespace digitize = kiosk::digitize;
   digitize::DigitizeOptions options;
   std::string out_pdf, out_text;

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/uuid.h"
@@ -28,13 +29,12 @@ namespace dossier = kiosk::dossier;
 
 namespace {
 
-int Usage() {
-  std::fprintf(
-      stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
       "usage: kiosk-outbox list --outbox DIR\n"
       "       kiosk-outbox seal-samples --outbox DIR --storage-key FILE --device-key FILE\n"
       "                    --kiosk ID [--count N]\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 int List(const std::string& dir) {
@@ -126,6 +126,7 @@ int SealSamples(const std::map<std::string, std::string>& o, int count) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return Usage();
   std::map<std::string, std::string> options;

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/random.h"
@@ -102,18 +103,19 @@ struct Options {
   bool log_apdus = false;
 };
 
-int Usage() {
-  std::fprintf(stderr,
+int Usage(bool asked = false) {
+  std::fprintf(kiosk::core::UsageStream(asked),
                "usage: sim-cccd --make-pki DIR [--seed N]\n"
                "       sim-cccd --persona FILE --pki DIR --dump-files DIR\n"
                "       sim-cccd --persona FILE --pki DIR [--port N] [--remove-after N]\n"
                "                [--reinsert-after-ms MS] [--log-apdus]\n");
-  return 2;
+  return asked ? 0 : 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   Options o;
   std::vector<std::string> args(argv + 1, argv + argc);
   for (std::size_t i = 0; i < args.size(); ++i) {

@@ -22,6 +22,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "kiosk/core/usage.h"
 #include "kiosk/core/text.h"
 #include "kiosk/idcard/mrz.h"
 #include "kiosk/idcard/sim/persona.h"
@@ -31,11 +32,11 @@ namespace {
 
 namespace sim = kiosk::scanner::sim;
 
-int Usage() {
-  std::cerr << "usage: kiosk-synth pages|cards|card --out DIR [--count N] [--seed S] [--dpi D]\n"
+int Usage(bool asked = false) {
+  (asked ? std::cout : std::cerr) << "usage: kiosk-synth pages|cards|card --out DIR [--count N] [--seed S] [--dpi D]\n"
                "                   [--persona FILE.toml] (card)\n"
                "                   [--severity 0|1|2] [--blank-every K] [--format pgm|png]\n";
-  return 2;
+  return kiosk::core::UsageStatus(asked);
 }
 
 std::string Numbered(const std::string& stem, int i, const std::string& ext) {
@@ -115,6 +116,7 @@ int PersonaCard(const std::string& file, const std::filesystem::path& out, unsig
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kiosk::core::AsksForHelp(argc, argv)) return Usage(true);
   if (argc < 2) return Usage();
   const std::string what = argv[1];
   std::map<std::string, std::string> options = {{"count", "10"},      {"seed", "1"},
