@@ -22,6 +22,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -159,23 +160,36 @@ class FleetLink {
 };
 
 // The papers' PDFs through the page pipeline and OCR (firmware/digitize).
+// Tesseract (about 90 MB with Vietnamese) loads when the first paper is
+// scanned, on the worker that scans: not before the first frame.
 class DigitizedAttachments final : public kiosk::journey::AttachmentWriter {
  public:
-  explicit DigitizedAttachments(kiosk::digitize::Digitizer digitizer)
-      : digitizer_(std::move(digitizer)) {}
+  explicit DigitizedAttachments(kiosk::digitize::DigitizeOptions options)
+      : options_(std::move(options)) {}
   core::Expected<kiosk::journey::AttachmentPdf> Write(
       const std::vector<kiosk::scanner::ScannedPage>& pages) override {
+    std::lock_guard lock(mutex_);
+    if (!digitizer_) {
+      const auto started = std::chrono::steady_clock::now();
+      auto created = kiosk::digitize::Digitizer::Create(options_);
+      if (!created) return created.GetError();
+      digitizer_.emplace(std::move(created).Value());
+      klog::Info("app.ocr_loaded", {{"in", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::steady_clock::now() - started)}});
+    }
     std::vector<kiosk::digitize::SourcePage> sources;
     for (const auto& p : pages) {
       sources.push_back({p.pixels, p.jpeg, p.width, p.height, p.gray ? 1 : 3, p.dpi});
     }
-    auto done = digitizer_.Digitize(sources);
+    auto done = digitizer_->Digitize(sources);
     if (!done) return done.GetError();
     return kiosk::journey::AttachmentPdf{std::move(done->pdf), done->pages, std::move(done->text)};
   }
 
  private:
-  kiosk::digitize::Digitizer digitizer_;
+  kiosk::digitize::DigitizeOptions options_;
+  std::mutex mutex_;
+  std::optional<kiosk::digitize::Digitizer> digitizer_;
 };
 
 core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& files) {
@@ -473,9 +487,7 @@ int main(int argc, char** argv) {
   if (config->ocr) {
     kiosk::digitize::DigitizeOptions options;
     options.ocr.languages = config->ocr_languages;
-    auto digitizer = kiosk::digitize::Digitizer::Create(options);
-    if (!digitizer) return fail(digitizer.GetError());
-    digitized = std::make_unique<DigitizedAttachments>(std::move(digitizer).Value());
+    digitized = std::make_unique<DigitizedAttachments>(options);
   }
   // ---- payment: the ledger first, then the drivers, then what a crash left open ----
   auto ledger = payment::PaymentLedger::Open(Under(state, config->payment_ledger));

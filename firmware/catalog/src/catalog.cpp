@@ -212,6 +212,7 @@ core::Expected<Catalog> Catalog::Parse(std::string_view toml, const std::string&
     catalog.procedures_.push_back(std::move(procedure));
   }
   KIOSK_TRY(reader.Finish());
+  catalog.IndexForSearch();
   return catalog;
 }
 
@@ -256,6 +257,21 @@ bool AnyWordStartsWith(const std::vector<std::string>& words, const std::string&
 
 }  // namespace
 
+void Catalog::IndexForSearch() {
+  search_words_.clear();
+  for (const auto& p : procedures_) {
+    SearchWords w;
+    w.name = Words(Fold(p.name.vi));
+    w.other = Words(Fold(p.name.en));
+    for (const auto& k : p.keywords) {
+      auto kw = Words(Fold(k));
+      w.other.insert(w.other.end(), kw.begin(), kw.end());
+    }
+    for (const auto& word : w.name) w.name_joined += (w.name_joined.empty() ? "" : " ") + word;
+    search_words_.push_back(std::move(w));
+  }
+}
+
 std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
                               std::string_view category) {
   const std::string q = Fold(core::TrimAscii(query));
@@ -267,15 +283,12 @@ std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
     for (const auto& t : terms) joined += (joined.empty() ? "" : " ") + t;
     return joined;
   }();
-  for (const auto& p : catalog.Procedures()) {
+  for (std::size_t i = 0; i < catalog.procedures_.size(); ++i) {
+    const Procedure& p = catalog.procedures_[i];
     if (!category.empty() && p.category != category) continue;
-    const std::string name_vi = Fold(p.name.vi);
-    const auto name_words = Words(name_vi);
-    auto other_words = Words(Fold(p.name.en));
-    for (const auto& k : p.keywords) {
-      auto kw = Words(Fold(k));
-      other_words.insert(other_words.end(), kw.begin(), kw.end());
-    }
+    const auto& name_words = catalog.search_words_[i].name;
+    const auto& other_words = catalog.search_words_[i].other;
+    const std::string& name_joined = catalog.search_words_[i].name_joined;
     if (p.code == q) {
       hits.push_back({&p, 1000});
       continue;
@@ -293,8 +306,6 @@ std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
       }
     }
     if (!all) continue;
-    std::string name_joined;
-    for (const auto& w : name_words) name_joined += (name_joined.empty() ? "" : " ") + w;
     if (name_joined == phrase) {
       score += 100;
     } else if (name_joined.rfind(phrase, 0) == 0) {

@@ -42,8 +42,10 @@ Expected<std::string> NormalizeNfc(std::string_view utf8) {
 
 Expected<std::string> FoldToAscii(std::string_view utf8) {
   if (!IsValidUtf8(utf8)) return Error::NeedsPerson("text.bad_utf8", "text is not valid UTF-8");
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::Transliterator> fold(icu::Transliterator::createInstance(
+  // Made once per thread: creating the transliterator costs far more than
+  // using it, and one instance must not be shared between threads.
+  thread_local UErrorCode status = U_ZERO_ERROR;
+  thread_local std::unique_ptr<icu::Transliterator> fold(icu::Transliterator::createInstance(
       "NFD; [:Nonspacing Mark:] Remove; Latin-ASCII; NFC", UTRANS_FORWARD, status));
   if (U_FAILURE(status) || !fold) return Error::Fatal("text.icu", u_errorName(status));
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(

@@ -261,10 +261,13 @@ Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, const Do
       } else {
         KIOSK_ASSIGN_OR_RETURN(chunk, ReadUpTo(in.fd, kChunkSize, a.source));
       }
-      KIOSK_TRY(hasher.Update(chunk));
+      // A file may change under us: hash what is sealed and compare. Content
+      // in memory is immutable and was hashed once, by HashAttachments.
+      if (!a.content) KIOSK_TRY(hasher.Update(chunk));
       return chunk;
     };
     KIOSK_TRY(write_entry(i + 1, file_chunks, a.size));
+    if (a.content) continue;
     KIOSK_ASSIGN_OR_RETURN(const Bytes digest, hasher.Finish());
     if (core::HexEncode(digest) != a.sha256) {
       return Error::NeedsPerson("package.source_changed",

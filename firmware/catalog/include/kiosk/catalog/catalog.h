@@ -125,6 +125,11 @@ struct Category {
   Text name;
 };
 
+struct SearchHit;
+class Catalog;
+std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
+                              std::string_view category);
+
 class Catalog {
  public:
   // Loads and checks a catalog file; every problem is reported with
@@ -138,9 +143,20 @@ class Catalog {
   const Procedure* Find(std::string_view code) const;
 
  private:
+  // Each procedure's words, folded once at load: a search runs on every
+  // frame of the procedure screen while the citizen types.
+  struct SearchWords {
+    std::vector<std::string> name, other;
+    std::string name_joined;
+  };
+  void IndexForSearch();
+  friend std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
+                                       std::string_view category);
+
   std::string version_;
   std::vector<Category> categories_;
   std::vector<Procedure> procedures_;
+  std::vector<SearchWords> search_words_;  // parallel to procedures_
 };
 
 // ---- search ----
