@@ -679,11 +679,10 @@ int main(int argc, char** argv) {
   run_options.screenshots = args.screenshots;
   if (!args.screenshots.empty()) std::filesystem::create_directories(args.screenshots, ec);
   ui::ScriptRunner runner(**frontend, journey, deferred, fake_clock, run_options);
-  const auto first_frame = std::chrono::steady_clock::now();
   (*frontend)->Frame({});
   const auto cold_start = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  (void)first_frame;
+  const long first_frame_rss_kb = ResidentKb("VmRSS:");  // before any paper is scanned
   auto ran = runner.Run(*steps);
   fleet_link.Tick(true);
   const auto& report = runner.Report();
@@ -692,6 +691,7 @@ int main(int argc, char** argv) {
   json << "{\n  \"script\": \"" << args.script << "\",\n  \"orientation\": \"" << orientation
        << "\",\n  \"completed\": " << (ran ? "true" : "false")
        << ",\n  \"cold_start_to_first_frame_ms\": " << cold_start.count()
+       << ",\n  \"first_frame_rss_kb\": " << first_frame_rss_kb
        << ",\n  \"taps\": " << report.taps << ",\n  \"keystrokes\": " << report.keystrokes
        << ",\n  \"card_to_receipt\": {\"taps\": " << report.card_to_receipt_taps
        << ", \"keystrokes\": " << report.card_to_receipt_keystrokes
