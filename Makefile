@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CTEST_ARGS ?=
 
-.PHONY: all bootstrap build test demo asan fuzz fuzz-smoke bench format format-check clean help packages image image-test
+.PHONY: all bootstrap build test demo asan fuzz fuzz-smoke bench bench-smoke format format-check clean help packages image image-test
 
 all: build
 
@@ -20,6 +20,7 @@ help:
 	@echo "make fuzz          build fuzz targets with clang-14/libFuzzer, run each FUZZ_SECONDS=$(FUZZ_SECONDS)s"
 	@echo "make fuzz-smoke    the same, a few seconds each (CI runs it after make test)"
 	@echo "make bench         build and run the benchmarks under tests/bench"
+	@echo "make bench-smoke   every benchmark once on its smallest input (CI)"
 	@echo "make packages      Debian packages of every program (build/package/debs)"
 	@echo "make image         a bootable kiosk image (debootstrap; build/image), not part of make test"
 	@echo "make image-test    boot the image under QEMU and check the services from the serial console"
@@ -58,6 +59,12 @@ bench: bootstrap
 	cmake --preset bench
 	cmake --build --preset bench -j $(JOBS)
 	scripts/bench build/bench
+
+# Every benchmark once on its smallest input: they still build and run (CI).
+bench-smoke: bootstrap
+	cmake --preset bench
+	cmake --build --preset bench -j $(JOBS)
+	scripts/bench build/bench --smoke
 
 packages: bootstrap
 	cmake --preset package
