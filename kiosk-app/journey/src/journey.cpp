@@ -200,12 +200,9 @@ Journey::Journey(const catalog::Catalog& catalog, Settings settings, Devices dev
       language_(settings_.language),
       last_activity_(clock.Monotonic()) {}
 
-Journey::~Journey() {
-  Wipe();
-  for (auto& t : background_) t.join();
-}
+Journey::~Journey() { Wipe(); }
 
-void Journey::Background(std::function<void()> job) { background_.emplace_back(std::move(job)); }
+void Journey::Background(std::function<void()> job) { background_.Run(std::move(job)); }
 
 catalog::Day Journey::Today() const {
   const auto local = clock_.Now() + std::chrono::hours(settings_.utc_offset_hours);

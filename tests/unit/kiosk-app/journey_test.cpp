@@ -1,5 +1,7 @@
 #include "test_prelude.h"
 
+#include <fstream>
+
 #include <algorithm>
 
 #include <thread>
@@ -476,6 +478,42 @@ TEST(Journey, APaidFeeIsCommittedWhenSealedAndGivenBackWhenAbandoned) {
   journey.reset();  // joins the reversal
   LONGS_EQUAL(1, terminal->Released());
   LONGS_EQUAL(1, terminal->Committed());
+}
+
+namespace {
+// The process's virtual size: a thread left unjoined keeps its stack (8 MB).
+long VirtualKb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmSize:", 0) == 0) return std::stol(line.substr(7));
+  }
+  return 0;
+}
+}  // namespace
+
+// Weeks of citizens who pay and walk away: each reversal runs on the one
+// background thread, not a thread of its own left for the journey's end.
+TEST(Journey, ReversalsDoNotPileUpThreads) {
+  // Each reversal is let finish before the next citizen: CppUTest's leak
+  // tracking is not safe against two threads allocating at once.
+  const auto released = [this](int n) {
+    for (int i = 0; i < 1000 && terminal->Released() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return terminal->Released();
+  };
+  UpToConsentForCertifiedCopy();
+  journey->Cancel();
+  LONGS_EQUAL(1, released(1));
+  const long before = VirtualKb();
+  for (int i = 0; i < 20; ++i) {
+    UpToConsentForCertifiedCopy();
+    journey->Cancel();
+    LONGS_EQUAL(i + 2, released(i + 2));
+  }
+  const long grown = VirtualKb() - before;
+  CHECK_TEXT(grown < 20 * 1024, ("virtual size grew by " + std::to_string(grown) + " kB").c_str());
 }
 
 TEST(Journey, TheDriversPromptReachesTheFeeScreen) {

@@ -10,6 +10,7 @@
 // nor forgets one that was paid.
 
 #include <cstdint>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -82,7 +83,7 @@ class FakePaymentTerminal final : public PaymentTerminal {
   void FailNext(std::string error_code) { failures_.push_back(std::move(error_code)); }
   int Approved() const { return approved_; }
   int Committed() const { return committed_; }
-  int Released() const { return released_; }
+  int Released() const { return released_.load(); }  // reversals run on another thread
 
   core::Expected<PaymentResult> Pay(const PaymentRequest& request) override;
   core::Status Commit(const std::string& reference) override;
@@ -94,7 +95,7 @@ class FakePaymentTerminal final : public PaymentTerminal {
   std::map<std::string, PaymentResult> paid_;
   int approved_ = 0;
   int committed_ = 0;
-  int released_ = 0;
+  std::atomic<int> released_{0};
 };
 
 }  // namespace kiosk::payment

@@ -379,8 +379,9 @@ class Journey {
   void Handle(event::LookedUp e);
   void Handle(event::TicketIssued e);
   void Work(std::function<Event()> job);
-  // Device work that outlives the session (a reversal, an abort), joined when
-  // the journey ends.
+  // Device work beside the device worker, which may be busy (an abort while
+  // a payment waits) or outlive the session (a reversal): one thread, jobs in
+  // order, finished when the journey ends. Never a thread per job.
   void Background(std::function<void()> job);
   void FillFromCard();
   bool ValidateForm();
@@ -422,7 +423,7 @@ class Journey {
     std::deque<std::pair<std::uint64_t, Event>> events;
   };
   std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
-  std::vector<std::thread> background_;
+  ThreadExecutor background_;  // last: finished first, while the rest still exists
 };
 
 // The queue-ticket counter: numbers start at 1 each day and survive restarts.
