@@ -236,6 +236,18 @@ std::vector<catalog::SearchHit> Journey::SearchResults() const {
   return hits;
 }
 
+void Journey::Take(Step step) {
+  const auto to = Destination(screen_, step);
+  if (!to) {
+    // A step the flow does not have from here: a fault of the journey's
+    // code, never the citizen's. Stay, and say so.
+    core::log::Error("journey.no_transition",
+                     {{"screen", ToString(screen_)}, {"step", ToString(step)}});
+    return;
+  }
+  Go(*to);
+}
+
 void Journey::Go(Screen screen) {
   if (screen != screen_) ++screens_visited_;
   screen_ = screen;
@@ -326,13 +338,13 @@ void Journey::Start() {
   session_->payment_reference = dossier::PaymentReference(*id);
   session_->started_at = clock_.Now();
   screens_visited_ = 1;
-  Go(Screen::kIdentify);
+  Take(Step::kStart);
 }
 
 void Journey::StartLookup() {
   if (screen_ != Screen::kAttract || out_of_service_) return;
   Wipe();
-  Go(Screen::kLookup);
+  Take(Step::kLookUp);
 }
 
 void Journey::Work(std::function<Event()> job) {
@@ -356,7 +368,7 @@ void Journey::Post(Event event) {
 void Journey::TakeTicket() {
   if (screen_ != Screen::kAttract || busy_ || out_of_service_) return;
   Wipe();
-  Go(Screen::kTicket);
+  Take(Step::kTakeTicket);
   const auto file = settings_.work_dir / "queue-ticket";
   const auto day = Today();
   const std::string day_text = DayText(day);
@@ -401,7 +413,7 @@ void Journey::IdentifyWith(KeySource source, std::string text) {
   }
   session_->key_source = source;
   progress_ = 0;
-  Go(Screen::kReadingCard);
+  Take(Step::kCardPresented);
   auto shared_key = std::make_shared<idcard::AccessKey>(std::move(key).Value());
   auto& reader = devices_.card_reader;
   const auto wait = settings_.card_wait;
@@ -448,7 +460,7 @@ void Journey::ChooseProcedure(const std::string& code) {
   session_->fees.clear();
   session_->payment.reset();
   FillFromCard();
-  Go(Screen::kReviewForm);
+  Take(Step::kProcedureChosen);
 }
 
 void Journey::FillFromCard() {
@@ -528,7 +540,7 @@ std::vector<std::pair<std::string, std::string>> Journey::Answers() const {
 void Journey::EnterFees() {
   session_->fees =
       catalog::SelectFees(*session_->procedure, Today(), settings_.province, Answers());
-  Go(Screen::kFees);
+  Take(Step::kToFees);
 }
 
 void Journey::Pay(const std::string& method) {
@@ -643,7 +655,7 @@ void Journey::Submit() {
       catalog::AppointmentDay(s.procedure->time_limit, Today(), hour, settings_.holidays));
 
   message_.clear();
-  Go(Screen::kSubmitting);
+  Take(Step::kConfirmed);
   auto& outbox = devices_.outbox;
   const auto keys = keys_;
   const auto wait = settings_.submit_wait;
@@ -805,7 +817,7 @@ void Journey::Rate(int score) {
   auto logged = AppendRating(settings_.work_dir / "ratings.jsonl", session_->dossier_id.ToString(),
                              outcome ? outcome->dossier_code : "", score, clock_.Now());
   if (!logged) core::log::Warn("journey.rating_not_saved", {{"error", logged.GetError().Code()}});
-  Go(Screen::kGoodbye);
+  Take(Step::kRated);
 }
 
 void Journey::LookupDossier(std::string text) {
@@ -869,7 +881,7 @@ void Journey::Next() {
         return;
       }
       if (NeedsScanning()) {
-        Go(Screen::kAttachPapers);
+        Take(Step::kToPapers);
       } else {
         EnterFees();
       }
@@ -890,10 +902,10 @@ void Journey::Next() {
         message_ = "fees.unpaid";
         return;
       }
-      Go(Screen::kConsent);
+      Take(Step::kFeesSettled);
       return;
     case Screen::kReceipt:
-      Go(Screen::kRating);
+      Take(Step::kReceiptTaken);
       return;
     case Screen::kRating:
     case Screen::kGoodbye:
@@ -915,20 +927,14 @@ void Journey::Back() {
       Cancel();
       return;
     case Screen::kChooseProcedure:
-      Go(Screen::kIdentify);
-      return;
     case Screen::kReviewForm:
-      Go(Screen::kChooseProcedure);
-      return;
     case Screen::kAttachPapers:
-      Go(Screen::kReviewForm);
+    case Screen::kConsent:
+      Take(Step::kBack);
       return;
     case Screen::kFees:
       if (session_ && session_->payment) return;  // paid: the fee stays with this dossier
-      Go(NeedsScanning() ? Screen::kAttachPapers : Screen::kReviewForm);
-      return;
-    case Screen::kConsent:
-      Go(Screen::kFees);
+      Take(NeedsScanning() ? Step::kBackToPapers : Step::kBack);
       return;
     default:
       return;
@@ -938,7 +944,7 @@ void Journey::Back() {
 void Journey::Cancel() {
   Wipe();
   language_ = settings_.language;  // the next citizen starts in the kiosk's language
-  Go(Screen::kAttract);
+  Take(Step::kCancel);
 }
 
 void Journey::Poll() {
@@ -974,14 +980,14 @@ void Journey::Handle(event::CardRead e) {
     const bool device = message_.rfind("reader.", 0) == 0 || message_.rfind("pcsc.", 0) == 0;
     telemetry_.card_reader_problem = device ? message_ : "";
     core::log::Info("journey.card_failed", {{"error", message_}});
-    Go(Screen::kIdentify);
+    Take(Step::kCardFailed);
     return;
   }
   ++telemetry_.card_reads_ok;
   telemetry_.card_reader_problem.clear();
   session_->identity.emplace(std::move(e.identity).Value());
   progress_ = 100;
-  Go(Screen::kChooseProcedure);
+  Take(Step::kCardRead);
 }
 
 void Journey::Handle(event::PageScanned e) {
@@ -1016,7 +1022,7 @@ void Journey::Handle(event::Paid e) {
   ++telemetry_.payments_ok;
   telemetry_.payment_problem.clear();
   session_->payment = std::move(e.result).Value();
-  Go(Screen::kConsent);
+  Take(Step::kFeesSettled);
 }
 
 void Journey::Handle(event::Submitted e) {
@@ -1027,7 +1033,7 @@ void Journey::Handle(event::Submitted e) {
     message_ = e.outcome.GetError().Code();
     telemetry_.Error(message_);
     core::log::Warn("journey.seal_failed", {{"error", message_}});
-    Go(Screen::kConsent);
+    Take(Step::kSubmitFailed);
     return;
   }
   session_->outcome = std::move(e.outcome).Value();
@@ -1039,7 +1045,7 @@ void Journey::Handle(event::Submitted e) {
       core::log::Warn("journey.payment_not_committed", {{"error", committed.GetError().Code()}});
     }
   }
-  Go(Screen::kReceipt);
+  Take(Step::kSubmitted);
   Print();
 }
 

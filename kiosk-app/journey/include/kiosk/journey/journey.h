@@ -35,33 +35,13 @@
 #include "kiosk/core/uuid.h"
 #include "kiosk/dossier/outbox.h"
 #include "kiosk/idcard/reader.h"
+#include "kiosk/journey/flow.h"
 #include "kiosk/payment/payment.h"
 #include "kiosk/printer/printer.h"
 #include "kiosk/scanner/scanner.h"
 
 namespace kiosk::journey {
 
-enum class Screen {
-  kAttract,
-  kIdentify,
-  kReadingCard,
-  kChooseProcedure,
-  kReviewForm,
-  kAttachPapers,
-  kFees,
-  kConsent,
-  kSubmitting,
-  kReceipt,
-  kRating,
-  kGoodbye,
-  kLookup,
-  kTicket,
-};
-inline constexpr Screen kAllScreens[] = {
-    Screen::kAttract,    Screen::kIdentify,     Screen::kReadingCard, Screen::kChooseProcedure,
-    Screen::kReviewForm, Screen::kAttachPapers, Screen::kFees,        Screen::kConsent,
-    Screen::kSubmitting, Screen::kReceipt,      Screen::kRating,      Screen::kGoodbye,
-    Screen::kLookup,     Screen::kTicket};
 const char* ToString(Screen screen);  // "attract", "identify", ...
 std::optional<Screen> ScreenFromString(std::string_view name);
 
@@ -367,6 +347,8 @@ class Journey {
   void Post(Event event);
 
  private:
+  // Moves along the flow (flow.h); only Take calls Go.
+  void Take(Step step);
   void Go(Screen screen);
   void Wipe();
   void Handle(event::CardProgress e);
