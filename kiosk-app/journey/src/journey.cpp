@@ -1,5 +1,7 @@
 #include "kiosk/journey/journey.h"
 
+#include "kiosk/journey/slips.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -86,30 +88,6 @@ const core::PersonalText* CardField(const idcard::CitizenIdentity& id, std::stri
   if (source == "spouse_name") return &id.spouse_name;
   if (source == "old_id_number") return &id.old_id_number;
   return nullptr;
-}
-
-std::string TwoDigits(unsigned v) {
-  char b[4];
-  std::snprintf(b, sizeof b, "%02u", v % 100);
-  return b;
-}
-
-std::string DayText(const catalog::Day& d) {
-  return TwoDigits(static_cast<unsigned>(d.day())) + "/" +
-         TwoDigits(static_cast<unsigned>(d.month())) + "/" +
-         std::to_string(static_cast<int>(d.year()));
-}
-
-// "09 giờ 05 phút, ngày 30/11/2026", in local time, as receipts write it.
-std::string TimeText(core::WallTime t, int utc_offset_hours) {
-  const auto local = t + std::chrono::hours(utc_offset_hours);
-  const auto since = local - std::chrono::floor<std::chrono::days>(local);
-  return TwoDigits(
-             static_cast<unsigned>(std::chrono::duration_cast<std::chrono::hours>(since).count())) +
-         " giờ " +
-         TwoDigits(static_cast<unsigned>(
-             std::chrono::duration_cast<std::chrono::minutes>(since).count() % 60)) +
-         " phút, ngày " + DayText(catalog::Day{std::chrono::floor<std::chrono::days>(local)});
 }
 
 }  // namespace
@@ -254,45 +232,6 @@ void Journey::Go(Screen screen) {
   last_activity_ = clock_.Monotonic();
 }
 
-void Telemetry::Error(const std::string& code) {
-  if (code.empty()) return;
-  recent_errors.push_back(code);
-  while (recent_errors.size() > 10) recent_errors.pop_front();
-}
-
-namespace {
-// A device's state from its last error code.
-std::string DeviceState(const std::string& problem) {
-  if (problem.empty()) return "ok";
-  auto has = [&](const char* part) { return problem.find(part) != std::string::npos; };
-  // What the citizen did (no paper on the glass, cancelled) is no device fault.
-  if (has("no_paper") || has("cancelled")) return "ok";
-  if (has("paper_out")) return "paper_out";
-  if (has("near_end")) return "paper_near_end";
-  if (has("cover_open")) return "cover_open";
-  if (has("absent") || has("none") || has("unplugged") || has("gone")) return "absent";
-  if (has("offline") || has("timeout") || has("no_service")) return "offline";
-  return "error";
-}
-}  // namespace
-
-std::map<std::string, std::string> Telemetry::PeripheralStates() const {
-  return {
-      {"card_reader", DeviceState(card_reader_problem)},
-      {"scanner", DeviceState(scanner_problem)},
-      {"printer", DeviceState(print_problem)},
-      {"payment_terminal",
-       payment_problem == "payment.offline" || payment_problem == "payment.timeout" ? "unreachable"
-                                                                                    : "ok"}};
-}
-
-std::map<std::string, std::int64_t> Telemetry::CounterValues() const {
-  return {{"journeys_started", journeys_started},     {"journeys_completed", journeys_completed},
-          {"journeys_abandoned", journeys_abandoned}, {"card_reads_ok", card_reads_ok},
-          {"card_reads_failed", card_reads_failed},   {"payments_ok", payments_ok},
-          {"payments_declined", payments_declined}};
-}
-
 void Journey::Wipe() {
   if (session_ && !session_->outcome) ++telemetry_.journeys_abandoned;
   if (session_ && session_->payment && !session_->outcome) {
@@ -372,12 +311,7 @@ void Journey::TakeTicket() {
   const auto file = settings_.work_dir / "queue-ticket";
   const auto day = Today();
   const std::string day_text = DayText(day);
-  const auto now = clock_.Now() + std::chrono::hours(settings_.utc_offset_hours);
-  const auto since_midnight = now - std::chrono::floor<std::chrono::days>(now);
-  const auto hh = std::chrono::duration_cast<std::chrono::hours>(since_midnight).count();
-  const auto mm = std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count() % 60;
-  const std::string time_text =
-      TwoDigits(static_cast<unsigned>(hh)) + ":" + TwoDigits(static_cast<unsigned>(mm));
+  const std::string time_text = ClockText(clock_.Now(), settings_.utc_offset_hours);
   auto& printer = devices_.printer;
   const std::string site = settings_.site_name;
   Work([file, day, day_text, time_text, site, &printer]() -> Event {
@@ -588,49 +522,10 @@ void Journey::Confirm() {
   Submit();
 }
 
+
 void Journey::Submit() {
   const Session& s = *session_;
-  auto dossier = std::make_shared<dossier::Dossier>();
-  dossier->id = s.dossier_id;
-  dossier->procedure_code = s.procedure->code;
-  dossier->procedure_version = s.procedure->version;
-  dossier->receiving_agency = settings_.agency_code;
-  dossier->kiosk_id = settings_.kiosk_id;
-  auto field = [&](const char* id) -> std::string {
-    auto it = s.fields.find(id);
-    return it == s.fields.end() ? std::string() : it->second.value.Reveal();
-  };
-  auto& applicant = dossier->applicant;
-  if (s.identity) {
-    applicant.id_number = s.identity->id_number.Clone();
-    applicant.full_name = s.identity->full_name.Clone();
-    applicant.birth_date = s.identity->birth_date.Clone();
-    applicant.sex = s.identity->sex.Clone();
-    applicant.residence = s.identity->residence.Clone();
-    applicant.authenticity = s.identity->authenticity.Verdict();
-    applicant.source = s.identity->authenticity.AnyFailed()
-                           ? dossier::IdentitySource::kChipUnverified
-                           : dossier::IdentitySource::kChipVerified;
-  } else {
-    applicant.id_number = core::PersonalText(field("applicant_id"));
-    applicant.full_name = core::PersonalText(field("applicant_name"));
-    applicant.source = dossier::IdentitySource::kTyped;
-  }
-  applicant.phone = core::PersonalText(field("phone"));
-  for (const auto& f : s.procedure->form) {
-    dossier->form.emplace_back(f.id, s.fields.at(f.id).value.Clone());
-  }
-  for (const auto& fee : s.fees) dossier->fees.push_back({fee.code, fee.amount_vnd});
-  if (s.payment) {
-    // Decision 766 DuocThanhToanTrucTuyen: 2, the province's own channel (the
-    // agency's card terminal, or VietQR confirmed through the province gateway).
-    dossier->payment = dossier::Payment{s.payment->method,   s.payment->transaction_reference,
-                                        s.payment_reference, s.payment->amount_vnd,
-                                        s.payment->paid_at,  2};
-  }
-  dossier->consent = {settings_.consent_version, s.consent_at};
-  dossier->started_at = s.started_at;
-  dossier->submitted_at = clock_.Now();
+  auto dossier = std::make_shared<dossier::Dossier>(DossierOf(s, settings_, clock_.Now()));
 
   // Attachments: one PDF per paper, made and sealed in memory: no page or
   // recognized text is ever written in the clear, so a crash or a power cut
@@ -710,88 +605,12 @@ void Journey::Submit() {
   });
 }
 
-int SweepWorkDir(const std::filesystem::path& work_dir) {
-  int removed = 0;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(work_dir, ec)) {
-    if (entry.path().filename().string().rfind("sealing-", 0) != 0) continue;
-    std::error_code gone;
-    std::filesystem::remove_all(entry.path(), gone);
-    if (!gone) ++removed;
-  }
-  return removed;
-}
-
-printer::Receipt Journey::BuildReceipt() const {
-  const Session& s = *session_;
-  printer::Receipt r;
-  r.agency = settings_.agency_name;
-  r.dossier_code = s.outcome->dossier_code;
-  r.local_reference = s.outcome->local_reference;
-  r.provisional = s.outcome->dossier_code.empty();
-  auto field = [&](const char* id) -> std::string {
-    auto it = s.fields.find(id);
-    return it == s.fields.end() ? std::string() : it->second.value.Reveal();
-  };
-  r.applicant_name = core::PersonalText(field("applicant_name"));
-  r.applicant_address = core::PersonalText(field("applicant_residence"));
-  r.applicant_phone = core::PersonalText(field("phone"));
-  r.procedure_name = s.procedure->name.vi;
-  r.procedure_code = s.procedure->code;
-  for (const auto& paper : s.procedure->papers) {
-    auto it = s.pages.find(paper.code);
-    if (it != s.pages.end() && !it->second.empty()) {
-      r.papers.push_back(paper.name.vi + " (" + std::to_string(it->second.size()) + " trang)");
-    }
-  }
-  r.papers.insert(r.papers.begin(), "Tờ khai điện tử điền tại ki-ốt");
-  r.time_limit = s.procedure->time_limit.text.vi;
-  r.received_at = TimeText(s.started_at, settings_.utc_offset_hours);
-  auto appointment = catalog::ParseDay(s.outcome->appointment);
-  r.appointment = appointment ? "ngày " + DayText(*appointment) : s.outcome->appointment;
-  r.return_method = settings_.return_method;
-  for (const auto& fee : s.fees) {
-    r.fees.push_back(fee.label.vi + ": " + catalog::FormatVnd(fee.amount_vnd));
-  }
-  r.fee_total = catalog::FormatVnd(catalog::TotalVnd(s.fees));
-  if (s.payment) r.payment_reference = s.payment->transaction_reference;
-  r.lookup_secret = s.outcome->lookup_secret.empty()
-                        ? "-"
-                        : dossier::PrintedLookupSecret(s.outcome->lookup_secret);
-  r.lookup_url = settings_.lookup_url + "?" +
-                 (r.provisional ? "ref=" + r.local_reference
-                                : "code=" + r.dossier_code + "&secret=" + s.outcome->lookup_secret);
-  return r;
-}
-
-printer::FeeReceipt Journey::BuildFeeReceipt() const {
-  const Session& s = *session_;
-  printer::FeeReceipt r;
-  r.agency = settings_.agency_name;
-  r.payer_name = core::PersonalText([&] {
-    auto it = s.fields.find("applicant_name");
-    return it == s.fields.end() ? std::string() : it->second.value.Reveal();
-  }());
-  r.dossier_reference = s.outcome && !s.outcome->dossier_code.empty()
-                            ? s.outcome->dossier_code
-                            : (s.outcome ? s.outcome->local_reference : s.payment_reference);
-  r.procedure_name = s.procedure->name.vi;
-  for (const auto& fee : s.fees)
-    r.lines.push_back({fee.label.vi, catalog::FormatVnd(fee.amount_vnd)});
-  const auto total = catalog::TotalVnd(s.fees);
-  r.total = catalog::FormatVnd(total);
-  r.total_in_words = catalog::VndInWords(total);
-  r.method = s.payment->method == "vietqr" ? "Chuyển khoản VietQR" : "Thẻ ngân hàng";
-  r.transaction_reference = s.payment->transaction_reference;
-  r.paid_at = TimeText(s.payment->paid_at, settings_.utc_offset_hours);
-  return r;
-}
 
 void Journey::Print() {
   print_problem_.clear();
-  auto receipt = std::make_shared<printer::Receipt>(BuildReceipt());
+  auto receipt = std::make_shared<printer::Receipt>(ReceiptOf(*session_, settings_));
   std::shared_ptr<printer::FeeReceipt> fee_receipt;
-  if (session_->payment) fee_receipt = std::make_shared<printer::FeeReceipt>(BuildFeeReceipt());
+  if (session_->payment) fee_receipt = std::make_shared<printer::FeeReceipt>(FeeReceiptOf(*session_, settings_));
   auto& printer = devices_.printer;
   Work([receipt, fee_receipt, &printer]() -> Event {
     if (printer.Status() == printer::PrinterStatus::kPaperOut) {
@@ -976,15 +795,13 @@ void Journey::Handle(event::CardRead e) {
   if (!e.identity) {
     message_ = e.identity.GetError().Code();
     ++telemetry_.card_reads_failed;
-    telemetry_.Error(message_);
-    const bool device = message_.rfind("reader.", 0) == 0 || message_.rfind("pcsc.", 0) == 0;
-    telemetry_.card_reader_problem = device ? message_ : "";
+    telemetry_.Record(Device::kCardReader, e.identity.GetError());
     core::log::Info("journey.card_failed", {{"error", message_}});
     Take(Step::kCardFailed);
     return;
   }
   ++telemetry_.card_reads_ok;
-  telemetry_.card_reader_problem.clear();
+  telemetry_.Record(Device::kCardReader, core::Ok());
   session_->identity.emplace(std::move(e.identity).Value());
   progress_ = 100;
   Take(Step::kCardRead);
@@ -995,11 +812,10 @@ void Journey::Handle(event::PageScanned e) {
   if (screen_ != Screen::kAttachPapers || !session_) return;
   if (!e.page) {
     message_ = e.page.GetError().Code();
-    telemetry_.scanner_problem = message_;
-    telemetry_.Error(message_);
+    telemetry_.Record(Device::kScanner, e.page.GetError());
     return;
   }
-  telemetry_.scanner_problem.clear();
+  telemetry_.Record(Device::kScanner, core::Ok());
   session_->pages[e.paper].push_back(std::move(e.page).Value());
 }
 
@@ -1015,12 +831,11 @@ void Journey::Handle(event::Paid e) {
   if (!e.result) {
     message_ = e.result.GetError().Code();
     ++telemetry_.payments_declined;
-    telemetry_.Error(message_);
-    telemetry_.payment_problem = message_;
+    telemetry_.Record(Device::kPaymentTerminal, e.result.GetError());
     return;
   }
   ++telemetry_.payments_ok;
-  telemetry_.payment_problem.clear();
+  telemetry_.Record(Device::kPaymentTerminal, core::Ok());
   session_->payment = std::move(e.result).Value();
   Take(Step::kFeesSettled);
 }
@@ -1052,8 +867,7 @@ void Journey::Handle(event::Submitted e) {
 void Journey::Handle(event::Printed e) {
   busy_ = false;
   print_problem_ = e.status ? "" : e.status.GetError().Code();
-  telemetry_.print_problem = print_problem_;
-  telemetry_.Error(print_problem_);
+  telemetry_.Record(Device::kPrinter, e.status);
 }
 
 void Journey::Handle(event::LookedUp e) {
@@ -1075,51 +889,7 @@ void Journey::Handle(event::TicketIssued e) {
   }
   ticket_ = *e.number;
   if (!e.printed) print_problem_ = e.printed.GetError().Code();
-}
-
-// ---- persistence helpers ----
-
-namespace {
-
-core::Status WriteDurably(const std::filesystem::path& file, const std::string& text, bool append) {
-  const std::filesystem::path target =
-      append ? file : std::filesystem::path(file.string() + ".tmp");
-  const int fd =
-      ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0600);
-  if (fd < 0) return core::Error::Retryable("io.error", "cannot open " + target.string());
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return core::Error::Retryable("io.error", "cannot write " + target.string());
-  if (!append) {
-    std::error_code ec;
-    std::filesystem::rename(target, file, ec);
-    if (ec) return core::Error::Retryable("io.error", "cannot replace " + file.string());
-  }
-  return core::Ok();
-}
-
-}  // namespace
-
-core::Expected<int> NextTicketNumber(const std::filesystem::path& file, const catalog::Day& day) {
-  const std::string today = catalog::FormatDay(day);
-  int last = 0;
-  {
-    std::ifstream in(file);
-    std::string stored_day;
-    int stored = 0;
-    if (in >> stored_day >> stored && stored_day == today) last = stored;
-  }
-  KIOSK_TRY(WriteDurably(file, today + " " + std::to_string(last + 1) + "\n", false));
-  return last + 1;
-}
-
-core::Status AppendRating(const std::filesystem::path& file, const std::string& dossier_id,
-                          const std::string& code, int score, core::WallTime at) {
-  const std::string line = "{\"dossier\":\"" + dossier_id + "\",\"code\":\"" + code +
-                           "\",\"score\":" + std::to_string(score) + ",\"at\":\"" +
-                           core::FormatRfc3339(at) + "\"}\n";
-  return WriteDurably(file, line, true);
+  telemetry_.Record(Device::kPrinter, e.printed);
 }
 
 core::Expected<AttachmentPdf> ImageOnlyAttachments::Write(

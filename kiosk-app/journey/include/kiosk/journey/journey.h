@@ -36,6 +36,7 @@
 #include "kiosk/dossier/outbox.h"
 #include "kiosk/idcard/reader.h"
 #include "kiosk/journey/flow.h"
+#include "kiosk/journey/telemetry.h"
 #include "kiosk/payment/payment.h"
 #include "kiosk/printer/printer.h"
 #include "kiosk/scanner/scanner.h"
@@ -247,28 +248,11 @@ struct Session : core::NotLoggable {
   int rating = 0;
 };
 
-// What the kiosk reports to operators through the agent's heartbeat: counts
-// and error codes, never anything about a citizen.
-struct Telemetry {
-  std::int64_t journeys_started = 0;
-  std::int64_t journeys_completed = 0;
-  std::int64_t journeys_abandoned = 0;
-  std::int64_t card_reads_ok = 0;
-  std::int64_t card_reads_failed = 0;
-  std::int64_t payments_ok = 0;
-  std::int64_t payments_declined = 0;
-  std::deque<std::string> recent_errors;  // codes ("card.wrong_key"), newest last, at most 10
-  std::string print_problem;              // the last print's problem code; empty when it printed
-  // The last outcome's error code per device; empty after a success.
-  std::string card_reader_problem;
-  std::string scanner_problem;
-  std::string payment_problem;
-
-  void Error(const std::string& code);
-  // The heartbeat's peripheral states ("ok", "paper_out", "offline", ...).
-  std::map<std::string, std::string> PeripheralStates() const;
-  std::map<std::string, std::int64_t> CounterValues() const;
-};
+// The dossier a finished session makes, as a value: the applicant from the
+// chip (or typed, in assisted mode), the form, fees, payment and consent.
+// Attachments are added on the worker, from the scanned pages.
+dossier::Dossier DossierOf(const Session& session, const Settings& settings,
+                           core::WallTime submitted_at);
 
 // At start-up: removes what an older kiosk-app left in its work folder from
 // a sealing cut short (plaintext attachments under "sealing-*"). Sealing
@@ -371,8 +355,6 @@ class Journey {
   void EnterFees();
   void Submit();
   void Print();
-  printer::Receipt BuildReceipt() const;
-  printer::FeeReceipt BuildFeeReceipt() const;
   std::vector<std::pair<std::string, std::string>> Answers() const;
 
   const catalog::Catalog& catalog_;
