@@ -6,12 +6,14 @@
 // and its rectangle is recorded each frame, so a script can tap it exactly
 // as a finger would (kiosk/ui/script.h).
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "kiosk/i18n/translator.h"
 #include "kiosk/input/telex.h"
+#include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/ui/palette.h"
 
@@ -52,6 +54,10 @@ class KioskUi {
   // Draws one frame for a display of `width` x `height` pixels; call between
   // ImGui::NewFrame() and ImGui::Render().
   void Draw(float width, float height);
+
+  // Where the screens' intents go; by default, applied to the journey at
+  // once. Tests record them instead.
+  void SetIntentSink(std::function<void(journey::Intent)> sink) { emit_ = std::move(sink); }
 
   // Rectangles of the touchable widgets drawn in the last frame.
   const std::map<std::string, Rect>& Widgets() const { return widgets_; }
@@ -104,7 +110,10 @@ class KioskUi {
   std::string MessageText(const std::string& code) const;
   std::string FieldValueText(const catalog::FormField& field, const std::string& value) const;
 
-  journey::Journey& journey_;
+  // Screens read the journey and emit intents; they never change it directly.
+  void Emit(journey::Intent intent) { emit_(std::move(intent)); }
+  const journey::Journey& journey_;
+  std::function<void(journey::Intent)> emit_;
   i18n::Translator& tr_;
   Fonts fonts_;
   Palette palette_;

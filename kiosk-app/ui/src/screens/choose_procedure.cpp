@@ -1,0 +1,64 @@
+// The choose procedure screen.
+#include "../ui_internal.h"
+
+namespace kiosk::ui {
+
+using namespace layout;  // NOLINT(google-build-using-namespace): the layer's own constants
+using journey::Screen;
+
+void KioskUi::DrawChooseProcedure(float w, float h) {
+  const auto* session = journey_.CurrentSession();
+  const float content = w - 2 * kMargin;
+  ImGui::SetCursorPosX(kMargin);
+  if (session != nullptr && session->identity) {
+    const auto& id = *session->identity;
+    Text(std::string(tr_("Hello,")) + " " + id.full_name.Reveal(), fonts_.title, palette_.text,
+         content);
+    const bool verified = !id.authenticity.AnyFailed();
+    Text(verified ? tr_("Card read and checked: the chip's signature is valid.")
+                  : tr_("Card read, but its signature could not be verified: the staff will check "
+                        "your papers."),
+         fonts_.small, verified ? palette_.success : palette_.error, content);
+  }
+  ImGui::SetCursorPosX(kMargin);
+  const std::string search = session != nullptr && !session->search.empty()
+                                 ? session->search
+                                 : std::string(tr_("Search: tap to type, e.g. khai sinh"));
+  if (Button("search", search.c_str(), content, kButtonHeight, Style::kSecondary)) {
+    OpenEditor("search", Editor::kKeyboard, tr_("Search for a procedure"),
+               session != nullptr ? session->search : "");
+  }
+  ImGui::SetCursorPosX(kMargin);
+  const auto& categories = journey_.Catalog().Categories();
+  const float chip = (content - kGap * static_cast<float>(categories.size() - 1)) /
+                     static_cast<float>(categories.size());
+  for (std::size_t i = 0; i < categories.size(); ++i) {
+    if (i > 0) ImGui::SameLine();
+    const auto& c = categories[i];
+    const bool on = session != nullptr && session->category == c.id;
+    if (Button("category." + c.id, c.name.In(journey_.Language()).c_str(), chip, 88,
+               on ? Style::kChoiceOn : Style::kSecondary, fonts_.small)) {
+      Emit(journey::intent::SetCategory{c.id});
+    }
+  }
+  Message();
+  const float list_height = h - kFooterHeight - ImGui::GetCursorPosY() - kGap;
+  ImGui::SetCursorPosX(kMargin);
+  ImGui::PushID("list");
+  BeginScroll("procedures", list_height);
+  const auto hits = journey_.SearchResults();
+  if (hits.empty())
+    Text(tr_("No procedure matches. Try fewer words."), fonts_.body, palette_.text, content - 40);
+  for (const auto& hit : hits) {
+    const auto& p = *hit.procedure;
+    const std::string label = p.name.In(journey_.Language()) + "\n" + p.code;
+    if (Button("procedure." + p.code, label.c_str(), content - 40, 132, Style::kSecondary)) {
+      Emit(journey::intent::ChooseProcedure{p.code});
+    }
+  }
+  EndScroll();
+  ImGui::PopID();
+  Footer(w, h, true, false);
+}
+
+}  // namespace kiosk::ui

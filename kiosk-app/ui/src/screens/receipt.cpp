@@ -1,0 +1,53 @@
+// The receipt screen.
+#include "../ui_internal.h"
+
+namespace kiosk::ui {
+
+using namespace layout;  // NOLINT(google-build-using-namespace): the layer's own constants
+using journey::Screen;
+
+void KioskUi::DrawReceipt(float w, float h) {
+  const auto* session = journey_.CurrentSession();
+  if (session == nullptr || !session->outcome) return;
+  const auto& outcome = *session->outcome;
+  const float content = w - 2 * kMargin;
+  ImGui::SetCursorPosX(kMargin);
+  Text(tr_("Your dossier has been received"), fonts_.title, palette_.success, content);
+  if (!outcome.dossier_code.empty()) {
+    Text(tr_("Dossier code"), fonts_.body, palette_.muted_text, content);
+    Text(outcome.dossier_code, fonts_.title, palette_.text, content);
+    Text(std::string(tr_("Look-up secret")) + ": " +
+             dossier::PrintedLookupSecret(outcome.lookup_secret),
+         fonts_.body, palette_.text, content);
+  } else {
+    Text(tr_("The official code will follow: the agency's system has not answered yet. Keep "
+             "this reference to look your dossier up."),
+         fonts_.body, palette_.text, content);
+    Text(outcome.local_reference, fonts_.title, palette_.text, content);
+  }
+  auto day = catalog::ParseDay(outcome.appointment);
+  if (day) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%02u/%02u/%d", static_cast<unsigned>(day->day()),
+                  static_cast<unsigned>(day->month()), static_cast<int>(day->year()));
+    Text(std::string(tr_("Result due on")) + " " + text, fonts_.body, palette_.text, content);
+  }
+  ImGui::Dummy(ImVec2(0, 20));
+  if (journey_.Busy()) {
+    Text(tr_("Printing your receipt..."), fonts_.body, palette_.text, content);
+  } else if (!journey_.PrintProblem().empty()) {
+    Text(tr_("The receipt could not be printed. Your dossier is safe; ask the staff, then tap "
+             "Print again."),
+         fonts_.body, palette_.error, content);
+    ImGui::SetCursorPosX(kMargin);
+    if (Button("reprint", tr_("Print again"), content, kButtonHeight, Style::kSecondary)) {
+      Emit(journey::intent::Reprint{});
+    }
+  } else {
+    Text(tr_("Take your receipt from the printer, and your card from the reader."), fonts_.body,
+         palette_.text, content);
+  }
+  Footer(w, h, false, true);
+}
+
+}  // namespace kiosk::ui
