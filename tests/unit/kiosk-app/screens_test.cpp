@@ -1,0 +1,161 @@
+// The screens without rendering: an ImGui context with no window behind it
+// draws a screen from a real journey's state, a tap is a press and release
+// at the centre of a widget's rectangle, and the test reads which intents
+// the screen emitted. Nothing is applied unless the test applies it.
+// ImGui's header before CppUTest's, whose tracking redefines `new`.
+#include <imgui.h>
+
+#include "test_prelude.h"
+
+#include "kiosk/catalog/catalog.h"
+#include "kiosk/core/log.h"
+#include "kiosk/dossier/outbox.h"
+#include "kiosk/dossier/package.h"
+#include "kiosk/i18n/translator.h"
+#include "kiosk/idcard/sim/persona.h"
+#include "kiosk/idcard/sim/virtual_reader.h"
+#include "kiosk/journey/intents.h"
+#include "kiosk/journey/journey.h"
+#include "kiosk/printer/printer.h"
+#include "kiosk/scanner/scanner.h"
+#include "kiosk/ui/ui.h"
+
+using namespace kiosk;  // NOLINT(google-build-using-namespace): test file
+using journey::Intent;
+using journey::Screen;
+
+TEST_GROUP(Screens) {
+  core::log::ScopedCapture capture;
+  core::FakeClock clock{core::WallTime{std::chrono::seconds(1'796'000'000)}};
+  core::DeterministicRandom random{21};
+  core::DeterministicRandom worker_random{22};
+  test::TempDir dir;
+  std::optional<catalog::Catalog> catalog;
+  std::unique_ptr<idcard::sim::VirtualIdCardReader> reader;
+  scanner::FakeScanner scanner;
+  std::optional<payment::FakePaymentTerminal> terminal;
+  std::optional<printer::FakePrinter> printer;
+  std::optional<dossier::Outbox> outbox;
+  std::optional<core::PrivateKey> key;
+  core::SecretBytes storage_key;
+  journey::InlineExecutor executor;
+  std::unique_ptr<journey::Journey> journey;
+  std::optional<i18n::Translator> tr;
+  ImGuiContext* context = nullptr;
+  std::unique_ptr<ui::KioskUi> screen;
+  std::vector<Intent> intents;
+
+  void setup() override {
+    catalog.emplace(
+        *catalog::Catalog::Load(test::SourcePath("firmware/catalog/data/procedures.toml")));
+    auto persona =
+        idcard::sim::LoadPersona(test::DataPath("personas/p01-married-with-old-id.toml"));
+    auto pki = idcard::sim::GenerateTestPki(7, clock.Now());
+    reader = std::move(idcard::sim::VirtualIdCardReader::Create(*persona, *pki, clock,
+                                                                worker_random))
+                 .Value();
+    terminal.emplace(clock);
+    printer.emplace(dir.Path() / "printed");
+    outbox.emplace(std::move(dossier::Outbox::Open(dir.Path() / "outbox", clock)).Value());
+    key.emplace(*core::PrivateKey::GenerateP256(random));
+    storage_key = *dossier::LoadOrCreateStorageKey(dir.Path() / "storage.key", random);
+    journey::Settings settings;
+    settings.kiosk_id = "QNM-TAMKY-0001";
+    settings.province = "49";
+    settings.card_wait = std::chrono::milliseconds(0);
+    settings.submit_wait = std::chrono::milliseconds(0);
+    settings.work_dir = dir.Path();
+    journey = std::make_unique<journey::Journey>(
+        *catalog, settings,
+        journey::Devices{*reader, scanner, *terminal, *printer, *outbox},
+        journey::SealingKeys{*key, "QNM-TAMKY-0001", storage_key, worker_random}, executor, clock,
+        random);
+    tr.emplace(std::move(i18n::Translator::Load(KIOSK_TEST_LOCALE_DIR, {"vi", "en"})).Value());
+    context = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    ImFont* font = io.Fonts->AddFontDefault();
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+    screen = std::make_unique<ui::KioskUi>(*journey, *tr, ui::Fonts{font, font, font, font});
+    screen->SetIntentSink([this](Intent i) { intents.push_back(std::move(i)); });
+  }
+
+  void teardown() override {
+    screen.reset();
+    ImGui::DestroyContext(context);
+  }
+
+  void Frame(float x = -1, float y = -1, bool down = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1080, 1920);
+    io.DeltaTime = 1.0f / 30.0f;
+    io.MousePos = ImVec2(x, y);
+    io.MouseDown[0] = down;
+    ImGui::NewFrame();
+    screen->Draw(1080, 1920);
+    ImGui::Render();
+  }
+
+  // Draws, then presses and releases `id`; returns the intents of the tap.
+  std::vector<std::string> Tap(const std::string& id) {
+    Frame();
+    const auto& widgets = screen->Widgets();
+    const auto found = widgets.find(id);
+    if (found == widgets.end()) FAIL(("no widget " + id).c_str());
+    const ui::Rect r = found->second;
+    intents.clear();
+    Frame(r.CenterX(), r.CenterY(), true);
+    Frame(r.CenterX(), r.CenterY(), false);
+    std::vector<std::string> names;
+    for (const auto& i : intents) names.emplace_back(journey::NameOf(i));
+    return names;
+  }
+
+  bool Shows(const std::string& id) {
+    Frame();
+    return screen->Widgets().count(id) != 0;
+  }
+
+  // Applies what the screen asked: the journey moves as it would on a kiosk.
+  void ApplyAll() {
+    for (auto& i : intents) journey::Apply(*journey, std::move(i));
+    intents.clear();
+  }
+};
+
+TEST(Screens, TheAttractScreensThreeWaysIn) {
+  CHECK((std::vector<std::string>{"activity", "start"}) == Tap("start"));
+  CHECK((std::vector<std::string>{"activity", "start_lookup"}) == Tap("lookup"));
+  CHECK((std::vector<std::string>{"activity", "take_ticket"}) == Tap("ticket"));
+  // The screen asked; the journey was not touched.
+  CHECK(journey->CurrentScreen() == Screen::kAttract);
+}
+
+TEST(Screens, OutOfServiceOffersNothingToStart) {
+  journey->SetOutOfService(true);
+  CHECK_FALSE(Shows("start"));
+  CHECK_FALSE(Shows("ticket"));
+}
+
+TEST(Screens, AChoiceOnTheFormIsAFieldValueNotTyping) {
+  journey->Start();
+  journey->IdentifyWith(journey::KeySource::kQr,
+                        "049090100001|205100001|Nguyễn Văn An|15051990|Nam|Số 12 Phan Bội "
+                        "Châu, Phường Tân Thạnh, Tam Kỳ, Quảng Nam|01062021");
+  journey->Poll();
+  CHECK_TEXT(journey->CurrentScreen() == Screen::kChooseProcedure, journey->Message().c_str());
+  journey->ChooseProcedure("1.004873");
+  CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+  Tap("choice.marital_status.single");
+  LONGS_EQUAL(2, intents.size());
+  auto* set = std::get_if<journey::intent::SetField>(&intents.back());
+  CHECK(set != nullptr);
+  STRCMP_EQUAL("marital_status", set->id.c_str());
+  STRCMP_EQUAL("single", set->value.c_str());
+  ApplyAll();
+  STRCMP_EQUAL("single",
+               journey->CurrentSession()->fields.at("marital_status").value.Reveal().c_str());
+  CHECK((std::vector<std::string>{"activity", "back"}) == Tap("back"));
+}
