@@ -51,8 +51,8 @@ using Stmt = storage::Statement;
 
 class SqliteStore final : public DossierStore {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
+  explicit SqliteStore(storage::Database database)
+      : database_(std::move(database)), db_(database_.Handle()) {}
 
   // One connection serves every request thread: a transaction must not
   // interleave with another thread's statements, so each call holds it.
@@ -138,39 +138,17 @@ class SqliteStore final : public DossierStore {
     return stored;
   }
 
-  sqlite3* db_;
+  storage::Database database_;
+  sqlite3* db_;  // database_'s handle
   std::mutex mutex_;
 };
 
 }  // namespace
 
 Expected<std::unique_ptr<DossierStore>> OpenSqliteStore(const std::filesystem::path& file) {
-  sqlite3* db = nullptr;
-  const int rc =
-      sqlite3_open_v2(file.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
-  auto store = std::make_unique<SqliteStore>(db);
-  KIOSK_TRY(SqliteCall(rc, "sqlite3_open_v2", db));
-  sqlite3_busy_timeout(db, 5000);
-  KIOSK_TRY(Exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
-  std::size_t current = 0;
-  {
-    Stmt version(db, "PRAGMA user_version");
-    KIOSK_TRY(version.Ready());
-    KIOSK_TRY(version.Step());
-    current = static_cast<std::size_t>(version.Int(0));
-  }
-  constexpr std::size_t kLatest = sizeof kMigrations / sizeof kMigrations[0];
-  if (current > kLatest)
-    return Error::Fatal("store.too_new", "database is newer than this gateway");
-  for (std::size_t v = current; v < kLatest; ++v) {
-    KIOSK_TRY(Exec(db, "BEGIN"));
-    KIOSK_TRY(Exec(db, kMigrations[v]));
-    const std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
-    KIOSK_TRY(Exec(db, set.c_str()));
-    KIOSK_TRY(Exec(db, "COMMIT"));
-  }
-  return std::unique_ptr<DossierStore>(std::move(store));
+  KIOSK_ASSIGN_OR_RETURN(auto database, storage::Database::Open(file));
+  KIOSK_TRY(database.Migrate(kMigrations));
+  return std::unique_ptr<DossierStore>(std::make_unique<SqliteStore>(std::move(database)));
 }
 
 }  // namespace kiosk::gateway

@@ -20,7 +20,6 @@ using core::Expected;
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
 
 std::int64_t Millis(core::WallTime t) { return core::UnixMillis(t); }
 core::WallTime FromMillis(std::int64_t ms) { return core::WallTime{std::chrono::milliseconds(ms)}; }
@@ -37,7 +36,10 @@ Expected<OutboxState> StateFrom(const std::string& text) {
   return Error::Fatal("outbox.corrupt", "unknown state in the outbox: " + text);
 }
 
-constexpr const char* kSchema = R"sql(
+// The outbox's schema, as numbered steps (storage::Database::Migrate).
+constexpr const char* kMigrations[] = {
+    // 1: the dossiers and their upload state.
+    R"sql(
 CREATE TABLE IF NOT EXISTS dossiers (
   id              TEXT PRIMARY KEY,     -- UUIDv7, sorts by creation
   state           TEXT NOT NULL,
@@ -48,13 +50,16 @@ CREATE TABLE IF NOT EXISTS dossiers (
   next_attempt_at INTEGER NOT NULL,
   dossier_code    TEXT NOT NULL DEFAULT '',
   last_error      TEXT NOT NULL DEFAULT '',
-  updated_at      INTEGER NOT NULL,
-  lookup_secret   TEXT NOT NULL DEFAULT '',  -- from the gateway, for the receipt
-  appointment     TEXT NOT NULL DEFAULT ''   -- YYYY-MM-DD, from the gateway
+  updated_at      INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dossiers_due ON dossiers(state, next_attempt_at);
-PRAGMA user_version = 2;
-)sql";
+)sql",
+    // 2: what the gateway's acknowledgement brings, for the receipt.
+    R"sql(
+ALTER TABLE dossiers ADD COLUMN lookup_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE dossiers ADD COLUMN appointment TEXT NOT NULL DEFAULT '';  -- YYYY-MM-DD
+)sql",
+};
 
 // While a process seals a dossier it holds an exclusive lock on
 // packages/<id>.sealing, from before the package is written until its row is
@@ -100,12 +105,6 @@ std::filesystem::path LockPathFor(const std::filesystem::path& file) {
   return file.parent_path() / (name.substr(0, name.find('.')) + ".sealing");
 }
 
-// Version 1 had no acknowledgement details.
-constexpr const char* kMigrateFrom1 = R"sql(
-ALTER TABLE dossiers ADD COLUMN lookup_secret TEXT NOT NULL DEFAULT '';
-ALTER TABLE dossiers ADD COLUMN appointment TEXT NOT NULL DEFAULT '';
-PRAGMA user_version = 2;
-)sql";
 
 }  // namespace
 
@@ -126,10 +125,8 @@ const char* ToString(OutboxState state) {
 }
 
 struct Outbox::State {
-  ~State() {
-    if (db) sqlite3_close_v2(db);
-  }
-  sqlite3* db = nullptr;
+  storage::Database database;
+  sqlite3* db = nullptr;  // database's handle
   std::filesystem::path dir;
   const core::Clock* clock = nullptr;
 
@@ -176,21 +173,10 @@ Expected<Outbox> Outbox::Open(const std::filesystem::path& dir, const core::Cloc
   std::error_code ec;
   std::filesystem::create_directories(dir / "packages", ec);
   if (ec) return Error::NeedsPerson("io.error", "cannot create " + (dir / "packages").string());
-  const auto db_path = (dir / "outbox.db").string();
-  KIOSK_TRY(storage::OpenConnection(db_path, &s.db));
-  sqlite3_busy_timeout(s.db, kBusyTimeoutMs);
-  // Durable before Seal returns: WAL, and every commit synced to disk.
-  KIOSK_TRY(Exec(s.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
-  {
-    Statement version(s.db, "PRAGMA user_version");
-    KIOSK_TRY(version.Ready());
-    KIOSK_ASSIGN_OR_RETURN(const bool row, version.Step());
-    const auto v = row ? version.Int(0) : 0;
-    if (v == 1) {
-      KIOSK_TRY(Exec(s.db, kMigrateFrom1));
-    }
-  }
-  KIOSK_TRY(Exec(s.db, kSchema));
+  // WAL, and every commit synced to disk: durable before Seal returns.
+  KIOSK_ASSIGN_OR_RETURN(s.database, storage::Database::Open(dir / "outbox.db"));
+  s.db = s.database.Handle();
+  KIOSK_TRY(s.database.Migrate(kMigrations));
 
   // Crash recovery. An upload in flight is retried (uploads are idempotent).
   KIOSK_TRY(Exec(s.db, "UPDATE dossiers SET state = 'queued' WHERE state = 'uploading'"));

@@ -22,6 +22,7 @@
 #include "kiosk/core/random.h"
 #include "kiosk/core/uuid.h"
 #include "kiosk/dossier/outbox.h"
+#include "kiosk/storage/sqlite.h"
 #include "kiosk/dossier/package.h"
 
 namespace core = kiosk::core;
@@ -37,33 +38,29 @@ int Usage(bool asked = false) {
   return asked ? 0 : 2;
 }
 
+// Read-only: a technician's look never changes the outbox the app and the
+// agent are using (no recovery, no files created, no owner changed).
 int List(const std::string& dir) {
-  auto outbox = dossier::Outbox::Open(dir, core::SystemClock());
-  if (!outbox) {
-    std::fprintf(stderr, "kiosk-outbox: %s\n", outbox.GetError().ToString().c_str());
+  auto fail = [](const core::Error& e) {
+    std::fprintf(stderr, "kiosk-outbox: %s\n", e.ToString().c_str());
     return 1;
-  }
-  sqlite3* db = nullptr;
-  sqlite3_open_v2((std::filesystem::path(dir) / "outbox.db").c_str(), &db, SQLITE_OPEN_READONLY,
-                  nullptr);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db,
-                     "SELECT id, state, procedure_code, attempts, dossier_code, last_error "
-                     "FROM dossiers ORDER BY id",
-                     -1, &st, nullptr);
+  };
+  auto db = kiosk::storage::Database::OpenReadOnly(std::filesystem::path(dir) / "outbox.db");
+  if (!db) return fail(db.GetError());
+  kiosk::storage::Statement st(db->Handle(),
+                        "SELECT id, state, procedure_code, attempts, dossier_code, last_error "
+                        "FROM dossiers ORDER BY id");
+  if (auto ready = st.Ready(); !ready) return fail(ready.GetError());
   std::printf("%-36s  %-12s  %-9s  %3s  %-28s  %s\n", "dossier", "state", "procedure", "try",
               "code", "last error");
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    std::printf("%-36s  %-12s  %-9s  %3lld  %-28s  %s\n",
-                reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
-                reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
-                reinterpret_cast<const char*>(sqlite3_column_text(st, 2)),
-                static_cast<long long>(sqlite3_column_int64(st, 3)),
-                reinterpret_cast<const char*>(sqlite3_column_text(st, 4)),
-                reinterpret_cast<const char*>(sqlite3_column_text(st, 5)));
+  while (true) {
+    auto row = st.Step();
+    if (!row) return fail(row.GetError());
+    if (!*row) break;
+    std::printf("%-36s  %-12s  %-9s  %3lld  %-28s  %s\n", st.Text(0).c_str(), st.Text(1).c_str(),
+                st.Text(2).c_str(), static_cast<long long>(st.Int(3)), st.Text(4).c_str(),
+                st.Text(5).c_str());
   }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
   return 0;
 }
 

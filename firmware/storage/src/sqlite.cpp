@@ -106,19 +106,43 @@ core::Expected<int> Database::UserVersion() const {
 }
 
 core::Status Database::Migrate(std::span<const char* const> steps) const {
-  KIOSK_ASSIGN_OR_RETURN(const int current, UserVersion());
-  const auto latest = static_cast<int>(steps.size());
-  if (current > latest) {
-    return core::Error::Fatal("store.too_new", "the database is newer than this program");
-  }
-  for (int v = current; v < latest; ++v) {
-    KIOSK_TRY(Exec("BEGIN"));
-    KIOSK_TRY(Exec(steps[static_cast<std::size_t>(v)]));
-    const std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
-    KIOSK_TRY(Exec(set.c_str()));
+  const auto latest = static_cast<std::int64_t>(steps.size());
+  while (true) {
+    // IMMEDIATE: a second process migrating the same file (kiosk-app and
+    // kiosk-agent both open the outbox) waits here, then reads the version
+    // this one left, and never runs a step twice.
+    KIOSK_TRY(Exec("BEGIN IMMEDIATE"));
+    auto stepped = [&]() -> core::Expected<bool> {
+      KIOSK_ASSIGN_OR_RETURN(const int current, UserVersion());
+      if (current > latest) {
+        return core::Error::Fatal("store.too_new", "the database is newer than this program");
+      }
+      if (current == latest) return false;
+      KIOSK_TRY(Exec(steps[static_cast<std::size_t>(current)]));
+      const std::string set = "PRAGMA user_version = " + std::to_string(current + 1);
+      KIOSK_TRY(Exec(set.c_str()));
+      return true;
+    }();
+    if (!stepped) {
+      (void)Exec("ROLLBACK");
+      return stepped.GetError();
+    }
     KIOSK_TRY(Exec("COMMIT"));
+    if (!*stepped) return core::Ok();
   }
-  return core::Ok();
+}
+
+core::Expected<Database> Database::OpenReadOnly(const std::filesystem::path& file) {
+  Database d;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    return core::Error::NeedsPerson("sqlite.absent", "no database at " + file.string());
+  }
+  KIOSK_TRY(SqliteCall(sqlite3_open_v2(file.c_str(), &d.db_,
+                                       SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr),
+                       "sqlite3_open_v2", d.db_));
+  sqlite3_busy_timeout(d.db_, 5000);
+  return d;
 }
 
 }  // namespace kiosk::storage

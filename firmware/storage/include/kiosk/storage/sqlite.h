@@ -51,6 +51,9 @@ class Database {
  public:
   // Creates the file if needed; WAL, synchronous=FULL, 5 s busy timeout.
   static core::Expected<Database> Open(const std::filesystem::path& file);
+  // For tools that only look: never creates or changes the file (nor the
+  // WAL's files' owner). "sqlite.absent" when there is no file.
+  static core::Expected<Database> OpenReadOnly(const std::filesystem::path& file);
   Database() = default;
   ~Database();
   Database(Database&& other) noexcept;
@@ -60,8 +63,10 @@ class Database {
   core::Status Exec(const char* sql) const { return storage::Exec(db_, sql); }
   // PRAGMA user_version, for migrations.
   core::Expected<int> UserVersion() const;
-  // Runs steps[user_version..] in order, each in its own transaction, and
-  // records how far it got: steps are only ever appended.
+  // Runs steps[user_version..] in order, each in its own (immediate)
+  // transaction with the version it reaches: steps are only ever appended,
+  // a failed step leaves the version where it was, and two processes
+  // migrating one file run each step once.
   core::Status Migrate(std::span<const char* const> steps) const;
 
  private:
