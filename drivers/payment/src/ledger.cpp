@@ -6,7 +6,10 @@ namespace kiosk::payment {
 
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// The ledger's schema, as numbered steps (storage::Database::Migrate). Step 1
+// is written to also adopt a ledger made before it was numbered.
+constexpr const char* kMigrations[] = {
+    R"sql(
 CREATE TABLE IF NOT EXISTS transactions (
   sale_transaction_id     TEXT PRIMARY KEY,
   reference               TEXT NOT NULL,
@@ -22,7 +25,8 @@ CREATE TABLE IF NOT EXISTS transactions (
 );
 CREATE INDEX IF NOT EXISTS transactions_reference ON transactions(reference, seq);
 CREATE INDEX IF NOT EXISTS transactions_state ON transactions(state);
-)sql";
+)sql",
+};
 
 constexpr const char* kColumns =
     "sale_transaction_id, reference, method, amount_vnd, service_id, started_at, state, "
@@ -105,7 +109,7 @@ core::Expected<PaymentLedger> PaymentLedger::Open(const std::filesystem::path& f
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   PaymentLedger ledger;
   KIOSK_ASSIGN_OR_RETURN(ledger.state_->db, storage::Database::Open(file));
-  KIOSK_TRY(ledger.state_->db.Exec(kSchema));
+  KIOSK_TRY(ledger.state_->db.Migrate(kMigrations));
   return ledger;
 }
 
