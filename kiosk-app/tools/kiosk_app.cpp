@@ -85,7 +85,9 @@ struct AppConfig {
   int submit_wait_ms = 15'000;
   std::vector<std::string> holidays;
   std::string orientation = "portrait";
-  std::string scanner = "fake";  // "sane" (the first found) or a SANE device name
+  // Devices: "" (or "none") when the kiosk has none: it says what it cannot
+  // do. "fake" exists in development builds only (tests, the demo).
+  std::string scanner;  // "sane" (the first found) or a SANE device name
   int scan_dpi = 300;
   bool scan_color = false;
   bool scan_feeder = false;
@@ -93,14 +95,14 @@ struct AppConfig {
   bool ocr = true;
   std::string ocr_languages = "vie+eng";
   // [printer]
-  std::string printer = "fake";  // or usb:VVVV:PPPP, tcp:HOST:PORT, file:PATH
+  std::string printer;  // usb:VVVV:PPPP, tcp:HOST:PORT, file:PATH
   std::string paper = "80mm";
   bool native_qr = true;
   // [payment]
-  std::vector<std::string> payment_methods{"card"};
+  std::vector<std::string> payment_methods;  // none: no fee is taken here
   std::string payment_ledger = "payments.db";
   // [card_terminal]
-  std::string card_terminal = "fake";  // or "nexo"
+  std::string card_terminal;  // "nexo"
   std::string terminal_host = "127.0.0.1";
   int terminal_port = 8443;
   std::string terminal_ca, sale_certificate, sale_key, sale_id, poi_id;
@@ -243,7 +245,7 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
     pay.Check(m == "card" || m == "vietqr", "methods", "payment methods are card and vietqr");
   }
   auto terminal = reader.Table("card_terminal");
-  terminal.ReadOneOf("device", c.card_terminal, {"fake", "nexo"});
+  terminal.ReadOneOf("device", c.card_terminal, {"", "none", "fake", "nexo"});
   terminal.Read("host", c.terminal_host);
   terminal.Read("port", c.terminal_port, 1, 65535);
   terminal.Read("ca", c.terminal_ca);
@@ -252,14 +254,17 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
   terminal.Read("sale_id", c.sale_id);
   terminal.Read("poi_id", c.poi_id);
   terminal.Read("card_timeout_s", c.card_timeout_s, 10, 600);
-  terminal.Check(c.card_terminal == "fake" || !c.terminal_ca.empty(), "ca",
+  terminal.Check(c.card_terminal != "nexo" || !c.terminal_ca.empty(), "ca",
                  "a nexo terminal needs its CA, the kiosk's certificate and key");
-#ifndef KIOSK_HAVE_SIMULATORS
-  // A kiosk build takes money only through a real terminal.
   const bool wants_card = std::find(c.payment_methods.begin(), c.payment_methods.end(), "card") !=
                           c.payment_methods.end();
-  terminal.Check(!wants_card || c.card_terminal != "fake", "device",
-                 "card payments need a real terminal: device = \"nexo\" (or no \"card\" method)");
+  terminal.Check(!wants_card || (c.card_terminal != "" && c.card_terminal != "none"), "device",
+                 "card payments need a terminal: device = \"nexo\" (or no \"card\" method)");
+#ifndef KIOSK_HAVE_SIMULATORS
+  // A kiosk build never stands a fake in for a device.
+  terminal.Check(c.card_terminal != "fake", "device", "a fake terminal exists in development only");
+  scan.Check(c.scanner != "fake", "device", "a fake scanner exists in development only");
+  print.Check(c.printer != "fake", "device", "a fake printer exists in development only");
 #endif
   auto vietqr = reader.Table("vietqr");
   vietqr.Read("bank_bin", c.vietqr_bank_bin);
@@ -460,10 +465,12 @@ int main(int argc, char** argv) {
 #endif
   }
   // The scanner: SANE (a real device, or the pnm backend fed generated pages
-  // in development), or the fake.
+  // in development), none, or (development builds) the fake.
+  const auto absent = [](const std::string& device) { return device.empty() || device == "none"; };
+  scanner::AbsentScanner absent_scanner;
   scanner::FakeScanner fake_scanner;
   std::unique_ptr<scanner::SaneScanner> sane_scanner;
-  if (config->scanner != "fake") {
+  if (!absent(config->scanner) && config->scanner != "fake") {
     scanner::ScanSettings scan;
     scan.dpi = config->scan_dpi;
     scan.color = config->scan_color;
@@ -481,8 +488,11 @@ int main(int argc, char** argv) {
     if (!opened) return fail(opened.GetError());
     sane_scanner = std::move(opened).Value();
   }
-  scanner::Scanner& scanner = sane_scanner ? static_cast<scanner::Scanner&>(*sane_scanner)
-                                           : static_cast<scanner::Scanner&>(fake_scanner);
+  scanner::Scanner& scanner =
+      sane_scanner              ? static_cast<scanner::Scanner&>(*sane_scanner)
+      : absent(config->scanner) ? static_cast<scanner::Scanner&>(absent_scanner)
+                                : static_cast<scanner::Scanner&>(fake_scanner);
+  if (absent(config->scanner)) klog::Warn("scanner.absent", {{"why", "no [scanner] device"}});
   std::unique_ptr<DigitizedAttachments> digitized;
   if (config->ocr) {
     kiosk::digitize::DigitizeOptions options;
@@ -528,7 +538,7 @@ int main(int argc, char** argv) {
     auto report = card_terminal->Recover(sealed);
     if (!report) klog::Warn("payment.recovery_failed", {{"error", report.GetError().Code()}});
     payments.Add("card", *card_terminal);
-  } else {
+  } else if (config->card_terminal == "fake") {
     payments.Add("card", fake_terminal);
   }
   if (std::find(config->payment_methods.begin(), config->payment_methods.end(), "vietqr") !=
@@ -549,8 +559,9 @@ int main(int argc, char** argv) {
   const auto printed = Under(state, config->printer_dir);
   std::filesystem::create_directories(printed, ec);
   printer::FakePrinter fake_printer(printed);
+  printer::AbsentPrinter absent_printer;
   std::unique_ptr<printer::EscPosPrinter> escpos;
-  if (config->printer != "fake") {
+  if (!absent(config->printer) && config->printer != "fake") {
     auto open = printer::TransportFor(config->printer);
     if (!open) return fail(open.GetError());
     auto paper = printer::PaperByName(config->paper);
@@ -563,8 +574,11 @@ int main(int argc, char** argv) {
     klog::Info("printer.configured",
                {{"device", config->printer}, {"status", printer::ToString(escpos->Status())}});
   }
-  printer::ReceiptPrinter& printer = escpos ? static_cast<printer::ReceiptPrinter&>(*escpos)
-                                            : static_cast<printer::ReceiptPrinter&>(fake_printer);
+  printer::ReceiptPrinter& printer =
+      escpos                    ? static_cast<printer::ReceiptPrinter&>(*escpos)
+      : absent(config->printer) ? static_cast<printer::ReceiptPrinter&>(absent_printer)
+                                : static_cast<printer::ReceiptPrinter&>(fake_printer);
+  if (absent(config->printer)) klog::Warn("printer.absent", {{"why", "no [printer] device"}});
 
   journey::Settings settings;
   settings.kiosk_id = config->device.kiosk_id;

@@ -35,6 +35,11 @@ void KioskUi::DrawReceipt(float w, float h) {
   ImGui::Dummy(ImVec2(0, 20));
   if (journey_.Busy()) {
     Text(tr_("Printing your receipt..."), fonts_.body, palette_.text, content);
+  } else if (journey_.PrintProblem() == "printer.absent") {
+    // No printer at this kiosk: printing again cannot help.
+    Text(tr_("This kiosk has no receipt printer. Your dossier is safe: write down the code above, "
+             "or ask the staff for a printed receipt."),
+         fonts_.body, palette_.error, content);
   } else if (!journey_.PrintProblem().empty()) {
     Text(tr_("The receipt could not be printed. Your dossier is safe; ask the staff, then tap "
              "Print again."),

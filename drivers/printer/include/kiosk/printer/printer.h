@@ -86,6 +86,22 @@ class ReceiptPrinter {
   virtual core::Status Print(const QueueTicket& ticket) = 0;
 };
 
+// The printer of a kiosk whose config names none: nothing prints ("printer.absent"),
+// the receipt stays on the screen and the heartbeat says the printer is
+// absent. Never a fake standing in for a device.
+class AbsentPrinter final : public ReceiptPrinter {
+ public:
+  PrinterStatus Status() override { return PrinterStatus::kOffline; }
+  core::Status Print(const Receipt&) override { return Absent(); }
+  core::Status Print(const FeeReceipt&) override { return Absent(); }
+  core::Status Print(const QueueTicket&) override { return Absent(); }
+
+ private:
+  static core::Error Absent() {
+    return core::Error::NeedsPerson("printer.absent", "this kiosk has no printer configured");
+  }
+};
+
 class FakePrinter final : public ReceiptPrinter {
  public:
   // `output_dir` not empty: each print is also written there as

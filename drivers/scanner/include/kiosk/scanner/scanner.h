@@ -46,6 +46,16 @@ core::Expected<Bytes> EncodeJpeg(const std::uint8_t* pixels, int width, int heig
 // bars, different for every `seed`. No real document's content.
 core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi);
 
+// The scanner of a kiosk whose config names none: every scan answers
+// "scanner.absent", so the citizen is told to ask the staff and the heartbeat
+// says the scanner is absent. Never a fake standing in for a device.
+class AbsentScanner final : public Scanner {
+ public:
+  core::Expected<ScannedPage> ScanPage(const std::function<void(int percent)>&) override {
+    return core::Error::NeedsPerson("scanner.absent", "this kiosk has no scanner configured");
+  }
+};
+
 class FakeScanner final : public Scanner {
  public:
   // Queues failures for the next calls, in order; then pages again.
