@@ -1,0 +1,62 @@
+#pragma once
+
+// kiosk-agent's configuration: the TOML files it reads (the packaged
+// defaults, then what kiosk-provision wrote for this kiosk), as a type the
+// program and its tests share.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kiosk/agent/commands.h"
+#include "kiosk/agent/heartbeat.h"
+#include "kiosk/agent/updater.h"
+#include "kiosk/core/device_config.h"
+#include "kiosk/core/error.h"
+#include "kiosk/core/log.h"
+
+namespace kiosk::agent {
+
+struct AgentConfig {
+  core::DeviceConfig device;
+  core::LogConfig log;
+  std::string outbox_dir = "state/outbox";
+  std::string storage_key = "state/storage.key";
+  std::string sealing_statement;  // dossier/sealing_key.h; empty: manifests signed by the device key
+  std::string gateway_host = "127.0.0.1";
+  int gateway_port = 8443;
+  std::string gateway_ca;
+  std::string server_name = "localhost";
+  std::string certificate;
+  std::string key;
+  int backoff_first_ms = 1000;
+  int backoff_max_ms = 300000;
+  int idle_poll_ms = 200;
+  int heartbeat_interval_s = 60;
+  HealthSources health;
+  std::vector<std::string> thermal_zones;
+  CommandSettings commands;
+  std::vector<std::string> logs;
+  int log_tail_kb = 256;
+  std::string config_signer;
+  // [board]: no profile, no board devices (a development machine)
+  std::string board_profile;
+  std::string gpio_backend = "gpiod";
+  std::string sys_root = "/sys";
+  bool hardware_watchdog = false;
+  int watchdog_stall_s = 600;
+  std::string tamper_latch = "state/tamper.json";
+  // [payments]: kiosk-app's VietQR asks (link/payment_mailbox.h)
+  std::string payment_mailbox = "state/payments";
+  int payment_poll_ms = 1000;
+  // [update]
+  bool updates = false;
+  UpdateSettings update;
+};
+
+// Later files override earlier ones key by key; [gateway] ca and [tls]
+// certificate and key are required. "config.invalid" names every problem.
+core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>& paths);
+
+}  // namespace kiosk::agent
