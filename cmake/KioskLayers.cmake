@@ -6,7 +6,7 @@
 #   core          errors, crypto, TLS, HTTP, config, storage, typesetting
 #   firmware      dossier, catalog, link, digitize, board support
 #   drivers       the peripherals: idcard, mrz, qr, scanner, printer, payment
-#   sim           the peripherals' simulators (never in a release program)
+#   sim           the peripherals' simulators and fakes (never in a release program)
 #   agent         kiosk-agent's library: firmware only, no driver, no UI
 #   app           kiosk-app's libraries: journey, screens, input, i18n; never the agent
 #   gateway       the province side
@@ -19,7 +19,8 @@
 set(KIOSK_LAYER_core kiosk_core kiosk_storage kiosk_typeset)
 set(KIOSK_LAYER_firmware kiosk_catalog kiosk_dossier kiosk_link kiosk_digitize kiosk_board)
 set(KIOSK_LAYER_drivers kiosk_idcard kiosk_mrz kiosk_qr kiosk_scanner kiosk_printer kiosk_payment)
-set(KIOSK_LAYER_sim kiosk_idcard_sim kiosk_scanner_sim kiosk_printer_sim kiosk_payment_sim)
+set(KIOSK_LAYER_sim kiosk_idcard_sim kiosk_scanner_sim kiosk_printer_sim kiosk_payment_sim
+                    kiosk_scanner_fake kiosk_printer_fake kiosk_payment_fake)
 set(KIOSK_LAYER_agent kiosk_agent)
 set(KIOSK_LAYER_app kiosk_input kiosk_journey kiosk_i18n kiosk_ui kiosk_imgui kiosk_app)
 set(KIOSK_LAYER_gateway kiosk_gateway kiosk_gateway_config)

@@ -54,6 +54,9 @@
 #include "kiosk/ui/script.h"
 #ifdef KIOSK_HAVE_SIMULATORS
 #include "kiosk/idcard/sim/virtual_reader.h"
+#include "kiosk/payment/fake_terminal.h"
+#include "kiosk/printer/fake_printer.h"
+#include "kiosk/scanner/fake_scanner.h"
 #endif
 
 namespace core = kiosk::core;
@@ -106,6 +109,37 @@ class FleetLink {
   kiosk::journey::Journey& journey_;
   std::chrono::steady_clock::time_point last_{};
 };
+
+// The fakes a development build may name in its config ("fake"); a release
+// build has none to offer (the config refuses "fake" there, and the fakes'
+// libraries are not linked: cmake/KioskLayers.cmake).
+#ifdef KIOSK_HAVE_SIMULATORS
+class DevelopmentFakes {
+ public:
+  DevelopmentFakes(const core::Clock& clock, std::filesystem::path printed)
+      : terminal_(clock), printer_(std::move(printed)) {}
+  scanner::Scanner& Scanner() { return scanner_; }
+  payment::PaymentTerminal& Terminal() { return terminal_; }
+  printer::ReceiptPrinter& Printer() { return printer_; }
+
+ private:
+  scanner::FakeScanner scanner_;
+  payment::FakePaymentTerminal terminal_;
+  printer::FakePrinter printer_;
+};
+#else
+class DevelopmentFakes {
+ public:
+  DevelopmentFakes(const core::Clock&, const std::filesystem::path&) {}
+  // "fake" is refused by the config here: these are never reached.
+  scanner::Scanner& Scanner() { return scanner_; }
+  printer::ReceiptPrinter& Printer() { return printer_; }
+
+ private:
+  scanner::AbsentScanner scanner_;
+  printer::AbsentPrinter printer_;
+};
+#endif
 
 // The papers' PDFs through the page pipeline and OCR (firmware/digitize).
 // Tesseract (about 90 MB with Vietnamese) loads when the first paper is
@@ -322,7 +356,7 @@ int main(int argc, char** argv) {
   // in development), none, or (development builds) the fake.
   const auto absent = [](const std::string& device) { return device.empty() || device == "none"; };
   scanner::AbsentScanner absent_scanner;
-  scanner::FakeScanner fake_scanner;
+  DevelopmentFakes fakes(clock, Under(state, config->printer_dir));
   std::unique_ptr<scanner::SaneScanner> sane_scanner;
   if (!absent(config->scanner) && config->scanner != "fake") {
     scanner::ScanSettings scan;
@@ -345,7 +379,7 @@ int main(int argc, char** argv) {
   scanner::Scanner& scanner =
       sane_scanner              ? static_cast<scanner::Scanner&>(*sane_scanner)
       : absent(config->scanner) ? static_cast<scanner::Scanner&>(absent_scanner)
-                                : static_cast<scanner::Scanner&>(fake_scanner);
+                                : fakes.Scanner();
   if (absent(config->scanner)) klog::Warn("scanner.absent", {{"why", "no [scanner] device"}});
   std::unique_ptr<DigitizedAttachments> digitized;
   if (config->ocr) {
@@ -357,7 +391,6 @@ int main(int argc, char** argv) {
   auto ledger = payment::PaymentLedger::Open(Under(state, config->payment_ledger));
   if (!ledger) return fail(ledger.GetError());
   payment::MethodRouter payments;
-  payment::FakePaymentTerminal fake_terminal(clock);
   std::optional<core::CertifiedKey> sale_identity;
   std::unique_ptr<core::RandomSource> terminal_random;
   std::unique_ptr<payment::NexoTerminal> card_terminal;
@@ -393,7 +426,9 @@ int main(int argc, char** argv) {
     if (!report) klog::Warn("payment.recovery_failed", {{"error", report.GetError().Code()}});
     payments.Add("card", *card_terminal);
   } else if (config->card_terminal == "fake") {
-    payments.Add("card", fake_terminal);
+#ifdef KIOSK_HAVE_SIMULATORS
+    payments.Add("card", fakes.Terminal());
+#endif
   }
   if (std::find(config->payment_methods.begin(), config->payment_methods.end(), "vietqr") !=
       config->payment_methods.end()) {
@@ -412,7 +447,6 @@ int main(int argc, char** argv) {
   // ---- the receipt printer ----
   const auto printed = Under(state, config->printer_dir);
   std::filesystem::create_directories(printed, ec);
-  printer::FakePrinter fake_printer(printed);
   printer::AbsentPrinter absent_printer;
   std::unique_ptr<printer::EscPosPrinter> escpos;
   if (!absent(config->printer) && config->printer != "fake") {
@@ -431,7 +465,7 @@ int main(int argc, char** argv) {
   printer::ReceiptPrinter& printer =
       escpos                    ? static_cast<printer::ReceiptPrinter&>(*escpos)
       : absent(config->printer) ? static_cast<printer::ReceiptPrinter&>(absent_printer)
-                                : static_cast<printer::ReceiptPrinter&>(fake_printer);
+                                : fakes.Printer();
   if (absent(config->printer)) klog::Warn("printer.absent", {{"why", "no [printer] device"}});
 
   journey::Settings settings;

@@ -3,6 +3,9 @@
 
 #include "kiosk/storage/sqlite.h"
 
+#include <chrono>
+#include <thread>
+
 namespace kiosk::storage {
 
 using core::Error;
@@ -79,7 +82,19 @@ core::Expected<Database> Database::Open(const std::filesystem::path& file) {
   Database d;
   KIOSK_TRY(OpenConnection(file, &d.db_));
   sqlite3_busy_timeout(d.db_, 5000);
-  KIOSK_TRY(d.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
+  // Turning a new file to WAL needs it alone and answers "busy" at once,
+  // without the busy handler, while another process does the same (the app
+  // and the agent starting together): try again for the same 5 s.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (true) {
+    const int rc = sqlite3_exec(d.db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      KIOSK_TRY(SqliteCall(rc, "PRAGMA journal_mode", d.db_));
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  KIOSK_TRY(d.Exec("PRAGMA synchronous = FULL;"));
   return d;
 }
 

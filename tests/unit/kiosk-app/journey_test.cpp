@@ -12,6 +12,9 @@
 #include "kiosk/dossier/package.h"
 #include "kiosk/idcard/sim/virtual_reader.h"
 #include "kiosk/journey/journey.h"
+#include "kiosk/payment/fake_terminal.h"
+#include "kiosk/printer/fake_printer.h"
+#include "kiosk/scanner/fake_scanner.h"
 #include "test_support.h"
 
 using namespace kiosk;

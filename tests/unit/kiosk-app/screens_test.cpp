@@ -16,8 +16,9 @@
 #include "kiosk/idcard/sim/virtual_reader.h"
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
-#include "kiosk/printer/printer.h"
-#include "kiosk/scanner/scanner.h"
+#include "kiosk/payment/fake_terminal.h"
+#include "kiosk/printer/fake_printer.h"
+#include "kiosk/scanner/fake_scanner.h"
 #include "kiosk/ui/ui.h"
 
 using namespace kiosk;  // NOLINT(google-build-using-namespace): test file

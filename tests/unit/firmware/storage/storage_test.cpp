@@ -4,10 +4,12 @@
 #include "test_prelude.h"
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "kiosk/storage/sqlite.h"
 
+namespace core = kiosk::core;
 using kiosk::storage::Database;
 using kiosk::storage::Statement;
 
@@ -37,16 +39,23 @@ TEST(Storage, TwoConnectionsMigratingAtOnceRunEachStepOnce) {
     const auto file = dir.Path() / ("shared-" + std::to_string(round) + ".db");
     std::atomic<int> ready{0};
     std::atomic<int> failed{0};
+    std::string why;  // written by the one that fails, read after both joined
+    std::mutex why_mutex;
     auto migrate = [&] {
       auto db = Database::Open(file);
       ++ready;
       while (ready < 2) std::this_thread::yield();
-      if (!db || !db->Migrate(kSteps)) ++failed;
+      auto done = db ? db->Migrate(kSteps) : core::Status(db.GetError());
+      if (!done) {
+        ++failed;
+        std::lock_guard lock(why_mutex);
+        why = done.GetError().ToString();
+      }
     };
     std::thread a(migrate), b(migrate);
     a.join();
     b.join();
-    LONGS_EQUAL(0, failed.load());
+    LONGS_EQUAL_TEXT(0, failed.load(), why.c_str());
     auto db = Database::Open(file).Value();
     LONGS_EQUAL(3, db.UserVersion().Value());
     LONGS_EQUAL(1, Count(db, "SELECT count(*) FROM visits"));

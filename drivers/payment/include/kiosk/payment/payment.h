@@ -5,7 +5,7 @@
 //   NexoTerminal (card_terminal.h)  a card terminal speaking nexo Sale-to-POI
 //   VietQrPayments (vietqr_payments.h)  a dynamic VietQR, confirmed through the gateway
 //   MethodRouter                    the method the citizen chose picks the driver
-//   FakePaymentTerminal             every outcome scriptable, for unit tests
+//   FakePaymentTerminal             every outcome scriptable (fake/, tests and development)
 // The real drivers keep a PaymentLedger so a crash never charges a fee twice
 // nor forgets one that was paid.
 
@@ -74,28 +74,6 @@ class MethodRouter final : public PaymentTerminal {
 
  private:
   std::map<std::string, PaymentTerminal*> terminals_;
-};
-
-class FakePaymentTerminal final : public PaymentTerminal {
- public:
-  explicit FakePaymentTerminal(const core::Clock& clock) : clock_(clock) {}
-  // Queues a failure for the next payment; then approvals again.
-  void FailNext(std::string error_code) { failures_.push_back(std::move(error_code)); }
-  int Approved() const { return approved_; }
-  int Committed() const { return committed_; }
-  int Released() const { return released_.load(); }  // reversals run on another thread
-
-  core::Expected<PaymentResult> Pay(const PaymentRequest& request) override;
-  core::Status Commit(const std::string& reference) override;
-  core::Status Release(const std::string& reference) override;
-
- private:
-  const core::Clock& clock_;
-  std::deque<std::string> failures_;
-  std::map<std::string, PaymentResult> paid_;
-  int approved_ = 0;
-  int committed_ = 0;
-  std::atomic<int> released_{0};
 };
 
 }  // namespace kiosk::payment

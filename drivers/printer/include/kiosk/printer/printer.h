@@ -4,7 +4,7 @@
 // appointment slip, Mẫu 01 of TT 01/2018 and TT 03/2025, its provisional
 // form, the fee receipt and the queue ticket) and the printer's state.
 // EscPosPrinter (escpos_printer.h) prints them on a thermal printer over USB,
-// TCP or a file; FakePrinter keeps what was printed as text, for unit tests.
+// TCP or a file; FakePrinter (fake/) keeps what was printed as text, for tests.
 
 #include <cstdint>
 #include <filesystem>
@@ -102,24 +102,5 @@ class AbsentPrinter final : public ReceiptPrinter {
   }
 };
 
-class FakePrinter final : public ReceiptPrinter {
- public:
-  // `output_dir` not empty: each print is also written there as
-  // receipt-N.txt / fee-receipt-N.txt / ticket-N.txt.
-  explicit FakePrinter(std::filesystem::path output_dir = {}) : dir_(std::move(output_dir)) {}
-  void SetStatus(PrinterStatus status) { status_ = status; }
-  const std::vector<std::vector<std::string>>& Printed() const { return printed_; }
-
-  PrinterStatus Status() override { return status_; }
-  core::Status Print(const Receipt& receipt) override;
-  core::Status Print(const FeeReceipt& receipt) override;
-  core::Status Print(const QueueTicket& ticket) override;
-
- private:
-  core::Status Emit(const std::string& kind, std::vector<std::string> lines);
-  std::filesystem::path dir_;
-  PrinterStatus status_ = PrinterStatus::kReady;
-  std::vector<std::vector<std::string>> printed_;
-};
 
 }  // namespace kiosk::printer

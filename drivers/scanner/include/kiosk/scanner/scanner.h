@@ -1,7 +1,7 @@
 #pragma once
 
 // The document scanner in domain words: one page per call, with progress.
-// SaneScanner (sane_scanner.h) is the real driver; FakeScanner serves unit
+// SaneScanner (sane_scanner.h) is the real driver; FakeScanner (fake/) serves unit
 // tests: deterministic synthetic pages and every failure the real one
 // reports.
 
@@ -42,9 +42,6 @@ class Scanner {
 core::Expected<Bytes> EncodeJpeg(const std::uint8_t* pixels, int width, int height, int components,
                                  int quality);
 
-// A synthetic A4 page at `dpi`: a letterhead, a title and lines of "text" as
-// bars, different for every `seed`. No real document's content.
-core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi);
 
 // The scanner of a kiosk whose config names none: every scan answers
 // "scanner.absent", so the citizen is told to ask the staff and the heartbeat
@@ -56,17 +53,5 @@ class AbsentScanner final : public Scanner {
   }
 };
 
-class FakeScanner final : public Scanner {
- public:
-  // Queues failures for the next calls, in order; then pages again.
-  void FailNext(std::string error_code) { failures_.push_back(std::move(error_code)); }
-  int PagesScanned() const { return pages_; }
-
-  core::Expected<ScannedPage> ScanPage(const std::function<void(int percent)>& progress) override;
-
- private:
-  std::deque<std::string> failures_;
-  int pages_ = 0;
-};
 
 }  // namespace kiosk::scanner

@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "kiosk/payment/payment.h"
+#include "kiosk/payment/fake_terminal.h"
 
 namespace kiosk::payment {
 
