@@ -15,6 +15,7 @@
 #include "kiosk/payment/fake_terminal.h"
 #include "kiosk/printer/fake_printer.h"
 #include "kiosk/scanner/fake_scanner.h"
+#include "journey_bench.h"
 #include "test_support.h"
 
 using namespace kiosk;
@@ -45,65 +46,19 @@ class ManualExecutor final : public Executor {
   std::deque<std::function<void()>> jobs_;
 };
 
-// 2026-11-30 09:00 in Vietnam (UTC+7): a Monday.
-core::WallTime Monday9am() {
-  return core::WallTime{std::chrono::sys_days{std::chrono::year{2026} / 11 / 30}} +
-         std::chrono::hours(2);
-}
-
 }  // namespace
 
-TEST_GROUP(Journey) {
-  core::log::ScopedCapture capture;
-  core::FakeClock clock{Monday9am()};
-  core::DeterministicRandom random{11};
-  core::DeterministicRandom worker_random{12};
-  test::TempDir dir;
-  std::optional<catalog::Catalog> catalog;
-  std::unique_ptr<idcard::sim::VirtualIdCardReader> reader;
-  scanner::FakeScanner scanner;
-  std::optional<payment::FakePaymentTerminal> terminal;
-  printer::FakePrinter printer;
-  std::optional<dossier::Outbox> outbox;
-  std::optional<core::PrivateKey> device_key;
-  core::SecretBytes storage_key;
+TEST_GROUP_BASE(Journey, test::JourneyBench) {
   ManualExecutor executor;
   std::unique_ptr<Journey> journey;
 
   void setup() override {
-    catalog.emplace(
-        *catalog::Catalog::Load(test::SourcePath("firmware/catalog/data/procedures.toml")));
-    auto persona =
-        idcard::sim::LoadPersona(test::DataPath("personas/p01-married-with-old-id.toml"));
-    auto pki = idcard::sim::GenerateTestPki(7, clock.Now());
-    reader =
-        std::move(idcard::sim::VirtualIdCardReader::Create(*persona, *pki, clock, worker_random))
-            .Value();
-    terminal.emplace(clock);
-    outbox.emplace(std::move(dossier::Outbox::Open(dir.Path() / "outbox", clock)).Value());
-    device_key.emplace(*core::PrivateKey::GenerateP256(random));
-    storage_key = *dossier::LoadOrCreateStorageKey(dir.Path() / "storage.key", random);
+    MakeDevices();
     journey = MakeJourney();
   }
 
-  Settings MakeSettings() {
-    Settings s;
-    s.kiosk_id = "QNM-TAMKY-0001";
-    s.province = "49";
-    s.agency_code = "000.17.22.H56";
-    s.agency_name = "UBND phường An Mỹ";
-    s.site_name = "UBND phường An Mỹ";
-    s.card_wait = std::chrono::milliseconds(0);
-    s.submit_wait = std::chrono::milliseconds(0);
-    s.work_dir = dir.Path();
-    return s;
-  }
-
   std::unique_ptr<Journey> MakeJourney(Executor* with = nullptr) {
-    return std::make_unique<Journey>(
-        *catalog, MakeSettings(), Devices{*reader, scanner, *terminal, printer, *outbox},
-        SealingKeys{*device_key, "QNM-TAMKY-0001", storage_key, worker_random},
-        with != nullptr ? *with : executor, clock, random);
+    return JourneyBench::MakeJourney(with != nullptr ? *with : executor);
   }
 
   void Settle() {

@@ -7,38 +7,17 @@
 
 #include "test_prelude.h"
 
-#include "kiosk/catalog/catalog.h"
-#include "kiosk/core/log.h"
-#include "kiosk/dossier/outbox.h"
-#include "kiosk/dossier/package.h"
 #include "kiosk/i18n/translator.h"
-#include "kiosk/idcard/sim/persona.h"
-#include "kiosk/idcard/sim/virtual_reader.h"
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
-#include "kiosk/payment/fake_terminal.h"
-#include "kiosk/printer/fake_printer.h"
-#include "kiosk/scanner/fake_scanner.h"
 #include "kiosk/ui/ui.h"
+#include "journey_bench.h"
 
 using namespace kiosk;  // NOLINT(google-build-using-namespace): test file
 using journey::Intent;
 using journey::Screen;
 
-TEST_GROUP(Screens) {
-  core::log::ScopedCapture capture;
-  core::FakeClock clock{core::WallTime{std::chrono::seconds(1'796'000'000)}};
-  core::DeterministicRandom random{21};
-  core::DeterministicRandom worker_random{22};
-  test::TempDir dir;
-  std::optional<catalog::Catalog> catalog;
-  std::unique_ptr<idcard::sim::VirtualIdCardReader> reader;
-  scanner::FakeScanner scanner;
-  std::optional<payment::FakePaymentTerminal> terminal;
-  std::optional<printer::FakePrinter> printer;
-  std::optional<dossier::Outbox> outbox;
-  std::optional<core::PrivateKey> key;
-  core::SecretBytes storage_key;
+TEST_GROUP_BASE(Screens, test::JourneyBench) {
   journey::InlineExecutor executor;
   std::unique_ptr<journey::Journey> journey;
   std::optional<i18n::Translator> tr;
@@ -47,30 +26,8 @@ TEST_GROUP(Screens) {
   std::vector<Intent> intents;
 
   void setup() override {
-    catalog.emplace(
-        *catalog::Catalog::Load(test::SourcePath("firmware/catalog/data/procedures.toml")));
-    auto persona =
-        idcard::sim::LoadPersona(test::DataPath("personas/p01-married-with-old-id.toml"));
-    auto pki = idcard::sim::GenerateTestPki(7, clock.Now());
-    reader = std::move(idcard::sim::VirtualIdCardReader::Create(*persona, *pki, clock,
-                                                                worker_random))
-                 .Value();
-    terminal.emplace(clock);
-    printer.emplace(dir.Path() / "printed");
-    outbox.emplace(std::move(dossier::Outbox::Open(dir.Path() / "outbox", clock)).Value());
-    key.emplace(*core::PrivateKey::GenerateP256(random));
-    storage_key = *dossier::LoadOrCreateStorageKey(dir.Path() / "storage.key", random);
-    journey::Settings settings;
-    settings.kiosk_id = "QNM-TAMKY-0001";
-    settings.province = "49";
-    settings.card_wait = std::chrono::milliseconds(0);
-    settings.submit_wait = std::chrono::milliseconds(0);
-    settings.work_dir = dir.Path();
-    journey = std::make_unique<journey::Journey>(
-        *catalog, settings,
-        journey::Devices{*reader, scanner, *terminal, *printer, *outbox},
-        journey::SealingKeys{*key, "QNM-TAMKY-0001", storage_key, worker_random}, executor, clock,
-        random);
+    MakeDevices();
+    journey = MakeJourney(executor);
     tr.emplace(std::move(i18n::Translator::Load(KIOSK_TEST_LOCALE_DIR, {"vi", "en"})).Value());
     context = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
