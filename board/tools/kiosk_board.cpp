@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/board/board.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/text.h"
+#include "kiosk/core/usage.h"
 
 namespace board = kiosk::board;
 

@@ -12,12 +12,12 @@
 #include "form.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/files.h"
-#include "kiosk/dossier/sealing_key.h"
 #include "kiosk/core/hash.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/secret.h"
 #include "kiosk/dossier/manifest.h"
+#include "kiosk/dossier/sealing_key.h"
 #include "kiosk/dossier/upload.h"
 #include "responses.h"
 

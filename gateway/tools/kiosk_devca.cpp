@@ -11,9 +11,9 @@
 #include <cstdio>
 #include <string>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/device_config.h"
+#include "kiosk/core/usage.h"
 
 namespace core = kiosk::core;
 namespace fs = std::filesystem;

@@ -26,9 +26,9 @@
 #include <vector>
 
 #include "gateway_config.h"
-#include "kiosk/core/usage.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/text.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/gateway/dashboard.h"
 
 namespace core = kiosk::core;

@@ -17,7 +17,6 @@
 #include <thread>
 
 #include "gateway_config.h"
-#include "kiosk/core/usage.h"
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/device_config.h"
@@ -27,6 +26,7 @@
 #include "kiosk/core/random.h"
 #include "kiosk/core/sd_notify.h"
 #include "kiosk/core/tls.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/intake.h"
 #include "kiosk/gateway/peers.h"

@@ -27,7 +27,6 @@
 #include <sstream>
 #include <thread>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/app/app_config.h"
 #include "kiosk/app/relayed_payments.h"
 #include "kiosk/catalog/catalog.h"
@@ -38,6 +37,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/core/pk.h"
 #include "kiosk/core/sd_notify.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/digitize/digitizer.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/i18n/translator.h"
@@ -173,8 +173,6 @@ class DigitizedAttachments final : public kiosk::journey::AttachmentWriter {
   std::mutex mutex_;
   std::optional<kiosk::digitize::Digitizer> digitizer_;
 };
-
-
 
 core::Expected<core::WallTime> ParseClock(const std::string& text) {
   // YYYY-MM-DDTHH:MM:SS+07:00
@@ -376,10 +374,10 @@ int main(int argc, char** argv) {
     if (!opened) return fail(opened.GetError());
     sane_scanner = std::move(opened).Value();
   }
-  scanner::Scanner& scanner =
-      sane_scanner              ? static_cast<scanner::Scanner&>(*sane_scanner)
-      : absent(config->scanner) ? static_cast<scanner::Scanner&>(absent_scanner)
-                                : fakes.Scanner();
+  scanner::Scanner& scanner = sane_scanner ? static_cast<scanner::Scanner&>(*sane_scanner)
+                              : absent(config->scanner)
+                                  ? static_cast<scanner::Scanner&>(absent_scanner)
+                                  : fakes.Scanner();
   if (absent(config->scanner)) klog::Warn("scanner.absent", {{"why", "no [scanner] device"}});
   std::unique_ptr<DigitizedAttachments> digitized;
   if (config->ocr) {
@@ -462,10 +460,10 @@ int main(int argc, char** argv) {
     klog::Info("printer.configured",
                {{"device", config->printer}, {"status", printer::ToString(escpos->Status())}});
   }
-  printer::ReceiptPrinter& printer =
-      escpos                    ? static_cast<printer::ReceiptPrinter&>(*escpos)
-      : absent(config->printer) ? static_cast<printer::ReceiptPrinter&>(absent_printer)
-                                : fakes.Printer();
+  printer::ReceiptPrinter& printer = escpos ? static_cast<printer::ReceiptPrinter&>(*escpos)
+                                     : absent(config->printer)
+                                         ? static_cast<printer::ReceiptPrinter&>(absent_printer)
+                                         : fakes.Printer();
   if (absent(config->printer)) klog::Warn("printer.absent", {{"why", "no [printer] device"}});
 
   journey::Settings settings;
@@ -593,8 +591,8 @@ int main(int argc, char** argv) {
   json << "{\n  \"script\": \"" << args.script << "\",\n  \"orientation\": \"" << orientation
        << "\",\n  \"completed\": " << (ran ? "true" : "false")
        << ",\n  \"cold_start_to_first_frame_ms\": " << cold_start.count()
-       << ",\n  \"first_frame_rss_kb\": " << first_frame_rss_kb
-       << ",\n  \"taps\": " << report.taps << ",\n  \"keystrokes\": " << report.keystrokes
+       << ",\n  \"first_frame_rss_kb\": " << first_frame_rss_kb << ",\n  \"taps\": " << report.taps
+       << ",\n  \"keystrokes\": " << report.keystrokes
        << ",\n  \"card_to_receipt\": {\"taps\": " << report.card_to_receipt_taps
        << ", \"keystrokes\": " << report.card_to_receipt_keystrokes
        << ", \"screens\": " << report.screens << "}"

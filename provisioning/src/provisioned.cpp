@@ -74,8 +74,7 @@ core::Status WriteProvisioned(const std::filesystem::path& state_dir, const Prov
   const std::string app =
       header + DeviceSection(k) + "\n[site]\nagency_code = " + TomlString(k.agency) +
       "\nprocedures = " + TomlArray(k.procedures) +
-      "\n\n[paths]\nsealing_key = " + TomlString((abs / "sealing-key.pem").string()) +
-      "\n" +
+      "\n\n[paths]\nsealing_key = " + TomlString((abs / "sealing-key.pem").string()) + "\n" +
       (k.orientation.empty() ? ""
                              : "\n[display]\norientation = " + TomlString(k.orientation) + "\n") +
       (k.printer.empty() ? "" : "\n[printer]\ndevice = " + TomlString(k.printer) + "\n");

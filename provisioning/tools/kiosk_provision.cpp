@@ -61,20 +61,21 @@ void HandOver(const std::filesystem::path& state) {
   if (::geteuid() != 0 || agent == nullptr || app == nullptr || kiosk == nullptr) return;
   auto give = [kiosk](const std::filesystem::path& path, const passwd* to, mode_t mode) {
     if (::chown(path.c_str(), to->pw_uid, kiosk->gr_gid) != 0 || ::chmod(path.c_str(), mode) != 0) {
-      std::fprintf(stderr, "kiosk-provision: cannot hand %s to %s: %s\n", path.c_str(),
-                   to->pw_name, std::strerror(errno));
+      std::fprintf(stderr, "kiosk-provision: cannot hand %s to %s: %s\n", path.c_str(), to->pw_name,
+                   std::strerror(errno));
     }
   };
   give(state, agent, 02770);
-  for (const char* file : {"device.pem", "gateway-ca.pem", "config-signer.pem", "sealing-key.jws",
-                           "provisioned", "provisioned/agent.toml", "provisioned/app.toml",
-                           "provisioned/kiosk.json"}) {
+  for (const char* file :
+       {"device.pem", "gateway-ca.pem", "config-signer.pem", "sealing-key.jws", "provisioned",
+        "provisioned/agent.toml", "provisioned/app.toml", "provisioned/kiosk.json"}) {
     give(state / file, agent, std::filesystem::is_directory(state / file) ? 02750 : 0644);
   }
   give(state / "device-key.pem", agent, 0600);
   give(state / "sealing-key.pem", app, 0600);
-  std::printf("  handed to kiosk-agent, readable by group kiosk; the device key kiosk-agent's "
-              "alone (0600), the sealing key kiosk-app's alone (0600)\n");
+  std::printf(
+      "  handed to kiosk-agent, readable by group kiosk; the device key kiosk-agent's "
+      "alone (0600), the sealing key kiosk-app's alone (0600)\n");
 }
 
 constexpr const char* kHelp =
@@ -332,9 +333,8 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
   if (!sealing_public || !sealing_pem) {
     return Fail(!sealing_public ? sealing_public.GetError() : sealing_pem.GetError());
   }
-  auto statement = kiosk::dossier::MakeSealingStatement(*key, *kiosk_id, *sealing_public,
-                                                 core::UnixMillis(core::SystemClock().Now()) / 1000,
-                                                 random);
+  auto statement = kiosk::dossier::MakeSealingStatement(
+      *key, *kiosk_id, *sealing_public, core::UnixMillis(core::SystemClock().Now()) / 1000, random);
   if (!statement) return Fail(statement.GetError());
   if (auto written =
           core::WriteFileAtomically(state / "sealing-key.pem", sealing_pem->View(), 0600);
@@ -342,7 +342,7 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
     return Fail(written.GetError());
   }
   if (auto written = core::WriteFileAtomically(state / "sealing-key.jws",
-                                                core::AsBytes(*statement + "\n"), 0644);
+                                               core::AsBytes(*statement + "\n"), 0644);
       !written) {
     return Fail(written.GetError());
   }

@@ -22,13 +22,13 @@
 
 #include <fstream>
 #include <sstream>
+#include "kiosk/agent/payment_relay.h"
+#include "kiosk/app/relayed_payments.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/log.h"
 #include "kiosk/payment/card_terminal.h"
 #include "kiosk/payment/vietqr_payments.h"
-#include "kiosk/agent/payment_relay.h"
-#include "kiosk/app/relayed_payments.h"
 #include "kiosk/printer/escpos_printer.h"
 #include "kiosk/printer/escpos_sim.h"
 #include "kiosk/printer/samples.h"

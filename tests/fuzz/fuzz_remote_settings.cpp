@@ -8,8 +8,8 @@
 #include "kiosk/link/remote_settings.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto settings = kiosk::link::ParseRemoteSettings(
-      std::string_view(reinterpret_cast<const char*>(data), size));
+  auto settings =
+      kiosk::link::ParseRemoteSettings(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!settings) return 0;
   auto back = kiosk::link::ParseRemoteSettings(kiosk::link::RemoteSettingsJson(*settings));
   if (!back || back->issued_at != settings->issued_at ||

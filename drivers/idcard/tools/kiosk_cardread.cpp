@@ -20,10 +20,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/random.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/idcard/chip_reader.h"
 #include "kiosk/idcard/pcsc.h"
 
@@ -54,7 +54,8 @@ int ExitFor(const core::Error& error) {
 }
 
 int Usage(bool asked = false) {
-  std::fprintf(kiosk::core::UsageStream(asked),
+  std::fprintf(
+      kiosk::core::UsageStream(asked),
       "usage: kiosk-cardread [--reader NAME] [--wait SECONDS] [--csca DIR] [--photo FILE]\n"
       "                      [--no-photo] (--qr TEXT | --mrz TEXT | --can DIGITS |\n"
       "                      --id DIGITS [--dob YYMMDD] [--expiry YYMMDD])\n");

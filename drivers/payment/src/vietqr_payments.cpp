@@ -38,8 +38,7 @@ core::Expected<PaymentResult> VietQrPayments::Pay(const PaymentRequest& request)
   record.started_at = core::FormatRfc3339(clock_.Now());
   KIOSK_TRY(ledger_.Insert(record));
   ++round_trips_;
-  if (auto expected = gateway_.Expect(request.reference, request.amount_vnd, payload);
-      !expected) {
+  if (auto expected = gateway_.Expect(request.reference, request.amount_vnd, payload); !expected) {
     record.state = TxState::kNotCharged;
     record.error = "payment.offline";
     KIOSK_TRY(ledger_.Update(record));

@@ -20,13 +20,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/hash.h"
 #include "kiosk/core/http.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/payment/vietqr.h"
 
 namespace core = kiosk::core;
@@ -38,7 +38,8 @@ volatile std::sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
 int Usage(bool asked = false) {
-  std::fprintf(kiosk::core::UsageStream(asked),
+  std::fprintf(
+      kiosk::core::UsageStream(asked),
       "usage: kiosk-sim-bank --make-pki DIR\n"
       "       kiosk-sim-bank --pki DIR --gateway HOST:PORT --gateway-ca FILE\n"
       "                      [--scenario pay|underpay|ignore] [--delay-ms N] [--count N]\n");

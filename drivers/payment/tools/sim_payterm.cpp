@@ -16,10 +16,10 @@
 #include <thread>
 #include <vector>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/tls.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/payment/terminal_sim.h"
 
 namespace core = kiosk::core;

@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/link/app_status.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
+#include "kiosk/link/app_status.h"
 
 #ifndef KIOSK_VERSION
 #define KIOSK_VERSION "dev"

@@ -63,8 +63,8 @@ link::PaymentAnswer PaymentRelay::Register(const link::PaymentAsk& ask) {
   auto reply = send_(request);
   if (!reply) return Offline(ask.id, reply.GetError());
   if (reply->status != 200 && reply->status != 201) {
-    return Offline(ask.id, core::Error::Retryable("payment.refused",
-                                                  "HTTP " + std::to_string(reply->status)));
+    return Offline(
+        ask.id, core::Error::Retryable("payment.refused", "HTTP " + std::to_string(reply->status)));
   }
   link::PaymentAnswer a;
   a.ask_id = ask.id;
@@ -82,8 +82,8 @@ link::PaymentAnswer PaymentRelay::Query(const std::string& reference, const std:
     return a;
   }
   if (reply->status != 200) {
-    return Offline(ask_id, core::Error::Retryable("payment.refused",
-                                                  "HTTP " + std::to_string(reply->status)));
+    return Offline(
+        ask_id, core::Error::Retryable("payment.refused", "HTTP " + std::to_string(reply->status)));
   }
   auto parsed = ParseGatewayPayment(reply->body);
   if (!parsed) return Offline(ask_id, parsed.GetError());

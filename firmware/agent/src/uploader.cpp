@@ -60,11 +60,10 @@ core::Expected<StepResult> Uploader::Step() {
     return StepResult::kQuarantined;
   }
   // Streamed: the package is decrypted chunk by chunk onto the connection.
-  core::HttpRequest head{
-      "POST",
-      "/v1/dossiers",
-      {{"Content-Type", dossier::kUploadContentType}, {"Idempotency-Key", id}},
-      ""};
+  core::HttpRequest head{"POST",
+                         "/v1/dossiers",
+                         {{"Content-Type", dossier::kUploadContentType}, {"Idempotency-Key", id}},
+                         ""};
   if (!sealing_statement_.empty()) {
     head.headers.emplace_back(std::string(dossier::kSealingKeyHeader), sealing_statement_);
   }

@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <thread>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/agent/agent_config.h"
 #include "kiosk/agent/board_monitor.h"
 #include "kiosk/agent/heartbeat.h"
@@ -28,6 +27,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/core/sd_notify.h"
 #include "kiosk/core/text.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/link/app_status.h"
 
@@ -41,8 +41,6 @@ using kiosk::agent::ReadConfig;
 
 volatile std::sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
-
-
 
 }  // namespace
 

@@ -23,7 +23,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/device_config.h"
@@ -31,6 +30,7 @@
 #include "kiosk/core/pk.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/selftest.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/core/uuid.h"
 
 namespace core = kiosk::core;
@@ -63,7 +63,8 @@ struct Options {
 };
 
 void Usage(bool asked = false) {
-  std::fprintf(kiosk::core::UsageStream(asked), "usage: kiosk-selftest [--config FILE] [--device-key FILE] [--json]\n");
+  std::fprintf(kiosk::core::UsageStream(asked),
+               "usage: kiosk-selftest [--config FILE] [--device-key FILE] [--json]\n");
 }
 
 std::optional<Options> ParseArgs(int argc, char** argv) {

@@ -19,8 +19,9 @@
 namespace {
 
 int Usage(bool asked = false) {
-  (asked ? std::cout : std::cerr) << "usage: kiosk-digitize --out FILE.pdf [--text FILE.txt] [--dpi 300] [--no-ocr]\n"
-               "                      [--tessdata DIR] [--languages vie+eng] IMAGE...\n";
+  (asked ? std::cout : std::cerr)
+      << "usage: kiosk-digitize --out FILE.pdf [--text FILE.txt] [--dpi 300] [--no-ocr]\n"
+         "                      [--tessdata DIR] [--languages vie+eng] IMAGE...\n";
   return kiosk::core::UsageStatus(asked);
 }
 

@@ -20,7 +20,6 @@ using core::Expected;
 
 namespace {
 
-
 std::int64_t Millis(core::WallTime t) { return core::UnixMillis(t); }
 core::WallTime FromMillis(std::int64_t ms) { return core::WallTime{std::chrono::milliseconds(ms)}; }
 
@@ -104,7 +103,6 @@ std::filesystem::path LockPathFor(const std::filesystem::path& file) {
   const std::string name = file.filename().string();
   return file.parent_path() / (name.substr(0, name.find('.')) + ".sealing");
 }
-
 
 }  // namespace
 

@@ -25,10 +25,10 @@ core::Expected<std::string> MakeSealingStatement(const core::PrivateKey& device_
                                                  std::int64_t issued_at,
                                                  core::RandomSource& random) {
   KIOSK_ASSIGN_OR_RETURN(auto spki, sealing_key.ToDer());
-  const std::string payload = json{{"kiosk_id", kiosk_id},
-                                   {"sealing_key", core::Base64UrlEncode(spki)},
-                                   {"issued_at", issued_at}}
-                                  .dump();
+  const std::string payload = json{
+      {"kiosk_id", kiosk_id},
+      {"sealing_key", core::Base64UrlEncode(spki)},
+      {"issued_at", issued_at}}.dump();
   return core::SignJwsEs256(core::AsBytes(payload), device_key, "device", kType, random);
 }
 

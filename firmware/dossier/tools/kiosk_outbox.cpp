@@ -17,13 +17,13 @@
 
 #include <sqlite3.h>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/random.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/core/uuid.h"
 #include "kiosk/dossier/outbox.h"
-#include "kiosk/storage/sqlite.h"
 #include "kiosk/dossier/package.h"
+#include "kiosk/storage/sqlite.h"
 
 namespace core = kiosk::core;
 namespace dossier = kiosk::dossier;
@@ -31,7 +31,8 @@ namespace dossier = kiosk::dossier;
 namespace {
 
 int Usage(bool asked = false) {
-  std::fprintf(kiosk::core::UsageStream(asked),
+  std::fprintf(
+      kiosk::core::UsageStream(asked),
       "usage: kiosk-outbox list --outbox DIR\n"
       "       kiosk-outbox seal-samples --outbox DIR --storage-key FILE --device-key FILE\n"
       "                    --kiosk ID [--count N]\n");
@@ -47,9 +48,10 @@ int List(const std::string& dir) {
   };
   auto db = kiosk::storage::Database::OpenReadOnly(std::filesystem::path(dir) / "outbox.db");
   if (!db) return fail(db.GetError());
-  kiosk::storage::Statement st(db->Handle(),
-                        "SELECT id, state, procedure_code, attempts, dossier_code, last_error "
-                        "FROM dossiers ORDER BY id");
+  kiosk::storage::Statement st(
+      db->Handle(),
+      "SELECT id, state, procedure_code, attempts, dossier_code, last_error "
+      "FROM dossiers ORDER BY id");
   if (auto ready = st.Ready(); !ready) return fail(ready.GetError());
   std::printf("%-36s  %-12s  %-9s  %3s  %-28s  %s\n", "dossier", "state", "procedure", "try",
               "code", "last error");

@@ -28,8 +28,8 @@ std::optional<std::string> Text(const json& doc, const char* key, std::size_t ma
 }
 
 bool IsAnswerState(const std::string& s) {
-  return s == "registered" || s == "pending" || s == "paid" || s == "mismatch" ||
-         s == "unknown" || s == "offline";
+  return s == "registered" || s == "pending" || s == "paid" || s == "mismatch" || s == "unknown" ||
+         s == "offline";
 }
 
 bool EndsWith(const std::string& s, std::string_view tail) {

@@ -153,9 +153,9 @@ core::Expected<Database> Database::OpenReadOnly(const std::filesystem::path& fil
   if (!std::filesystem::exists(file, ec)) {
     return core::Error::NeedsPerson("sqlite.absent", "no database at " + file.string());
   }
-  KIOSK_TRY(SqliteCall(sqlite3_open_v2(file.c_str(), &d.db_,
-                                       SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr),
-                       "sqlite3_open_v2", d.db_));
+  KIOSK_TRY(SqliteCall(
+      sqlite3_open_v2(file.c_str(), &d.db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr),
+      "sqlite3_open_v2", d.db_));
   sqlite3_busy_timeout(d.db_, 5000);
   return d;
 }

@@ -2,7 +2,8 @@
 
 namespace kiosk::journey {
 
-dossier::Dossier DossierOf(const Session& s, const Settings& settings, core::WallTime submitted_at) {
+dossier::Dossier DossierOf(const Session& s, const Settings& settings,
+                           core::WallTime submitted_at) {
   dossier::Dossier out;
   auto* dossier = &out;
   dossier->id = s.dossier_id;

@@ -47,24 +47,42 @@ std::optional<Screen> Destination(Screen from, Step step) {
 
 const char* ToString(Step step) {
   switch (step) {
-    case T::kStart: return "start";
-    case T::kLookUp: return "look_up";
-    case T::kTakeTicket: return "take_ticket";
-    case T::kCardPresented: return "card_presented";
-    case T::kCardFailed: return "card_failed";
-    case T::kCardRead: return "card_read";
-    case T::kProcedureChosen: return "procedure_chosen";
-    case T::kToPapers: return "to_papers";
-    case T::kToFees: return "to_fees";
-    case T::kFeesSettled: return "fees_settled";
-    case T::kConfirmed: return "confirmed";
-    case T::kSubmitFailed: return "submit_failed";
-    case T::kSubmitted: return "submitted";
-    case T::kReceiptTaken: return "receipt_taken";
-    case T::kRated: return "rated";
-    case T::kBack: return "back";
-    case T::kBackToPapers: return "back_to_papers";
-    case T::kCancel: return "cancel";
+    case T::kStart:
+      return "start";
+    case T::kLookUp:
+      return "look_up";
+    case T::kTakeTicket:
+      return "take_ticket";
+    case T::kCardPresented:
+      return "card_presented";
+    case T::kCardFailed:
+      return "card_failed";
+    case T::kCardRead:
+      return "card_read";
+    case T::kProcedureChosen:
+      return "procedure_chosen";
+    case T::kToPapers:
+      return "to_papers";
+    case T::kToFees:
+      return "to_fees";
+    case T::kFeesSettled:
+      return "fees_settled";
+    case T::kConfirmed:
+      return "confirmed";
+    case T::kSubmitFailed:
+      return "submit_failed";
+    case T::kSubmitted:
+      return "submitted";
+    case T::kReceiptTaken:
+      return "receipt_taken";
+    case T::kRated:
+      return "rated";
+    case T::kBack:
+      return "back";
+    case T::kBackToPapers:
+      return "back_to_papers";
+    case T::kCancel:
+      return "cancel";
   }
   return "?";
 }

@@ -43,11 +43,11 @@ void Apply(Journey& j, Intent intent) {
 
 const char* NameOf(const Intent& intent) {
   static constexpr const char* kNames[] = {
-      "activity",    "set_language", "start",      "start_lookup",     "take_ticket",
-      "identify",    "set_category", "set_search", "choose_procedure", "set_field",
-      "scan_page",   "remove_page",  "pay",        "cancel_payment",   "set_consent",
-      "confirm",     "reprint",      "rate",       "lookup",           "next",
-      "back",        "cancel"};
+      "activity",  "set_language", "start",      "start_lookup",     "take_ticket",
+      "identify",  "set_category", "set_search", "choose_procedure", "set_field",
+      "scan_page", "remove_page",  "pay",        "cancel_payment",   "set_consent",
+      "confirm",   "reprint",      "rate",       "lookup",           "next",
+      "back",      "cancel"};
   static_assert(std::size(kNames) == std::variant_size_v<Intent>);
   return kNames[intent.index()];
 }

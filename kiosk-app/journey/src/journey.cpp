@@ -522,7 +522,6 @@ void Journey::Confirm() {
   Submit();
 }
 
-
 void Journey::Submit() {
   const Session& s = *session_;
   auto dossier = std::make_shared<dossier::Dossier>(DossierOf(s, settings_, clock_.Now()));
@@ -605,12 +604,12 @@ void Journey::Submit() {
   });
 }
 
-
 void Journey::Print() {
   print_problem_.clear();
   auto receipt = std::make_shared<printer::Receipt>(ReceiptOf(*session_, settings_));
   std::shared_ptr<printer::FeeReceipt> fee_receipt;
-  if (session_->payment) fee_receipt = std::make_shared<printer::FeeReceipt>(FeeReceiptOf(*session_, settings_));
+  if (session_->payment)
+    fee_receipt = std::make_shared<printer::FeeReceipt>(FeeReceiptOf(*session_, settings_));
   auto& printer = devices_.printer;
   Work([receipt, fee_receipt, &printer]() -> Event {
     if (printer.Status() == printer::PrinterStatus::kPaperOut) {

@@ -37,8 +37,8 @@ std::string DayText(const catalog::Day& day) { return DayTextOf(day); }
 std::string ClockText(core::WallTime t, int utc_offset_hours) {
   const auto local = t + std::chrono::hours(utc_offset_hours);
   const auto since = local - std::chrono::floor<std::chrono::days>(local);
-  return TwoDigits(static_cast<unsigned>(
-             std::chrono::duration_cast<std::chrono::hours>(since).count())) +
+  return TwoDigits(
+             static_cast<unsigned>(std::chrono::duration_cast<std::chrono::hours>(since).count())) +
          ":" +
          TwoDigits(static_cast<unsigned>(
              std::chrono::duration_cast<std::chrono::minutes>(since).count() % 60));

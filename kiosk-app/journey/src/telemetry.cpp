@@ -43,24 +43,36 @@ constexpr CodeHealth kKnown[] = {
 
 const char* ToString(Device device) {
   switch (device) {
-    case Device::kCardReader: return "card_reader";
-    case Device::kScanner: return "scanner";
-    case Device::kPrinter: return "printer";
-    case Device::kPaymentTerminal: return "payment_terminal";
+    case Device::kCardReader:
+      return "card_reader";
+    case Device::kScanner:
+      return "scanner";
+    case Device::kPrinter:
+      return "printer";
+    case Device::kPaymentTerminal:
+      return "payment_terminal";
   }
   return "?";
 }
 
 const char* ToString(DeviceHealth health) {
   switch (health) {
-    case DeviceHealth::kOk: return "ok";
-    case DeviceHealth::kPaperOut: return "paper_out";
-    case DeviceHealth::kPaperNearEnd: return "paper_near_end";
-    case DeviceHealth::kCoverOpen: return "cover_open";
-    case DeviceHealth::kAbsent: return "absent";
-    case DeviceHealth::kOffline: return "offline";
-    case DeviceHealth::kUnreachable: return "unreachable";
-    case DeviceHealth::kFault: return "error";
+    case DeviceHealth::kOk:
+      return "ok";
+    case DeviceHealth::kPaperOut:
+      return "paper_out";
+    case DeviceHealth::kPaperNearEnd:
+      return "paper_near_end";
+    case DeviceHealth::kCoverOpen:
+      return "cover_open";
+    case DeviceHealth::kAbsent:
+      return "absent";
+    case DeviceHealth::kOffline:
+      return "offline";
+    case DeviceHealth::kUnreachable:
+      return "unreachable";
+    case DeviceHealth::kFault:
+      return "error";
   }
   return "?";
 }
@@ -105,8 +117,8 @@ DeviceHealth Telemetry::HealthOf(Device device) const {
 
 std::map<std::string, std::string> Telemetry::PeripheralStates() const {
   std::map<std::string, std::string> out;
-  for (const Device d : {Device::kCardReader, Device::kScanner, Device::kPrinter,
-                         Device::kPaymentTerminal}) {
+  for (const Device d :
+       {Device::kCardReader, Device::kScanner, Device::kPrinter, Device::kPaymentTerminal}) {
     out[ToString(d)] = ToString(HealthOf(d));
   }
   return out;

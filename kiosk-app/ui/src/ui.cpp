@@ -206,7 +206,8 @@ void KioskUi::Footer(float width, float height, bool back, bool next, const char
   }
   if (back) {
     ImGui::SetCursorPos(ImVec2(kMargin + w + kGap, y));
-    if (Button("back", tr_("Back"), w, kButtonHeight, Style::kSecondary)) Emit(journey::intent::Back{});
+    if (Button("back", tr_("Back"), w, kButtonHeight, Style::kSecondary))
+      Emit(journey::intent::Back{});
   }
   if (next) {
     ImGui::SetCursorPos(ImVec2(kMargin + 2 * (w + kGap), y));

@@ -26,8 +26,6 @@ inline constexpr float kFooterHeight = 150;
 
 inline ImU32 Colour(Rgb c) { return IM_COL32(c.r, c.g, c.b, 255); }
 
-inline bool StartsWith(const std::string& s, const char* prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
+inline bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 }  // namespace kiosk::ui::layout

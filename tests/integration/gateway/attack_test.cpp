@@ -434,17 +434,18 @@ TEST(Attacks, OnlyTheDeviceKeyVouchesForASealingKey) {
   auto sealing = core::PrivateKey::GenerateP256(random).Value();
   auto stranger = core::PrivateKey::GenerateP256(random).Value();
   const auto vouch = [&](const core::PrivateKey& by, const std::string& kiosk) {
-    return dossier::MakeSealingStatement(by, kiosk, sealing.Public().Value(), 1'767'225'600,
-                                         random)
+    return dossier::MakeSealingStatement(by, kiosk, sealing.Public().Value(), 1'767'225'600, random)
         .Value();
   };
   const std::string header(dossier::kSealingKeyHeader);
   std::string why;
-  LONGS_EQUAL_TEXT(201, SubmitSignedBy(sealing, {{header, vouch(*device_key, kKiosk)}}, 20'000, &why),
+  LONGS_EQUAL_TEXT(201,
+                   SubmitSignedBy(sealing, {{header, vouch(*device_key, kKiosk)}}, 20'000, &why),
                    why.c_str());
   LONGS_EQUAL(422, SubmitSignedBy(sealing, {}, 20'000));
   LONGS_EQUAL(401, SubmitSignedBy(sealing, {{header, vouch(stranger, kKiosk)}}, 20'000));
-  LONGS_EQUAL(401, SubmitSignedBy(sealing, {{header, vouch(*device_key, "QNM-OTHER-0001")}}, 20'000));
+  LONGS_EQUAL(401,
+              SubmitSignedBy(sealing, {{header, vouch(*device_key, "QNM-OTHER-0001")}}, 20'000));
   LONGS_EQUAL(401, SubmitSignedBy(sealing, {{header, "not.a.jws"}}, 20'000));
   // The device key's own signature still counts (dossiers sealed before the change).
   LONGS_EQUAL(201, Submit(20'000));

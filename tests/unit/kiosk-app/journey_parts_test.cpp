@@ -89,8 +89,8 @@ TEST(FinishedSession, TheReceiptIsProvisionalUntilTheGatewaysCode) {
   CHECK(r.lookup_url.find("ref=K7Q2-9XRM") != std::string::npos);
   STRCMP_EQUAL("ngày 10/12/2026", r.appointment.c_str());
   STRCMP_EQUAL("Tờ khai điện tử điền tại ki-ốt", r.papers.front().c_str());
-  session->outcome = SubmitOutcome{"K7Q2-9XRM", "000.17.22.H56-261206-0001",
-                                   "ABCD2345EFGH6789", "2026-12-10"};
+  session->outcome =
+      SubmitOutcome{"K7Q2-9XRM", "000.17.22.H56-261206-0001", "ABCD2345EFGH6789", "2026-12-10"};
   r = ReceiptOf(*session, settings);
   CHECK_FALSE(r.provisional);
   STRCMP_EQUAL("ABCD", r.lookup_secret.c_str());  // the short form, read aloud

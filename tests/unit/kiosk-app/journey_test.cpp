@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "journey_bench.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/manifest.h"
@@ -15,7 +16,6 @@
 #include "kiosk/payment/fake_terminal.h"
 #include "kiosk/printer/fake_printer.h"
 #include "kiosk/scanner/fake_scanner.h"
-#include "journey_bench.h"
 #include "test_support.h"
 
 using namespace kiosk;

@@ -38,13 +38,12 @@ class MemoryGateway {
       return out;
     }
     out.status = 200;
-    out.body = ++asked_[reference] >= pay_after
-                   ? json{{"status", "paid"},
-                          {"bank_transaction_id", "FT-" + reference},
-                          {"amount_vnd", amounts_[reference]},
-                          {"paid_at", "2026-12-06T10:00:00+07:00"}}
-                         .dump()
-                   : json{{"status", "pending"}}.dump();
+    out.body = ++asked_[reference] >= pay_after ? json{{"status", "paid"},
+                                                       {"bank_transaction_id", "FT-" + reference},
+                                                       {"amount_vnd", amounts_[reference]},
+                                                       {"paid_at", "2026-12-06T10:00:00+07:00"}}
+                                                      .dump()
+                                                : json{{"status", "pending"}}.dump();
     return out;
   }
   int pay_after = 3;
@@ -70,8 +69,7 @@ TEST(RelayedVietQr, TheCodeIsPaidThroughTheAgentWithoutTheAppOpeningAConnection)
   auto ledger = payment::PaymentLedger::Open(dir.Path() / "payments.db").Value();
   kiosk::agent::PaymentRelay relay(
       kiosk::link::PaymentMailbox(dir.Path() / "mailbox"),
-      [&gateway](const core::HttpRequest& r) { return gateway(r); },
-      std::chrono::milliseconds(20));
+      [&gateway](const core::HttpRequest& r) { return gateway(r); }, std::chrono::milliseconds(20));
   kiosk::agent::PaymentRelayThread thread(relay, std::chrono::milliseconds(10));
   kiosk::app::RelayedPayments relayed(kiosk::link::PaymentMailbox(dir.Path() / "mailbox"));
   payment::VietQrOptions o;
@@ -99,8 +97,8 @@ TEST(RelayedVietQr, WithoutTheAgentTheCodeIsNotShownAndTheFeeNotCharged) {
   o.account = "113000123456";
   payment::VietQrPayments vietqr(o, relayed, ledger, clock);
   bool shown = false;
-  auto paid = vietqr.Pay(
-      {10'000, "DVC-REF-0002", "vietqr", [&shown](const payment::PaymentPrompt&) { shown = true; }});
+  auto paid = vietqr.Pay({10'000, "DVC-REF-0002", "vietqr",
+                          [&shown](const payment::PaymentPrompt&) { shown = true; }});
   CHECK_FALSE(paid.HasValue());
   STRCMP_EQUAL("payment.offline", paid.GetError().Code().c_str());
   CHECK_FALSE(shown);

@@ -7,11 +7,11 @@
 
 #include "test_prelude.h"
 
+#include "journey_bench.h"
 #include "kiosk/i18n/translator.h"
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/ui/ui.h"
-#include "journey_bench.h"
 
 using namespace kiosk;  // NOLINT(google-build-using-namespace): test file
 using journey::Intent;

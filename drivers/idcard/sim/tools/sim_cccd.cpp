@@ -31,10 +31,10 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/random.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/idcard/sim/persona.h"
 #include "kiosk/idcard/sim/virtual_card.h"
 

@@ -22,8 +22,8 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "kiosk/core/usage.h"
 #include "kiosk/core/text.h"
+#include "kiosk/core/usage.h"
 #include "kiosk/idcard/mrz.h"
 #include "kiosk/idcard/sim/persona.h"
 #include "kiosk/scanner/sim/synthetic.h"
@@ -33,9 +33,10 @@ namespace {
 namespace sim = kiosk::scanner::sim;
 
 int Usage(bool asked = false) {
-  (asked ? std::cout : std::cerr) << "usage: kiosk-synth pages|cards|card --out DIR [--count N] [--seed S] [--dpi D]\n"
-               "                   [--persona FILE.toml] (card)\n"
-               "                   [--severity 0|1|2] [--blank-every K] [--format pgm|png]\n";
+  (asked ? std::cout : std::cerr)
+      << "usage: kiosk-synth pages|cards|card --out DIR [--count N] [--seed S] [--dpi D]\n"
+         "                   [--persona FILE.toml] (card)\n"
+         "                   [--severity 0|1|2] [--blank-every K] [--format pgm|png]\n";
   return kiosk::core::UsageStatus(asked);
 }
 

@@ -14,7 +14,8 @@ void KioskUi::DrawGoodbye(float w, float h) {
            "this kiosk."),
        fonts_.body, palette_.text, content);
   ImGui::SetCursorPos(ImVec2(kMargin, h - kFooterHeight - 160));
-  if (Button("done", tr_("Done"), content, 140, Style::kPrimary, fonts_.title)) Emit(journey::intent::Next{});
+  if (Button("done", tr_("Done"), content, 140, Style::kPrimary, fonts_.title))
+    Emit(journey::intent::Next{});
 }
 
 }  // namespace kiosk::ui

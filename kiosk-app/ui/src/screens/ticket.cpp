@@ -27,7 +27,8 @@ void KioskUi::DrawTicket(float w, float h) {
     Text(tr_("Printing..."), fonts_.body, palette_.text, content);
   }
   ImGui::SetCursorPos(ImVec2(kMargin, h - kFooterHeight - 160));
-  if (Button("done", tr_("Done"), content, 140, Style::kPrimary, fonts_.title)) Emit(journey::intent::Next{});
+  if (Button("done", tr_("Done"), content, 140, Style::kPrimary, fonts_.title))
+    Emit(journey::intent::Next{});
 }
 
 }  // namespace kiosk::ui

@@ -41,8 +41,9 @@ class SimulatorRig final : public Rig {
  public:
   SimulatorRig(const std::filesystem::path& dir, const core::Clock& clock,
                core::RandomSource& random) {
-    LONGS_EQUAL(0, test::RunProcess({KIOSK_SIM_PAYTERM_BIN, "--make-pki", (dir / "pki").string()})
-                       .exit_code);
+    LONGS_EQUAL(
+        0,
+        test::RunProcess({KIOSK_SIM_PAYTERM_BIN, "--make-pki", (dir / "pki").string()}).exit_code);
     sim_ = std::make_unique<test::BackgroundProcess>(
         std::vector<std::string>{KIOSK_SIM_PAYTERM_BIN, "--pki", (dir / "pki").string(), "--port",
                                  "0", "--scenarios", "approve,decline,approve,approve",

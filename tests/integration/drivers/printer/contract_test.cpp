@@ -51,8 +51,8 @@ class SimulatorRig final : public Rig {
   explicit SimulatorRig(const std::filesystem::path& dir) : control_(dir / "control") {
     const auto port = kiosk::test::FreePort();
     sim_ = std::make_unique<kiosk::test::BackgroundProcess>(
-        std::vector<std::string>{KIOSK_SIM_PRINTER_BIN, "--out", (dir / "paper").string(),
-                                 "--port", std::to_string(port), "--control", control_.string()},
+        std::vector<std::string>{KIOSK_SIM_PRINTER_BIN, "--out", (dir / "paper").string(), "--port",
+                                 std::to_string(port), "--control", control_.string()},
         dir / "sim.log");
     if (!sim_->WaitForLog("listening on", std::chrono::seconds(10))) FAIL(sim_->Log().c_str());
     auto open = printer::TransportFor("tcp:127.0.0.1:" + std::to_string(port));
@@ -116,7 +116,7 @@ void AnOpenCoverIsToldAndRefused(Rig& rig) {
 TEST_GROUP(PrinterContract) {
   core::log::ScopedCapture quiet{core::log::Level::kError};
   kiosk::test::TempDir dir;
-  void RunAll(Rig& rig) {
+  void RunAll(Rig & rig) {
     PrintsEverySlipWhenReady(rig);
     PaperOutIsToldAndRefusedThenPrintsAgain(rig);
     AnOpenCoverIsToldAndRefused(rig);

@@ -26,8 +26,9 @@ TEST(AgentConfig, TheGatewayAndTheDeviceIdentityAreRequired) {
 }
 
 TEST(AgentConfig, WhatProvisioningWritesIsReadOverThePackagedDefaults) {
-  auto c = ReadConfig({Write("agent.toml", "[outbox]\ndir = \"/var/lib/kiosk/outbox\"\n"
-                                           "[payments]\nmailbox = \"/var/lib/kiosk/payments\"\n"),
+  auto c = ReadConfig({Write("agent.toml",
+                             "[outbox]\ndir = \"/var/lib/kiosk/outbox\"\n"
+                             "[payments]\nmailbox = \"/var/lib/kiosk/payments\"\n"),
                        Write("provisioned.toml",
                              "[device]\nkiosk_id = \"QNM-TAMKY-0001\"\n"
                              "[gateway]\nhost = \"gw.example\"\nport = 8443\nca = \"ca.pem\"\n"

@@ -15,10 +15,9 @@ TEST_GROUP(SealingKey) {
 };
 
 TEST(SealingKey, TheDeviceKeysStatementNamesTheSealingKeyForThisKioskOnly) {
-  auto statement =
-      MakeSealingStatement(device, "QNM-TAMKY-0001", sealing.Public().Value(), 1'767'225'600,
-                           random)
-          .Value();
+  auto statement = MakeSealingStatement(device, "QNM-TAMKY-0001", sealing.Public().Value(),
+                                        1'767'225'600, random)
+                       .Value();
   auto key = VerifySealingStatement(statement, device.Public().Value(), "QNM-TAMKY-0001");
   CHECK_TEXT(key.HasValue(), key ? "" : key.GetError().ToString().c_str());
   STRCMP_EQUAL(sealing.Public()->Fingerprint()->c_str(), key->Fingerprint()->c_str());

@@ -143,13 +143,13 @@ TEST(PaymentMailbox, ReferencesAreNeverPathsAndAsksKeepToTheirSchema) {
   CHECK_FALSE(box.Post(ask).HasValue());
   CHECK_FALSE(box.Answer("../x", {"a1", "paid", "B", 1, "", ""}).HasValue());
   CHECK_FALSE(ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"expect","qr":"x"})"));
-  CHECK_FALSE(ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"expect","amount_vnd":-5,"qr":"x"})"));
+  CHECK_FALSE(
+      ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"expect","amount_vnd":-5,"qr":"x"})"));
   CHECK_FALSE(ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"refund"})"));
   CHECK(ParsePaymentAsk(R"({"id":"a","reference":"R","kind":"query"})").HasValue());
   CHECK_FALSE(ParsePaymentAnswer(R"({"ask_id":"a","state":"paid"})"));  // no bank transaction
   CHECK_FALSE(ParsePaymentAnswer(R"({"ask_id":"a","state":"refunded"})"));
   // A file the agent finds under another reference's name is not taken.
-  std::ofstream(dir.Path() / "payments" / "OTHER.ask.json")
-      << PaymentAskJson(Expecting("a9"));
+  std::ofstream(dir.Path() / "payments" / "OTHER.ask.json") << PaymentAskJson(Expecting("a9"));
   LONGS_EQUAL(0, box.Asks()->size());
 }

@@ -29,9 +29,7 @@ std::int64_t Count(const Database& db, const char* sql) {
 
 }  // namespace
 
-TEST_GROUP(Storage) {
-  kiosk::test::TempDir dir;
-};
+TEST_GROUP(Storage) { kiosk::test::TempDir dir; };
 
 TEST(Storage, TwoConnectionsMigratingAtOnceRunEachStepOnce) {
   kiosk::test::StopTrackingAllocations();  // two threads allocate at once

@@ -9,8 +9,8 @@
 // The real drivers keep a PaymentLedger so a crash never charges a fee twice
 // nor forgets one that was paid.
 
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>

@@ -102,5 +102,4 @@ class AbsentPrinter final : public ReceiptPrinter {
   }
 };
 
-
 }  // namespace kiosk::printer

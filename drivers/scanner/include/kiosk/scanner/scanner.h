@@ -42,7 +42,6 @@ class Scanner {
 core::Expected<Bytes> EncodeJpeg(const std::uint8_t* pixels, int width, int height, int components,
                                  int quality);
 
-
 // The scanner of a kiosk whose config names none: every scan answers
 // "scanner.absent", so the citizen is told to ask the staff and the heartbeat
 // says the scanner is absent. Never a fake standing in for a device.
@@ -52,6 +51,5 @@ class AbsentScanner final : public Scanner {
     return core::Error::NeedsPerson("scanner.absent", "this kiosk has no scanner configured");
   }
 };
-
 
 }  // namespace kiosk::scanner

@@ -23,7 +23,8 @@ struct AgentConfig {
   core::LogConfig log;
   std::string outbox_dir = "state/outbox";
   std::string storage_key = "state/storage.key";
-  std::string sealing_statement;  // dossier/sealing_key.h; empty: manifests signed by the device key
+  std::string
+      sealing_statement;  // dossier/sealing_key.h; empty: manifests signed by the device key
   std::string gateway_host = "127.0.0.1";
   int gateway_port = 8443;
   std::string gateway_ca;

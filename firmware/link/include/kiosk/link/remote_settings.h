@@ -32,8 +32,7 @@ core::Expected<RemoteSettings> ParseRemoteSettings(std::string_view json);
 std::string RemoteSettingsJson(const RemoteSettings& settings);
 
 // kiosk-agent, once verified: atomically, readable by kiosk-app.
-core::Status WriteRemoteSettings(const std::filesystem::path& path,
-                                 const RemoteSettings& settings);
+core::Status WriteRemoteSettings(const std::filesystem::path& path, const RemoteSettings& settings);
 // kiosk-app and kiosk-agent at start: "settings.absent" when none was applied.
 core::Expected<RemoteSettings> ReadRemoteSettings(const std::filesystem::path& path);
 

@@ -14,24 +14,50 @@ namespace kiosk::journey {
 
 namespace intent {
 struct Activity {};  // any touch: the citizen is still there
-struct SetLanguage { std::string language; };
+struct SetLanguage {
+  std::string language;
+};
 struct Start {};
 struct StartLookup {};
 struct TakeTicket {};
-struct IdentifyWith { KeySource source = KeySource::kQr; std::string text; };
-struct SetCategory { std::string category; };
-struct SetSearch { std::string query; };
-struct ChooseProcedure { std::string code; };
-struct SetField { std::string id; std::string value; };
-struct ScanPage { std::string paper; };
-struct RemoveLastPage { std::string paper; };
-struct Pay { std::string method; };
+struct IdentifyWith {
+  KeySource source = KeySource::kQr;
+  std::string text;
+};
+struct SetCategory {
+  std::string category;
+};
+struct SetSearch {
+  std::string query;
+};
+struct ChooseProcedure {
+  std::string code;
+};
+struct SetField {
+  std::string id;
+  std::string value;
+};
+struct ScanPage {
+  std::string paper;
+};
+struct RemoveLastPage {
+  std::string paper;
+};
+struct Pay {
+  std::string method;
+};
 struct CancelPayment {};
-struct SetConsent { bool accepted = false; };
+struct SetConsent {
+  bool accepted = false;
+};
 struct Confirm {};
 struct Reprint {};
-struct Rate { int score = 0; };
-struct LookupDossier { std::string text; };
+struct Rate {
+  int score = 0;
+};
+struct LookupDossier {
+  std::string text;
+};
 struct Next {};
 struct Back {};
 struct Cancel {};
