@@ -7,6 +7,8 @@
 #   firmware      dossier, catalog, link, digitize, board support
 #   drivers       the peripherals: idcard, mrz, qr, scanner, printer, payment
 #   sim           the peripherals' simulators and fakes (never in a release program)
+#   config        the programs' configs as types, read by each program and
+#                 written by kiosk-provision through the same schema
 #   agent         kiosk-agent's library: firmware only, no driver, no UI
 #   app           kiosk-app's libraries: journey, screens, input, i18n; never the agent
 #   gateway       the province side
@@ -21,20 +23,22 @@ set(KIOSK_LAYER_firmware kiosk_catalog kiosk_dossier kiosk_link kiosk_digitize k
 set(KIOSK_LAYER_drivers kiosk_idcard kiosk_mrz kiosk_qr kiosk_scanner kiosk_printer kiosk_payment)
 set(KIOSK_LAYER_sim kiosk_idcard_sim kiosk_scanner_sim kiosk_printer_sim kiosk_payment_sim
                     kiosk_scanner_fake kiosk_printer_fake kiosk_payment_fake)
+set(KIOSK_LAYER_config kiosk_app_config kiosk_agent_config)
 set(KIOSK_LAYER_agent kiosk_agent)
 set(KIOSK_LAYER_app kiosk_input kiosk_journey kiosk_i18n kiosk_ui kiosk_imgui kiosk_app)
 set(KIOSK_LAYER_gateway kiosk_gateway kiosk_gateway_config)
 set(KIOSK_LAYER_provisioning kiosk_provisioning)
 
-set(KIOSK_LAYERS core firmware drivers sim agent app gateway provisioning)
+set(KIOSK_LAYERS core firmware drivers sim config agent app gateway provisioning)
 set(KIOSK_USES_core core)
 set(KIOSK_USES_firmware core firmware)
 set(KIOSK_USES_drivers core firmware drivers)
 set(KIOSK_USES_sim core firmware drivers sim)
-set(KIOSK_USES_agent core firmware agent)
-set(KIOSK_USES_app core firmware drivers app)
+set(KIOSK_USES_config core firmware)
+set(KIOSK_USES_agent core firmware config agent)
+set(KIOSK_USES_app core firmware drivers config app)
 set(KIOSK_USES_gateway core firmware gateway)
-set(KIOSK_USES_provisioning core firmware drivers provisioning)
+set(KIOSK_USES_provisioning core firmware drivers config provisioning)
 
 # The layer of `target` into `out` ("" when it is not one of ours).
 function(kiosk_layer_of target out)

@@ -8,76 +8,56 @@ namespace kiosk::provisioning {
 
 using nlohmann::json;
 
-std::string TomlString(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 namespace {
 
-std::string TomlArray(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + TomlString(items[i]);
-  return out + "]";
-}
-
-std::string DeviceSection(const ProvisionedKiosk& k) {
-  return "[device]\nkiosk_id = " + TomlString(k.kiosk_id) +
-         "\nsite_name = " + TomlString(k.site_name) +
-         "\nprovince_code = " + TomlString(k.province) + "\n";
+core::DeviceConfig DeviceOf(const ProvisionedKiosk& k) {
+  core::DeviceConfig device;
+  device.kiosk_id = k.kiosk_id;
+  device.site_name = k.site_name;
+  device.province_code = k.province;
+  return device;
 }
 
 }  // namespace
+
+app::AppConfig AppConfigFor(const ProvisionedKiosk& k, const std::filesystem::path& state_dir) {
+  const auto abs = std::filesystem::absolute(state_dir);
+  app::AppConfig c;
+  c.device = DeviceOf(k);
+  c.agency_code = k.agency;
+  c.procedures = k.procedures;
+  c.sealing_key = (abs / "sealing-key.pem").string();
+  if (!k.orientation.empty()) c.orientation = k.orientation;
+  if (!k.printer.empty()) c.printer = k.printer;
+  return c;
+}
+
+agent::AgentConfig AgentConfigFor(const ProvisionedKiosk& k,
+                                  const std::filesystem::path& state_dir) {
+  const auto abs = std::filesystem::absolute(state_dir);
+  agent::AgentConfig c;
+  c.device = DeviceOf(k);
+  c.gateway_host = k.device_gateway.host;
+  c.gateway_port = k.device_gateway.port;
+  c.gateway_ca = (abs / "gateway-ca.pem").string();
+  c.server_name = k.server_name;
+  c.sealing_statement = (abs / "sealing-key.jws").string();
+  c.certificate = (abs / "device.pem").string();
+  c.key = (abs / "device-key.pem").string();
+  c.config_signer = (abs / "config-signer.pem").string();
+  c.board_profile = k.board_profile;
+  return c;
+}
 
 core::Status WriteProvisioned(const std::filesystem::path& state_dir, const ProvisionedKiosk& k) {
   const auto dir = state_dir / "provisioned";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return core::Error::NeedsPerson("io.write", "cannot create " + dir.string());
-  const auto abs = std::filesystem::absolute(state_dir);
   const std::string header = "# Written by kiosk-provision on " + k.provisioned_at +
                              ". Re-provision instead of editing.\n";
-  const std::string agent =
-      header + DeviceSection(k) + "\n[gateway]\nhost = " + TomlString(k.device_gateway.host) +
-      "\nport = " + std::to_string(k.device_gateway.port) +
-      "\nca = " + TomlString((abs / "gateway-ca.pem").string()) +
-      "\nserver_name = " + TomlString(k.server_name) +
-      "\n\n[outbox]\nsealing_statement = " + TomlString((abs / "sealing-key.jws").string()) +
-      "\n\n[tls]\ncertificate = " + TomlString((abs / "device.pem").string()) +
-      "\nkey = " + TomlString((abs / "device-key.pem").string()) +
-      "\n\n[commands]\nconfig_signer = " + TomlString((abs / "config-signer.pem").string()) + "\n" +
-      (k.board_profile.empty() ? "" : "\n[board]\nprofile = " + TomlString(k.board_profile) + "\n");
-  const std::string app =
-      header + DeviceSection(k) + "\n[site]\nagency_code = " + TomlString(k.agency) +
-      "\nprocedures = " + TomlArray(k.procedures) +
-      "\n\n[paths]\nsealing_key = " + TomlString((abs / "sealing-key.pem").string()) + "\n" +
-      (k.orientation.empty() ? ""
-                             : "\n[display]\norientation = " + TomlString(k.orientation) + "\n") +
-      (k.printer.empty() ? "" : "\n[printer]\ndevice = " + TomlString(k.printer) + "\n");
+  const std::string agent = header + agent::WriteConfig(AgentConfigFor(k, state_dir));
+  const std::string app = header + app::WriteConfig(AppConfigFor(k, state_dir));
   json checks = json::array();
   for (const auto& c : k.self_test) {
     checks.push_back({{"name", c.name}, {"state", c.state}, {"detail", c.detail}});

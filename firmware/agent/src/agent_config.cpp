@@ -1,14 +1,26 @@
 #include "kiosk/agent/agent_config.h"
 
+#include <type_traits>
+
 #include "kiosk/core/config.h"
+#include "kiosk/core/config_writer.h"
 #include "kiosk/core/files.h"
 
 namespace kiosk::agent {
 
-core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>& paths) {
-  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::LoadAll(paths));
-  AgentConfig c;
-  core::config::Reader reader(doc);
+namespace {
+
+// Every key kiosk-agent reads: run on a config::Reader it reads the files, on
+// a config::Recorder it records the values (core/config_writer.h). `C` is
+// AgentConfig when reading, const AgentConfig when recording. Paths kept as
+// std::filesystem::path go through a string and back.
+template <class R, class C>
+void Schema(R& reader, C& c) {
+  const auto path = [](auto& section, std::string_view key, auto& field) {
+    std::string text = field.string();
+    section.Read(key, text);
+    if constexpr (!std::is_const_v<std::remove_reference_t<decltype(field)>>) field = text;
+  };
   core::ReadDeviceConfig(reader.Table("device"), c.device);
   core::ReadLogConfig(reader.Table("log"), c.log);
   auto outbox = reader.Table("outbox");
@@ -32,37 +44,21 @@ core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>&
   upload.Read("idle_poll_ms", c.idle_poll_ms, 10, 60'000);
   auto heartbeat = reader.Table("heartbeat");
   heartbeat.Read("interval_s", c.heartbeat_interval_s, 1, 3600);
-  std::string app_status = "state/app-status.json", disk = "/", os_version;
-  heartbeat.Read("app_status", app_status);
-  heartbeat.Read("disk_path", disk);
+  path(heartbeat, "app_status", c.health.app_status_file);
+  path(heartbeat, "disk_path", c.health.disk_path);
   heartbeat.Read("thermal_zones", c.thermal_zones);
-  heartbeat.Read("os_version", os_version);
-  // The image's release file, when the version is not given: its first line.
-  std::string os_version_file;
-  heartbeat.Read("os_version_file", os_version_file);
-  if (os_version.empty() && !os_version_file.empty()) {
-    if (auto text = core::ReadSmallFile(os_version_file, 4096)) {
-      os_version = text->substr(0, text->find('\n'));
-    }
-  }
-  c.health.app_status_file = app_status;
-  c.health.disk_path = disk;
-  c.health.os_version = os_version;
+  heartbeat.Read("os_version", c.health.os_version);
+  heartbeat.Read("os_version_file", c.os_version_file);
   auto commands = reader.Table("commands");
   commands.Read("restart_app", c.commands.restart_app);
   commands.Read("reboot", c.commands.reboot);
   commands.Read("self_test", c.commands.self_test);
   commands.Read("logs", c.logs);
   commands.Read("log_tail_kb", c.log_tail_kb, 1, 65536);
-  std::string maintenance = "state/maintenance", remote = "state/remote-config.json",
-              journal = "state/commands.json";
-  commands.Read("maintenance_file", maintenance);
-  commands.Read("remote_config", remote);
-  commands.Read("journal", journal);
+  path(commands, "maintenance_file", c.commands.maintenance_file);
+  path(commands, "remote_config", c.commands.remote_config_file);
+  path(commands, "journal", c.commands.journal);
   commands.Read("config_signer", c.config_signer);
-  c.commands.maintenance_file = maintenance;
-  c.commands.remote_config_file = remote;
-  c.commands.journal = journal;
   auto board = reader.Table("board");
   board.Read("profile", c.board_profile);
   board.ReadOneOf("gpio", c.gpio_backend, {"gpiod", "sysfs", "none"});
@@ -75,9 +71,8 @@ core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>&
   payments.Read("poll_ms", c.payment_poll_ms, 100, 60'000);
   auto update = reader.Table("update");
   update.Read("enabled", c.updates);
-  std::string update_dir = c.update.dir.string(), hold = c.update.hold_file.string();
-  update.Read("dir", update_dir);
-  update.Read("hold_file", hold);
+  path(update, "dir", c.update.dir);
+  path(update, "hold_file", c.update.hold_file);
   update.Read("install", c.update.install);
   update.Read("status", c.update.status);
   update.Read("mark_good", c.update.mark_good);
@@ -88,10 +83,31 @@ core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>&
   update.Read("max_attempts", c.update.max_attempts, 1, 10);
   update.Check(!c.update.install.empty() && !c.update.reboot.empty(), "install",
                "install and reboot must name a program");
-  c.update.dir = update_dir;
-  c.update.hold_file = hold;
+}
+
+}  // namespace
+
+core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>& paths) {
+  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::LoadAll(paths));
+  AgentConfig c;
+  core::config::Reader reader(doc);
+  Schema(reader, c);
   KIOSK_TRY(reader.Finish());
+  // The image's release file, when the version is not given: its first line.
+  if (c.health.os_version.empty() && !c.os_version_file.empty()) {
+    if (auto text = core::ReadSmallFile(c.os_version_file, 4096)) {
+      c.health.os_version = text->substr(0, text->find('\n'));
+    }
+  }
   return c;
+}
+
+std::string WriteConfig(const AgentConfig& config) {
+  core::config::Recorder written, defaults;
+  Schema(written, config);
+  const AgentConfig base;
+  Schema(defaults, base);
+  return written.Difference(defaults);
 }
 
 }  // namespace kiosk::agent

@@ -12,7 +12,10 @@ bool IsValidKioskId(std::string_view id) {
   return true;
 }
 
-void ReadDeviceConfig(config::Section section, DeviceConfig& out) {
+namespace {
+
+template <class S, class D>
+void DeviceSchema(S& section, D& out) {
   section.Read("kiosk_id", out.kiosk_id);
   section.Check(IsValidKioskId(out.kiosk_id), "kiosk_id",
                 "must be 3 to 64 characters of A-Z, 0-9 and '-'");
@@ -25,12 +28,27 @@ void ReadDeviceConfig(config::Section section, DeviceConfig& out) {
                 "province_code", "must be two digits");
 }
 
+template <class S>
+std::string LevelSchema(S& section, log::Level level) {
+  std::string name = log::ToString(level);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  section.ReadOneOf("level", name, {"debug", "info", "warn", "error"});
+  return name;
+}
+
+}  // namespace
+
+void ReadDeviceConfig(config::Section section, DeviceConfig& out) { DeviceSchema(section, out); }
+void ReadDeviceConfig(config::Recorder::Section section, const DeviceConfig& in) {
+  DeviceSchema(section, in);
+}
+
 void ReadLogConfig(config::Section section, LogConfig& out) {
-  std::string level = log::ToString(out.level);
-  for (auto& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  section.ReadOneOf("level", level, {"debug", "info", "warn", "error"});
-  auto parsed = log::ParseLevel(level);
+  auto parsed = log::ParseLevel(LevelSchema(section, out.level));
   if (parsed) out.level = *parsed;
+}
+void ReadLogConfig(config::Recorder::Section section, const LogConfig& in) {
+  LevelSchema(section, in.level);
 }
 
 }  // namespace kiosk::core

@@ -7,11 +7,13 @@ namespace kiosk::app {
 std::string DefaultCatalog() { return KIOSK_DEFAULT_CATALOG; }
 std::string DefaultLocaleDir() { return KIOSK_DEFAULT_LOCALE_DIR; }
 
-core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& files) {
-  AppConfig c;
-  if (files.empty()) return c;  // the embedded defaults
-  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::LoadAll(files));
-  core::config::Reader reader(doc);
+namespace {
+
+// Every key kiosk-app reads: run on a config::Reader it reads the files, on a
+// config::Recorder it records the values (core/config_writer.h). `C` is
+// AppConfig when reading, const AppConfig when recording.
+template <class R, class C>
+void Schema(R& reader, C& c) {
   core::ReadDeviceConfig(reader.Table("device"), c.device);
   core::ReadLogConfig(reader.Table("log"), c.log);
   auto site = reader.Table("site");
@@ -93,8 +95,26 @@ core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& f
                                       "vietqr") != c.payment_methods.end();
   vietqr.Check(!wants_vietqr || (!c.vietqr_bank_bin.empty() && !c.vietqr_account.empty()),
                "bank_bin", "VietQR needs the agency's bank_bin and account");
+}
+
+}  // namespace
+
+core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& files) {
+  AppConfig c;
+  if (files.empty()) return c;  // the embedded defaults
+  KIOSK_ASSIGN_OR_RETURN(auto doc, core::config::Document::LoadAll(files));
+  core::config::Reader reader(doc);
+  Schema(reader, c);
   KIOSK_TRY(reader.Finish());
   return c;
+}
+
+std::string WriteConfig(const AppConfig& config) {
+  core::config::Recorder written, defaults;
+  Schema(written, config);
+  const AppConfig base;
+  Schema(defaults, base);
+  return written.Difference(defaults);
 }
 
 std::filesystem::path Under(const std::filesystem::path& state, const std::string& path) {

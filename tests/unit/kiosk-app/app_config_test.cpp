@@ -51,3 +51,35 @@ TEST(AppConfig, WhatCannotWorkIsRefusedAtStart) {
   refused("[payment]\nmethods = [\"cash\"]\n", "payment.methods");
   refused("[printer]\ncolour = \"red\"\n", "printer.colour");  // a key nobody reads
 }
+
+// WriteConfig goes through the schema ReadConfig reads: every field set away
+// from its default comes back, and nothing else is written.
+TEST(AppConfig, WhatIsWrittenReadsBackTheSame) {
+  kiosk::app::AppConfig c;
+  c.device.kiosk_id = "QNM-TAMKY-0009";
+  c.agency_code = "000.17.22.H56";
+  c.procedures = {"1.001193", "2.000815"};
+  c.idle_timeout_s = 120;
+  c.orientation = "landscape";
+  c.scanner = "sane";
+  c.scan_color = true;
+  c.sane_options = {"mode=Gray", "source=ADF"};
+  c.printer = "usb:0416:5011";
+  c.paper = "58mm";
+  c.native_qr = false;
+  c.out_of_service_files = {"tamper.json"};
+  const std::string text = kiosk::app::WriteConfig(c);
+  auto back = ReadConfig({Write("written.toml", text)});
+  CHECK_TEXT(back.HasValue(), text.c_str());
+  STRCMP_EQUAL("QNM-TAMKY-0009", back->device.kiosk_id.c_str());
+  LONGS_EQUAL(2, back->procedures.size());
+  LONGS_EQUAL(120, back->idle_timeout_s);
+  STRCMP_EQUAL("landscape", back->orientation.c_str());
+  CHECK_TRUE(back->scan_color);
+  LONGS_EQUAL(2, back->sane_options.size());
+  STRCMP_EQUAL("58mm", back->paper.c_str());
+  CHECK_FALSE(back->native_qr);
+  LONGS_EQUAL(1, back->out_of_service_files.size());
+  CHECK_TEXT(text.find("catalog") == std::string::npos, text.c_str());  // a default
+  STRCMP_EQUAL("", kiosk::app::WriteConfig(kiosk::app::AppConfig{}).c_str());
+}

@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "kiosk/agent/agent_config.h"
+#include "kiosk/app/app_config.h"
 #include "kiosk/core/config.h"
 #include "kiosk/provisioning/provisioned.h"
 
@@ -32,52 +34,58 @@ ProvisionedKiosk Sample() {
 
 TEST_GROUP(Provisioned) { kiosk::test::TempDir dir; };
 
-TEST(Provisioned, TheDropInsAreValidTomlForBothPrograms) {
+// Each program reads its packaged config, then the drop-in: what provisioning
+// decided must come out, whatever the packaged file sets and whether or not a
+// value equals the compiled default (port 8443 does).
+TEST(Provisioned, EachProgramReadsBackWhatProvisioningDecided) {
+  auto k = Sample();
+  CHECK(WriteProvisioned(dir.Path(), k).HasValue());
+  auto agent =
+      kiosk::agent::ReadConfig({kiosk::test::SourcePath("firmware/image/config/agent.toml"),
+                                dir.Path() / "provisioned/agent.toml"});
+  CHECK_TRUE(agent.HasValue());
+  STRCMP_EQUAL("QNM-TAMKY-0001", agent->device.kiosk_id.c_str());
+  STRCMP_EQUAL("UBND phường \"An Mỹ\"\n", agent->device.site_name.c_str());  // quotes, newline
+  STRCMP_EQUAL("gw.example", agent->gateway_host.c_str());
+  LONGS_EQUAL(8443, agent->gateway_port);
+  CHECK(agent->key.ends_with("/device-key.pem"));
+  CHECK(agent->sealing_statement.ends_with("/sealing-key.jws"));
+  CHECK(agent->config_signer.ends_with("/config-signer.pem"));
+  STRCMP_EQUAL("", agent->board_profile.c_str());                    // no profile: no board
+  STRCMP_EQUAL("/var/lib/kiosk/outbox", agent->outbox_dir.c_str());  // the packaged file's
+
+  auto app = kiosk::app::ReadConfig({kiosk::test::SourcePath("firmware/image/config/app.toml"),
+                                     dir.Path() / "provisioned/app.toml"});
+  CHECK_TRUE(app.HasValue());
+  STRCMP_EQUAL("000.17.22.H56", app->agency_code.c_str());
+  LONGS_EQUAL(2, app->procedures.size());
+  CHECK(app->sealing_key.ends_with("/sealing-key.pem"));
+  STRCMP_EQUAL("portrait", app->orientation.c_str());  // the default, unless a profile says
+  STRCMP_EQUAL("", app->printer.c_str());
+  STRCMP_EQUAL("sane", app->scanner.c_str());  // the packaged file's
+}
+
+TEST(Provisioned, TheDropInsHoldOnlyWhatProvisioningDecided) {
   CHECK(WriteProvisioned(dir.Path(), Sample()).HasValue());
-  auto agent = core::config::Document::Load(dir.Path() / "provisioned/agent.toml").Value();
-  core::config::Reader reader(agent);
-  std::string kiosk, site, host, key;
-  int port = 0;
-  reader.Table("device").Read("kiosk_id", kiosk);
-  reader.Table("device").Read("site_name", site);
-  reader.Table("gateway").Read("host", host);
-  reader.Table("gateway").Read("port", port, 1, 65535);
-  reader.Table("tls").Read("key", key);
-  STRCMP_EQUAL("QNM-TAMKY-0001", kiosk.c_str());
-  STRCMP_EQUAL("UBND phường \"An Mỹ\"\n", site.c_str());  // quotes and newline survive
-  STRCMP_EQUAL("gw.example", host.c_str());
-  LONGS_EQUAL(8443, port);
-  CHECK(key.ends_with("/device-key.pem"));
   auto app = core::config::Document::Load(dir.Path() / "provisioned/app.toml").Value();
-  core::config::Reader app_reader(app);
-  std::vector<std::string> procedures;
-  app_reader.Table("site").Read("procedures", procedures);
-  LONGS_EQUAL(2, procedures.size());
-  // Without a board profile neither program is told about one.
-  std::string orientation = "unset";
-  app_reader.Table("display").Read("orientation", orientation);
-  STRCMP_EQUAL("unset", orientation.c_str());
+  core::config::Reader reader(app);
+  CHECK_FALSE(reader.Table("display").Has("orientation"));
+  CHECK_FALSE(reader.Table("scanner").Has("dpi"));
+  CHECK_FALSE(reader.Table("paths").Has("catalog"));
+  CHECK_TRUE(reader.Table("paths").Has("sealing_key"));
 }
 
 TEST(Provisioned, TheBoardProfileReachesTheAgentAndTheOrientationTheApp) {
   auto k = Sample();
   k.board_profile = "/usr/share/kiosk/boards/x86-minipc.toml";
-  k.orientation = "portrait";
+  k.orientation = "landscape";
   k.printer = "usb:0416:5011";
   CHECK(WriteProvisioned(dir.Path(), k).HasValue());
-  auto agent = core::config::Document::Load(dir.Path() / "provisioned/agent.toml").Value();
-  core::config::Reader reader(agent);
-  std::string profile;
-  reader.Table("board").Read("profile", profile);
-  STRCMP_EQUAL("/usr/share/kiosk/boards/x86-minipc.toml", profile.c_str());
-  auto app = core::config::Document::Load(dir.Path() / "provisioned/app.toml").Value();
-  core::config::Reader app_reader(app);
-  std::string orientation;
-  app_reader.Table("display").Read("orientation", orientation);
-  STRCMP_EQUAL("portrait", orientation.c_str());
-  std::string printer;
-  app_reader.Table("printer").Read("device", printer);
-  STRCMP_EQUAL("usb:0416:5011", printer.c_str());
+  auto agent = kiosk::agent::ReadConfig({dir.Path() / "provisioned/agent.toml"}).Value();
+  STRCMP_EQUAL("/usr/share/kiosk/boards/x86-minipc.toml", agent.board_profile.c_str());
+  auto app = kiosk::app::ReadConfig({dir.Path() / "provisioned/app.toml"}).Value();
+  STRCMP_EQUAL("landscape", app.orientation.c_str());
+  STRCMP_EQUAL("usb:0416:5011", app.printer.c_str());
 }
 
 TEST(Provisioned, TheRecordRoundTripsAndADamagedOneNeverThrows) {
@@ -108,7 +116,7 @@ TEST(Provisioned, TheReportNamesTheKioskAndEveryCheck) {
   CHECK(all.find("printer: LỖI") != std::string::npos);
 }
 
-TEST(Provisioned, AddressesAndTomlStrings) {
+TEST(Provisioned, Addresses) {
   auto ok = ParseHostPort("gw.example:8443").Value();
   STRCMP_EQUAL("gw.example", ok.host.c_str());
   LONGS_EQUAL(8443, ok.port);
@@ -117,5 +125,4 @@ TEST(Provisioned, AddressesAndTomlStrings) {
   CHECK_FALSE(ParseHostPort("gw:0").HasValue());
   CHECK_FALSE(ParseHostPort("gw:65536").HasValue());
   CHECK_FALSE(ParseHostPort("gw:84x3").HasValue());
-  STRCMP_EQUAL("\"a\\\"b\\\\c\\n\\u0001\"", TomlString("a\"b\\c\n\x01").c_str());
 }

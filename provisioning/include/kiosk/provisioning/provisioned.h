@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/agent/agent_config.h"
+#include "kiosk/app/app_config.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/error.h"
 #include "kiosk/printer/layout.h"
@@ -43,8 +45,12 @@ struct ProvisionedKiosk {
   std::vector<CheckResult> self_test;
 };
 
-// A TOML basic string, quoted and escaped.
-std::string TomlString(const std::string& text);
+// Each program's config for this kiosk, as the program's own type: written
+// to provisioned/app.toml and provisioned/agent.toml through the schema the
+// program reads (only what differs from the packaged defaults).
+app::AppConfig AppConfigFor(const ProvisionedKiosk& kiosk, const std::filesystem::path& state_dir);
+agent::AgentConfig AgentConfigFor(const ProvisionedKiosk& kiosk,
+                                  const std::filesystem::path& state_dir);
 
 core::Status WriteProvisioned(const std::filesystem::path& state_dir,
                               const ProvisionedKiosk& kiosk);

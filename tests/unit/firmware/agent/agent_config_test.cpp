@@ -50,3 +50,37 @@ TEST(AgentConfig, OutOfRangeAndUnknownKeysAreRefused) {
   CHECK_FALSE(ReadConfig({Write("b.toml", identity + "[heartbeat]\ninterval_s = 0\n")}).HasValue());
   CHECK_FALSE(ReadConfig({Write("c.toml", identity + "[upload]\nspeed = 3\n")}).HasValue());
 }
+
+// WriteConfig goes through the schema ReadConfig reads: every field set away
+// from its default comes back, and nothing else is written.
+TEST(AgentConfig, WhatIsWrittenReadsBackTheSame) {
+  kiosk::agent::AgentConfig c;
+  c.device.kiosk_id = "QNM-TAMKY-0009";
+  c.device.site_name = "UBND xã \"Tam Thăng\"";
+  c.gateway_host = "gw.qnam.example";
+  c.gateway_port = 9443;
+  c.gateway_ca = "/var/lib/kiosk/gateway-ca.pem";
+  c.certificate = "/var/lib/kiosk/device.pem";
+  c.key = "/var/lib/kiosk/device-key.pem";
+  c.heartbeat_interval_s = 30;
+  c.thermal_zones = {"/sys/class/thermal/thermal_zone0/temp"};
+  c.health.disk_path = "/var/lib/kiosk";
+  c.commands.journal = "/var/lib/kiosk/commands.json";
+  c.hardware_watchdog = true;
+  c.update.install = {"rauc", "install", "--ignore-compatible"};
+  c.update.chunk_bytes = 1 << 20;
+  const std::string text = kiosk::agent::WriteConfig(c);
+  auto back = ReadConfig({Write("written.toml", text)});
+  CHECK_TEXT(back.HasValue(), text.c_str());
+  STRCMP_EQUAL("UBND xã \"Tam Thăng\"", back->device.site_name.c_str());
+  LONGS_EQUAL(9443, back->gateway_port);
+  LONGS_EQUAL(30, back->heartbeat_interval_s);
+  LONGS_EQUAL(1, back->thermal_zones.size());
+  STRCMP_EQUAL("/var/lib/kiosk", back->health.disk_path.c_str());
+  STRCMP_EQUAL("/var/lib/kiosk/commands.json", back->commands.journal.c_str());
+  CHECK_TRUE(back->hardware_watchdog);
+  LONGS_EQUAL(3, back->update.install.size());
+  LONGS_EQUAL(1 << 20, back->update.chunk_bytes);
+  CHECK_TEXT(text.find("idle_poll_ms") == std::string::npos, text.c_str());  // a default
+  CHECK_TEXT(text.find("[upload]") == std::string::npos, text.c_str());
+}

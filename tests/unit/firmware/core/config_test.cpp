@@ -1,6 +1,7 @@
 #include "test_prelude.h"
 
 #include "kiosk/core/config.h"
+#include "kiosk/core/config_writer.h"
 #include "kiosk/core/device_config.h"
 
 using namespace kiosk::core;  // NOLINT(google-build-using-namespace): test file
@@ -155,4 +156,63 @@ TEST(Config, CheckedInExampleConfigLoads) {
   auto s = reader.Finish();
   if (!s) FAIL(s.GetError().ToString().c_str());
   STRCMP_EQUAL("QNM-TAMKY-0001", device.kiosk_id.c_str());
+}
+
+// ---- the writer: the same schema recorded (core/config_writer.h) ----
+
+namespace {
+struct Sample {
+  std::string name = "kiosk";
+  int port = 8443;
+  bool on = false;
+  double ratio = 0.5;
+  std::vector<std::string> list;
+  std::string nested = "x";
+};
+template <class R, class C>
+void SampleSchema(R& root, C& c) {
+  auto a = root.Table("a");
+  a.Read("name", c.name);
+  a.Read("port", c.port, 1, 65535);
+  a.Read("on", c.on);
+  a.Read("ratio", c.ratio, 0.0, 1.0);
+  root.Table("b").Read("list", c.list);
+  root.Table("b").Table("deep").ReadOneOf("nested", c.nested, {"x", "y"});
+}
+}  // namespace
+
+TEST_GROUP(ConfigWriter){};
+
+TEST(ConfigWriter, WritesWhatDiffersAndReadsBackTheSame) {
+  Sample c;
+  c.name = "tab\tquote\"back\\slash\x01";
+  c.on = true;
+  c.ratio = 0.25;
+  c.list = {"a", "b"};
+  c.nested = "y";
+  kiosk::core::config::Recorder now, base;
+  SampleSchema(now, static_cast<const Sample&>(c));
+  const Sample defaults;
+  SampleSchema(base, defaults);
+  const std::string text = now.Difference(base);
+  CHECK_TEXT(text.find("port") == std::string::npos, text.c_str());  // unchanged
+  CHECK_TEXT(text.find("[b.deep]") != std::string::npos, text.c_str());
+  auto doc = kiosk::core::config::Document::Parse(text, "written.toml");
+  CHECK_TEXT(doc.HasValue(), text.c_str());
+  kiosk::core::config::Reader reader(*doc);
+  Sample back;
+  SampleSchema(reader, back);
+  CHECK_TRUE(reader.Finish().HasValue());
+  STRCMP_EQUAL(c.name.c_str(), back.name.c_str());
+  CHECK_TRUE(back.on);
+  DOUBLES_EQUAL(0.25, back.ratio, 0);
+  LONGS_EQUAL(2, back.list.size());
+  STRCMP_EQUAL("y", back.nested.c_str());
+  STRCMP_EQUAL("", base.Difference(base).c_str());
+}
+
+TEST(ConfigWriter, QuotesTomlStrings) {
+  STRCMP_EQUAL("\"a\\\"b\\\\c\\n\\u0001\"",
+               kiosk::core::config::QuoteToml("a\"b\\c\n\x01").c_str());
+  STRCMP_EQUAL("\"Tam Kỳ\"", kiosk::core::config::QuoteToml("Tam Kỳ").c_str());
 }

@@ -35,9 +35,22 @@ struct AgentConfig {
   int backoff_max_ms = 300000;
   int idle_poll_ms = 200;
   int heartbeat_interval_s = 60;
-  HealthSources health;
+  // [heartbeat] app_status, disk_path, os_version
+  HealthSources health = [] {
+    HealthSources h;
+    h.app_status_file = "state/app-status.json";
+    return h;
+  }();
+  std::string os_version_file;  // the image's release file: os_version when not given
   std::vector<std::string> thermal_zones;
-  CommandSettings commands;
+  // [commands] restart_app, reboot, self_test, the flag and journal files
+  CommandSettings commands = [] {
+    CommandSettings s;
+    s.maintenance_file = "state/maintenance";
+    s.remote_config_file = "state/remote-config.json";
+    s.journal = "state/commands.json";
+    return s;
+  }();
   std::vector<std::string> logs;
   int log_tail_kb = 256;
   std::string config_signer;
@@ -59,5 +72,10 @@ struct AgentConfig {
 // Later files override earlier ones key by key; [gateway] ca and [tls]
 // certificate and key are required. "config.invalid" names every problem.
 core::Expected<AgentConfig> ReadConfig(const std::vector<std::filesystem::path>& paths);
+
+// The TOML of what `config` sets apart from the defaults, through the same
+// schema ReadConfig reads (core/config_writer.h): what kiosk-provision writes
+// to provisioned/agent.toml.
+std::string WriteConfig(const AgentConfig& config);
 
 }  // namespace kiosk::agent

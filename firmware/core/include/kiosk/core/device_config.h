@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kiosk/core/config.h"
+#include "kiosk/core/config_writer.h"
 #include "kiosk/core/log.h"
 
 namespace kiosk::core {
@@ -24,6 +25,9 @@ struct LogConfig {
 
 void ReadDeviceConfig(config::Section section, DeviceConfig& out);
 void ReadLogConfig(config::Section section, LogConfig& out);
+// The same schemas recorded, for config::Recorder (config_writer.h).
+void ReadDeviceConfig(config::Recorder::Section section, const DeviceConfig& in);
+void ReadLogConfig(config::Recorder::Section section, const LogConfig& in);
 
 bool IsValidKioskId(std::string_view id);
 

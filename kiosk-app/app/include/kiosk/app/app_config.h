@@ -84,6 +84,12 @@ struct AppConfig {
 // "config.invalid" names every problem with its file, line and key.
 core::Expected<AppConfig> ReadConfig(const std::vector<std::filesystem::path>& files);
 
+// The TOML of what `config` sets apart from the defaults, through the same
+// schema ReadConfig reads (core/config_writer.h): what kiosk-provision writes
+// to provisioned/app.toml. ReadConfig of the defaults' file, then this one,
+// gives `config` back.
+std::string WriteConfig(const AppConfig& config);
+
 // A configured path: absolute as given, else under the state folder.
 std::filesystem::path Under(const std::filesystem::path& state, const std::string& path);
 
