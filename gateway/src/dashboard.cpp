@@ -210,7 +210,8 @@ std::optional<Dashboard::Session> Dashboard::CurrentSession(const HttpRequest& r
   const std::string id = CookieValue(request.Header("Cookie"), kCookie);
   if (id.size() != 64) return std::nullopt;
   const std::string id_hash = Sha256Hex(id);
-  auto found = fleet_.Store().FindSession(id_hash, core::UnixMillis(fleet_.Clock().Now()));
+  auto found =
+      fleet_.Stores().operators->FindSession(id_hash, core::UnixMillis(fleet_.Clock().Now()));
   if (!found || !*found) return std::nullopt;
   return Session{id_hash, **found};
 }
@@ -268,7 +269,7 @@ std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
     }
   }
   if (path == "/logout" && request.method == "POST") {
-    (void)fleet_.Store().DeleteSession(session->id_hash);
+    (void)fleet_.Stores().operators->DeleteSession(session->id_hash);
     return Redirect(
         "/login", {{"Set-Cookie", std::string(kCookie) + "=; Path=/; Max-Age=0; HttpOnly; Secure; "
                                                          "SameSite=Strict"}});
@@ -301,7 +302,7 @@ std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
                           ? core::ParseDecimal(std::string_view(path).substr(logs.size()))
                           : std::nullopt;
   if (log_id && request.method == "GET") {
-    auto text = fleet_.Store().FindLog(*log_id);
+    auto text = fleet_.Stores().commands->FindLog(*log_id);
     if (!text || !*text) return Page(404, "No log", "<main><p>No such log.</p></main>");
     return HttpResponse{200,
                         {{"Content-Type", "text/plain; charset=utf-8"},
@@ -352,7 +353,7 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
   }
   const std::string user = FormField(request.body, "user");
   const std::string password = FormField(request.body, "password");
-  auto stored = fleet_.Store().OperatorHash(user);
+  auto stored = fleet_.Stores().operators->OperatorHash(user);
   if (!stored) return form(503, "Try again.");
   const bool known = stored->has_value();
   // The name is used as a key (and logged) only when it is an account: a
@@ -383,15 +384,16 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
                {{"operator", known ? user : "(not an account)"}, {"address", source}});
     if (throttle_.Failed(account, source)) {
       const std::int64_t now = core::UnixMillis(fleet_.Clock().Now());
-      (void)fleet_.Store().AddEvent({now, "login_locked", user,
-                                     std::to_string(LoginThrottle::kLockAfter) +
-                                         " wrong passwords in a row, last from " + source});
+      (void)fleet_.Stores().events->AddEvent({now, "login_locked", user,
+                                              std::to_string(LoginThrottle::kLockAfter) +
+                                                  " wrong passwords in a row, last from " +
+                                                  source});
       klog::Warn("dashboard.login_locked", {{"operator", user}, {"address", source}});
     }
     return form(401, "Wrong operator name or password.");
   }
   throttle_.Succeeded(account, source);
-  (void)fleet_.Store().DeleteExpiredSessions(core::UnixMillis(fleet_.Clock().Now()));
+  (void)fleet_.Stores().operators->DeleteExpiredSessions(core::UnixMillis(fleet_.Clock().Now()));
   core::Expected<core::Bytes> id = core::Error::Fatal("dashboard.rng", "not drawn");
   core::Expected<core::Bytes> session_csrf = id;
   {
@@ -403,8 +405,8 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
   const std::string cookie = core::HexEncode(*id);
   const std::int64_t expires =
       core::UnixMillis(fleet_.Clock().Now()) + std::int64_t{session_hours_} * 3'600'000;
-  if (!fleet_.Store().AddSession(Sha256Hex(cookie),
-                                 {user, core::HexEncode(*session_csrf), expires})) {
+  if (!fleet_.Stores().operators->AddSession(Sha256Hex(cookie),
+                                             {user, core::HexEncode(*session_csrf), expires})) {
     return form(503, "Try again.");
   }
   klog::Info("dashboard.login", {{"operator", user}});
@@ -576,7 +578,7 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
 // Re-enrollments and refused logins of the last week, newest first.
 std::string Dashboard::SecurityEvents(std::int64_t now) {
   constexpr std::int64_t kWeekMs = 7 * 86'400'000LL;
-  auto events = fleet_.Store().Events(now - kWeekMs, 50);
+  auto events = fleet_.Stores().events->Events(now - kWeekMs, 50);
   if (!events || events->empty()) return "";
   std::string items;
   for (const auto& e : *events) {
@@ -589,11 +591,11 @@ std::string Dashboard::SecurityEvents(std::int64_t now) {
 
 HttpResponse Dashboard::KioskPage(const std::string& kiosk_id, const Session& session,
                                   const std::string& notice) {
-  auto device = fleet_.Store().FindDevice(kiosk_id);
+  auto device = fleet_.Stores().devices->FindDevice(kiosk_id);
   if (!device) return Page(503, "Kiosk", "<main><p>The fleet store is unavailable.</p></main>");
   if (!*device) return Page(404, "Kiosk", "<main><p>No such kiosk.</p></main>");
-  auto history = fleet_.Store().History(kiosk_id, 50);
-  auto commands = fleet_.Store().Commands(kiosk_id, 30);
+  auto history = fleet_.Stores().devices->History(kiosk_id, 50);
+  auto commands = fleet_.Stores().commands->Commands(kiosk_id, 30);
   if (!history || !commands) return Page(503, "Kiosk", "<main><p>Try again.</p></main>");
   KioskView view{**device, std::nullopt};
   if (!history->empty()) view.last = history->front();

@@ -149,10 +149,10 @@ Expected<std::string> CheckHeartbeat(std::string_view body, const std::string& k
   return out.dump();
 }
 
-FleetDesk::FleetDesk(FleetStore& store, FleetConfig config, core::Certificate device_ca,
+FleetDesk::FleetDesk(FleetStores& stores, FleetConfig config, core::Certificate device_ca,
                      const core::PrivateKey& device_ca_key, const core::PrivateKey& config_key,
                      const core::Clock& clock, core::RandomSource& random)
-    : store_(store),
+    : stores_(stores),
       config_(config),
       device_ca_(std::move(device_ca)),
       device_ca_key_(device_ca_key),
@@ -172,7 +172,7 @@ Expected<std::string> FleetDesk::CreateToken(const std::string& commune, const s
     return Error::NeedsPerson("enroll.bad_kiosk_id", "the kiosk id must be [A-Z0-9-]");
   }
   if (!kiosk_id.empty()) {
-    KIOSK_ASSIGN_OR_RETURN(auto device, store_.FindDevice(kiosk_id));
+    KIOSK_ASSIGN_OR_RETURN(auto device, stores_.devices->FindDevice(kiosk_id));
     if (device) {
       return Error::NeedsPerson("enroll.kiosk_exists",
                                 "kiosk " + kiosk_id + " is enrolled: issue a re-enroll token");
@@ -183,7 +183,7 @@ Expected<std::string> FleetDesk::CreateToken(const std::string& commune, const s
 
 Expected<std::string> FleetDesk::CreateReenrollToken(const std::string& kiosk_id, int ttl_s,
                                                      const std::string& issued_by) {
-  KIOSK_ASSIGN_OR_RETURN(auto device, store_.FindDevice(kiosk_id));
+  KIOSK_ASSIGN_OR_RETURN(auto device, stores_.devices->FindDevice(kiosk_id));
   if (!device) {
     return Error::NeedsPerson("enroll.not_enrolled", "no enrolled kiosk " + kiosk_id);
   }
@@ -207,7 +207,8 @@ Expected<std::string> FleetDesk::NewToken(const TokenGrant& grant, int ttl_s) {
     if (i > 0 && i % 4 == 0) token += '-';
     token += kAlphabet[bytes[i] % 32];
   }
-  KIOSK_TRY(store_.AddToken(Sha256Hex(token), grant, NowMs() + std::int64_t{ttl_s} * 1000));
+  KIOSK_TRY(
+      stores_.devices->AddToken(Sha256Hex(token), grant, NowMs() + std::int64_t{ttl_s} * 1000));
   klog::Info("fleet.token_created", {{"commune", grant.commune},
                                      {"kiosk", grant.kiosk_id},
                                      {"reenroll", grant.reenroll},
@@ -276,7 +277,7 @@ HttpResponse FleetDesk::Enroll(const HttpRequest& request) {
     return refused(Refuse(400, "csr.wrong_name", "the CSR's CN must be the kiosk id"));
   }
   // The token is spent only by a well-formed request.
-  auto grant = store_.ConsumeToken(Sha256Hex(token), kiosk_id, NowMs());
+  auto grant = stores_.devices->ConsumeToken(Sha256Hex(token), kiosk_id, NowMs());
   if (!grant) {
     const std::string& code = grant.GetError().Code();
     klog::Warn("fleet.enroll_refused", {{"kiosk", kiosk_id}, {"code", code}});
@@ -313,14 +314,15 @@ HttpResponse FleetDesk::Enroll(const HttpRequest& request) {
   if (!cert) return Refuse(500, "fleet.internal", cert.GetError().Message());
   DeviceRecord device{kiosk_id,          grant->commune, grant->agency,
                       cert->SerialHex(), "active",       NowMs()};
-  if (auto registered = store_.RegisterDevice(device); !registered) {
+  if (auto registered = stores_.devices->RegisterDevice(device); !registered) {
     return Refuse(503, "fleet.store", registered.GetError().Message());
   }
   ++enrollments_;
   if (grant->reenroll) {
     // The old certificate is revoked: the operator must see that it happened.
-    (void)store_.AddEvent({NowMs(), "reenrolled", kiosk_id,
-                           "new certificate " + device.serial + ", token by " + grant->issued_by});
+    (void)stores_.events->AddEvent(
+        {NowMs(), "reenrolled", kiosk_id,
+         "new certificate " + device.serial + ", token by " + grant->issued_by});
   }
   klog::Info("fleet.enrolled",
              {{"kiosk", kiosk_id}, {"commune", grant->commune}, {"serial", device.serial}});
@@ -332,7 +334,7 @@ HttpResponse FleetDesk::Enroll(const HttpRequest& request) {
 }
 
 Expected<bool> FleetDesk::Revoke(const std::string& kiosk_id) {
-  KIOSK_ASSIGN_OR_RETURN(const bool known, store_.RevokeDevice(kiosk_id, NowMs()));
+  KIOSK_ASSIGN_OR_RETURN(const bool known, stores_.devices->RevokeDevice(kiosk_id, NowMs()));
   if (known) klog::Info("fleet.revoked", {{"kiosk", kiosk_id}});
   return known;
 }
@@ -345,7 +347,7 @@ std::optional<HttpResponse> FleetDesk::HandleDevice(const HttpRequest& request,
   if (!ours) return std::nullopt;
   if (request.method != "POST") return Refuse(405, "http.method", "POST only");
   const std::string kiosk_id = CommonName(client);
-  auto device = store_.FindDevice(kiosk_id);
+  auto device = stores_.devices->FindDevice(kiosk_id);
   if (!device) return Refuse(503, "fleet.store", "try again");
   if (!*device || (*device)->state != "active") {
     return Refuse(403, "fleet.not_enrolled", "this kiosk is not enrolled");
@@ -374,16 +376,16 @@ HttpResponse FleetDesk::Heartbeat(const HttpRequest& request, const DeviceRecord
   auto checked = CheckHeartbeat(request.body, kiosk_id);
   if (!checked) return Refuse(422, checked.GetError().Code(), checked.GetError().Message());
   const std::int64_t now = NowMs();
-  if (auto recorded = store_.RecordHeartbeat(kiosk_id, now, *checked); !recorded) {
+  if (auto recorded = stores_.devices->RecordHeartbeat(kiosk_id, now, *checked); !recorded) {
     return Refuse(503, "fleet.store", recorded.GetError().Message());
   }
   ++heartbeats_;
   // Old history goes at most once an hour, by whichever request comes first.
   std::int64_t last = last_prune_ms_.load();
   if (now - last > 3'600'000 && last_prune_ms_.compare_exchange_strong(last, now)) {
-    (void)store_.PruneHistory(now - std::int64_t{config_.history_days} * 86'400'000);
+    (void)stores_.devices->PruneHistory(now - std::int64_t{config_.history_days} * 86'400'000);
   }
-  auto commands = store_.TakeCommands(kiosk_id);
+  auto commands = stores_.commands->TakeCommands(kiosk_id);
   if (!commands) return Refuse(503, "fleet.store", commands.GetError().Message());
   json out = {{"interval_s", config_.heartbeat_interval_s}, {"commands", json::array()}};
   for (const auto& c : *commands) {
@@ -412,7 +414,8 @@ HttpResponse FleetDesk::CommandResult(const HttpRequest& request, const std::str
   }
   std::string detail = in.value("detail", std::string());
   if (detail.size() > 2000) detail.resize(2000);
-  auto finished = store_.FinishCommand(kiosk_id, id, in["ok"].get<bool>(), detail, NowMs());
+  auto finished =
+      stores_.commands->FinishCommand(kiosk_id, id, in["ok"].get<bool>(), detail, NowMs());
   if (!finished) return Refuse(503, "fleet.store", finished.GetError().Message());
   if (!*finished) return Refuse(404, "command.unknown", "no such command was sent to this kiosk");
   klog::Info("fleet.command_done", {{"kiosk", kiosk_id}, {"id", id}, {"ok", in["ok"].get<bool>()}});
@@ -421,14 +424,14 @@ HttpResponse FleetDesk::CommandResult(const HttpRequest& request, const std::str
 
 HttpResponse FleetDesk::CommandLog(const HttpRequest& request, const std::string& kiosk_id,
                                    std::int64_t id) {
-  auto command = store_.FindCommand(id);
+  auto command = stores_.commands->FindCommand(id);
   if (!command) return Refuse(503, "fleet.store", command.GetError().Message());
   if (!*command || (*command)->kiosk_id != kiosk_id || (*command)->kind != "upload_logs") {
     return Refuse(404, "command.unknown", "no log upload was asked of this kiosk");
   }
   constexpr std::size_t kMaxLog = 4 * 1024 * 1024;
   if (request.body.size() > kMaxLog) return Refuse(413, "log.too_large", "logs up to 4 MiB");
-  if (auto stored = store_.StoreLog(id, request.body); !stored) {
+  if (auto stored = stores_.commands->StoreLog(id, request.body); !stored) {
     return Refuse(503, "fleet.store", stored.GetError().Message());
   }
   return Json(200, {{"stored", request.body.size()}});
@@ -440,7 +443,7 @@ Expected<std::int64_t> FleetDesk::IssueCommand(const std::string& kiosk_id, cons
   if (!Contains(kCommandKinds, kind)) {
     return Error::NeedsPerson("command.unknown_kind", "no such command: " + kind);
   }
-  KIOSK_ASSIGN_OR_RETURN(auto device, store_.FindDevice(kiosk_id));
+  KIOSK_ASSIGN_OR_RETURN(auto device, stores_.devices->FindDevice(kiosk_id));
   if (!device || device->state != "active") {
     return Error::NeedsPerson("command.no_kiosk", "no enrolled kiosk " + kiosk_id);
   }
@@ -465,7 +468,7 @@ Expected<std::int64_t> FleetDesk::IssueCommand(const std::string& kiosk_id, cons
   command.args = args.dump();
   command.issued_by = issued_by;
   command.created_at = NowMs();
-  KIOSK_ASSIGN_OR_RETURN(const std::int64_t id, store_.AddCommand(command));
+  KIOSK_ASSIGN_OR_RETURN(const std::int64_t id, stores_.commands->AddCommand(command));
   klog::Info("fleet.command_issued",
              {{"kiosk", kiosk_id}, {"id", id}, {"kind", kind}, {"by", issued_by}});
   return id;
@@ -512,7 +515,7 @@ KioskState FleetDesk::StateOf(KioskView view) const {
 }
 
 Expected<std::vector<KioskState>> FleetDesk::States() {
-  KIOSK_ASSIGN_OR_RETURN(auto fleet, store_.Fleet());
+  KIOSK_ASSIGN_OR_RETURN(auto fleet, stores_.devices->Fleet());
   std::vector<KioskState> out;
   out.reserve(fleet.size());
   for (auto& view : fleet) out.push_back(StateOf(std::move(view)));

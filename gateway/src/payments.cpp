@@ -1,11 +1,9 @@
 #include "kiosk/gateway/payments.h"
 
 #include <cctype>
-#include <mutex>
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/hash.h"
-#include "kiosk/storage/sqlite.h"
 #include "responses.h"
 
 namespace kiosk::gateway {
@@ -15,27 +13,6 @@ using core::HttpResponse;
 using nlohmann::json;
 
 namespace {
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS payments (
-  reference           TEXT PRIMARY KEY,
-  kiosk_id            TEXT NOT NULL,
-  amount_vnd          INTEGER NOT NULL,
-  method              TEXT NOT NULL,
-  qr                  TEXT NOT NULL,
-  status              TEXT NOT NULL,
-  bank_transaction_id TEXT NOT NULL DEFAULT '',
-  paid_vnd            INTEGER NOT NULL DEFAULT 0,
-  paid_at             TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS transfers (
-  transaction_id TEXT PRIMARY KEY,
-  reference      TEXT NOT NULL,
-  amount_vnd     INTEGER NOT NULL,
-  paid_at        TEXT NOT NULL,
-  result         TEXT NOT NULL
-);
-)sql";
 
 bool ValidReference(const std::string& r) {
   if (r.size() != 23 || r.rfind("DVC", 0) != 0) return false;
@@ -48,110 +25,6 @@ bool ValidReference(const std::string& r) {
   return true;
 }
 
-class SqlitePaymentStore final : public PaymentStore {
- public:
-  explicit SqlitePaymentStore(storage::Database db) : db_(std::move(db)) {}
-
-  core::Status Expect(const PaymentRecord& r) override {
-    std::lock_guard lock(mutex_);
-    storage::Statement st(db_.Handle(),
-                          "INSERT INTO payments (reference, kiosk_id, amount_vnd, method, qr, "
-                          "status) VALUES (?1, ?2, ?3, ?4, ?5, 'pending') "
-                          "ON CONFLICT(reference) DO NOTHING");
-    KIOSK_TRY(st.Ready());
-    st.Bind(1, r.reference)
-        .Bind(2, r.kiosk_id)
-        .Bind(3, r.amount_vnd)
-        .Bind(4, r.method)
-        .Bind(5, r.qr);
-    KIOSK_TRY(st.Step());
-    return core::Ok();
-  }
-
-  core::Expected<std::optional<PaymentRecord>> Find(const std::string& reference) override {
-    std::lock_guard lock(mutex_);
-    return FindLocked(reference);
-  }
-
-  core::Expected<std::optional<PaymentRecord>> FindLocked(const std::string& reference) {
-    KIOSK_ASSIGN_OR_RETURN(auto rows, Select("WHERE reference = ?1", reference));
-    if (rows.empty()) return std::optional<PaymentRecord>();
-    return std::optional<PaymentRecord>(std::move(rows.front()));
-  }
-
-  core::Expected<std::vector<PaymentRecord>> Pending() override {
-    std::lock_guard lock(mutex_);
-    return Select("WHERE status = 'pending' ORDER BY rowid", "");
-  }
-
-  core::Expected<std::string> RecordTransfer(const std::string& transaction_id,
-                                             const std::string& reference, std::int64_t amount,
-                                             const std::string& paid_at) override {
-    std::lock_guard lock(mutex_);
-    KIOSK_TRY(db_.Exec("BEGIN IMMEDIATE"));
-    auto result = RecordInTransaction(transaction_id, reference, amount, paid_at);
-    KIOSK_TRY(db_.Exec(result ? "COMMIT" : "ROLLBACK"));
-    return result;
-  }
-
- private:
-  core::Expected<std::string> RecordInTransaction(const std::string& transaction_id,
-                                                  const std::string& reference, std::int64_t amount,
-                                                  const std::string& paid_at) {
-    {
-      storage::Statement seen(db_.Handle(), "SELECT 1 FROM transfers WHERE transaction_id = ?1");
-      KIOSK_TRY(seen.Ready());
-      seen.Bind(1, transaction_id);
-      KIOSK_ASSIGN_OR_RETURN(const bool found, seen.Step());
-      if (found) return std::string("duplicate");
-    }
-    std::string result = "unmatched";
-    KIOSK_ASSIGN_OR_RETURN(auto expected, FindLocked(reference));
-    if (expected && expected->status == "pending") {
-      result = amount == expected->amount_vnd ? "matched" : "mismatch";
-      storage::Statement paid(db_.Handle(),
-                              "UPDATE payments SET status = ?2, bank_transaction_id = ?3, "
-                              "paid_vnd = ?4, paid_at = ?5 WHERE reference = ?1");
-      KIOSK_TRY(paid.Ready());
-      paid.Bind(1, reference)
-          .Bind(2, std::string(result == "matched" ? "paid" : "mismatch"))
-          .Bind(3, transaction_id)
-          .Bind(4, amount)
-          .Bind(5, paid_at);
-      KIOSK_TRY(paid.Step());
-    }
-    storage::Statement log(db_.Handle(),
-                           "INSERT INTO transfers (transaction_id, reference, amount_vnd, paid_at, "
-                           "result) VALUES (?1, ?2, ?3, ?4, ?5)");
-    KIOSK_TRY(log.Ready());
-    log.Bind(1, transaction_id).Bind(2, reference).Bind(3, amount).Bind(4, paid_at).Bind(5, result);
-    KIOSK_TRY(log.Step());
-    return result;
-  }
-
-  core::Expected<std::vector<PaymentRecord>> Select(const std::string& where,
-                                                    const std::string& arg) {
-    const std::string sql =
-        "SELECT reference, kiosk_id, amount_vnd, method, qr, status, bank_transaction_id, "
-        "paid_vnd, paid_at FROM payments " +
-        where;
-    storage::Statement st(db_.Handle(), sql.c_str());
-    KIOSK_TRY(st.Ready());
-    if (!arg.empty()) st.Bind(1, arg);
-    std::vector<PaymentRecord> out;
-    while (true) {
-      KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
-      if (!row) break;
-      out.push_back({st.Text(0), st.Text(1), st.Int(2), st.Text(3), st.Text(4), st.Text(5),
-                     st.Text(6), st.Int(7), st.Text(8)});
-    }
-    return out;
-  }
-
-  storage::Database db_;
-  std::mutex mutex_;  // one connection for every request thread: calls hold it
-};
-
 json RecordJson(const PaymentRecord& r) {
   json j = {{"reference", r.reference}, {"status", r.status}, {"amount_vnd", r.amount_vnd}};
   if (!r.bank_transaction_id.empty()) {
@@ -163,13 +36,6 @@ json RecordJson(const PaymentRecord& r) {
 }
 
 }  // namespace
-
-core::Expected<std::unique_ptr<PaymentStore>> OpenSqlitePaymentStore(
-    const std::filesystem::path& file) {
-  KIOSK_ASSIGN_OR_RETURN(auto db, storage::Database::Open(file));
-  KIOSK_TRY(db.Exec(kSchema));
-  return std::unique_ptr<PaymentStore>(std::make_unique<SqlitePaymentStore>(std::move(db)));
-}
 
 std::string FindPaymentReference(const std::string& description) {
   for (std::size_t at = description.find("DVC"); at != std::string::npos;

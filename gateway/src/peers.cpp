@@ -2,14 +2,14 @@
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/hash.h"
-#include "kiosk/gateway/fleet_store.h"
 #include "kiosk/gateway/intake.h"
+#include "kiosk/gateway/store/devices.h"
 #include "responses.h"
 
 namespace kiosk::gateway {
 
 PeerPolicy::PeerPolicy(std::vector<core::Certificate> device_cas,
-                       std::vector<core::Certificate> bank_cas, FleetStore* registry,
+                       std::vector<core::Certificate> bank_cas, DeviceStore* registry,
                        const core::Clock& clock)
     : device_cas_(std::move(device_cas)),
       bank_cas_(std::move(bank_cas)),

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +15,6 @@
 #include "kiosk/core/log.h"
 #include "kiosk/core/text.h"
 #include "kiosk/core/version.h"
-#include "kiosk/storage/sqlite.h"
 #include "responses.h"
 
 namespace kiosk::gateway {
@@ -26,31 +24,9 @@ using core::Expected;
 using core::HttpRequest;
 using core::HttpResponse;
 using nlohmann::json;
-using Stmt = storage::Statement;
 namespace klog = core::log;
 
 namespace {
-
-constexpr const char* kMigrations[] = {
-    R"sql(
-CREATE TABLE bundles (
-  sha256 TEXT PRIMARY KEY, version TEXT NOT NULL, compatible TEXT NOT NULL,
-  size INTEGER NOT NULL, added_at INTEGER NOT NULL, added_by TEXT NOT NULL);
-CREATE TABLE rollouts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL REFERENCES bundles (sha256),
-  percent INTEGER NOT NULL, communes TEXT NOT NULL, state TEXT NOT NULL,
-  created_at INTEGER NOT NULL, created_by TEXT NOT NULL);
-CREATE TABLE kiosk_updates (
-  kiosk_id TEXT NOT NULL, rollout INTEGER NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL,
-  progress INTEGER NOT NULL, slot TEXT NOT NULL, updated_at INTEGER NOT NULL,
-  PRIMARY KEY (kiosk_id, rollout));
-)sql",
-    // An older version reaches a kiosk only through a rollout an operator
-    // marked as a downgrade.
-    R"sql(
-ALTER TABLE rollouts ADD COLUMN downgrade INTEGER NOT NULL DEFAULT 0;
-)sql",
-};
 
 // The most one range answer carries: the kiosk asks for 4 MiB.
 constexpr std::int64_t kMaxRange = 16 * 1024 * 1024;
@@ -58,24 +34,6 @@ constexpr std::int64_t kMaxRange = 16 * 1024 * 1024;
 constexpr std::array<std::string_view, 12> kStates = {
     "downloading", "downloaded",   "holding",          "installing", "installed", "interrupted",
     "paused",      "rolling_back", "self_test_failed", "good",       "failed",    "rolled_back"};
-
-std::string JoinCommunes(const std::vector<std::string>& communes) {
-  std::string out;
-  for (const auto& c : communes) out += (out.empty() ? "" : ",") + c;
-  return out;
-}
-
-std::vector<std::string> SplitCommunes(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto comma = text.find(',', start);
-    const auto end = comma == std::string::npos ? text.size() : comma;
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 bool IsVersion(std::string_view s) { return core::IsCode(s, 64, ".+~-_"); }
 
@@ -115,76 +73,23 @@ std::int64_t RolloutView::Finished() const {
   return Count("good") + Count("failed") + Count("rolled_back");
 }
 
-struct RolloutDesk::Impl {
-  storage::Database db;
-  std::filesystem::path bundle_dir;
-  FleetStore& fleet;
-  const core::Clock& clock;
-  std::mutex mutex;
+RolloutDesk::RolloutDesk(std::filesystem::path bundle_dir, RolloutStore& store,
+                         DeviceStore& devices, const core::Clock& clock)
+    : bundle_dir_(std::move(bundle_dir)), store_(store), devices_(devices), clock_(clock) {}
 
-  sqlite3* Db() const { return db.Handle(); }
-  std::int64_t NowMs() const { return core::UnixMillis(clock.Now()); }
-  std::filesystem::path BundleFile(const std::string& sha256) const {
-    return bundle_dir / (sha256 + ".raucb");
-  }
-
-  static BundleRecord ReadBundle(const Stmt& st, int at) {
-    return {st.Text(at),    st.Text(at + 1), st.Text(at + 2),
-            st.Int(at + 3), st.Int(at + 4),  st.Text(at + 5)};
-  }
-
-  Expected<std::vector<RolloutRecord>> Rollouts(const char* where) {
-    std::vector<RolloutRecord> out;
-    Stmt st(Db(), (std::string("SELECT r.id, r.percent, r.communes, r.state, r.created_at, "
-                               "r.created_by, b.sha256, b.version, b.compatible, b.size, "
-                               "b.added_at, b.added_by, r.downgrade FROM rollouts r JOIN bundles b "
-                               "USING "
-                               "(sha256) ") +
-                   where + " ORDER BY r.id DESC")
-                      .c_str());
-    KIOSK_TRY(st.Ready());
-    for (;;) {
-      KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
-      if (!row) break;
-      RolloutRecord r;
-      r.id = st.Int(0);
-      r.percent = static_cast<int>(st.Int(1));
-      r.communes = SplitCommunes(st.Text(2));
-      r.state = st.Text(3);
-      r.created_at = st.Int(4);
-      r.created_by = st.Text(5);
-      r.bundle = ReadBundle(st, 6);
-      r.downgrade = st.Int(12) != 0;
-      out.push_back(std::move(r));
-    }
-    return out;
-  }
-
-  Expected<std::optional<std::string>> KioskState(const std::string& kiosk_id,
-                                                  std::int64_t rollout) {
-    Stmt st(Db(), "SELECT state FROM kiosk_updates WHERE kiosk_id = ?1 AND rollout = ?2");
-    KIOSK_TRY(st.Ready());
-    st.Bind(1, kiosk_id).Bind(2, rollout);
-    KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
-    if (!row) return std::optional<std::string>();
-    return std::optional<std::string>(st.Text(0));
-  }
-};
-
-RolloutDesk::RolloutDesk(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-RolloutDesk::~RolloutDesk() = default;
-
-Expected<std::unique_ptr<RolloutDesk>> RolloutDesk::Open(const std::filesystem::path& state_dir,
-                                                         FleetStore& fleet,
+Expected<std::unique_ptr<RolloutDesk>> RolloutDesk::Open(const std::filesystem::path& bundle_dir,
+                                                         RolloutStore& store, DeviceStore& devices,
                                                          const core::Clock& clock) {
   std::error_code ec;
-  std::filesystem::create_directories(state_dir / "bundles", ec);
+  std::filesystem::create_directories(bundle_dir, ec);
   if (ec) return Error::Fatal("rollout.no_dir", ec.message());
-  KIOSK_ASSIGN_OR_RETURN(auto db, storage::Database::Open(state_dir / "updates.db"));
-  KIOSK_TRY(db.Migrate(kMigrations));
-  auto impl =
-      std::unique_ptr<Impl>(new Impl{std::move(db), state_dir / "bundles", fleet, clock, {}});
-  return std::unique_ptr<RolloutDesk>(new RolloutDesk(std::move(impl)));
+  return std::unique_ptr<RolloutDesk>(new RolloutDesk(bundle_dir, store, devices, clock));
+}
+
+std::int64_t RolloutDesk::NowMs() const { return core::UnixMillis(clock_.Now()); }
+
+std::filesystem::path RolloutDesk::BundleFile(const std::string& sha256) const {
+  return bundle_dir_ / (sha256 + ".raucb");
 }
 
 int RolloutDesk::Bucket(const std::string& kiosk_id) {
@@ -215,7 +120,7 @@ Expected<BundleRecord> RolloutDesk::AddBundle(const std::filesystem::path& file,
   std::ifstream in(file, std::ios::binary);
   if (!in) return Error::NeedsPerson("rollout.no_bundle", "cannot read " + file.string());
   // Hashed while copied, so what is stored is what was hashed.
-  const auto part = impl_->bundle_dir / ("incoming-" + std::to_string(::getpid()) + ".part");
+  const auto part = bundle_dir_ / ("incoming-" + std::to_string(::getpid()) + ".part");
   std::ofstream out(part, std::ios::binary | std::ios::trunc);
   KIOSK_ASSIGN_OR_RETURN(auto hasher, core::Hasher::Create(core::HashAlg::kSha256));
   std::vector<char> buf(1 << 20);
@@ -234,36 +139,16 @@ Expected<BundleRecord> RolloutDesk::AddBundle(const std::filesystem::path& file,
     return Error::NeedsPerson("rollout.no_bundle", "empty or unwritable bundle");
   }
   KIOSK_ASSIGN_OR_RETURN(auto digest, hasher.Finish());
-  BundleRecord b{core::HexEncode(digest), version, compatible, size, impl_->NowMs(), added_by};
+  BundleRecord b{core::HexEncode(digest), version, compatible, size, NowMs(), added_by};
   std::error_code ec;
-  std::filesystem::rename(part, impl_->BundleFile(b.sha256), ec);
+  std::filesystem::rename(part, BundleFile(b.sha256), ec);
   if (ec) return Error::Retryable("rollout.store", ec.message());
-  std::lock_guard lock(impl_->mutex);
-  Stmt st(impl_->Db(),
-          "INSERT INTO bundles (sha256, version, compatible, size, added_at, added_by) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sha256) DO NOTHING");
-  KIOSK_TRY(st.Ready());
-  st.Bind(1, b.sha256).Bind(2, b.version).Bind(3, b.compatible).Bind(4, b.size);
-  st.Bind(5, b.added_at).Bind(6, b.added_by);
-  KIOSK_TRY(st.Step());
+  KIOSK_TRY(store_.AddBundle(b));
   klog::Info("rollout.bundle_added", {{"sha256", b.sha256}, {"version", version}, {"size", size}});
   return b;
 }
 
-Expected<std::vector<BundleRecord>> RolloutDesk::Bundles() {
-  std::lock_guard lock(impl_->mutex);
-  Stmt st(impl_->Db(),
-          "SELECT sha256, version, compatible, size, added_at, added_by FROM bundles "
-          "ORDER BY added_at DESC");
-  KIOSK_TRY(st.Ready());
-  std::vector<BundleRecord> out;
-  for (;;) {
-    KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
-    if (!row) break;
-    out.push_back(Impl::ReadBundle(st, 0));
-  }
-  return out;
-}
+Expected<std::vector<BundleRecord>> RolloutDesk::Bundles() { return store_.Bundles(); }
 
 Expected<std::int64_t> RolloutDesk::StartRollout(const std::string& bundle, int percent,
                                                  const std::vector<std::string>& communes,
@@ -279,28 +164,19 @@ Expected<std::int64_t> RolloutDesk::StartRollout(const std::string& bundle, int 
   if (bundle.size() < 8 || !core::IsCode(bundle, 64, "")) {
     return Error::NeedsPerson("rollout.no_bundle", "name the bundle by its SHA-256");
   }
-  std::lock_guard lock(impl_->mutex);
-  Stmt find(impl_->Db(), "SELECT sha256 FROM bundles WHERE substr(sha256, 1, length(?1)) = ?1");
-  KIOSK_TRY(find.Ready());
-  find.Bind(1, bundle);
-  std::vector<std::string> found;
-  for (;;) {
-    KIOSK_ASSIGN_OR_RETURN(const bool row, find.Step());
-    if (!row) break;
-    found.push_back(find.Text(0));
-  }
+  KIOSK_ASSIGN_OR_RETURN(const auto found, store_.BundlesStartingWith(bundle));
   if (found.size() != 1) {
     return Error::NeedsPerson("rollout.no_bundle", found.empty() ? "no such bundle: " + bundle
                                                                  : "ambiguous bundle: " + bundle);
   }
-  Stmt st(impl_->Db(),
-          "INSERT INTO rollouts (sha256, percent, communes, state, created_at, created_by, "
-          "downgrade) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6)");
-  KIOSK_TRY(st.Ready());
-  st.Bind(1, found.front()).Bind(2, std::int64_t{percent}).Bind(3, JoinCommunes(communes));
-  st.Bind(4, impl_->NowMs()).Bind(5, created_by).Bind(6, std::int64_t{downgrade ? 1 : 0});
-  KIOSK_TRY(st.Step());
-  const auto id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->Db()));
+  RolloutRecord rollout;
+  rollout.bundle.sha256 = found.front();
+  rollout.percent = percent;
+  rollout.communes = communes;
+  rollout.downgrade = downgrade;
+  rollout.created_at = NowMs();
+  rollout.created_by = created_by;
+  KIOSK_ASSIGN_OR_RETURN(const auto id, store_.AddRollout(rollout));
   klog::Info(
       "rollout.started",
       {{"id", id}, {"sha256", found.front()}, {"percent", percent}, {"downgrade", downgrade}});
@@ -311,13 +187,8 @@ core::Status RolloutDesk::SetPercent(std::int64_t id, int percent) {
   if (percent < 0 || percent > 100) {
     return Error::NeedsPerson("rollout.bad_percent", "the percentage must be 0 to 100");
   }
-  std::lock_guard lock(impl_->mutex);
-  Stmt st(impl_->Db(), "UPDATE rollouts SET percent = ?2 WHERE id = ?1");
-  KIOSK_TRY(st.Ready());
-  st.Bind(1, id).Bind(2, std::int64_t{percent});
-  KIOSK_TRY(st.Step());
-  if (sqlite3_changes(impl_->Db()) == 0)
-    return Error::NeedsPerson("rollout.unknown", "no such rollout");
+  KIOSK_ASSIGN_OR_RETURN(const bool known, store_.SetPercent(id, percent));
+  if (!known) return Error::NeedsPerson("rollout.unknown", "no such rollout");
   klog::Info("rollout.percent", {{"id", id}, {"percent", percent}});
   return {};
 }
@@ -326,34 +197,20 @@ core::Status RolloutDesk::SetState(std::int64_t id, const std::string& state) {
   if (state != "active" && state != "paused") {
     return Error::NeedsPerson("rollout.bad_state", "a rollout is active or paused");
   }
-  std::lock_guard lock(impl_->mutex);
-  Stmt st(impl_->Db(), "UPDATE rollouts SET state = ?2 WHERE id = ?1");
-  KIOSK_TRY(st.Ready());
-  st.Bind(1, id).Bind(2, state);
-  KIOSK_TRY(st.Step());
-  if (sqlite3_changes(impl_->Db()) == 0)
-    return Error::NeedsPerson("rollout.unknown", "no such rollout");
+  KIOSK_ASSIGN_OR_RETURN(const bool known, store_.SetState(id, state));
+  if (!known) return Error::NeedsPerson("rollout.unknown", "no such rollout");
   klog::Info("rollout.state", {{"id", id}, {"state", state}});
   return {};
 }
 
 Expected<std::vector<RolloutView>> RolloutDesk::Rollouts() {
-  KIOSK_ASSIGN_OR_RETURN(const auto fleet, impl_->fleet.Fleet());
-  std::lock_guard lock(impl_->mutex);
-  KIOSK_ASSIGN_OR_RETURN(auto rollouts, impl_->Rollouts(""));
+  KIOSK_ASSIGN_OR_RETURN(const auto fleet, devices_.Fleet());
+  KIOSK_ASSIGN_OR_RETURN(auto rollouts, store_.Rollouts());
   std::vector<RolloutView> out;
   for (auto& r : rollouts) {
     RolloutView view;
     for (const auto& k : fleet) view.targeted += Targets(r, k.device) ? 1 : 0;
-    Stmt st(impl_->Db(),
-            "SELECT state, COUNT(*) FROM kiosk_updates WHERE rollout = ?1 GROUP BY state");
-    KIOSK_TRY(st.Ready());
-    st.Bind(1, r.id);
-    for (;;) {
-      KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
-      if (!row) break;
-      view.states[st.Text(0)] = st.Int(1);
-    }
+    KIOSK_ASSIGN_OR_RETURN(view.states, store_.StateCounts(r.id));
     view.rollout = std::move(r);
     out.push_back(std::move(view));
   }
@@ -361,25 +218,13 @@ Expected<std::vector<RolloutView>> RolloutDesk::Rollouts() {
 }
 
 Expected<std::optional<KioskUpdate>> RolloutDesk::LastUpdate(const std::string& kiosk_id) {
-  std::lock_guard lock(impl_->mutex);
-  Stmt st(impl_->Db(),
-          "SELECT u.rollout, b.version, u.state, u.detail, u.progress, u.slot, u.updated_at "
-          "FROM kiosk_updates u JOIN rollouts r ON r.id = u.rollout JOIN bundles b USING (sha256) "
-          "WHERE u.kiosk_id = ?1 ORDER BY u.updated_at DESC, u.rollout DESC LIMIT 1");
-  KIOSK_TRY(st.Ready());
-  st.Bind(1, kiosk_id);
-  KIOSK_ASSIGN_OR_RETURN(const bool row, st.Step());
-  if (!row) return std::optional<KioskUpdate>();
-  KioskUpdate u{st.Int(0),  st.Text(1), st.Text(2), st.Text(3), static_cast<int>(st.Int(4)),
-                st.Text(5), st.Int(6)};
-  return std::optional<KioskUpdate>(std::move(u));
+  return store_.LastUpdate(kiosk_id);
 }
 
 std::optional<std::string> RolloutDesk::OfferFor(const DeviceRecord& device,
                                                  const std::string& running,
                                                  const std::string& compatible) {
-  std::lock_guard lock(impl_->mutex);
-  auto rollouts = impl_->Rollouts("");
+  auto rollouts = store_.Rollouts();
   if (!rollouts) return std::nullopt;
   const auto offer = [](const RolloutRecord& r) {
     json out = {{"rollout", r.id},
@@ -407,7 +252,7 @@ std::optional<std::string> RolloutDesk::OfferFor(const DeviceRecord& device,
   std::optional<std::string> newest;
   for (const auto& r : *rollouts) {
     if (!fits(r)) continue;
-    auto state = impl_->KioskState(device.kiosk_id, r.id);
+    auto state = store_.KioskState(device.kiosk_id, r.id);
     if (!state) return std::nullopt;
     if (*state && !IsFinalUpdateState(**state)) return offer(r);
     if (!*state && r.state == "active" && !newest) newest = offer(r);
@@ -420,7 +265,7 @@ std::optional<HttpResponse> RolloutDesk::HandleDevice(const HttpRequest& request
   const std::string& t = request.target;
   const bool ours = t.rfind("/v1/bundles/", 0) == 0 || t.rfind("/v1/updates/", 0) == 0;
   if (!ours) return std::nullopt;
-  auto device = impl_->fleet.FindDevice(kiosk_id);
+  auto device = devices_.FindDevice(kiosk_id);
   if (!device) return Refuse(503, "fleet.store", "try again");
   if (!*device || (*device)->state != "active") {
     return Refuse(403, "fleet.not_enrolled", "this kiosk is not enrolled");
@@ -443,17 +288,10 @@ HttpResponse RolloutDesk::ServeBundle(const HttpRequest& request, const std::str
   if (sha256.size() != 64 || !core::IsCode(sha256, 64, "")) {
     return Refuse(404, "rollout.no_bundle", "no such bundle");
   }
-  std::int64_t size = 0;
-  {
-    std::lock_guard lock(impl_->mutex);
-    Stmt st(impl_->Db(), "SELECT size FROM bundles WHERE sha256 = ?1");
-    if (!st.Ready()) return Refuse(503, "rollout.store", "try again");
-    st.Bind(1, sha256);
-    auto row = st.Step();
-    if (!row) return Refuse(503, "rollout.store", "try again");
-    if (!*row) return Refuse(404, "rollout.no_bundle", "no such bundle");
-    size = st.Int(0);
-  }
+  const auto bundle = store_.FindBundle(sha256);
+  if (!bundle) return Refuse(503, "rollout.store", "try again");
+  if (!*bundle) return Refuse(404, "rollout.no_bundle", "no such bundle");
+  const std::int64_t size = (*bundle)->size;
   const std::string range_header = request.Header("Range");
   std::int64_t first = 0, last = size - 1;
   if (!range_header.empty()) {
@@ -471,7 +309,7 @@ HttpResponse RolloutDesk::ServeBundle(const HttpRequest& request, const std::str
     }
     last = first + kMaxRange - 1;
   }
-  const int fd = ::open(impl_->BundleFile(sha256).c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(BundleFile(sha256).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Refuse(503, "rollout.store", std::strerror(errno));
   std::string body(static_cast<std::size_t>(last - first + 1), '\0');
   std::size_t done = 0;
@@ -511,22 +349,10 @@ HttpResponse RolloutDesk::Status(const HttpRequest& request, const std::string& 
   std::string slot =
       in.contains("slot") && in["slot"].is_string() ? in["slot"].get<std::string>() : "";
   if (!core::IsCode(slot, 16, "")) slot.clear();
-  std::lock_guard lock(impl_->mutex);
-  Stmt known(impl_->Db(), "SELECT 1 FROM rollouts WHERE id = ?1");
-  if (!known.Ready()) return Refuse(503, "rollout.store", "try again");
-  known.Bind(1, rollout);
-  auto row = known.Step();
-  if (!row) return Refuse(503, "rollout.store", "try again");
-  if (!*row) return Refuse(404, "rollout.unknown", "no such rollout");
-  Stmt st(
-      impl_->Db(),
-      "INSERT INTO kiosk_updates (kiosk_id, rollout, state, detail, progress, slot, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (kiosk_id, rollout) DO UPDATE SET "
-      "state = ?3, detail = ?4, progress = ?5, slot = ?6, updated_at = ?7");
-  if (!st.Ready()) return Refuse(503, "rollout.store", "try again");
-  st.Bind(1, kiosk_id).Bind(2, rollout).Bind(3, state).Bind(4, detail);
-  st.Bind(5, std::int64_t{progress}).Bind(6, slot).Bind(7, impl_->NowMs());
-  if (!st.Step()) return Refuse(503, "rollout.store", "try again");
+  const auto recorded = store_.RecordUpdate(
+      kiosk_id, KioskUpdate{rollout, "", state, detail, progress, slot, NowMs()});
+  if (!recorded) return Refuse(503, "rollout.store", "try again");
+  if (!*recorded) return Refuse(404, "rollout.unknown", "no such rollout");
   klog::Info("rollout.kiosk", {{"kiosk", kiosk_id}, {"rollout", rollout}, {"state", state}});
   return Json(200, {{"recorded", rollout}});
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "kiosk/catalog/catalog.h"
+#include "kiosk/gateway/store/sqlite.h"
 
 namespace kiosk::gateway {
 
@@ -81,14 +82,17 @@ core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSo
   KIOSK_ASSIGN_OR_RETURN(auto ca_key, core::LoadPrivateKeyFile(config.device_ca_key));
   KIOSK_ASSIGN_OR_RETURN(auto config_key, core::LoadPrivateKeyFile(config.config_key));
   std::filesystem::create_directories(config.state_dir);
-  KIOSK_ASSIGN_OR_RETURN(parts.store,
-                         FleetStore::Open(std::filesystem::path(config.state_dir) / "fleet.db"));
+  const std::filesystem::path state_dir = config.state_dir;
+  KIOSK_ASSIGN_OR_RETURN(auto stores, sqlite::OpenFleet(state_dir / "fleet.db"));
+  parts.stores = std::make_unique<FleetStores>(std::move(stores));
+  KIOSK_ASSIGN_OR_RETURN(parts.rollout_store, sqlite::OpenRollouts(state_dir / "updates.db"));
   parts.ca_key = std::make_unique<core::PrivateKey>(std::move(ca_key));
   parts.config_key = std::make_unique<core::PrivateKey>(std::move(config_key));
-  parts.desk = std::make_unique<FleetDesk>(*parts.store, config.fleet, cas.front(), *parts.ca_key,
+  parts.desk = std::make_unique<FleetDesk>(*parts.stores, config.fleet, cas.front(), *parts.ca_key,
                                            *parts.config_key, core::SystemClock(), random);
   KIOSK_ASSIGN_OR_RETURN(parts.rollouts,
-                         RolloutDesk::Open(config.state_dir, *parts.store, core::SystemClock()));
+                         RolloutDesk::Open(state_dir / "bundles", *parts.rollout_store,
+                                           *parts.stores->devices, core::SystemClock()));
   parts.desk->SetUpdateOffers([rollouts = parts.rollouts.get()](const DeviceRecord& device,
                                                                 const std::string& running,
                                                                 const std::string& compatible) {

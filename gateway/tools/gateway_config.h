@@ -44,7 +44,8 @@ core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path);
 
 // The fleet desk and what it needs, opened from a config.
 struct FleetParts {
-  std::unique_ptr<FleetStore> store;
+  std::unique_ptr<FleetStores> stores;  // the desks hold references: kept in place
+  std::unique_ptr<RolloutStore> rollout_store;
   std::unique_ptr<core::PrivateKey> ca_key;
   std::unique_ptr<core::PrivateKey> config_key;
   std::unique_ptr<FleetDesk> desk;

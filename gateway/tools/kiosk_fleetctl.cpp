@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
     }
     auto hash = gw::HashPassword(password, **random);
     if (!hash) return Fail(hash.GetError());
-    if (auto set = desk.Store().SetOperator(positional[0], *hash); !set)
+    if (auto set = desk.Stores().operators->SetOperator(positional[0], *hash); !set)
       return Fail(set.GetError());
     std::printf("operator %s can log in\n", positional[0].c_str());
     return 0;

@@ -31,6 +31,7 @@
 #include "kiosk/gateway/intake.h"
 #include "kiosk/gateway/peers.h"
 #include "kiosk/gateway/serve.h"
+#include "kiosk/gateway/store/sqlite.h"
 
 namespace core = kiosk::core;
 namespace gw = kiosk::gateway;
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
   if (!device_cas) return fail(device_cas.GetError());
 
   std::filesystem::create_directories(config->state_dir);
-  auto store = gw::OpenSqliteStore(std::filesystem::path(config->state_dir) / "gateway.db");
+  auto store = gw::sqlite::OpenDossiers(std::filesystem::path(config->state_dir) / "gateway.db");
   if (!store) return fail(store.GetError());
   config->intake.attachments_dir = std::filesystem::path(config->state_dir) / "attachments";
   auto random = core::Drbg::Create(core::AsBytes("kiosk-gateway"));
@@ -94,7 +95,7 @@ int main(int argc, char** argv) {
       return fail(core::Error::NeedsPerson("bank.key", "the bank key file holds under 32 bytes"));
     }
     auto opened =
-        gw::OpenSqlitePaymentStore(std::filesystem::path(config->state_dir) / "payments.db");
+        gw::sqlite::OpenPayments(std::filesystem::path(config->state_dir) / "payments.db");
     if (!opened) return fail(opened.GetError());
     payment_store = std::move(opened).Value();
     std::vector<std::string> subjects;
@@ -113,7 +114,7 @@ int main(int argc, char** argv) {
   if (desk != nullptr) {
     // Look-ups stay within the asking kiosk's commune.
     intake.SetCommuneOf([desk](const std::string& kiosk) -> std::optional<std::string> {
-      auto device = desk->Store().FindDevice(kiosk);
+      auto device = desk->Stores().devices->FindDevice(kiosk);
       if (!device || !*device) return std::nullopt;
       return (*device)->commune;
     });
@@ -129,8 +130,8 @@ int main(int argc, char** argv) {
     klog::Warn("gateway.no_registry",
                {{"detail", "no [fleet]: any device-CA certificate is the kiosk its CN names"}});
   }
-  const gw::PeerPolicy peers(*device_cas, bank_ca_list, desk ? &desk->Store() : nullptr,
-                             core::SystemClock());
+  const gw::PeerPolicy peers(*device_cas, bank_ca_list,
+                             desk ? desk->Stores().devices.get() : nullptr, core::SystemClock());
   tls.accept_peer = [&peers](const core::Certificate& peer) {
     const gw::Peer who = peers.Identify(peer);
     if (who.kind == gw::PeerKind::kNobody) {

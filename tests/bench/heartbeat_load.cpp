@@ -25,7 +25,7 @@
 #include "kiosk/core/random.h"
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/fleet.h"
-#include "kiosk/gateway/fleet_store.h"
+#include "kiosk/gateway/store/sqlite.h"
 
 namespace core = kiosk::core;
 namespace gw = kiosk::gateway;
@@ -127,7 +127,7 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   auto random = core::Drbg::Create().Value();
   auto gateway_ca = core::LoadCertificateFile(pki / "gateway-ca.pem").Value();
-  auto store = gw::FleetStore::Open(dir / "state" / "fleet.db").Value();
+  auto store = gw::sqlite::OpenFleet(dir / "state" / "fleet.db").Value();
   const auto hw = std::max(1u, std::thread::hardware_concurrency());
   std::printf("gateway-load heartbeats: %d kiosks, one heartbeat each every %d s, %u cores\n",
               kiosks, interval_s, hw);
@@ -143,9 +143,9 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
     fleet[i].id = id;
     fleet[i].commune = std::to_string(20000 + i % 50);
     tokens[i] = core::HexEncode(core::RandomBytes(*random, 10).Value());
-    (void)store->AddToken(gw::Sha256Hex(tokens[i]),
-                          {fleet[i].commune, "000.17.22.H56", "bench", fleet[i].id, false},
-                          expires);
+    (void)store.devices->AddToken(gw::Sha256Hex(tokens[i]),
+                                  {fleet[i].commune, "000.17.22.H56", "bench", fleet[i].id, false},
+                                  expires);
   }
   std::printf("  tokens: %d in %.1f s\n", kiosks, Since(t0) / 1000);
 
@@ -296,7 +296,7 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
   }
 
   // 5. The dashboard with that fleet.
-  (void)store->SetOperator("bench", gw::HashPassword("bench password", *random).Value());
+  (void)store.operators->SetOperator("bench", gw::HashPassword("bench password", *random).Value());
   core::TlsOptions open;
   open.trusted = gateway_ca;
   open.server_name = "localhost";

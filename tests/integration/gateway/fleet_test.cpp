@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/app/app_config.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/http.h"
@@ -19,7 +20,7 @@
 #include "kiosk/core/text.h"
 #include "kiosk/dossier/sealing_key.h"
 #include "kiosk/gateway/fleet.h"
-#include "kiosk/gateway/fleet_store.h"
+#include "kiosk/gateway/store/sqlite.h"
 #include "test_support.h"
 
 namespace core = kiosk::core;
@@ -110,13 +111,13 @@ TEST_GROUP(Fleet) {
                               core::HttpRequest{"POST", "/v1/heartbeat", {}, body.dump()});
   }
 
-  std::unique_ptr<gw::FleetStore> Store() {
-    return gw::FleetStore::Open(dir.Path() / "gateway" / "fleet.db").Value();
+  gw::FleetStores Store() {
+    return gw::sqlite::OpenFleet(dir.Path() / "gateway" / "fleet.db").Value();
   }
 
   std::vector<gw::CommandRecord> WaitForCommands(const std::string& kiosk_id, std::size_t count) {
     for (int i = 0; i < 200; ++i) {
-      auto commands = Store()->Commands(kiosk_id, 50).Value();
+      auto commands = Store().commands->Commands(kiosk_id, 50).Value();
       std::size_t finished = 0;
       for (const auto& c : commands) finished += c.state == "done" || c.state == "failed";
       if (finished >= count) return commands;
@@ -157,7 +158,7 @@ TEST(Fleet, AGoodTokenEnrollsTheKioskWithAKeyThatStaysOnIt) {
   CHECK(chain.front().Subject().find("CN=QNM-TEST-0001") != std::string::npos);
   CHECK(chain.front().Subject().find("OU=20314") != std::string::npos);
   // The registry knows it, and its certificate works at once.
-  auto device = Store()->FindDevice("QNM-TEST-0001").Value();
+  auto device = Store().devices->FindDevice("QNM-TEST-0001").Value();
   CHECK(device.has_value());
   STRCMP_EQUAL("active", device->state.c_str());
   STRCMP_EQUAL(chain.front().SerialHex().c_str(), device->serial.c_str());
@@ -179,7 +180,7 @@ TEST(Fleet, AReusedTokenIsRefused) {
   CHECK_TEXT(again.err.find("enroll.token_used") != std::string::npos, again.err.c_str());
   // Nothing was written for the refused kiosk.
   CHECK_FALSE(std::filesystem::exists(dir.Path() / "QNM-TEST-0002" / "device-key.pem"));
-  CHECK_FALSE(Store()->FindDevice("QNM-TEST-0002").Value().has_value());
+  CHECK_FALSE(Store().devices->FindDevice("QNM-TEST-0002").Value().has_value());
 }
 
 TEST(Fleet, AnExpiredTokenIsRefused) {
@@ -187,6 +188,7 @@ TEST(Fleet, AnExpiredTokenIsRefused) {
   const std::string token = "EXPD-0000-0000-0001";
   const auto now = core::UnixMillis(core::SystemClock().Now());
   CHECK(Store()
+            .devices
             ->AddToken(gw::Sha256Hex(token), {"20314", "000.17.22.H56", "test", "", false},
                        now - 60000)
             .HasValue());
@@ -225,18 +227,18 @@ TEST(Fleet, ReprovisioningNeedsAReenrollTokenAndRevokesTheOldCertificate) {
   const auto state = dir.Path() / "QNM-TEST-0007";
   std::filesystem::copy(state, dir.Path() / "old", std::filesystem::copy_options::recursive);
   // Any commune's token cannot take over an enrolled kiosk, nor move it.
-  const std::string serial = Store()->FindDevice("QNM-TEST-0007").Value()->serial;
+  const std::string serial = Store().devices->FindDevice("QNM-TEST-0007").Value()->serial;
   for (const auto& [commune, token] : std::vector<std::pair<std::string, std::string>>{
            {"20314", Token("20314")}, {"20320", Token("20320")}}) {
     auto taken = Provision("QNM-TEST-0007", commune, token);
     LONGS_EQUAL(1, taken.exit_code);
     CHECK_TEXT(taken.err.find("enroll.kiosk_exists") != std::string::npos, taken.err.c_str());
   }
-  auto device = Store()->FindDevice("QNM-TEST-0007").Value();
+  auto device = Store().devices->FindDevice("QNM-TEST-0007").Value();
   STRCMP_EQUAL(serial.c_str(), device->serial.c_str());
   STRCMP_EQUAL("20314", device->commune.c_str());
   LONGS_EQUAL(200, Heartbeat("QNM-TEST-0007")->status);
-  CHECK(Store()->Events(0, 10).Value().empty());
+  CHECK(Store().events->Events(0, 10).Value().empty());
   // The operator's re-enroll token for this id does it, and it shows.
   auto reenroll = Fleetctl({"token", "--reenroll", "QNM-TEST-0007", "--by", "operator-a"});
   LONGS_EQUAL_TEXT(0, reenroll.exit_code, reenroll.err.c_str());
@@ -246,7 +248,7 @@ TEST(Fleet, ReprovisioningNeedsAReenrollTokenAndRevokesTheOldCertificate) {
   auto done = Provision("QNM-TEST-0007", "20314", token);
   LONGS_EQUAL_TEXT(0, done.exit_code, done.err.c_str());
   LONGS_EQUAL(200, Heartbeat("QNM-TEST-0007")->status);
-  const auto events = Store()->Events(0, 10).Value();
+  const auto events = Store().events->Events(0, 10).Value();
   LONGS_EQUAL(1, events.size());
   STRCMP_EQUAL("reenrolled", events.front().kind.c_str());
   STRCMP_EQUAL("QNM-TEST-0007", events.front().subject.c_str());
@@ -261,7 +263,7 @@ TEST(Fleet, DecommissioningRevokesAndWipesTheKey) {
   LONGS_EQUAL(0, Provision("QNM-TEST-0008", "20314", Token("20314")).exit_code);
   auto r = Provision("QNM-TEST-0008", "20314", "", "decommission");
   LONGS_EQUAL_TEXT(0, r.exit_code, (r.out + r.err).c_str());
-  STRCMP_EQUAL("revoked", Store()->FindDevice("QNM-TEST-0008").Value()->state.c_str());
+  STRCMP_EQUAL("revoked", Store().devices->FindDevice("QNM-TEST-0008").Value()->state.c_str());
   CHECK_FALSE(std::filesystem::exists(dir.Path() / "QNM-TEST-0008" / "device-key.pem"));
 }
 
@@ -319,7 +321,7 @@ TEST(Fleet, ABankCertificateWithAKiosksNameIsNotThatKiosk) {
   LONGS_EQUAL(403, as_bank("/v1/devices/self/decommission", ""));
   LONGS_EQUAL(403, as_bank("/v1/updates/1/status", "{}"));
   // The real kiosk is untouched: still enrolled, and its command still waits for it.
-  STRCMP_EQUAL("active", Store()->FindDevice(kiosk).Value()->state.c_str());
+  STRCMP_EQUAL("active", Store().devices->FindDevice(kiosk).Value()->state.c_str());
   auto answer = Heartbeat(kiosk);
   LONGS_EQUAL(200, answer->status);
   const json commands = json::parse(answer->body)["commands"];
@@ -363,7 +365,7 @@ TEST(Fleet, HeartbeatsAndCommandsBetweenTheRealAgentAndGateway) {
   std::vector<gw::HeartbeatRecord> history;
   for (int i = 0; i < 100 && history.size() < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    history = Store()->History(kiosk, 10).Value();
+    history = Store().devices->History(kiosk, 10).Value();
   }
   CHECK_TEXT(history.size() >= 2, agent->Log().c_str());
   const json beat = json::parse(history.front().body);
@@ -391,7 +393,7 @@ TEST(Fleet, HeartbeatsAndCommandsBetweenTheRealAgentAndGateway) {
   STRCMP_EQUAL("applied: heartbeat_interval_s=20", by_kind["config"].result.c_str());
   // The uploaded log is scrubbed.
   STRCMP_EQUAL("done", by_kind["upload_logs"].state.c_str());
-  auto log = Store()->FindLog(by_kind["upload_logs"].id).Value();
+  auto log = Store().commands->FindLog(by_kind["upload_logs"].id).Value();
   CHECK(log.has_value());
   CHECK(log->find("agent started") != std::string::npos);
   CHECK_TEXT(log->find("001203004567") == std::string::npos, log->c_str());
@@ -402,7 +404,8 @@ TEST(Fleet, HeartbeatsAndCommandsBetweenTheRealAgentAndGateway) {
   bool maintenance = false;
   for (int i = 0; i < 50 && !maintenance; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    maintenance = json::parse(Store()->History(kiosk, 1).Value().front().body)["maintenance"];
+    maintenance =
+        json::parse(Store().devices->History(kiosk, 1).Value().front().body)["maintenance"];
   }
   CHECK(maintenance);
 }
@@ -497,9 +500,11 @@ TEST(Fleet, AnOpenedDoorRaisesATamperAlertUntilATechnicianClearsIt) {
   const std::string profile = std::string(KIOSK_BOARD_PROFILES) + "/rpi-cm4.toml";
   const std::string app_toml = core::ReadSmallFile(state / "provisioned/app.toml", 1 << 16).Value();
   CHECK(app_toml.find("#") == 0);
-  CHECK(app_toml.find("orientation = \"portrait\"") != std::string::npos);
-  CHECK_TEXT(app_toml.find("device = \"usb:") != std::string::npos,
-             app_toml.c_str());  // the board's
+  // What provisioning decided reads back through the app's own schema.
+  const auto provisioned = kiosk::app::ReadConfig({state / "provisioned/app.toml"});
+  CHECK_TEXT(provisioned.HasValue(), app_toml.c_str());
+  STRCMP_EQUAL("portrait", provisioned.Value().orientation.c_str());
+  CHECK_TEXT(provisioned.Value().printer.rfind("usb:", 0) == 0, app_toml.c_str());  // the board's
   // A printer the technician names (and the self-test printed on) wins.
   const std::string other = "QNM-TEST-0012";
   const auto paper = dir.Path() / "printed.bin";
@@ -527,7 +532,7 @@ TEST(Fleet, AnOpenedDoorRaisesATamperAlertUntilATechnicianClearsIt) {
   auto tamper_state = [&](const std::string& wanted) {
     std::string seen;
     for (int i = 0; i < 100; ++i) {
-      auto history = Store()->History(kiosk, 1).Value();
+      auto history = Store().devices->History(kiosk, 1).Value();
       if (!history.empty()) {
         const json beat = json::parse(history.front().body);
         seen = beat["peripherals"].value("tamper", "");

@@ -13,8 +13,8 @@
 #include "kiosk/core/log.h"
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/fleet.h"
-#include "kiosk/gateway/fleet_store.h"
 #include "kiosk/gateway/peers.h"
+#include "kiosk/gateway/store/sqlite.h"
 #include "login_form.h"
 
 namespace core = kiosk::core;
@@ -63,19 +63,19 @@ TEST_GROUP(FleetDesk) {
   core::FakeClock clock{core::WallTime{std::chrono::seconds(1'795'000'000)}};
   core::DeterministicRandom random{8};
   kiosk::test::TempDir dir;
-  std::unique_ptr<FleetStore> store;
+  FleetStores stores;
   std::optional<core::CertifiedKey> ca;
   std::optional<core::PrivateKey> config_key;
   std::unique_ptr<FleetDesk> desk;
 
   void setup() override {
-    store = FleetStore::Open(dir.Path() / "fleet.db").Value();
+    stores = sqlite::OpenFleet(dir.Path() / "fleet.db").Value();
     ca.emplace(core::MakeDevCa("Test Device CA", random).Value());
     config_key.emplace(core::PrivateKey::GenerateP256(random).Value());
     FleetConfig config;
     config.offline_after_s = 300;
     config.backlog_alert_s = 3600;
-    desk = std::make_unique<FleetDesk>(*store, config, ca->certificate, ca->key, *config_key,
+    desk = std::make_unique<FleetDesk>(stores, config, ca->certificate, ca->key, *config_key,
                                        clock, random);
   }
 
@@ -92,7 +92,7 @@ TEST_GROUP(FleetDesk) {
 
   // An enrolled kiosk's certificate; a kiosk enrolled before is re-enrolled.
   core::Certificate Enrolled(const std::string& kiosk, const std::string& commune = "20314") {
-    const bool known = store->FindDevice(kiosk).Value().has_value();
+    const bool known = stores.devices->FindDevice(kiosk).Value().has_value();
     const auto token = known ? desk->CreateReenrollToken(kiosk, 3600, "op").Value()
                              : desk->CreateToken(commune, "000.17.22.H56", 3600, "op").Value();
     auto key = core::PrivateKey::GenerateP256(random).Value();
@@ -104,7 +104,7 @@ TEST_GROUP(FleetDesk) {
   // Whether the device listener lets this certificate in as a kiosk. (The
   // development CA is dated by the real clock, the desk's certificates by the fake one.)
   bool IsKiosk(const core::Certificate& cert) {
-    const PeerPolicy peers({ca->certificate}, {}, store.get(), core::SystemClock());
+    const PeerPolicy peers({ca->certificate}, {}, stores.devices.get(), core::SystemClock());
     return peers.Identify(cert).kind == PeerKind::kKiosk;
   }
 
@@ -138,7 +138,7 @@ TEST(FleetDesk, EnrollmentIssuesACertificateForTheCsrKey) {
             .HasValue());
   CHECK(cert.Subject().find("CN=QNM-TAMKY-0001") != std::string::npos);
   CHECK(IsKiosk(cert));
-  auto device = store->FindDevice("QNM-TAMKY-0001").Value();
+  auto device = stores.devices->FindDevice("QNM-TAMKY-0001").Value();
   STRCMP_EQUAL("20314", device->commune.c_str());
 }
 
@@ -172,7 +172,7 @@ TEST(FleetDesk, EnrollmentRefusals) {
   auto expired = Enroll("QNM-TAMKY-0001", late, "20314", key);
   LONGS_EQUAL(401, expired.status);
   CHECK(expired.body.find("enroll.token_expired") != std::string::npos);
-  CHECK_FALSE(store->FindDevice("QNM-TAMKY-0001").Value().has_value());
+  CHECK_FALSE(stores.devices->FindDevice("QNM-TAMKY-0001").Value().has_value());
 }
 
 TEST(FleetDesk, AnEnrolledKioskIsReenrolledOnlyWithItsOwnReenrollToken) {
@@ -185,7 +185,7 @@ TEST(FleetDesk, AnEnrolledKioskIsReenrolledOnlyWithItsOwnReenrollToken) {
   CHECK(moved.body.find("enroll.kiosk_exists") != std::string::npos);
   LONGS_EQUAL(200, Enroll("QNM-TAMKY-0002", other, "20320", key).status);
   CHECK(IsKiosk(first));
-  STRCMP_EQUAL("20314", store->FindDevice("QNM-TAMKY-0001").Value()->commune.c_str());
+  STRCMP_EQUAL("20314", stores.devices->FindDevice("QNM-TAMKY-0001").Value()->commune.c_str());
   // Issuing a plain token for an enrolled id is refused at once.
   CHECK_FALSE(desk->CreateToken("20314", "000.17.22.H56", 3600, "op", "QNM-TAMKY-0001").HasValue());
   CHECK_FALSE(desk->CreateReenrollToken("NEVER-ENROLLED", 3600, "op").HasValue());
@@ -198,11 +198,12 @@ TEST(FleetDesk, AnEnrolledKioskIsReenrolledOnlyWithItsOwnReenrollToken) {
   LONGS_EQUAL_TEXT(200, r.status, r.body.c_str());
   CHECK_FALSE(IsKiosk(first));
   CHECK(IsKiosk(core::ParsePemBundle(r.body).Value().front()));
-  auto events = store->Events(0, 10).Value();
+  auto events = stores.events->Events(0, 10).Value();
   LONGS_EQUAL(1, events.size());
   STRCMP_EQUAL("reenrolled", events[0].kind.c_str());
   // The dashboard shows it.
-  CHECK(store->SetOperator("op", HashPassword("correct horse battery", random, 1000).Value())
+  CHECK(stores.operators
+            ->SetOperator("op", HashPassword("correct horse battery", random, 1000).Value())
             .HasValue());
   Dashboard dashboard(*desk, random);
   auto login = kiosk::test::LogIn(dashboard, "op", "correct horse battery");
@@ -286,7 +287,7 @@ TEST(FleetDesk, AlertsFollowTheLastHeartbeat) {
   s = desk->States().Value()[0];
   CHECK_FALSE(s.online);
   CHECK(std::find(s.alerts.begin(), s.alerts.end(), "offline") != s.alerts.end());
-  LONGS_EQUAL(2, store->History("QNM-TAMKY-0001", 10).Value().size());
+  LONGS_EQUAL(2, stores.devices->History("QNM-TAMKY-0001", 10).Value().size());
 }
 
 TEST(FleetDesk, CommandsGoOutOnceAndComeBackWithResults) {
@@ -306,7 +307,7 @@ TEST(FleetDesk, CommandsGoOutOnceAndComeBackWithResults) {
   LONGS_EQUAL(400, Device(result, R"({"detail":"x"})", cert).status);
   LONGS_EQUAL(200, Device(result, R"({"ok":true,"detail":"all ok"})", cert).status);
   LONGS_EQUAL(404, Device(result, R"({"ok":true})", cert).status);
-  auto stored = store->FindCommand(id).Value();
+  auto stored = stores.commands->FindCommand(id).Value();
   STRCMP_EQUAL("done", stored->state.c_str());
   STRCMP_EQUAL("all ok", stored->result.c_str());
   // Logs only for an upload_logs command of that kiosk.
@@ -318,7 +319,7 @@ TEST(FleetDesk, ConfigChangesAreSignedForOneKiosk) {
   const auto id = desk->IssueCommand("QNM-TAMKY-0001", "config",
                                      R"({"settings":{"heartbeat_interval_s":30}})", "op")
                       .Value();
-  const json args = json::parse(store->FindCommand(id).Value()->args);
+  const json args = json::parse(stores.commands->FindCommand(id).Value()->args);
   auto verified = core::VerifyJwsEs256(args["jws"].get<std::string>(), *config_key->Public());
   CHECK(verified.HasValue());
   STRCMP_EQUAL("kiosk-config+jws", verified->typ.c_str());
@@ -382,7 +383,7 @@ TEST_GROUP_BASE(Dashboard, TEST_GROUP_CppUTestGroupFleetDesk) {
   void setup() override {
     TEST_GROUP_CppUTestGroupFleetDesk::setup();
     dashboard = std::make_unique<kiosk::gateway::Dashboard>(*desk, random);
-    CHECK(store->SetOperator("alice", HashPassword("correct horse battery", random, 1000).Value())
+    CHECK(stores.operators->SetOperator("alice", HashPassword("correct horse battery", random, 1000).Value())
               .HasValue());
   }
 
@@ -471,14 +472,14 @@ TEST(Dashboard, CommandsNeedTheSessionsCsrfToken) {
   LONGS_EQUAL(403, Post(target, "kind=reboot", cookie).status);
   LONGS_EQUAL(403, Post(target, "kind=reboot&csrf=" + std::string(64, '0'), cookie).status);
   LONGS_EQUAL(403, Post(target, "kind=reboot&csrf=" + csrf, cookie, "https://evil.example").status);
-  LONGS_EQUAL(0, store->Commands("QNM-TAMKY-0001", 10).Value().size());
+  LONGS_EQUAL(0, stores.commands->Commands("QNM-TAMKY-0001", 10).Value().size());
   auto ok = Post(target, "kind=maintenance_on&csrf=" + csrf, cookie, "https://gw.example");
   LONGS_EQUAL(200, ok.status);
   CHECK(ok.body.find("queued") != std::string::npos);
   auto config = Post(
       target, "kind=config&settings=%7B%22heartbeat_interval_s%22%3A30%7D&csrf=" + csrf, cookie);
   CHECK(config.body.find("queued") != std::string::npos);
-  auto commands = store->Commands("QNM-TAMKY-0001", 10).Value();
+  auto commands = stores.commands->Commands("QNM-TAMKY-0001", 10).Value();
   LONGS_EQUAL(2, commands.size());
   STRCMP_EQUAL("alice", commands.back().issued_by.c_str());
   // Logging out ends the session.
@@ -502,11 +503,11 @@ TEST(Dashboard, ALargeFleetIsShownAPageAtATimeAlertsFirst) {
   for (int i = 0; i < 250; ++i) {
     char id[32];
     std::snprintf(id, sizeof id, "QNM-LOAD-%04d", i);
-    CHECK(store
+    CHECK(stores.devices
               ->RegisterDevice({id, std::to_string(20300 + i % 5), "000.17.22.H56",
                                 "serial" + std::to_string(i), "active", 1})
               .HasValue());
-    CHECK(store
+    CHECK(stores.devices
               ->RecordHeartbeat(id, core::UnixMillis(clock.Now()),
                                 *CheckHeartbeat(Beat(id, i == 137 ? "paper_out" : "ok").dump(), id))
               .HasValue());
@@ -546,7 +547,7 @@ TEST(FleetDesk, OnlyAKiosksCurrentCertificateFromTheDeviceCaIsThatKiosk) {
   const auto forged = core::MakeDevLeaf(forged_ca, "QNM-TAMKY-0001", random).Value();
   // Issued by the device CA but never registered (e.g. kiosk-devca's).
   const auto unregistered = core::MakeDevLeaf(*ca, "QNM-TAMKY-0001", random).Value();
-  const PeerPolicy peers({ca->certificate}, {bank_ca.certificate}, store.get(),
+  const PeerPolicy peers({ca->certificate}, {bank_ca.certificate}, stores.devices.get(),
                          core::SystemClock());
 
   const Peer kiosk = peers.Identify(current);
@@ -600,7 +601,7 @@ TEST(Dashboard, WrongPasswordsSlowDownThenLockTheAccount) {
     clock.Advance(std::chrono::minutes(16));
     LONGS_EQUAL(401, LogIn(*dashboard, "alice", "guess again", "192.0.2.99").status);
   }
-  auto events = store->Events(0, 10).Value();
+  auto events = stores.events->Events(0, 10).Value();
   LONGS_EQUAL(1, events.size());
   STRCMP_EQUAL("login_locked", events[0].kind.c_str());
   STRCMP_EQUAL("alice", events[0].subject.c_str());
@@ -628,7 +629,7 @@ TEST(Dashboard, AnUnknownNameIsThrottledByAddressAndNotLogged) {
   // Another address is not held up by it.
   LONGS_EQUAL(303,
               kiosk::test::LogIn(*dashboard, "alice", "correct horse battery", "192.0.2.7").status);
-  CHECK(store->Events(0, 10).Value().empty());
+  CHECK(stores.events->Events(0, 10).Value().empty());
 }
 
 TEST(Dashboard, TheLoginFormHasItsOwnCsrfToken) {
@@ -650,8 +651,8 @@ TEST(Dashboard, TheLoginFormHasItsOwnCsrfToken) {
 TEST(Dashboard, ExpiredSessionsAreDeleted) {
   const std::string old_cookie = Login();
   const std::string old_hash = Sha256Hex(old_cookie.substr(old_cookie.find('=') + 1));
-  CHECK(store->FindSession(old_hash, 0).Value().has_value());
+  CHECK(stores.operators->FindSession(old_hash, 0).Value().has_value());
   clock.Advance(std::chrono::hours(9));
   Login();
-  CHECK_FALSE(store->FindSession(old_hash, 0).Value().has_value());
+  CHECK_FALSE(stores.operators->FindSession(old_hash, 0).Value().has_value());
 }

@@ -10,7 +10,7 @@
 #include "kiosk/dossier/package.h"
 #include "kiosk/dossier/upload.h"
 #include "kiosk/gateway/intake.h"
-#include "kiosk/gateway/store.h"
+#include "kiosk/gateway/store/sqlite.h"
 
 using namespace kiosk::gateway;  // NOLINT(google-build-using-namespace): test file
 using kiosk::core::FakeClock;
@@ -50,7 +50,7 @@ TEST_GROUP(Intake) {
   kiosk::core::SecretBytes storage_key;
 
   void setup() override {
-    store = std::move(*OpenSqliteStore(dir.Path() / "gateway.db"));
+    store = std::move(*sqlite::OpenDossiers(dir.Path() / "gateway.db"));
     IntakeConfig config;
     config.attachments_dir = dir.Path() / "attachments";
     config.procedure_days = {{"1.001612", 3}};
@@ -259,7 +259,7 @@ TEST_GROUP(StoreConcurrency) {
 // thread had open.
 TEST(StoreConcurrency, DossiersAdmittedFromManyThreadsGetDistinctCodes) {
   kiosk::test::TempDir dir;
-  auto store = OpenSqliteStore(dir.Path() / "gateway.db");
+  auto store = sqlite::OpenDossiers(dir.Path() / "gateway.db");
   CHECK(store.HasValue());
   constexpr int kThreads = 6;
   constexpr int kEach = 25;

@@ -14,6 +14,7 @@
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/fleet.h"
 #include "kiosk/gateway/rollouts.h"
+#include "kiosk/gateway/store/sqlite.h"
 #include "login_form.h"
 
 namespace core = kiosk::core;
@@ -49,7 +50,8 @@ TEST_GROUP(Rollouts) {
   core::FakeClock clock{core::WallTime{std::chrono::seconds(1'795'000'000)}};
   core::DeterministicRandom random{9};
   kiosk::test::TempDir dir;
-  std::unique_ptr<FleetStore> store;
+  FleetStores stores;
+  std::unique_ptr<RolloutStore> rollout_store;
   std::optional<core::CertifiedKey> ca;
   std::optional<core::PrivateKey> config_key;
   std::unique_ptr<FleetDesk> desk;
@@ -58,17 +60,18 @@ TEST_GROUP(Rollouts) {
   BundleRecord bundle;
 
   void setup() override {
-    store = FleetStore::Open(dir.Path() / "fleet.db").Value();
+    stores = sqlite::OpenFleet(dir.Path() / "fleet.db").Value();
+    rollout_store = sqlite::OpenRollouts(dir.Path() / "updates.db").Value();
     ca.emplace(core::MakeDevCa("Test Device CA", random).Value());
     config_key.emplace(core::PrivateKey::GenerateP256(random).Value());
-    desk = std::make_unique<FleetDesk>(*store, FleetConfig{}, ca->certificate, ca->key,
+    desk = std::make_unique<FleetDesk>(stores, FleetConfig{}, ca->certificate, ca->key,
                                        *config_key, clock, random);
-    rollouts = RolloutDesk::Open(dir.Path(), *store, clock).Value();
+    rollouts = RolloutDesk::Open(dir.Path() / "bundles", *rollout_store, *stores.devices, clock).Value();
     desk->SetUpdateOffers([this](const DeviceRecord& d, const std::string& running, const std::string& compatible) {
       return rollouts->OfferFor(d, running, compatible);
     });
     for (int i = 0; i < 40; ++i) {
-      CHECK(store->RegisterDevice({Kiosk(i), i % 2 ? "20314" : "20317", "000.17.22.H56",
+      CHECK(stores.devices->RegisterDevice({Kiosk(i), i % 2 ? "20314" : "20317", "000.17.22.H56",
                                    "serial" + std::to_string(i), "active", 1}).HasValue());
     }
     for (int i = 0; i < 100000; ++i) bundle_bytes += static_cast<char>(i * 7 % 251);
@@ -78,7 +81,7 @@ TEST_GROUP(Rollouts) {
 
   // The heartbeat answer's offer for a kiosk, or null.
   json Offer(const std::string& kiosk, const std::string& os = "0.8.0", const std::string& compatible = "") {
-    auto device = store->FindDevice(kiosk).Value().value();
+    auto device = stores.devices->FindDevice(kiosk).Value().value();
     auto offer = rollouts->OfferFor(device, os, compatible);
     return offer ? json::parse(*offer) : json();
   }
@@ -86,7 +89,7 @@ TEST_GROUP(Rollouts) {
     int n = 0;
     for (int i = 0; i < 40; ++i) {
       if (!Offer(Kiosk(i)).is_null() &&
-          (commune.empty() || store->FindDevice(Kiosk(i)).Value()->commune == commune)) ++n;
+          (commune.empty() || stores.devices->FindDevice(Kiosk(i)).Value()->commune == commune)) ++n;
     }
     return n;
   }
@@ -221,7 +224,7 @@ TEST(Rollouts, ReportsAreChecked) {
   LONGS_EQUAL(405, Device("GET", target, Kiosk(2)).status);
   // Only enrolled, active kiosks.
   LONGS_EQUAL(403, Device("POST", target, "QNM-TAMKY-9999", R"({"state":"good"})").status);
-  CHECK(store->RevokeDevice(Kiosk(2), 5).Value());
+  CHECK(stores.devices->RevokeDevice(Kiosk(2), 5).Value());
   LONGS_EQUAL(403, Device("GET", "/v1/bundles/" + bundle.sha256, Kiosk(2)).status);
   CHECK_FALSE(
       rollouts->HandleDevice(HttpRequest{"POST", "/v1/heartbeat", {}, ""}, Kiosk(2)).has_value());
@@ -307,7 +310,7 @@ TEST_GROUP_BASE(UpdatesPage, TEST_GROUP_CppUTestGroupRollouts) {
   void setup() override {
     TEST_GROUP_CppUTestGroupRollouts::setup();
     dashboard = std::make_unique<Dashboard>(*desk, random, rollouts.get());
-    CHECK(store->SetOperator("alice", HashPassword("correct horse battery", random, 1000).Value()).HasValue());
+    CHECK(stores.operators->SetOperator("alice", HashPassword("correct horse battery", random, 1000).Value()).HasValue());
   }
   HttpResponse Call(const std::string& method, const std::string& target, const std::string& body,
                     const std::string& cookie) {

@@ -30,7 +30,7 @@
 #include "kiosk/core/pk.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/x509.h"
-#include "kiosk/gateway/fleet_store.h"
+#include "kiosk/gateway/store/stores.h"
 
 namespace kiosk::gateway {
 
@@ -71,7 +71,7 @@ class FleetDesk {
  public:
   // `device_ca` issues enrolled kiosks' certificates; `config_key` signs
   // remote config changes.
-  FleetDesk(FleetStore& store, FleetConfig config, core::Certificate device_ca,
+  FleetDesk(FleetStores& stores, FleetConfig config, core::Certificate device_ca,
             const core::PrivateKey& device_ca_key, const core::PrivateKey& config_key,
             const core::Clock& clock, core::RandomSource& random);
 
@@ -112,7 +112,7 @@ class FleetDesk {
       const DeviceRecord&, const std::string& running, const std::string& compatible)>;
   void SetUpdateOffers(OfferSource source) { offers_ = std::move(source); }
 
-  FleetStore& Store() { return store_; }
+  FleetStores& Stores() { return stores_; }
   const FleetConfig& Config() const { return config_; }
   const core::Clock& Clock() const { return clock_; }
 
@@ -126,7 +126,7 @@ class FleetDesk {
                                 std::int64_t id);
   std::int64_t NowMs() const;
 
-  FleetStore& store_;
+  FleetStores& stores_;
   FleetConfig config_;
   core::Certificate device_ca_;
   const core::PrivateKey& device_ca_key_;

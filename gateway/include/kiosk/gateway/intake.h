@@ -26,7 +26,7 @@
 #include "kiosk/core/x509.h"
 #include "kiosk/gateway/payments.h"
 #include "kiosk/gateway/rate_limit.h"
-#include "kiosk/gateway/store.h"
+#include "kiosk/gateway/store/dossiers.h"
 
 namespace kiosk::gateway {
 

@@ -27,37 +27,9 @@
 #include "kiosk/core/http.h"
 #include "kiosk/core/secret.h"
 #include "kiosk/core/x509.h"
+#include "kiosk/gateway/store/payments.h"
 
 namespace kiosk::gateway {
-
-struct PaymentRecord {
-  std::string reference;
-  std::string kiosk_id;
-  std::int64_t amount_vnd = 0;
-  std::string method;
-  std::string qr;
-  std::string status;  // "pending", "paid", "mismatch"
-  std::string bank_transaction_id;
-  std::int64_t paid_vnd = 0;
-  std::string paid_at;
-};
-
-class PaymentStore {
- public:
-  virtual ~PaymentStore() = default;
-  virtual core::Status Expect(const PaymentRecord& record) = 0;
-  virtual core::Expected<std::optional<PaymentRecord>> Find(const std::string& reference) = 0;
-  virtual core::Expected<std::vector<PaymentRecord>> Pending() = 0;
-  // Records a bank transfer once (by its transaction id); `result` says what
-  // it matched: "matched", "mismatch", "unmatched", "duplicate".
-  virtual core::Expected<std::string> RecordTransfer(const std::string& transaction_id,
-                                                     const std::string& reference,
-                                                     std::int64_t amount_vnd,
-                                                     const std::string& paid_at) = 0;
-};
-
-core::Expected<std::unique_ptr<PaymentStore>> OpenSqlitePaymentStore(
-    const std::filesystem::path& file);
 
 // The reference a transfer's description carries: "DVC" and 20 hex digits.
 std::string FindPaymentReference(const std::string& description);

@@ -22,7 +22,7 @@
 
 namespace kiosk::gateway {
 
-class FleetStore;
+class DeviceStore;
 
 enum class PeerKind { kNobody, kKiosk, kBank };
 
@@ -35,7 +35,7 @@ struct Peer {
 class PeerPolicy {
  public:
   PeerPolicy(std::vector<core::Certificate> device_cas, std::vector<core::Certificate> bank_cas,
-             FleetStore* registry, const core::Clock& clock);
+             DeviceStore* registry, const core::Clock& clock);
 
   // Thread-safe; asks the registry each time (revocation takes effect at once).
   Peer Identify(const core::Certificate& client) const;
@@ -53,7 +53,7 @@ class PeerPolicy {
 
   std::vector<core::Certificate> device_cas_;
   std::vector<core::Certificate> bank_cas_;
-  FleetStore* registry_;
+  DeviceStore* registry_;
   const core::Clock& clock_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, Issuer> issuers_;

@@ -2,7 +2,8 @@
 
 // Signed A/B updates, the gateway's side (docs/appliance.md, *Updates*): the bundles an
 // operator added, the rollouts that offer them to part of the fleet, and
-// what each kiosk reported of its update. In updates.db, beside fleet.db.
+// what each kiosk reported of its update, kept in a RolloutStore
+// (store/rollouts.h); the bundles themselves are files in a directory.
 //
 // A rollout offers one bundle to the kiosks it targets: those of the chosen
 // communes (all, when none are chosen) whose bucket is under the rollout's
@@ -31,29 +32,10 @@
 #include "kiosk/core/clock.h"
 #include "kiosk/core/error.h"
 #include "kiosk/core/http.h"
-#include "kiosk/gateway/fleet_store.h"
+#include "kiosk/gateway/store/devices.h"
+#include "kiosk/gateway/store/rollouts.h"
 
 namespace kiosk::gateway {
-
-struct BundleRecord {
-  std::string sha256;
-  std::string version;
-  std::string compatible;  // the boards it is for, as RAUC names them
-  std::int64_t size = 0;
-  std::int64_t added_at = 0;
-  std::string added_by;
-};
-
-struct RolloutRecord {
-  std::int64_t id = 0;
-  BundleRecord bundle;
-  int percent = 0;
-  std::vector<std::string> communes;  // empty: every commune
-  std::string state;                  // "active", "paused"
-  bool downgrade = false;             // an operator's explicit step back to an older version
-  std::int64_t created_at = 0;
-  std::string created_by;
-};
 
 // Where a rollout stands: kiosks targeted, and how many in each state.
 struct RolloutView {
@@ -62,16 +44,6 @@ struct RolloutView {
   std::map<std::string, std::int64_t> states;  // "good" -> 12, "downloading" -> 3...
   std::int64_t Count(const std::string& state) const;
   std::int64_t Finished() const;  // good, failed or rolled back
-};
-
-struct KioskUpdate {
-  std::int64_t rollout = 0;
-  std::string version;
-  std::string state;
-  std::string detail;
-  int progress = 0;
-  std::string slot;
-  std::int64_t updated_at = 0;
 };
 
 // A Range header ("bytes=a-b", "bytes=a-") against a file of `size` bytes:
@@ -85,10 +57,12 @@ bool IsFinalUpdateState(std::string_view state);
 
 class RolloutDesk {
  public:
-  static core::Expected<std::unique_ptr<RolloutDesk>> Open(const std::filesystem::path& state_dir,
-                                                           FleetStore& fleet,
+  // The bundles' bytes are files in `bundle_dir` (created if need be),
+  // which every gateway replica shares.
+  static core::Expected<std::unique_ptr<RolloutDesk>> Open(const std::filesystem::path& bundle_dir,
+                                                           RolloutStore& store,
+                                                           DeviceStore& devices,
                                                            const core::Clock& clock);
-  ~RolloutDesk();
 
   // Copies the bundle in under its SHA-256; adding it again changes nothing.
   core::Expected<BundleRecord> AddBundle(const std::filesystem::path& file,
@@ -121,12 +95,17 @@ class RolloutDesk {
                                                  const std::string& kiosk_id);
 
  private:
-  struct Impl;
-  explicit RolloutDesk(std::unique_ptr<Impl> impl);
+  RolloutDesk(std::filesystem::path bundle_dir, RolloutStore& store, DeviceStore& devices,
+              const core::Clock& clock);
+  std::int64_t NowMs() const;
+  std::filesystem::path BundleFile(const std::string& sha256) const;
   core::HttpResponse ServeBundle(const core::HttpRequest& request, const std::string& sha256);
   core::HttpResponse Status(const core::HttpRequest& request, const std::string& kiosk_id,
                             std::int64_t rollout);
-  std::unique_ptr<Impl> impl_;
+  std::filesystem::path bundle_dir_;
+  RolloutStore& store_;
+  DeviceStore& devices_;
+  const core::Clock& clock_;
 };
 
 }  // namespace kiosk::gateway

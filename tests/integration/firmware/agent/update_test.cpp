@@ -17,8 +17,8 @@
 
 #include "kiosk/core/files.h"
 #include "kiosk/core/log.h"
-#include "kiosk/gateway/fleet_store.h"
 #include "kiosk/gateway/rollouts.h"
+#include "kiosk/gateway/store/sqlite.h"
 #include "test_support.h"
 
 namespace core = kiosk::core;
@@ -205,8 +205,11 @@ TEST_GROUP(Update) {
   }
 
   std::optional<gw::KioskUpdate> Reported() {
-    auto store = gw::FleetStore::Open(dir.Path() / "gateway" / "fleet.db").Value();
-    auto desk = gw::RolloutDesk::Open(dir.Path() / "gateway", *store, core::SystemClock()).Value();
+    auto fleet = gw::sqlite::OpenFleet(dir.Path() / "gateway" / "fleet.db").Value();
+    auto store = gw::sqlite::OpenRollouts(dir.Path() / "gateway" / "updates.db").Value();
+    auto desk = gw::RolloutDesk::Open(dir.Path() / "gateway" / "bundles", *store, *fleet.devices,
+                                      core::SystemClock())
+                    .Value();
     return desk->LastUpdate(kKiosk).Value();
   }
 
@@ -237,8 +240,8 @@ TEST_GROUP(Update) {
   }
 
   json LastHeartbeat() {
-    auto store = gw::FleetStore::Open(dir.Path() / "gateway" / "fleet.db").Value();
-    return json::parse(store->History(kKiosk, 1).Value().front().body);
+    auto fleet = gw::sqlite::OpenFleet(dir.Path() / "gateway" / "fleet.db").Value();
+    return json::parse(fleet.devices->History(kKiosk, 1).Value().front().body);
   }
 };
 // clang-format on

@@ -69,6 +69,26 @@ class Database {
   // migrating one file run each step once.
   core::Status Migrate(std::span<const char* const> steps) const;
 
+  // Runs body() in an immediate transaction: committed when it returns a
+  // value, rolled back when it returns an error.
+  template <typename F>
+  auto InTransaction(F&& body) const -> decltype(body()) {
+    KIOSK_TRY(Exec("BEGIN IMMEDIATE"));
+    auto result = body();
+    if (!result) {
+      (void)Exec("ROLLBACK");
+      return result;
+    }
+    if (auto committed = Exec("COMMIT"); !committed) {
+      (void)Exec("ROLLBACK");
+      return std::move(committed).GetError();
+    }
+    return result;
+  }
+  // Rows the last statement changed, and the last row id it inserted.
+  std::int64_t Changes() const { return sqlite3_changes(db_); }
+  std::int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+
  private:
   sqlite3* db_ = nullptr;
 };

@@ -1,0 +1,62 @@
+#pragma once
+
+// Dossiers the gateway admitted, under their code, with the daily code
+// sequence of each agency and the citizens' ratings.
+
+#include <optional>
+#include <string>
+
+#include "kiosk/catalog/calendar.h"
+#include "kiosk/core/error.h"
+
+namespace kiosk::gateway {
+
+// Working-day arithmetic is shared with the kiosk, which prints appointment
+// dates on provisional receipts.
+using catalog::AddWorkingDays;
+using catalog::Day;
+using catalog::FormatDay;
+using catalog::IsWorkingDay;
+using catalog::ParseDay;
+
+struct AdmitRequest {
+  std::string dossier_id;  // UUIDv7 from the manifest: the idempotency key
+  std::string kiosk_id;
+  std::string procedure_code;
+  std::string agency;       // first part of the code
+  Day received_day;         // for the daily sequence
+  std::string received_at;  // RFC 3339
+  std::string appointment;  // YYYY-MM-DD
+  std::string lookup_secret;
+  std::string manifest_json;
+};
+
+struct StoredDossier {
+  std::string dossier_id;
+  std::string code;  // {agency}-{yyMMdd}-{sequence}
+  std::string kiosk_id;
+  std::string procedure_code;
+  std::string received_at;
+  std::string appointment;
+  std::string lookup_secret;
+  std::string status;  // "received"
+};
+
+class DossierStore {
+ public:
+  virtual ~DossierStore() = default;
+  // Stores a new dossier under the next code of its agency and day, in one
+  // transaction (codes stay unique and gapless); a known dossier id returns
+  // the record stored the first time. `created` says which.
+  virtual core::Expected<StoredDossier> Admit(const AdmitRequest& request, bool& created) = 0;
+  virtual core::Expected<std::optional<StoredDossier>> FindByCode(const std::string& code) = 0;
+  virtual core::Expected<std::optional<StoredDossier>> FindById(const std::string& dossier_id) = 0;
+  // One rating per dossier: false if it was rated already.
+  virtual core::Expected<bool> AddRating(const std::string& code, int score,
+                                         const std::string& at) = 0;
+};
+
+// "000.17.22.H56-261129-0001"
+std::string FormatDossierCode(const std::string& agency, const Day& day, int sequence);
+
+}  // namespace kiosk::gateway

@@ -1,0 +1,176 @@
+// The device store on SQLite: tokens, certificates, devices, heartbeats
+// in fleet.db.
+
+#include "connection.h"
+
+namespace kiosk::gateway::sqlite {
+
+using core::Error;
+using core::Expected;
+using core::Status;
+
+namespace {
+
+DeviceRecord ReadDevice(const Stmt& st) {
+  return {st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Int(5)};
+}
+
+class SqliteDeviceStore final : public gateway::DeviceStore {
+ public:
+  explicit SqliteDeviceStore(std::shared_ptr<Connection> connection)
+      : connection_(std::move(connection)) {}
+
+  Status AddToken(const std::string& token_hash, const TokenGrant& grant,
+                  std::int64_t expires_at) override {
+    std::lock_guard lock(connection_->mutex);
+    Stmt st(Db(),
+            "INSERT INTO tokens (hash, commune, agency, issued_by, expires_at, kiosk_id, reenroll) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    st.Bind(1, token_hash).Bind(2, grant.commune).Bind(3, grant.agency).Bind(4, grant.issued_by);
+    st.Bind(5, expires_at).Bind(6, grant.kiosk_id).Bind(7, std::int64_t{grant.reenroll ? 1 : 0});
+    return Done(st);
+  }
+
+  Expected<TokenGrant> ConsumeToken(const std::string& token_hash, const std::string& kiosk_id,
+                                    std::int64_t now) override {
+    std::lock_guard lock(connection_->mutex);
+    return connection_->db.InTransaction([&]() -> Expected<TokenGrant> {
+      Stmt find(Db(),
+                "SELECT commune, agency, issued_by, expires_at, used_at IS NOT NULL, kiosk_id, "
+                "reenroll, (SELECT COUNT(*) FROM devices WHERE devices.kiosk_id = ?2) "
+                "FROM tokens WHERE hash = ?1");
+      KIOSK_TRY(find.Ready());
+      find.Bind(1, token_hash).Bind(2, kiosk_id);
+      KIOSK_ASSIGN_OR_RETURN(const bool found, find.Step());
+      if (!found) return Error::NeedsPerson("enroll.token_unknown", "no such enrollment token");
+      if (find.Int(4) != 0) {
+        return Error::NeedsPerson("enroll.token_used", "the enrollment token was already used");
+      }
+      if (find.Int(3) <= now) {
+        return Error::NeedsPerson("enroll.token_expired", "the enrollment token has expired");
+      }
+      TokenGrant grant{find.Text(0), find.Text(1), find.Text(2), find.Text(5), find.Int(6) != 0};
+      // Mistakes of binding do not spend the token: the technician retypes.
+      if (!grant.kiosk_id.empty() && grant.kiosk_id != kiosk_id) {
+        return Error::NeedsPerson("enroll.wrong_kiosk",
+                                  "this token was issued for kiosk " + grant.kiosk_id);
+      }
+      const bool exists = find.Int(7) != 0;
+      if (exists && !grant.reenroll) {
+        return Error::NeedsPerson("enroll.kiosk_exists",
+                                  "kiosk " + kiosk_id +
+                                      " is already enrolled; re-provisioning it needs a "
+                                      "re-enroll token for it from an operator");
+      }
+      if (!exists && grant.reenroll) {
+        return Error::NeedsPerson("enroll.not_enrolled",
+                                  "a re-enroll token is for a kiosk already enrolled");
+      }
+      Stmt use(Db(), "UPDATE tokens SET used_at = ?2 WHERE hash = ?1");
+      use.Bind(1, token_hash).Bind(2, now);
+      KIOSK_TRY(Done(use));
+      return grant;
+    });
+  }
+
+  Status RegisterDevice(const DeviceRecord& d) override {
+    std::lock_guard lock(connection_->mutex);
+    return connection_->db.InTransaction([&]() -> Status {
+      KIOSK_TRY(RevokeCertificates(d.kiosk_id, d.enrolled_at));
+      Stmt cert(Db(), "INSERT INTO certificates (serial, kiosk_id, issued_at) VALUES (?1, ?2, ?3)");
+      cert.Bind(1, d.serial).Bind(2, d.kiosk_id).Bind(3, d.enrolled_at);
+      KIOSK_TRY(Done(cert));
+      Stmt dev(Db(),
+               "INSERT INTO devices (kiosk_id, commune, agency, serial, state, enrolled_at) "
+               "VALUES (?1, ?2, ?3, ?4, 'active', ?5) ON CONFLICT (kiosk_id) DO UPDATE SET "
+               "commune = ?2, agency = ?3, serial = ?4, state = 'active', enrolled_at = ?5");
+      dev.Bind(1, d.kiosk_id).Bind(2, d.commune).Bind(3, d.agency).Bind(4, d.serial);
+      dev.Bind(5, d.enrolled_at);
+      return Done(dev);
+    });
+  }
+
+  Expected<bool> RevokeDevice(const std::string& kiosk_id, std::int64_t now) override {
+    std::lock_guard lock(connection_->mutex);
+    return connection_->db.InTransaction([&]() -> Expected<bool> {
+      KIOSK_TRY(RevokeCertificates(kiosk_id, now));
+      Stmt dev(Db(), "UPDATE devices SET state = 'revoked' WHERE kiosk_id = ?1");
+      dev.Bind(1, kiosk_id);
+      KIOSK_TRY(Done(dev));
+      return connection_->db.Changes() > 0;
+    });
+  }
+
+  Expected<std::optional<DeviceRecord>> FindDevice(const std::string& kiosk_id) override {
+    std::lock_guard lock(connection_->mutex);
+    Stmt st(Db(),
+            "SELECT kiosk_id, commune, agency, serial, state, enrolled_at FROM devices "
+            "WHERE kiosk_id = ?1");
+    st.Bind(1, kiosk_id);
+    return FirstRow<DeviceRecord>(st, ReadDevice);
+  }
+
+  Expected<std::vector<KioskView>> Fleet() override {
+    std::lock_guard lock(connection_->mutex);
+    Stmt st(Db(),
+            "SELECT kiosk_id, commune, agency, serial, state, enrolled_at, last_seen, "
+            "last_body FROM devices ORDER BY commune, kiosk_id");
+    return Rows<KioskView>(st, [](const Stmt& row) {
+      KioskView view{ReadDevice(row), std::nullopt};
+      if (row.Int(6) != 0) view.last = HeartbeatRecord{row.Int(6), row.Text(7)};
+      return view;
+    });
+  }
+
+  Status RecordHeartbeat(const std::string& kiosk_id, std::int64_t at,
+                         const std::string& body) override {
+    std::lock_guard lock(connection_->mutex);
+    return connection_->db.InTransaction([&]() -> Status {
+      Stmt add(Db(), "INSERT INTO heartbeats (kiosk_id, received_at, body) VALUES (?1, ?2, ?3)");
+      add.Bind(1, kiosk_id).Bind(2, at).Bind(3, body);
+      KIOSK_TRY(Done(add));
+      Stmt last(Db(), "UPDATE devices SET last_seen = ?2, last_body = ?3 WHERE kiosk_id = ?1");
+      last.Bind(1, kiosk_id).Bind(2, at).Bind(3, body);
+      return Done(last);
+    });
+  }
+
+  Expected<std::vector<HeartbeatRecord>> History(const std::string& kiosk_id, int limit) override {
+    std::lock_guard lock(connection_->mutex);
+    Stmt st(Db(),
+            "SELECT received_at, body FROM heartbeats WHERE kiosk_id = ?1 "
+            "ORDER BY received_at DESC LIMIT ?2");
+    st.Bind(1, kiosk_id).Bind(2, std::int64_t{limit});
+    return Rows<HeartbeatRecord>(st, [](const Stmt& row) {
+      return HeartbeatRecord{row.Int(0), row.Text(1)};
+    });
+  }
+
+  Status PruneHistory(std::int64_t before) override {
+    std::lock_guard lock(connection_->mutex);
+    Stmt st(Db(), "DELETE FROM heartbeats WHERE received_at < ?1");
+    st.Bind(1, before);
+    return Done(st);
+  }
+
+ private:
+  sqlite3* Db() const { return connection_->Handle(); }
+
+  Status RevokeCertificates(const std::string& kiosk_id, std::int64_t now) {
+    Stmt st(Db(),
+            "UPDATE certificates SET revoked_at = ?2 WHERE kiosk_id = ?1 AND "
+            "revoked_at IS NULL");
+    st.Bind(1, kiosk_id).Bind(2, now);
+    return Done(st);
+  }
+
+  std::shared_ptr<Connection> connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<gateway::DeviceStore> NewDeviceStore(std::shared_ptr<Connection> connection) {
+  return std::make_unique<SqliteDeviceStore>(std::move(connection));
+}
+
+}  // namespace kiosk::gateway::sqlite
