@@ -22,7 +22,7 @@ set(KIOSK_LAYER_core kiosk_core kiosk_storage kiosk_typeset)
 set(KIOSK_LAYER_firmware kiosk_catalog kiosk_dossier kiosk_link kiosk_digitize kiosk_board)
 set(KIOSK_LAYER_drivers kiosk_idcard kiosk_mrz kiosk_qr kiosk_scanner kiosk_printer kiosk_payment)
 set(KIOSK_LAYER_sim kiosk_idcard_sim kiosk_scanner_sim kiosk_printer_sim kiosk_payment_sim
-                    kiosk_scanner_fake kiosk_printer_fake kiosk_payment_fake)
+                    kiosk_idcard_fake kiosk_scanner_fake kiosk_printer_fake kiosk_payment_fake)
 set(KIOSK_LAYER_config kiosk_app_config kiosk_agent_config)
 set(KIOSK_LAYER_agent kiosk_agent)
 set(KIOSK_LAYER_app kiosk_input kiosk_journey kiosk_i18n kiosk_ui kiosk_imgui kiosk_app)

@@ -1,7 +1,8 @@
 #pragma once
 
 // What a journey runs on in the kiosk-app unit tests: the catalog, the
-// virtual card of persona p01, the fake scanner, terminal and printer, an
+// fake card reader holding persona p01's card, the fake scanner, terminal
+// and printer, an
 // outbox and keys, at 09:00 on Monday 30 November 2026 in Vietnam. Test
 // groups build on it with TEST_GROUP_BASE(Name, kiosk::test::JourneyBench).
 // Include after test_prelude.h.
@@ -13,7 +14,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/outbox.h"
 #include "kiosk/dossier/package.h"
-#include "kiosk/idcard/sim/virtual_reader.h"
+#include "kiosk/idcard/fake_reader.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/payment/fake_terminal.h"
 #include "kiosk/printer/fake_printer.h"
@@ -27,6 +28,41 @@ inline core::WallTime Monday9am() {
          std::chrono::hours(2);
 }
 
+// What the chip of persona p01 (tests/data/personas) holds, as the fake
+// reader is given it; the card reader's contract suite holds the fake to
+// what the simulator reads from the same persona.
+inline idcard::FakeCard P01Card() {
+  using core::PersonalText;
+  idcard::CitizenIdentity id;
+  id.id_number = PersonalText("049090100001");
+  id.full_name = PersonalText("Nguyễn Văn An");
+  id.mrz_name = PersonalText("NGUYEN<<VAN<AN");
+  id.birth_date = PersonalText("15/05/1990");
+  id.sex = PersonalText("Nam");
+  id.nationality = PersonalText("Việt Nam");
+  id.ethnicity = PersonalText("Kinh");
+  id.religion = PersonalText("Không");
+  id.place_of_origin = PersonalText("Xã Tam Thanh, Tam Kỳ, Quảng Nam");
+  id.residence = PersonalText("Số 12 Phan Bội Châu, Phường Tân Thạnh, Tam Kỳ, Quảng Nam");
+  id.identification_marks = PersonalText("Nốt ruồi C:1cm trên trước mép trái");
+  id.issue_date = PersonalText("01/06/2021");
+  id.expiry_date = PersonalText("15/05/2030");
+  id.father_name = PersonalText("Nguyễn Văn Bình");
+  id.mother_name = PersonalText("Trần Thị Cúc");
+  id.spouse_name = PersonalText("Lê Thị Dung");
+  id.old_id_number = PersonalText("205100001");
+  id.card_serial = PersonalText("A1B2C3D4E5F60718");
+  id.photo_mime = "image/jpeg";
+  id.photo = core::Personal<std::vector<std::uint8_t>>(
+      std::vector<std::uint8_t>{0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xD9});
+  id.authenticity.sod_signature = {idcard::CheckState::kVerified, ""};
+  for (int dg : {1, 2, 13, 14, 15}) {
+    id.authenticity.data_groups[dg] = {idcard::CheckState::kVerified, ""};
+  }
+  id.authenticity.active_authentication = {idcard::CheckState::kVerified, ""};
+  return idcard::FakeCard{std::move(id), true};
+}
+
 class JourneyBench : public Utest {
  protected:
   core::log::ScopedCapture capture;
@@ -35,7 +71,7 @@ class JourneyBench : public Utest {
   core::DeterministicRandom worker_random{12};
   TempDir dir;
   std::optional<catalog::Catalog> catalog;
-  std::unique_ptr<idcard::sim::VirtualIdCardReader> reader;
+  std::optional<idcard::FakeIdCardReader> reader;
   scanner::FakeScanner scanner;
   std::optional<payment::FakePaymentTerminal> terminal;
   printer::FakePrinter printer;
@@ -45,11 +81,7 @@ class JourneyBench : public Utest {
 
   void MakeDevices() {
     catalog.emplace(*catalog::Catalog::Load(SourcePath("firmware/catalog/data/procedures.toml")));
-    auto persona = idcard::sim::LoadPersona(DataPath("personas/p01-married-with-old-id.toml"));
-    auto pki = idcard::sim::GenerateTestPki(7, clock.Now());
-    reader =
-        std::move(idcard::sim::VirtualIdCardReader::Create(*persona, *pki, clock, worker_random))
-            .Value();
+    reader.emplace(P01Card());
     terminal.emplace(clock);
     outbox.emplace(std::move(dossier::Outbox::Open(dir.Path() / "outbox", clock)).Value());
     device_key.emplace(*core::PrivateKey::GenerateP256(random));

@@ -11,7 +11,6 @@
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/manifest.h"
 #include "kiosk/dossier/package.h"
-#include "kiosk/idcard/sim/virtual_reader.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/payment/fake_terminal.h"
 #include "kiosk/printer/fake_printer.h"
@@ -139,7 +138,7 @@ TEST(Journey, CardProblemsReturnToIdentifyWithTheReason) {
   CHECK_TEXT(journey->Message() == "card.wrong_key" || journey->Message() == "card.mismatch",
              journey->Message().c_str());
   // Nothing on the reader.
-  reader->SetPresent(false);
+  reader->Remove();
   journey->IdentifyWith(KeySource::kIdNumber, "049090100001");
   Settle();
   STRCMP_EQUAL("card.absent", journey->Message().c_str());
@@ -148,7 +147,7 @@ TEST(Journey, CardProblemsReturnToIdentifyWithTheReason) {
   STRCMP_EQUAL("key.bad_id", journey->Message().c_str());
   LONGS_EQUAL(0, executor.Pending());
   // The ID number alone opens a PACE card (CAN = its last 6 digits).
-  reader->SetPresent(true);
+  reader->Place(kiosk::test::P01Card());
   journey->IdentifyWith(KeySource::kIdNumber, "049090100001");
   Settle();
   CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
@@ -643,10 +642,10 @@ TEST(Journey, StepIndicatorAndScreenNames) {
 TEST(Journey, TelemetryCountsJourneysCardsPaymentsAndDeviceStates) {
   // A card read that fails, then one that works; a completed certified copy.
   journey->Start();
-  reader->SetPresent(false);
+  reader->Remove();
   journey->IdentifyWith(KeySource::kIdNumber, "049090100001");
   Settle();
-  reader->SetPresent(true);
+  reader->Place(kiosk::test::P01Card());
   journey->IdentifyWith(KeySource::kQr, kP01Qr);
   Settle();
   journey->ChooseProcedure("2.000815");

@@ -43,7 +43,10 @@ core::Expected<ScannedPage> FakeScanner::ScanPage(
   if (!failures_.empty()) {
     const std::string code = failures_.front();
     failures_.pop_front();
-    if (code == "scanner.cancelled") return core::Error::Retryable(code, "scan cancelled");
+    // Classes as the real driver gives them (scanner.h).
+    if (code == "scanner.cancelled" || code == "scanner.io") {
+      return core::Error::Retryable(code, "the scanner reported " + code);
+    }
     return core::Error::NeedsPerson(code, "the scanner reported " + code);
   }
   for (int percent : {0, 25, 50, 75}) {

@@ -2,9 +2,11 @@
 
 // The chip ID card reader in domain words: wait for a card, read it with a
 // key, get the citizen. PcscIdCardReader is the real one (any PC/SC reader,
-// including vpcd's virtual one); the development fake reads a virtual card
-// in-process (kiosk/idcard/sim/virtual_reader.h). Both run the same
-// ChipReader, so the protocol code under test is the product's.
+// including vpcd's virtual one). The simulator reads a virtual card in
+// process (kiosk/idcard/sim/virtual_reader.h) through the same ChipReader,
+// so the protocol code under test is the product's; unit tests use the
+// fake (fake/, kiosk/idcard/fake_reader.h), held to the simulator by a
+// contract suite.
 
 #include <chrono>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 
-// The in-process fake of IdCardReader: a virtual CCCD built from a persona,
+// The in-process simulator of IdCardReader: a virtual CCCD built from a persona,
 // read through the real ChipReader. Development and test builds only.
 
 #include <memory>
