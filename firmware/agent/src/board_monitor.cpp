@@ -1,5 +1,8 @@
 #include "kiosk/agent/board_monitor.h"
 
+#include "kiosk/board/devices.h"
+#include "kiosk/board/profile.h"
+
 namespace kiosk::agent {
 
 BoardMonitor::BoardMonitor(board::Board& board, board::TamperLatch& latch,
@@ -16,6 +19,24 @@ core::Expected<bool> BoardMonitor::Step() {
     fault_shown_ = fault;
   }
   return raised;
+}
+
+core::Expected<BoardParts> OpenBoard(const AgentConfig& config, HealthSources& health) {
+  BoardParts parts;
+  if (config.board_profile.empty()) return parts;
+  KIOSK_ASSIGN_OR_RETURN(const auto profile, board::LoadProfile(config.board_profile));
+  KIOSK_ASSIGN_OR_RETURN(auto gpio, board::OpenGpio(profile, config.gpio_backend, config.sys_root));
+  parts.board = std::make_unique<board::Board>(profile, std::move(gpio), config.sys_root);
+  health.has_door_switch = profile.tamper.Present() && config.gpio_backend != "none";
+  health.tamper_latch = config.tamper_latch;
+  if (health.thermal_zones.empty()) health.thermal_zones = parts.board->ThermalFiles();
+  if (config.hardware_watchdog) {
+    const std::chrono::seconds timeout(profile.watchdog_timeout_s);
+    KIOSK_ASSIGN_OR_RETURN(auto device, board::OpenWatchdog(profile.watchdog_device, timeout));
+    parts.watchdog = std::make_unique<board::WatchdogFeeder>(
+        std::move(device), timeout / 3, std::chrono::seconds(config.watchdog_stall_s));
+  }
+  return parts;
 }
 
 }  // namespace kiosk::agent

@@ -116,27 +116,11 @@ int main(int argc, char** argv) {
   for (const auto& zone : config->thermal_zones) health.thermal_zones.emplace_back(zone);
 
   // The board: door alarm, LEDs, the hardware watchdog.
-  std::unique_ptr<kiosk::board::Board> board;
-  std::unique_ptr<kiosk::board::WatchdogFeeder> watchdog_feeder;
   kiosk::board::TamperLatch tamper(config->tamper_latch, core::SystemClock());
-  if (!config->board_profile.empty()) {
-    auto profile = kiosk::board::LoadProfile(config->board_profile);
-    if (!profile) return fail(profile.GetError());
-    auto gpio = kiosk::board::OpenGpio(*profile, config->gpio_backend, config->sys_root);
-    if (!gpio) return fail(gpio.GetError());
-    board = std::make_unique<kiosk::board::Board>(*profile, std::move(*gpio), config->sys_root);
-    health.has_door_switch = profile->tamper.Present() && config->gpio_backend != "none";
-    health.tamper_latch = config->tamper_latch;
-    if (health.thermal_zones.empty()) health.thermal_zones = board->ThermalFiles();
-    if (config->hardware_watchdog) {
-      auto device = kiosk::board::OpenWatchdog(profile->watchdog_device,
-                                               std::chrono::seconds(profile->watchdog_timeout_s));
-      if (!device) return fail(device.GetError());
-      watchdog_feeder = std::make_unique<kiosk::board::WatchdogFeeder>(
-          std::move(*device), std::chrono::seconds(profile->watchdog_timeout_s) / 3,
-          std::chrono::seconds(config->watchdog_stall_s));
-    }
-  }
+  auto board_parts = kiosk::agent::OpenBoard(*config, health);
+  if (!board_parts) return fail(board_parts.GetError());
+  std::unique_ptr<kiosk::board::Board> board = std::move(board_parts->board);
+  std::unique_ptr<kiosk::board::WatchdogFeeder> watchdog_feeder = std::move(board_parts->watchdog);
   // Alive, for the board's watchdog and for systemd's (WatchdogSec=): called
   // by the loop and during long work (a self-test, an install).
   const auto progress = [&watchdog_feeder] {
@@ -147,38 +131,8 @@ int main(int argc, char** argv) {
   // Updates: ranges of the bundle and status reports over the same TLS session.
   std::unique_ptr<kiosk::agent::Updater> updater;
   if (config->updates) {
-    kiosk::agent::Updater::Transport transport;
-    transport.fetch = [&gateway](const std::string& url, std::int64_t from,
-                                 std::int64_t length) -> core::Expected<std::string> {
-      core::HttpRequest request{
-          "GET",
-          url,
-          {{"Range", "bytes=" + std::to_string(from) + "-" + std::to_string(from + length - 1)}},
-          ""};
-      KIOSK_ASSIGN_OR_RETURN(auto answer,
-                             core::HttpsRequest(gateway.host, gateway.port, gateway.tls, request,
-                                                static_cast<std::size_t>(length) + 1024));
-      if (answer.status != 206 && !(answer.status == 200 && from == 0)) {
-        return core::Error::Retryable("update.fetch_refused",
-                                      "the gateway answered " + std::to_string(answer.status));
-      }
-      return std::move(answer.body);
-    };
-    transport.report = [&gateway](std::int64_t rollout, const std::string& body) -> core::Status {
-      core::HttpRequest request{"POST",
-                                "/v1/updates/" + std::to_string(rollout) + "/status",
-                                {{"Content-Type", "application/json"}},
-                                body};
-      KIOSK_ASSIGN_OR_RETURN(auto answer,
-                             core::HttpsRequest(gateway.host, gateway.port, gateway.tls, request));
-      if (answer.status != 200 && answer.status != 404) {
-        return core::Error::Retryable("update.report_refused",
-                                      "the gateway answered " + std::to_string(answer.status));
-      }
-      return {};
-    };
-    updater =
-        std::make_unique<kiosk::agent::Updater>(config->update, transport, core::SystemClock());
+    updater = std::make_unique<kiosk::agent::Updater>(
+        config->update, kiosk::agent::GatewayUpdateTransport(gateway), core::SystemClock());
     // Ready first: after an update the self-test waits for kiosk-app, which
     // starts after the agent. Alive meanwhile for systemd and the board.
     core::SdNotify("READY=1");

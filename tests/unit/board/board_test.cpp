@@ -225,3 +225,38 @@ TEST(Tamper, MonitorBuzzesOnceAndShowsTheFaultLed) {
   CHECK_FALSE(monitor.Step().Value());
   CHECK(lines->levels[27]);
 }
+
+// What kiosk-agent opens from its config: nothing without a profile; with
+// one, the board over its /sys tree and what the heartbeat reports of it.
+TEST(Tamper, TheAgentOpensTheBoardItsConfigNames) {
+  kiosk::agent::AgentConfig config;
+  kiosk::agent::HealthSources health;
+  auto none = kiosk::agent::OpenBoard(config, health);
+  CHECK(none.HasValue());
+  CHECK(none->board == nullptr);
+  CHECK(none->watchdog == nullptr);
+  CHECK_FALSE(health.has_door_switch);
+
+  const auto sys = dir.Path() / "sys";
+  std::filesystem::create_directories(sys / "class/thermal/thermal_zone0");
+  std::ofstream(sys / "class/thermal/thermal_zone0/temp") << "51500\n";
+  for (int offset : {17, 27, 22, 23}) {
+    const auto line = sys / "class/gpio" / ("gpio" + std::to_string(512 + offset));
+    std::filesystem::create_directories(line);
+    std::ofstream(line / "value") << "0\n";
+  }
+  config.board_profile = std::string(KIOSK_BOARD_PROFILES) + "/rpi-cm4.toml";
+  config.gpio_backend = "sysfs";
+  config.sys_root = sys.string();
+  config.tamper_latch = (dir.Path() / "tamper.json").string();
+  auto opened = kiosk::agent::OpenBoard(config, health);
+  CHECK_TEXT(opened.HasValue(), opened ? "" : opened.GetError().ToString().c_str());
+  CHECK(opened->board != nullptr);
+  CHECK(opened->watchdog == nullptr);  // not asked for
+  CHECK(health.has_door_switch);
+  STRCMP_EQUAL(config.tamper_latch.c_str(), health.tamper_latch.string().c_str());
+  LONGS_EQUAL(1, health.thermal_zones.size());
+
+  config.board_profile = (dir.Path() / "no-such-board.toml").string();
+  CHECK_FALSE(kiosk::agent::OpenBoard(config, health).HasValue());
+}

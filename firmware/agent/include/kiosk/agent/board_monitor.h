@@ -6,8 +6,10 @@
 // any reason, ok otherwise.
 
 #include <functional>
+#include <memory>
 #include <optional>
 
+#include "kiosk/agent/agent_config.h"
 #include "kiosk/board/board.h"
 
 namespace kiosk::agent {
@@ -25,5 +27,15 @@ class BoardMonitor {
   std::function<bool()> out_of_service_;
   std::optional<bool> fault_shown_;
 };
+
+// The board the config names (its profile, GPIO backend and /sys root) and
+// the hardware watchdog when asked; none when the config names no profile.
+// What the heartbeat reports of the board (door switch, latch, thermal
+// zones) goes into `health`.
+struct BoardParts {
+  std::unique_ptr<board::Board> board;
+  std::unique_ptr<board::WatchdogFeeder> watchdog;
+};
+core::Expected<BoardParts> OpenBoard(const AgentConfig& config, HealthSources& health);
 
 }  // namespace kiosk::agent

@@ -142,4 +142,11 @@ class Updater {
   std::optional<core::MonoTime> retry_at_;
 };
 
+// The updater's transport over the gateway's device listener, on
+// `gateway`'s TLS session (mutual TLS, resumed): ranges of the bundle
+// (GET with Range; 206, or 200 for a range from byte 0) and status reports
+// (POST /v1/updates/{rollout}/status; 404, a rollout the gateway no longer
+// has, is taken as delivered). `gateway` must outlive the transport.
+Updater::Transport GatewayUpdateTransport(const GatewayEndpoint& gateway);
+
 }  // namespace kiosk::agent
