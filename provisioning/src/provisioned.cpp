@@ -1,5 +1,7 @@
 #include "kiosk/provisioning/provisioned.h"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "kiosk/core/files.h"
@@ -19,6 +21,44 @@ core::DeviceConfig DeviceOf(const ProvisionedKiosk& k) {
 }
 
 }  // namespace
+
+ProvisionedKiosk RecordOf(const Answers& answers, const Enrollment& enrollment,
+                          const std::string& key_fingerprint, const std::string& tested_printer,
+                          core::WallTime now) {
+  ProvisionedKiosk k;
+  k.kiosk_id = answers.kiosk_id;
+  k.commune = enrollment.commune.empty() ? answers.commune : enrollment.commune;
+  k.agency = enrollment.agency;
+  k.site_name = answers.site_name;
+  k.province = answers.province;
+  if (tested_printer != "none") k.printer = tested_printer;
+  k.procedures = answers.procedures;
+  k.enroll_gateway = answers.enroll_gateway;
+  k.device_gateway = answers.device_gateway;
+  k.server_name = answers.server_name;
+  if (!enrollment.chain.empty()) {
+    k.certificate_serial = enrollment.chain.front().SerialHex();
+    k.valid_until = core::FormatRfc3339(enrollment.chain.front().NotAfter());
+  }
+  k.key_fingerprint = key_fingerprint;
+  k.provisioned_at = core::FormatRfc3339(now);
+  return k;
+}
+
+void ApplyBoard(ProvisionedKiosk& k, const board::BoardProfile& profile,
+                const std::filesystem::path& profile_file) {
+  k.board = profile.name;
+  k.board_profile = std::filesystem::absolute(profile_file).string();
+  const bool rotated = profile.display_rotation % 180 != 0;
+  const int wide = rotated ? profile.display_height : profile.display_width;
+  const int tall = rotated ? profile.display_width : profile.display_height;
+  if (wide > 0 && tall > 0) k.orientation = wide > tall ? "landscape" : "portrait";
+  if (const auto* printer = profile.Usb("printer"); printer != nullptr && k.printer.empty()) {
+    char id[32];
+    std::snprintf(id, sizeof id, "usb:%04x:%04x", printer->vendor, printer->product);
+    k.printer = id;
+  }
+}
 
 app::AppConfig AppConfigFor(const ProvisionedKiosk& k, const std::filesystem::path& state_dir) {
   const auto abs = std::filesystem::absolute(state_dir);

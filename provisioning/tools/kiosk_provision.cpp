@@ -16,67 +16,32 @@
 
 #include <unistd.h>
 
-#include <grp.h>
-#include <pwd.h>
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
-#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kiosk/board/profile.h"
-#include "kiosk/core/device_config.h"
 #include "kiosk/core/encoding.h"
-#include "kiosk/core/files.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/pk.h"
 #include "kiosk/core/random.h"
-#include "kiosk/core/secret.h"
-#include "kiosk/dossier/sealing_key.h"
+#include "kiosk/core/x509.h"
 #include "kiosk/printer/escpos_printer.h"
 #include "kiosk/printer/transport.h"
 #include "kiosk/provisioning/enroll.h"
+#include "kiosk/provisioning/identity.h"
 #include "kiosk/provisioning/provisioned.h"
 #include "kiosk/provisioning/self_test.h"
+#include "kiosk/provisioning/technician.h"
 
 namespace core = kiosk::core;
 namespace prov = kiosk::provisioning;
 namespace fs = std::filesystem;
+using kiosk::provisioning::Technician;
 
 namespace {
-
-// On a kiosk (the appliance's users exist and we run as root), what was
-// written goes to the services: kiosk-agent owns the state, group kiosk
-// (kiosk-app) may read it, but each key is its owner's alone: the device key
-// kiosk-agent's, the sealing key kiosk-app's. Elsewhere (a development
-// machine) the files stay the caller's.
-void HandOver(const std::filesystem::path& state) {
-  const passwd* agent = ::getpwnam("kiosk-agent");
-  const passwd* app = ::getpwnam("kiosk");
-  const group* kiosk = ::getgrnam("kiosk");
-  if (::geteuid() != 0 || agent == nullptr || app == nullptr || kiosk == nullptr) return;
-  auto give = [kiosk](const std::filesystem::path& path, const passwd* to, mode_t mode) {
-    if (::chown(path.c_str(), to->pw_uid, kiosk->gr_gid) != 0 || ::chmod(path.c_str(), mode) != 0) {
-      std::fprintf(stderr, "kiosk-provision: cannot hand %s to %s: %s\n", path.c_str(), to->pw_name,
-                   std::strerror(errno));
-    }
-  };
-  give(state, agent, 02770);
-  for (const char* file :
-       {"device.pem", "gateway-ca.pem", "config-signer.pem", "sealing-key.jws", "provisioned",
-        "provisioned/agent.toml", "provisioned/app.toml", "provisioned/kiosk.json"}) {
-    give(state / file, agent, std::filesystem::is_directory(state / file) ? 02750 : 0644);
-  }
-  give(state / "device-key.pem", agent, 0600);
-  give(state / "sealing-key.pem", app, 0600);
-  std::printf(
-      "  handed to kiosk-agent, readable by group kiosk; the device key kiosk-agent's "
-      "alone (0600), the sealing key kiosk-app's alone (0600)\n");
-}
 
 constexpr const char* kHelp =
     R"(usage: kiosk-provision [OPTIONS] [all|self-test|report|decommission]
@@ -108,75 +73,9 @@ Peripherals for the self-test:
   --allow-failed-self-test  enroll even if a check failed (the report says so)
 )";
 
-struct Options {
-  std::string step = "all";
-  std::map<std::string, std::string> values;
-  std::vector<std::string> scanner_options;
-  bool yes = false;
-  bool allow_failed = false;
-};
-
-class Technician {
- public:
-  explicit Technician(Options& o) : o_(o), interactive_(!o.yes && ::isatty(0)) {}
-
-  // The value of --name, else asked, else an error.
-  core::Expected<std::string> Get(const std::string& name, const std::string& question,
-                                  const std::string& fallback = "") {
-    if (o_.values.contains(name)) return o_.values[name];
-    if (interactive_) {
-      std::printf("  %s%s: ", question.c_str(),
-                  fallback.empty() ? "" : (" [" + fallback + "]").c_str());
-      std::fflush(stdout);
-      std::string line;
-      if (!std::getline(std::cin, line)) return Missing(name);
-      if (line.empty()) line = fallback;
-      if (line.empty()) return Missing(name);
-      o_.values[name] = line;
-      return line;
-    }
-    if (!fallback.empty()) return fallback;
-    return Missing(name);
-  }
-  std::string Or(const std::string& name, const std::string& fallback) {
-    return o_.values.contains(name) ? o_.values[name] : fallback;
-  }
-  bool Confirm(const std::string& question) {
-    if (!interactive_) return true;
-    std::printf("  %s [y/N]: ", question.c_str());
-    std::fflush(stdout);
-    std::string line;
-    return std::getline(std::cin, line) && (line == "y" || line == "Y" || line == "yes");
-  }
-
- private:
-  static core::Error Missing(const std::string& name) {
-    return core::Error::NeedsPerson("args.missing", "--" + name + " is needed");
-  }
-  Options& o_;
-  bool interactive_;
-};
-
 int Fail(const core::Error& e) {
   std::fprintf(stderr, "kiosk-provision: %s\n", e.ToString().c_str());
   return 1;
-}
-
-prov::SelfTestSettings SelfTestFrom(Technician& t, const Options& o) {
-  prov::SelfTestSettings s;
-  s.reader = t.Or("reader", "pcsc");
-  s.reader_name = t.Or("reader-name", "");
-  s.card_wait = std::chrono::milliseconds(std::atoi(t.Or("card-wait-ms", "3000").c_str()));
-  s.scanner = t.Or("scanner", "sane");
-  s.scanner_options = o.scanner_options;
-  s.printer = t.Or("printer", "none");
-  s.paper = t.Or("paper", "80mm");
-  s.terminal = t.Or("terminal", "none");
-  s.terminal_ca = t.Or("terminal-ca", "");
-  s.sale_certificate = t.Or("sale-cert", "");
-  s.sale_key = t.Or("sale-key", "");
-  s.display = t.Or("display", "auto");
-  return s;
 }
 
 std::vector<prov::CheckResult> SelfTest(const prov::SelfTestSettings& settings) {
@@ -196,34 +95,47 @@ core::Status PrintReport(const std::string& address, const std::string& paper,
   return printer.PrintSlip(prov::ProvisioningReport(kiosk));
 }
 
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto end = text.find(',', pos);
-    std::string item = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (!item.empty()) out.push_back(item);
-    if (end == std::string::npos) break;
-    pos = end + 1;
-  }
-  return out;
+void ReportHandOver(const fs::path& state) {
+  std::vector<std::string> failures;
+  if (!prov::HandOver(state, failures)) return;
+  for (const auto& f : failures)
+    std::fprintf(stderr, "kiosk-provision: cannot hand over %s\n", f.c_str());
+  std::printf(
+      "  handed to kiosk-agent, readable by group kiosk; the device key kiosk-agent's "
+      "alone (0600), the sealing key kiosk-app's alone (0600)\n");
 }
 
-// Overwrites a key file before removing it.
-void Shred(const fs::path& file) {
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  if (!ec) {
-    const std::string zeros(static_cast<std::size_t>(size), '\0');
-    (void)core::WriteFileAtomically(file, core::AsBytes(zeros), 0600);
+void ReportPrinted(const prov::SelfTestSettings& settings, const prov::ProvisionedKiosk& kiosk) {
+  if (settings.printer == "none") {
+    std::printf("  no printer configured: the report is provisioned/kiosk.json\n");
+  } else if (auto printed = PrintReport(settings.printer, settings.paper, kiosk); !printed) {
+    std::printf("  not printed (%s); the report is provisioned/kiosk.json\n",
+                printed.GetError().ToString().c_str());
+  } else {
+    std::printf("  printed on %s\n", settings.printer.c_str());
   }
-  fs::remove(file, ec);
 }
 
-int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSource& random) {
+// The pinned CA, once the technician has compared its fingerprint.
+core::Expected<std::vector<core::Certificate>> PinGatewayCa(Technician& t, const fs::path& file) {
+  KIOSK_ASSIGN_OR_RETURN(auto pinned, core::LoadCertificateFile(file));
+  if (pinned.empty()) return core::Error::NeedsPerson("args.gateway_ca", "no certificate");
+  KIOSK_ASSIGN_OR_RETURN(const core::PublicKey ca_key, pinned.front().SubjectPublicKey());
+  KIOSK_ASSIGN_OR_RETURN(const std::string print, ca_key.Fingerprint());
+  std::printf("  pinning the gateway CA %s (key SHA-256 %s…)\n", pinned.front().Subject().c_str(),
+              print.substr(0, 16).c_str());
+  if (!t.Confirm("Does this fingerprint match the one on the operator's sheet?")) {
+    return core::Error::NeedsPerson("provision.ca_refused", "the technician refused the CA");
+  }
+  return pinned;
+}
+
+int Provision(prov::Options& o, Technician& t, const fs::path& state, core::RandomSource& random) {
   const bool only_self_test = o.step == "self-test";
   std::printf("%s\n", only_self_test ? "Self-test" : "[1/5] Self-test of the peripherals");
-  const auto settings = SelfTestFrom(t, o);
+  const auto selected = prov::SelfTestSettingsFrom(o);
+  if (!selected) return Fail(selected.GetError());
+  const prov::SelfTestSettings& settings = *selected;
   const auto results = SelfTest(settings);
   const bool passed = prov::AllPassed(results);
   if (only_self_test) return passed ? 0 : 1;
@@ -233,7 +145,6 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
                  "(or --allow-failed-self-test)\n");
     return 1;
   }
-
   // The board: its profile must exist, so the agent finds its lines and the
   // app its orientation.
   const std::string board_name = t.Or("board", "");
@@ -248,41 +159,12 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
     }
     board = *profile;
   }
-
-  prov::ProvisionedKiosk kiosk;
-  kiosk.self_test = results;
-  auto kiosk_id = t.Get("kiosk-id", "Kiosk id (e.g. QNM-TAMKY-0001)");
-  auto commune = t.Get("commune", "Commune code");
-  auto token = t.Get("token", "One-time enrollment token from the operator");
-  auto gateway = t.Get("gateway", "Gateway enrollment address HOST:PORT");
-  auto device_gateway = t.Get("device-gateway", "Gateway device address HOST:PORT");
-  auto ca_file = t.Get("gateway-ca", "Gateway CA file to pin");
-  auto site = t.Get("site-name", "Site name", "UBND " + (commune ? *commune : std::string()));
-  for (const auto* v : {&kiosk_id, &commune, &token, &gateway, &device_gateway, &ca_file, &site}) {
-    if (!*v) return Fail(v->GetError());
-  }
-  if (!core::IsValidKioskId(*kiosk_id)) {
-    return Fail(core::Error::NeedsPerson("args.kiosk_id", "kiosk ids are 3-64 of A-Z, 0-9, '-'"));
-  }
-  auto enroll_at = prov::ParseHostPort(*gateway);
-  auto device_at = prov::ParseHostPort(*device_gateway);
-  if (!enroll_at) return Fail(enroll_at.GetError());
-  if (!device_at) return Fail(device_at.GetError());
-  auto pinned = core::LoadCertificateFile(*ca_file);
+  auto answers = prov::GatherAnswers(t);
+  if (!answers) return Fail(answers.GetError());
+  auto pinned = PinGatewayCa(t, answers->ca_file);
   if (!pinned) return Fail(pinned.GetError());
-  if (pinned->empty()) return Fail(core::Error::NeedsPerson("args.gateway_ca", "no certificate"));
-  auto ca_key = pinned->front().SubjectPublicKey();
-  auto ca_print = ca_key ? ca_key->Fingerprint() : core::Expected<std::string>(ca_key.GetError());
-  if (!ca_print) return Fail(ca_print.GetError());
-  std::printf("  pinning the gateway CA %s (key SHA-256 %s…)\n", pinned->front().Subject().c_str(),
-              ca_print->substr(0, 16).c_str());
-  if (!t.Confirm("Does this fingerprint match the one on the operator's sheet?")) {
-    return Fail(core::Error::NeedsPerson("provision.ca_refused", "the technician refused the CA"));
-  }
 
   std::printf("[2/5] Device key\n");
-  std::error_code ec;
-  fs::create_directories(state, ec);
   auto key = core::PrivateKey::GenerateP256(random);
   if (!key) return Fail(key.GetError());
   auto pub = key->Public();
@@ -290,110 +172,43 @@ int Provision(Options& o, Technician& t, const fs::path& state, core::RandomSour
   if (!fingerprint) return Fail(fingerprint.GetError());
   std::printf("  generated ECDSA P-256, key SHA-256 %s…\n", fingerprint->substr(0, 16).c_str());
 
-  std::printf("[3/5] Enrollment with %s\n", enroll_at->ToString().c_str());
+  std::printf("[3/5] Enrollment with %s\n", answers->enroll_gateway.ToString().c_str());
   prov::EnrollmentRequest request;
-  request.gateway = *enroll_at;
+  request.gateway = answers->enroll_gateway;
   request.pinned_ca = *pinned;
-  request.server_name = t.Or("server-name", "localhost");
-  request.kiosk_id = *kiosk_id;
-  request.commune = *commune;
-  request.token = *token;
+  request.server_name = answers->server_name;
+  request.kiosk_id = answers->kiosk_id;
+  request.commune = answers->commune;
+  request.token = answers->token;
   auto enrolled = prov::Enroll(request, *key, random);
   if (!enrolled) return Fail(enrolled.GetError());
-  const auto& cert = enrolled->chain.front();
+  const core::WallTime now = core::SystemClock().Now();
+  auto kiosk = prov::RecordOf(*answers, *enrolled, *fingerprint, settings.printer, now);
+  kiosk.self_test = results;
+  if (board) prov::ApplyBoard(kiosk, *board, board_file);
   std::printf("  certificate %s…, valid until %s, agency %s\n",
-              cert.SerialHex().substr(0, 16).c_str(),
-              core::FormatRfc3339(cert.NotAfter()).substr(0, 10).c_str(), enrolled->agency.c_str());
-  // The key is written only now: a refused enrollment leaves the kiosk as it was.
-  auto key_pem = key->ToPem();
-  if (!key_pem) return Fail(key_pem.GetError());
-  std::string chain_pem;
-  for (const auto& c : enrolled->chain) chain_pem += core::ToPem(c);
-  std::string pinned_pem;
-  for (const auto& c : *pinned) pinned_pem += core::ToPem(c);
-  for (const auto& [file, data, mode] : std::vector<std::tuple<fs::path, std::string, mode_t>>{
-           {state / "device.pem", chain_pem, 0644},
-           {state / "gateway-ca.pem", pinned_pem, 0644},
-           {state / "config-signer.pem", enrolled->config_signer_pem, 0644}}) {
-    if (auto written = core::WriteFileAtomically(file, core::AsBytes(data), mode); !written) {
-      return Fail(written.GetError());
-    }
-  }
-  if (auto written = core::WriteFileAtomically(state / "device-key.pem", key_pem->View(), 0600);
-      !written) {
+              kiosk.certificate_serial.substr(0, 16).c_str(),
+              kiosk.valid_until.substr(0, 10).c_str(), kiosk.agency.c_str());
+  // The keys are written only now: a refused enrollment leaves the kiosk as it was.
+  const prov::IdentityInputs identity{*key, *enrolled, *pinned, answers->kiosk_id,
+                                      core::UnixMillis(now) / 1000};
+  if (auto written = prov::WriteIdentity(state, identity, random); !written) {
     return Fail(written.GetError());
   }
   std::printf("  %s (mode 0600), %s\n", (state / "device-key.pem").c_str(),
               (state / "device.pem").c_str());
-  // kiosk-app's own key for sealing dossiers, vouched for by the device key.
-  auto sealing = core::PrivateKey::GenerateP256(random);
-  if (!sealing) return Fail(sealing.GetError());
-  auto sealing_public = sealing->Public();
-  auto sealing_pem = sealing->ToPem();
-  if (!sealing_public || !sealing_pem) {
-    return Fail(!sealing_public ? sealing_public.GetError() : sealing_pem.GetError());
-  }
-  auto statement = kiosk::dossier::MakeSealingStatement(
-      *key, *kiosk_id, *sealing_public, core::UnixMillis(core::SystemClock().Now()) / 1000, random);
-  if (!statement) return Fail(statement.GetError());
-  if (auto written =
-          core::WriteFileAtomically(state / "sealing-key.pem", sealing_pem->View(), 0600);
-      !written) {
-    return Fail(written.GetError());
-  }
-  if (auto written = core::WriteFileAtomically(state / "sealing-key.jws",
-                                               core::AsBytes(*statement + "\n"), 0644);
-      !written) {
-    return Fail(written.GetError());
-  }
   std::printf("  %s (mode 0600) for kiosk-app, vouched for by the device key\n",
               (state / "sealing-key.pem").c_str());
 
   std::printf("[4/5] Config\n");
-  kiosk.kiosk_id = *kiosk_id;
-  kiosk.commune = enrolled->commune.empty() ? *commune : enrolled->commune;
-  kiosk.agency = enrolled->agency;
-  kiosk.site_name = *site;
-  kiosk.province = t.Or("province", "49");
-  kiosk.board = board_name;
-  if (board) {
-    kiosk.board_profile = fs::absolute(board_file).string();
-    const bool rotated = board->display_rotation % 180 != 0;
-    const int wide = rotated ? board->display_height : board->display_width;
-    const int tall = rotated ? board->display_width : board->display_height;
-    if (wide > 0 && tall > 0) kiosk.orientation = wide > tall ? "landscape" : "portrait";
-    if (const auto* printer = board->Usb("printer")) {
-      char id[32];
-      std::snprintf(id, sizeof id, "usb:%04x:%04x", printer->vendor, printer->product);
-      kiosk.printer = id;
-    }
-  }
-  // The printer the technician tested is the one the app prints on; the
-  // board's is the default.
-  if (const std::string tested = t.Or("printer", "none"); tested != "none") kiosk.printer = tested;
-  kiosk.procedures = SplitCommas(t.Or("procedures", ""));
-  kiosk.enroll_gateway = *enroll_at;
-  kiosk.device_gateway = *device_at;
-  kiosk.server_name = request.server_name;
-  kiosk.certificate_serial = cert.SerialHex();
-  kiosk.key_fingerprint = *fingerprint;
-  kiosk.valid_until = core::FormatRfc3339(cert.NotAfter());
-  kiosk.provisioned_at = core::FormatRfc3339(core::SystemClock().Now());
   if (auto written = prov::WriteProvisioned(state, kiosk); !written) {
     return Fail(written.GetError());
   }
   std::printf("  %s/provisioned/{agent.toml,app.toml,kiosk.json}\n", state.c_str());
-  HandOver(state);
+  ReportHandOver(state);
 
   std::printf("[5/5] Provisioning report\n");
-  if (settings.printer == "none") {
-    std::printf("  no printer configured: the report is provisioned/kiosk.json\n");
-  } else if (auto printed = PrintReport(settings.printer, settings.paper, kiosk); !printed) {
-    std::printf("  not printed (%s); the report is provisioned/kiosk.json\n",
-                printed.GetError().ToString().c_str());
-  } else {
-    std::printf("  printed on %s\n", settings.printer.c_str());
-  }
+  ReportPrinted(settings, kiosk);
   std::printf("Kiosk %s is provisioned for commune %s.\n", kiosk.kiosk_id.c_str(),
               kiosk.commune.c_str());
   return 0;
@@ -418,13 +233,7 @@ int Decommission(Technician& t, const fs::path& state) {
   if (auto done = prov::Decommission(kiosk->device_gateway, tls); !done) {
     return Fail(done.GetError());
   }
-  Shred(state / "device-key.pem");
-  Shred(state / "sealing-key.pem");
-  std::error_code ec;
-  for (const char* f :
-       {"device.pem", "config-signer.pem", "provisioned/agent.toml", "provisioned/app.toml"}) {
-    fs::remove(state / f, ec);
-  }
+  prov::WipeIdentity(state);
   std::printf(
       "Kiosk %s is decommissioned: the gateway revoked its certificate and the device "
       "key is wiped.\n",
@@ -435,37 +244,19 @@ int Decommission(Technician& t, const fs::path& state) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--help" || a == "-h") {
-      std::printf("%s", kHelp);
-      return 0;
-    }
-    if (a == "--yes") {
-      o.yes = true;
-    } else if (a == "--allow-failed-self-test") {
-      o.allow_failed = true;
-    } else if (a.rfind("--", 0) == 0) {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s", kHelp);
-        return 2;
-      }
-      if (a == "--scanner-option") {
-        o.scanner_options.push_back(argv[++i]);
-      } else {
-        o.values[a.substr(2)] = argv[++i];
-      }
-    } else if (a == "all" || a == "self-test" || a == "report" || a == "decommission") {
-      o.step = a;
-    } else {
-      std::fprintf(stderr, "%s", kHelp);
-      return 2;
-    }
+  auto options = prov::ParseOptions(argc, argv);
+  if (!options) {
+    std::fprintf(stderr, "kiosk-provision: %s\n%s", options.GetError().Message().c_str(), kHelp);
+    return 2;
   }
+  if (options->help) {
+    std::printf("%s", kHelp);
+    return 0;
+  }
+  prov::Options& o = *options;
   core::log::Install(std::make_unique<core::log::Logger>(
       core::log::SinkForEnvironment("kiosk-provision"), core::log::Level::kWarn));
-  Technician technician(o);
+  Technician technician(o, std::cin, std::cout, ::isatty(0) != 0);
   const fs::path state = technician.Or("state", "/var/lib/kiosk");
   auto random = core::Drbg::Create(core::AsBytes("kiosk-provision"));
   if (!random) return Fail(random.GetError());

@@ -24,10 +24,24 @@ const page = await context.newPage();
 const shot = (name) => page.screenshot({ path: `${args.screens}/${name}.png`, fullPage: true });
 const step = (text) => console.log(`dashboard: ${text}`);
 
+// The fleet and kiosk pages refresh themselves; a reload that meets one of
+// those navigations (or a renderer swap after a redirect) is tried again.
+async function reload() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(page.url(), { waitUntil: 'load' });
+      return;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await page.waitForTimeout(250);
+    }
+  }
+}
+
 async function waitFor(check, what, seconds = 20) {
   for (let i = 0; i < seconds * 2; i++) {
-    await page.reload();
-    if (await check()) return;
+    await reload();
+    if (await check().catch(() => false)) return;
     await page.waitForTimeout(500);
   }
   await shot(`failed-${what.replace(/\W+/g, '-')}`);
@@ -45,8 +59,7 @@ try {
   await shot('01-login-refused');
   await page.fill('input[name=user]', args.user);
   await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  assert.match(page.url(), /\/fleet$/);
+  await Promise.all([page.waitForURL(/\/fleet$/, { waitUntil: 'load' }), page.click('button[type=submit]')]);
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === 'kiosk_session');
   assert.ok(session && session.httpOnly && session.secure && session.sameSite === 'Strict');

@@ -16,11 +16,13 @@
 
 #include "kiosk/agent/agent_config.h"
 #include "kiosk/app/app_config.h"
+#include "kiosk/board/profile.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/error.h"
 #include "kiosk/printer/layout.h"
 #include "kiosk/provisioning/enroll.h"
 #include "kiosk/provisioning/self_test.h"
+#include "kiosk/provisioning/technician.h"
 
 namespace kiosk::provisioning {
 
@@ -44,6 +46,19 @@ struct ProvisionedKiosk {
   std::string provisioned_at;   // RFC 3339
   std::vector<CheckResult> self_test;
 };
+
+// The record of a kiosk the gateway has just enrolled: who the technician
+// said it is, and what the gateway answered (its commune and agency win).
+// The tested printer, when there is one, is the one the app prints on.
+ProvisionedKiosk RecordOf(const Answers& answers, const Enrollment& enrollment,
+                          const std::string& key_fingerprint, const std::string& tested_printer,
+                          core::WallTime now);
+
+// What the board's profile decides: the app's orientation from the panel as
+// the citizen sees it, the receipt printer (unless one was tested) from its
+// USB ids, and the profile's file for the agent.
+void ApplyBoard(ProvisionedKiosk& kiosk, const board::BoardProfile& profile,
+                const std::filesystem::path& profile_file);
 
 // Each program's config for this kiosk, as the program's own type: written
 // to provisioned/app.toml and provisioned/agent.toml through the schema the
