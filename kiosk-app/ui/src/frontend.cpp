@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "kiosk/ui/raster.h"
 #include "kiosk/ui/render_backend.h"
 
 namespace kiosk::ui {
@@ -21,6 +22,7 @@ struct Frontend::Sdl {
   SDL_Renderer* renderer = nullptr;
   ImGuiContext* imgui = nullptr;
   std::unique_ptr<RenderBackend> backend;
+  std::unique_ptr<Raster> raster;  // headless: draws into `surface` itself
   bool platform = false;
 
   ~Sdl() {
@@ -83,7 +85,15 @@ core::Expected<std::unique_ptr<Frontend>> Frontend::Create(const FrontendOptions
   if (!sdl.backend->CreateFontTexture()) {
     return core::Error::Fatal("ui.sdl", std::string("font texture: ") + SDL_GetError());
   }
-  if (!options.headless) {
+  if (options.headless) {
+    unsigned char* pixels = nullptr;
+    int atlas_width = 0;
+    int atlas_height = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &atlas_width, &atlas_height);
+    sdl.raster = std::make_unique<Raster>();
+    sdl.raster->SetAtlas(pixels, atlas_width, atlas_height, io.Fonts->TexID,
+                         io.Fonts->TexUvWhitePixel.x, io.Fonts->TexUvWhitePixel.y);
+  } else {
     ImGui_ImplSDL2_InitForSDLRenderer(sdl.window);
     sdl.platform = true;
   }
@@ -103,10 +113,17 @@ std::chrono::microseconds Frontend::Frame(const Pointer& pointer) {
   ImGui::NewFrame();
   ui_->Draw(static_cast<float>(options_.width), static_cast<float>(options_.height));
   ImGui::Render();
-  SDL_SetRenderDrawColor(sdl_->renderer, 255, 255, 255, 255);
-  SDL_RenderClear(sdl_->renderer);
-  sdl_->backend->Render(ImGui::GetDrawData());
-  SDL_RenderPresent(sdl_->renderer);
+  if (sdl_->raster != nullptr) {
+    SDL_Surface* s = sdl_->surface;
+    sdl_->raster->Render(*ImGui::GetDrawData(),
+                         {static_cast<std::uint8_t*>(s->pixels), s->w, s->h, s->pitch},
+                         IM_COL32_WHITE);
+  } else {
+    SDL_SetRenderDrawColor(sdl_->renderer, 255, 255, 255, 255);
+    SDL_RenderClear(sdl_->renderer);
+    sdl_->backend->Render(ImGui::GetDrawData());
+    SDL_RenderPresent(sdl_->renderer);
+  }
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                started);
 }

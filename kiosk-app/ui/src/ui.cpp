@@ -43,6 +43,10 @@ void ApplyStyle(const Palette& p) {
   style.ScrollbarSize = 24;
   style.ScrollbarRounding = 12;
   style.AntiAliasedLines = true;
+  // Borders as geometry with an alpha fringe, not as Dear ImGui's baked line
+  // textures: those assume bilinear sampling, and the software paths sample
+  // the atlas nearest.
+  style.AntiAliasedLinesUseTex = false;
   style.AntiAliasedFill = true;
   auto c = [](Rgb rgb) { return ImVec4(rgb.r / 255.f, rgb.g / 255.f, rgb.b / 255.f, 1.f); };
   style.Colors[ImGuiCol_WindowBg] = c(p.background);
