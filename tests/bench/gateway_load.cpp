@@ -128,7 +128,6 @@ int main(int argc, char** argv) {
       a.name = "attachment-01.pdf";
       a.source = scan;
       d.attachments.push_back(a);
-      (void)dossier::HashAttachments(d);
       const fs::path path = dir / "package.kpkg";
       (void)dossier::WritePackage(path, d, *kiosk.key, id, *storage_key, **random);
       auto reader = dossier::PackageReader::Open(path, *storage_key);

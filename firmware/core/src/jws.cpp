@@ -9,14 +9,29 @@ namespace kiosk::core {
 
 namespace {
 Error Bad(const std::string& why) { return Error::NeedsPerson("jws.invalid", why); }
-}  // namespace
 
-Expected<std::string> SignJwsEs256(ByteView payload, const PrivateKey& key, std::string_view kid,
-                                   std::string_view typ, RandomSource& random) {
+std::string ProtectedHeader(std::string_view kid, std::string_view typ) {
   nlohmann::json header{{"alg", "ES256"}};
   if (!kid.empty()) header["kid"] = std::string(kid);
   if (!typ.empty()) header["typ"] = std::string(typ);
-  std::string input = Base64UrlEncode(AsBytes(header.dump())) + "." + Base64UrlEncode(payload);
+  return Base64UrlEncode(AsBytes(header.dump()));
+}
+
+// Unpadded base64url of n bytes.
+std::size_t Base64UrlLength(std::size_t n) { return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1); }
+
+constexpr std::size_t kEs256SignatureSize = 64;  // r ‖ s
+}  // namespace
+
+std::size_t SignedJwsEs256Size(std::size_t payload_size, std::string_view kid,
+                               std::string_view typ) {
+  return ProtectedHeader(kid, typ).size() + 1 + Base64UrlLength(payload_size) + 1 +
+         Base64UrlLength(kEs256SignatureSize);
+}
+
+Expected<std::string> SignJwsEs256(ByteView payload, const PrivateKey& key, std::string_view kid,
+                                   std::string_view typ, RandomSource& random) {
+  std::string input = ProtectedHeader(kid, typ) + "." + Base64UrlEncode(payload);
   KIOSK_ASSIGN_OR_RETURN(const Bytes digest, Digest(HashAlg::kSha256, AsBytes(input)));
   KIOSK_ASSIGN_OR_RETURN(const Bytes signature, key.SignRaw(HashAlg::kSha256, digest, random));
   return input + "." + Base64UrlEncode(signature);

@@ -221,7 +221,6 @@ Expected<OutboxEntry> Outbox::Seal(Dossier& dossier, const core::PrivateKey& dev
     return Error::Fatal("outbox.duplicate",
                         "dossier " + dossier.id.ToString() + " is already sealed");
   }
-  KIOSK_TRY(HashAttachments(dossier));
   const auto path = s.PackagePath(dossier.id);
   const SealingLock lock(LockPathFor(path));
   if (!lock.Held()) return Error::Retryable("io.error", "cannot lock " + path.string());

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <future>
 
 #include "kiosk/core/aead.h"
 #include "kiosk/core/encoding.h"
@@ -141,45 +143,103 @@ Expected<SecretBytes> LoadOrCreateStorageKey(const std::filesystem::path& path,
   return key;
 }
 
-core::Status HashAttachments(Dossier& dossier) {
-  for (auto& a : dossier.attachments) {
-    if (a.content) {
-      KIOSK_ASSIGN_OR_RETURN(const Bytes digest,
-                             core::Digest(core::HashAlg::kSha256, a.content->View()));
-      a.size = a.content->Size();
-      a.sha256 = core::HexEncode(digest);
-      continue;
-    }
-    Fd fd(::open(a.source.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.fd < 0) return IoError("cannot open attachment", a.source);
-    KIOSK_ASSIGN_OR_RETURN(core::Hasher hasher, core::Hasher::Create(core::HashAlg::kSha256));
-    std::uint64_t size = 0;
-    while (true) {
-      KIOSK_ASSIGN_OR_RETURN(const Bytes chunk, ReadUpTo(fd.fd, kChunkSize, a.source));
-      if (chunk.empty()) break;
-      size += chunk.size();
-      KIOSK_TRY(hasher.Update(chunk));
-    }
-    KIOSK_ASSIGN_OR_RETURN(const Bytes digest, hasher.Finish());
-    a.size = size;
-    a.sha256 = core::HexEncode(digest);
-  }
-  return core::Ok();
+namespace {
+
+constexpr const char* kManifestType = "kiosk-dossier+jws";
+
+// The header's bytes for the entries: a length, the name, a size each.
+std::size_t EntriesSizeHint(const Dossier& dossier) {
+  std::size_t n = 1 + std::strlen(kManifestEntry) + 8;
+  for (const auto& a : dossier.attachments) n += 1 + a.name.size() + 8;
+  return n;
 }
 
-Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, const Dossier& dossier,
+std::uint64_t SealedSize(std::uint64_t plain) {
+  return plain + ChunkCount(plain) * core::kAesGcmTagSize;
+}
+
+// Seals one entry chunk by chunk onto `out` at its current offset.
+class EntrySealer {
+ public:
+  EntrySealer(const SecretBytes& key, ByteView prefix, ByteView header_hash, int out,
+              const std::string& tmp)
+      : key_(key), prefix_(prefix), header_hash_(header_hash), out_(out), tmp_(tmp) {}
+
+  // `next` gives the entry's chunks in order (kChunkSize each but the last).
+  core::Status Seal(std::size_t index, std::uint64_t size,
+                    const std::function<Expected<ByteView>()>& next) const {
+    const std::uint64_t chunks = ChunkCount(size);
+    std::uint64_t total = 0;
+    for (std::uint64_t c = 0; c < chunks; ++c) {
+      KIOSK_ASSIGN_OR_RETURN(const ByteView plain, next());
+      total += plain.size();
+      const bool last = c + 1 == chunks;
+      if ((!last && plain.size() != kChunkSize) || (last && total != size)) {
+        return Error::NeedsPerson("package.source_changed",
+                                  "an attachment changed size while being sealed");
+      }
+      KIOSK_ASSIGN_OR_RETURN(const Bytes sealed,
+                             core::AesGcmSeal(key_, ChunkNonce(prefix_, index, c),
+                                              ChunkAad(header_hash_, index, c, last), plain));
+      KIOSK_TRY(WriteAll(out_, sealed, tmp_));
+    }
+    return core::Ok();
+  }
+
+ private:
+  const SecretBytes& key_;
+  ByteView prefix_;
+  ByteView header_hash_;
+  int out_;
+  const std::string& tmp_;
+};
+
+// In-memory attachments (kiosk-app's: a scanned paper never on disk in the
+// clear) are hashed on a second core while the first encrypts them.
+Expected<std::vector<std::string>> HashInMemory(const Dossier& dossier) {
+  std::vector<std::string> digests(dossier.attachments.size());
+  for (std::size_t i = 0; i < dossier.attachments.size(); ++i) {
+    const auto& a = dossier.attachments[i];
+    if (!a.content) continue;
+    KIOSK_ASSIGN_OR_RETURN(const Bytes digest,
+                           core::Digest(core::HashAlg::kSha256, a.content->View()));
+    digests[i] = core::HexEncode(digest);
+  }
+  return digests;
+}
+
+}  // namespace
+
+Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, Dossier& dossier,
                                      const core::PrivateKey& device_key, std::string_view key_id,
                                      const SecretBytes& storage_key, core::RandomSource& random) {
-  const std::string manifest = ToManifestJson(dossier);
-  KIOSK_ASSIGN_OR_RETURN(
-      const std::string jws,
-      core::SignJwsEs256(core::AsBytes(manifest), device_key, key_id, "kiosk-dossier+jws", random));
+  // Sizes first: the header lists every entry's. Files stay open, so what is
+  // sealed is what was measured (a change of size is caught chunk by chunk).
+  std::deque<Fd> files;
+  for (auto& a : dossier.attachments) {
+    files.emplace_back(a.content ? -1 : ::open(a.source.c_str(), O_RDONLY | O_CLOEXEC));
+    if (a.content) {
+      a.size = a.content->Size();
+    } else {
+      struct stat st {};
+      if (files.back().fd < 0 || ::fstat(files.back().fd, &st) != 0) {
+        return IoError("cannot open attachment", a.source);
+      }
+      a.size = static_cast<std::uint64_t>(st.st_size);
+    }
+    a.sha256.assign(64, '0');  // the digests are known only once sealed
+  }
+  // The manifest (entry 0) is signed last, once every digest is known; its
+  // length does not depend on them, so its place is kept.
+  const std::size_t jws_size =
+      core::SignedJwsEs256Size(ToManifestJson(dossier).size(), key_id, kManifestType);
 
   // Header: magic, version, dossier id, wrapped package key, nonce prefix, entries.
   KIOSK_ASSIGN_OR_RETURN(SecretBytes package_key, core::NewAesKey(random));
-  Bytes header(kMagic, kMagic + 4);
-  header.push_back(kVersion);
-  header.insert(header.end(), 3, 0);
+  Bytes header(8, 0);  // the magic, the version, three bytes reserved
+  std::copy(kMagic, kMagic + 4, header.begin());
+  header[4] = kVersion;
+  header.reserve(128 + EntriesSizeHint(dossier));
   const auto& uuid = dossier.id.Bytes();
   header.insert(header.end(), uuid.begin(), uuid.end());
   KIOSK_ASSIGN_OR_RETURN(const Bytes wrap_nonce, core::RandomBytes(random, core::kAesGcmNonceSize));
@@ -189,7 +249,7 @@ Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, const Do
   header.insert(header.end(), wrapped.begin(), wrapped.end());
   KIOSK_ASSIGN_OR_RETURN(const Bytes prefix, core::RandomBytes(random, kNoncePrefix));
   header.insert(header.end(), prefix.begin(), prefix.end());
-  std::vector<PackageEntry> entries{{kManifestEntry, jws.size()}};
+  std::vector<PackageEntry> entries{{kManifestEntry, jws_size}};
   for (const auto& a : dossier.attachments) entries.push_back({a.name, a.size});
   PutBigEndian(header, entries.size(), 2);
   for (const auto& e : entries) {
@@ -212,73 +272,84 @@ Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, const Do
     }
   } cleanup{tmp};
   KIOSK_TRY(WriteAll(out.fd, header, tmp));
-  std::uint64_t written = header.size();
+  const auto manifest_at = static_cast<off_t>(header.size());
+  const auto attachments_at = manifest_at + static_cast<off_t>(SealedSize(jws_size));
+  if (::lseek(out.fd, attachments_at, SEEK_SET) != attachments_at)
+    return IoError("cannot seek", tmp);
 
-  auto write_entry = [&](std::size_t index, const std::function<Expected<Bytes>()>& next_chunk,
-                         std::uint64_t size) -> core::Status {
-    const std::uint64_t chunks = ChunkCount(size);
-    std::uint64_t total = 0;
-    for (std::uint64_t c = 0; c < chunks; ++c) {
-      KIOSK_ASSIGN_OR_RETURN(const Bytes plain, next_chunk());
-      total += plain.size();
-      const bool last = c + 1 == chunks;
-      if ((!last && plain.size() != kChunkSize) || (last && total != size)) {
-        return Error::NeedsPerson("package.source_changed",
-                                  "an attachment changed size while being sealed");
-      }
-      KIOSK_ASSIGN_OR_RETURN(const Bytes sealed,
-                             core::AesGcmSeal(package_key, ChunkNonce(prefix, index, c),
-                                              ChunkAad(header_hash, index, c, last), plain));
-      KIOSK_TRY(WriteAll(out.fd, sealed, tmp));
-      written += sealed.size();
+  const EntrySealer sealer(package_key, prefix, header_hash, out.fd, tmp);
+  auto hashed = std::async(std::launch::async, [&dossier] { return HashInMemory(dossier); });
+  // However sealing ends, the hashing thread is joined before `dossier` goes.
+  struct Join {
+    std::future<Expected<std::vector<std::string>>>& f;
+    ~Join() {
+      if (f.valid()) f.wait();
     }
-    return core::Ok();
-  };
+  } join{hashed};
+  for (std::size_t i = 0; i < dossier.attachments.size(); ++i) {
+    const auto& a = dossier.attachments[i];
+    std::uint64_t from = 0;
+    if (a.content) {
+      const ByteView all = a.content->View();
+      auto next = [&]() -> Expected<ByteView> {
+        const auto n = std::min<std::uint64_t>(kChunkSize, all.size() - from);
+        const ByteView chunk = all.subspan(from, n);
+        from += n;
+        return chunk;
+      };
+      KIOSK_TRY(sealer.Seal(i + 1, a.size, next));
+      continue;
+    }
+    // A file: read once, hashed and encrypted in the same pass.
+    KIOSK_ASSIGN_OR_RETURN(core::Hasher hasher, core::Hasher::Create(core::HashAlg::kSha256));
+    Bytes chunk;
+    auto next = [&]() -> Expected<ByteView> {
+      KIOSK_ASSIGN_OR_RETURN(chunk, ReadUpTo(files[i].fd, kChunkSize, a.source));
+      KIOSK_TRY(hasher.Update(chunk));
+      return ByteView(chunk);
+    };
+    KIOSK_TRY(sealer.Seal(i + 1, a.size, next));
+    // Nothing may follow what was measured.
+    KIOSK_ASSIGN_OR_RETURN(const Bytes beyond, ReadUpTo(files[i].fd, 1, a.source));
+    if (!beyond.empty()) {
+      return Error::NeedsPerson("package.source_changed",
+                                "an attachment grew while being sealed: " + a.name);
+    }
+    KIOSK_ASSIGN_OR_RETURN(const Bytes digest, hasher.Finish());
+    dossier.attachments[i].sha256 = core::HexEncode(digest);
+  }
+  KIOSK_ASSIGN_OR_RETURN(const std::vector<std::string> digests, hashed.get());
+  for (std::size_t i = 0; i < digests.size(); ++i) {
+    if (dossier.attachments[i].content) dossier.attachments[i].sha256 = digests[i];
+  }
 
+  const std::string manifest = ToManifestJson(dossier);
+  KIOSK_ASSIGN_OR_RETURN(
+      const std::string jws,
+      core::SignJwsEs256(core::AsBytes(manifest), device_key, key_id, kManifestType, random));
+  if (jws.size() != jws_size) {
+    return Error::Fatal("package.manifest_size", "the signed manifest is " +
+                                                     std::to_string(jws.size()) + " bytes, not " +
+                                                     std::to_string(jws_size));
+  }
+  if (::lseek(out.fd, manifest_at, SEEK_SET) != manifest_at) return IoError("cannot seek", tmp);
   std::size_t offset = 0;
-  auto manifest_chunks = [&]() -> Expected<Bytes> {
+  auto next = [&]() -> Expected<ByteView> {
     const std::size_t n = std::min(kChunkSize, jws.size() - offset);
-    Bytes chunk(jws.begin() + static_cast<std::ptrdiff_t>(offset),
-                jws.begin() + static_cast<std::ptrdiff_t>(offset + n));
+    const ByteView chunk = core::AsBytes(jws).subspan(offset, n);
     offset += n;
     return chunk;
   };
-  KIOSK_TRY(write_entry(0, manifest_chunks, jws.size()));
-  for (std::size_t i = 0; i < dossier.attachments.size(); ++i) {
-    const auto& a = dossier.attachments[i];
-    Fd in(a.content ? -1 : ::open(a.source.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!a.content && in.fd < 0) return IoError("cannot open attachment", a.source);
-    KIOSK_ASSIGN_OR_RETURN(core::Hasher hasher, core::Hasher::Create(core::HashAlg::kSha256));
-    std::size_t from = 0;
-    auto file_chunks = [&]() -> Expected<Bytes> {
-      Bytes chunk;
-      if (a.content) {
-        const auto view = a.content->View();
-        const std::size_t n = std::min(kChunkSize, view.size() - from);
-        chunk.assign(view.begin() + static_cast<std::ptrdiff_t>(from),
-                     view.begin() + static_cast<std::ptrdiff_t>(from + n));
-        from += n;
-      } else {
-        KIOSK_ASSIGN_OR_RETURN(chunk, ReadUpTo(in.fd, kChunkSize, a.source));
-      }
-      // A file may change under us: hash what is sealed and compare. Content
-      // in memory is immutable and was hashed once, by HashAttachments.
-      if (!a.content) KIOSK_TRY(hasher.Update(chunk));
-      return chunk;
-    };
-    KIOSK_TRY(write_entry(i + 1, file_chunks, a.size));
-    if (a.content) continue;
-    KIOSK_ASSIGN_OR_RETURN(const Bytes digest, hasher.Finish());
-    if (core::HexEncode(digest) != a.sha256) {
-      return Error::NeedsPerson("package.source_changed",
-                                "an attachment changed while being sealed: " + a.name);
-    }
-  }
+  KIOSK_TRY(sealer.Seal(0, jws.size(), next));
   if (::fsync(out.fd) != 0) return IoError("cannot sync", tmp);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return IoError("cannot rename", tmp);
   cleanup.done = true;
   KIOSK_TRY(SyncDirectory(path.parent_path().empty() ? "." : path.parent_path()));
-  return written;
+  return static_cast<std::uint64_t>(attachments_at) + [&] {
+    std::uint64_t total = 0;
+    for (const auto& a : dossier.attachments) total += SealedSize(a.size);
+    return total;
+  }();
 }
 
 struct PackageReader::State {

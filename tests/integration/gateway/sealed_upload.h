@@ -40,7 +40,6 @@ inline core::Expected<SealedUpload> MakeSealedUpload(const std::filesystem::path
   }
   d.attachments[0].content =
       std::make_shared<const core::SecretBytes>(core::AsBytes(out.attachment));
-  KIOSK_TRY(dossier::HashAttachments(d));
   const auto storage_key = core::SecretBytes(core::Bytes(32, 7));
   const auto package = work / (out.dossier_id + ".pkg");
   KIOSK_TRY(dossier::WritePackage(package, d, device_key, kiosk_id, storage_key, random));

@@ -41,6 +41,20 @@ TEST(Jws, SignedByUsVerifiesAndCarriesKidAndTyp) {
   STRCMP_EQUAL("{\"a\":1}", std::string(AsChars(parts->payload)).c_str());
 }
 
+// The length is known before the payload: every remainder of base64's
+// groups of three, with and without kid and typ.
+TEST(Jws, ItsLengthIsKnownFromThePayloadsLength) {
+  auto key = PrivateKey::GenerateP256(random);
+  for (const std::size_t n : std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 64, 1000, 1001, 1002}) {
+    const std::string payload(n, 'x');
+    for (const auto& [kid, typ] : std::vector<std::pair<std::string, std::string>>{
+             {"", ""}, {"QNM-TAMKY-0001", "kiosk-dossier+jws"}}) {
+      auto jws = SignJwsEs256(AsBytes(payload), *key, kid, typ, random);
+      LONGS_EQUAL(jws->size(), SignedJwsEs256Size(n, kid, typ));
+    }
+  }
+}
+
 TEST(Jws, AlteredPayloadOrOtherKeyFails) {
   auto key = PrivateKey::GenerateP256(random);
   auto other = PrivateKey::GenerateP256(random);

@@ -79,11 +79,11 @@ TEST_GROUP(Package) {
       WriteFile(a.source, contents.back());
       d.attachments.push_back(a);
     }
-    CHECK_TRUE(HashAttachments(d).HasValue());
     return d;
   }
 
-  std::filesystem::path Seal(const Dossier& d) {
+  std::filesystem::path Seal(Dossier && d) { return Seal(d); }
+  std::filesystem::path Seal(Dossier & d) {
     const auto path = dir.Path() / (d.id.ToString() + ".kpkg");
     auto written = WritePackage(path, d, *device_key, "QNM-TAMKY-0001", storage_key, random);
     if (!written) FAIL(written.GetError().ToString().c_str());
@@ -92,7 +92,7 @@ TEST_GROUP(Package) {
 };
 
 TEST(Package, RoundTripsManifestAndAttachmentsOfEverySize) {
-  const Dossier d = MakeDossier({0, 1, kChunkSize, kChunkSize + 1, 200'000});
+  Dossier d = MakeDossier({0, 1, kChunkSize, kChunkSize + 1, 200'000});
   const auto path = Seal(d);
   CHECK_FALSE(std::filesystem::exists(path.string() + ".tmp"));
   auto reader = PackageReader::Open(path, storage_key);
@@ -126,7 +126,7 @@ TEST(Package, PackageFileIsPrivateToTheKiosksGroup) {
 }
 
 TEST(Package, AlteredChunkIsDetected) {
-  const Dossier d = MakeDossier({150'000});
+  Dossier d = MakeDossier({150'000});
   const auto path = Seal(d);
   FlipByte(path, std::filesystem::file_size(path) - 100);  // inside the last chunk
   auto reader = PackageReader::Open(path, storage_key);
@@ -163,12 +163,54 @@ TEST(Package, AnotherStorageKeyCannotOpenIt) {
   STRCMP_EQUAL("package.corrupt", reader.GetError().Code().c_str());
 }
 
-TEST(Package, AttachmentChangedAfterHashingIsRefused) {
+TEST(Package, AFileThatChangesSizeWhileReadIsRefused) {
+  // /proc files measure 0 bytes and then read some: what a file growing
+  // between measuring and sealing looks like.
   Dossier d = MakeDossier({5000});
-  WriteFile(d.attachments[0].source, Pattern(5000, 99));
+  d.attachments[0].source = "/proc/self/status";
   auto written = WritePackage(dir.Path() / "x.kpkg", d, *device_key, "k", storage_key, random);
   STRCMP_EQUAL("package.source_changed", written.GetError().Code().c_str());
   CHECK_FALSE(std::filesystem::exists(dir.Path() / "x.kpkg"));
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "x.kpkg.tmp"));
+}
+
+TEST(Package, AMissingFileIsAnIoErrorAndLeavesNothing) {
+  Dossier d = MakeDossier({5000});
+  d.attachments[0].source = dir.Path() / "gone.pdf";
+  auto written = WritePackage(dir.Path() / "x.kpkg", d, *device_key, "k", storage_key, random);
+  STRCMP_EQUAL("io.error", written.GetError().Code().c_str());
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "x.kpkg.tmp"));
+}
+
+// kiosk-app's way: scans in memory (hashed on another core while sealing),
+// beside a file; the dossier learns each size and digest from what was sealed.
+TEST(Package, InMemoryAndFileAttachmentsAreHashedFromWhatIsSealed) {
+  Dossier d = MakeDossier({kChunkSize * 3 + 17, 0});
+  const Bytes in_memory = Pattern(300'001, 7);
+  Attachment a;
+  a.name = "attachment-03.pdf";
+  a.component_code = "TP3";
+  a.content = std::make_shared<const kiosk::core::SecretBytes>(kiosk::core::ByteView(in_memory));
+  d.attachments.push_back(a);
+  contents.push_back(in_memory);
+  const auto path = dir.Path() / "mixed.kpkg";
+  auto written = WritePackage(path, d, *device_key, "QNM-TAMKY-0001", storage_key, random);
+  CHECK_TRUE_TEXT(written.HasValue(), written ? "" : written.GetError().ToString().c_str());
+  LONGS_EQUAL(std::filesystem::file_size(path), *written);
+  auto reader = PackageReader::Open(path, storage_key);
+  CHECK_TRUE(reader.HasValue());
+  auto verified = kiosk::core::VerifyJwsEs256(*reader->ManifestJws(), *device_key->Public());
+  CHECK_TRUE(verified.HasValue());
+  auto manifest = ParseManifest(kiosk::core::AsChars(verified->payload));
+  CHECK_TRUE(manifest.HasValue());
+  for (std::size_t i = 0; i < contents.size(); ++i) {
+    const std::string digest =
+        kiosk::core::HexEncode(*kiosk::core::Digest(kiosk::core::HashAlg::kSha256, contents[i]));
+    STRCMP_EQUAL(digest.c_str(), manifest->attachments[i].sha256.c_str());
+    STRCMP_EQUAL(digest.c_str(), d.attachments[i].sha256.c_str());
+    LONGS_EQUAL(contents[i].size(), d.attachments[i].size);
+    CHECK(ReadWhole(*reader, i + 1) == contents[i]);
+  }
 }
 
 TEST(Package, StorageKeyIsCreatedOnceThenReloaded) {

@@ -17,6 +17,10 @@ namespace kiosk::core {
 // header.payload.signature, with {"alg":"ES256","kid":kid,"typ":typ}.
 Expected<std::string> SignJwsEs256(ByteView payload, const PrivateKey& key, std::string_view kid,
                                    std::string_view typ, RandomSource& random);
+// The length of what SignJwsEs256 returns for a payload of `payload_size`
+// bytes: known before the payload is, so space can be kept for it.
+std::size_t SignedJwsEs256Size(std::size_t payload_size, std::string_view kid,
+                               std::string_view typ);
 
 struct JwsParts {
   std::string kid;  // empty when absent

@@ -28,15 +28,17 @@ inline constexpr std::size_t kChunkSize = 64 * 1024;
 core::Expected<core::SecretBytes> LoadOrCreateStorageKey(const std::filesystem::path& path,
                                                          core::RandomSource& random);
 
-// Fills each attachment's size and SHA-256 from its source file, streaming.
-core::Status HashAttachments(Dossier& dossier);
-
-// Signs the manifest and writes the package to `path` durably: a temporary
-// file, fsync, rename, fsync of the directory. Attachments are streamed from
-// their source files and must still match the hashes in the manifest.
-core::Expected<std::uint64_t> WritePackage(
-    const std::filesystem::path& path, const Dossier& dossier, const core::PrivateKey& device_key,
-    std::string_view key_id, const core::SecretBytes& storage_key, core::RandomSource& random);
+// Writes the package to `path` durably (a temporary file, fsync, rename,
+// fsync of the directory) and returns its size. Each attachment is read once:
+// its size and SHA-256 are filled in from the very bytes sealed (an in-memory
+// one hashed on another core while this one encrypts), then the manifest
+// naming them is signed and sealed into the place kept for it.
+// "package.source_changed" if a file changes size while it is read.
+core::Expected<std::uint64_t> WritePackage(const std::filesystem::path& path, Dossier& dossier,
+                                           const core::PrivateKey& device_key,
+                                           std::string_view key_id,
+                                           const core::SecretBytes& storage_key,
+                                           core::RandomSource& random);
 
 struct PackageEntry {
   std::string name;
