@@ -31,6 +31,11 @@ add_library(kiosk::mbedtls INTERFACE IMPORTED)
 target_link_libraries(kiosk::mbedtls INTERFACE kiosk_dep_mbedtls kiosk_dep_mbedx509
                       kiosk_dep_mbedcrypto)
 
+# kiosk-app/voice: libespeak-ng (Northern, Central and Southern Vietnamese voices).
+kiosk_require_lib(kiosk_dep_espeak espeak-ng/speak_lib.h espeak-ng libespeak-ng-dev)
+add_library(kiosk::espeak INTERFACE IMPORTED)
+target_link_libraries(kiosk::espeak INTERFACE kiosk_dep_espeak)
+
 kiosk_require_pkg(TOMLPP tomlplusplus libtomlplusplus-dev)
 add_library(kiosk::tomlplusplus ALIAS PkgConfig::TOMLPP)
 

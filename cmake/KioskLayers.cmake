@@ -25,7 +25,7 @@ set(KIOSK_LAYER_sim kiosk_idcard_sim kiosk_scanner_sim kiosk_printer_sim kiosk_p
                     kiosk_idcard_fake kiosk_scanner_fake kiosk_printer_fake kiosk_payment_fake)
 set(KIOSK_LAYER_config kiosk_app_config kiosk_agent_config)
 set(KIOSK_LAYER_agent kiosk_agent)
-set(KIOSK_LAYER_app kiosk_input kiosk_journey kiosk_i18n kiosk_ui kiosk_imgui kiosk_app)
+set(KIOSK_LAYER_app kiosk_input kiosk_journey kiosk_i18n kiosk_voice kiosk_ui kiosk_imgui kiosk_app)
 set(KIOSK_LAYER_gateway kiosk_gateway kiosk_gateway_config)
 set(KIOSK_LAYER_provisioning kiosk_provisioning)
 

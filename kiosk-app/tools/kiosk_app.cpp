@@ -19,6 +19,7 @@
 #include "kiosk/app/fleet_link.h"
 #include "kiosk/app/journey_settings.h"
 #include "kiosk/app/run_report.h"
+#include "kiosk/app/speech_out.h"
 #include "kiosk/catalog/catalog.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/log.h"
@@ -213,8 +214,10 @@ int main(int argc, char** argv) {
   }
 
   const std::string orientation = args.orientation.empty() ? config->orientation : args.orientation;
+  const std::unique_ptr<voice::Speaker> speaker = app::OpenSpeech(*config, args);
   ui::FrontendOptions options;
   options.headless = args.headless;
+  options.speaker = speaker.get();
   options.width = orientation == "landscape" ? 1920 : 1080;
   options.height = orientation == "landscape" ? 1080 : 1920;
   auto frontend = ui::Frontend::Create(options, journey, *tr);

@@ -6,7 +6,7 @@ namespace kiosk::app {
 
 const char* const kAppUsage =
     "usage: kiosk-app [--config FILE...] [--state DIR] [--headless --script FILE "
-    "[--screenshots DIR] [--orientation portrait|landscape] [--clock ISO] "
+    "[--screenshots DIR] [--speech DIR] [--orientation portrait|landscape] [--clock ISO] "
     "[--seed N] [--lang vi|en] [--report FILE]]\n";
 
 core::Expected<AppArgs> ParseAppArgs(int argc, const char* const* argv) {
@@ -28,6 +28,8 @@ core::Expected<AppArgs> ParseAppArgs(int argc, const char* const* argv) {
       args.script = value;
     } else if (a == "--screenshots") {
       args.screenshots = value;
+    } else if (a == "--speech") {
+      args.speech = value;
     } else if (a == "--orientation") {
       if (value != "portrait" && value != "landscape") {
         return bad("--orientation: portrait or landscape");

@@ -49,6 +49,11 @@ void Schema(R& reader, C& c) {
   scan.Read("sane_options", c.sane_options);
   scan.Read("ocr", c.ocr);
   scan.Read("ocr_languages", c.ocr_languages);
+  auto voice = reader.Table("voice");
+  voice.Read("enabled", c.voice);
+  voice.ReadOneOf("vietnamese", c.vietnamese_voice, {"vi", "vi-vn-x-central", "vi-vn-x-south"});
+  voice.Read("volume_percent", c.voice_volume_percent, 0, 100);
+  voice.Read("words_per_minute", c.voice_words_per_minute, 80, 400);
   auto print = reader.Table("printer");
   print.Read("device", c.printer);
   print.ReadOneOf("paper", c.paper, {"80mm", "58mm"});

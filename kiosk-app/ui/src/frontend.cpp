@@ -42,6 +42,7 @@ core::Expected<std::unique_ptr<Frontend>> Frontend::Create(const FrontendOptions
   std::unique_ptr<Frontend> f(new Frontend());
   f->options_ = options;
   f->journey_ = &journey;
+  f->tr_ = &tr;
   f->sdl_ = std::make_unique<Sdl>();
   Sdl& sdl = *f->sdl_;
   if (options.headless) SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
@@ -98,6 +99,7 @@ core::Expected<std::unique_ptr<Frontend>> Frontend::Create(const FrontendOptions
     sdl.platform = true;
   }
   f->ui_ = std::make_unique<KioskUi>(journey, tr, fonts);
+  f->ui_->SetSpeaker(options.speaker);
   return f;
 }
 
@@ -124,8 +126,18 @@ std::chrono::microseconds Frontend::Frame(const Pointer& pointer) {
     sdl_->backend->Render(ImGui::GetDrawData());
     SDL_RenderPresent(sdl_->renderer);
   }
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                               started);
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
+  Narrate();
+  return took;
+}
+
+void Frontend::Narrate() {
+  if (options_.speaker == nullptr) return;
+  if (auto line = narrator_.Next(*journey_, *tr_)) {
+    if (journey_->CurrentScreen() == journey::Screen::kAttract) options_.speaker->Reset();
+    options_.speaker->Say(line->text, line->language, line->tag);
+  }
 }
 
 bool Frontend::InteractiveFrame() {
@@ -147,6 +159,7 @@ bool Frontend::InteractiveFrame() {
   SDL_RenderClear(sdl_->renderer);
   sdl_->backend->Render(ImGui::GetDrawData());
   SDL_RenderPresent(sdl_->renderer);
+  Narrate();
   return true;
 }
 

@@ -1,5 +1,7 @@
 #include "kiosk/ui/ui.h"
 
+#include "kiosk/ui/prompts.h"
+
 #include "ui_internal.h"
 
 #include <qrencode.h>
@@ -157,13 +159,15 @@ void KioskUi::Header(float width) {
                 Colour(palette_.header_text), tr_("Online public services"));
   draw->AddText(fonts_.small, fonts_.small->FontSize, ImVec2(kMargin, 90),
                 Colour(palette_.header_text), journey_.Config().site_name.c_str());
-  // Language toggle: always one tap away.
-  ImGui::SetCursorPos(ImVec2(width - kMargin - 260, 28));
-  if (Button("lang", journey_.Language() == "vi" ? "English" : "Tiếng Việt", 260, 94,
+  // Language toggle: always one tap away; the voice's buttons beside it.
+  const float lang_width = speaker_ != nullptr ? 200 : 260;
+  ImGui::SetCursorPos(ImVec2(width - kMargin - lang_width, 28));
+  if (Button("lang", journey_.Language() == "vi" ? "English" : "Tiếng Việt", lang_width, 94,
              Style::kSecondary)) {
     Emit(journey::intent::SetLanguage{journey_.Language() == "vi" ? "en" : "vi"});
     tr_.SetLanguage(journey_.Language());
   }
+  if (speaker_ != nullptr) VoiceButtons(width - kMargin - lang_width - 12);
   // Step indicator of the dossier path.
   const int step = journey::StepOf(journey_.CurrentScreen());
   if (step > 0) {
@@ -226,7 +230,7 @@ void KioskUi::Message() {
   if (journey_.Message().empty()) return;
   const float wrap = ImGui::GetContentRegionAvail().x - kMargin;
   const ImVec2 at = ImGui::GetCursorScreenPos();
-  const std::string text = MessageText(journey_.Message());
+  const std::string text = ui::MessageText(journey_.Message(), tr_);
   const ImVec2 size =
       fonts_.body->CalcTextSizeA(fonts_.body->FontSize, FLT_MAX, wrap - 40, text.c_str());
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -238,34 +242,44 @@ void KioskUi::Message() {
   ImGui::Dummy(ImVec2(wrap, size.y + 40));
 }
 
-std::string KioskUi::MessageText(const std::string& code) const {
-  if (code == "card.wrong_key")
-    return tr_(
-        "The card could not be opened with this key. Check the number, or show the QR code on the "
-        "card.");
-  if (code == "card.mismatch")
-    return tr_("This card does not match the key. Place the card you showed.");
-  if (code == "card.absent") return tr_("No card on the reader. Place your ID card on the reader.");
-  if (code == "card.removed")
-    return tr_("The card was lifted too early. Place it again and keep it still.");
-  if (code == "key.bad_id") return tr_("An identification number has 12 digits.");
-  if (code == "key.unreadable") return tr_("The code could not be read. Try again.");
-  if (code == "form.invalid") return tr_("Some answers need your attention (marked in red).");
-  if (code == "papers.missing") return tr_("Please scan every required paper.");
-  if (code == "fees.unpaid") return tr_("Please pay the fee first.");
-  if (code == "consent.required") return tr_("Please tick that you agree before submitting.");
-  if (code == "payment.declined")
-    return tr_("The payment was declined. Try another card or ask the staff.");
-  if (code == "payment.cancelled") return tr_("The payment was cancelled.");
-  if (StartsWith(code, "payment.")) return tr_("The payment did not go through. Try again.");
-  if (code == "scanner.no_paper") return tr_("Put the paper on the scanner glass, face down.");
-  if (code == "scanner.jammed" || code == "scanner.cover_open")
-    return tr_("The scanner needs the staff's help.");
-  if (StartsWith(code, "scanner.")) return tr_("The scanner is not working. Ask the staff.");
-  if (code == "lookup.unreadable")
-    return tr_("Enter the dossier code or the reference on your receipt.");
-  if (code == "procedure.unknown") return tr_("This procedure is not offered here.");
-  return tr_("Something went wrong. Please try again or ask the staff.");
+namespace {
+
+// A loudspeaker, with sound waves when the voice is on and a cross when off:
+// the switch is recognised without reading.
+void DrawSpeakerIcon(ImDrawList* draw, ImVec2 centre, float size, ImU32 colour, bool on) {
+  const float s = size / 2;
+  const ImVec2 body_min(centre.x - s, centre.y - s * 0.35f);
+  const ImVec2 body_max(centre.x - s * 0.45f, centre.y + s * 0.35f);
+  draw->AddRectFilled(body_min, body_max, colour);
+  draw->AddQuadFilled(ImVec2(body_max.x, body_min.y), ImVec2(centre.x + s * 0.05f, centre.y - s),
+                      ImVec2(centre.x + s * 0.05f, centre.y + s), ImVec2(body_max.x, body_max.y),
+                      colour);
+  if (on) {
+    for (int i = 1; i <= 2; ++i) {
+      const float r = s * 0.35f * static_cast<float>(i);
+      draw->PathArcTo(ImVec2(centre.x + s * 0.1f, centre.y), r, -0.9f, 0.9f, 12);
+      draw->PathStroke(colour, 0, 4.0f);
+    }
+    return;
+  }
+  const ImVec2 a(centre.x + s * 0.35f, centre.y - s * 0.4f);
+  const ImVec2 b(centre.x + s * 0.95f, centre.y + s * 0.4f);
+  draw->AddLine(a, b, colour, 5.0f);
+  draw->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), colour, 5.0f);
+}
+
+}  // namespace
+
+void KioskUi::VoiceButtons(float right) {
+  const bool on = speaker_->Enabled();
+  ImGui::SetCursorPos(ImVec2(right - 94, 28));
+  if (Button("voice.toggle", "", 94, 94, Style::kSecondary)) speaker_->SetEnabled(!on);
+  const ImVec2 min = ImGui::GetItemRectMin();
+  DrawSpeakerIcon(ImGui::GetWindowDrawList(), ImVec2(min.x + 47, min.y + 47), 44,
+                  Colour(palette_.secondary_text), speaker_->Enabled());
+  if (!on) return;
+  ImGui::SetCursorPos(ImVec2(right - 94 - 12 - 190, 28));
+  if (Button("voice.replay", tr_("Listen again"), 190, 94, Style::kSecondary)) speaker_->Replay();
 }
 
 // ---- the frame ----

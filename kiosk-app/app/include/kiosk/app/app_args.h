@@ -24,6 +24,7 @@ struct AppArgs {
   bool headless = false;
   std::string script;
   std::string screenshots;
+  std::string speech;       // headless: each spoken prompt as a WAV file here
   std::string orientation;  // empty: the config's
   std::string clock;        // headless: the fake clock's start; empty: now
   std::string report;

@@ -54,6 +54,12 @@ struct AppConfig {
   std::vector<std::string> sane_options;  // "name=value", device specific
   bool ocr = true;
   std::string ocr_languages = "vie+eng";
+  // [voice]: spoken prompts (espeak-ng); the province picks the Vietnamese
+  // voice: "vi" (Northern), "vi-vn-x-central" (Central), "vi-vn-x-south".
+  bool voice = true;
+  std::string vietnamese_voice = "vi";
+  int voice_volume_percent = 80;
+  int voice_words_per_minute = 150;
   // [printer]
   std::string printer;  // usb:VVVV:PPPP, tcp:HOST:PORT, file:PATH
   std::string paper = "80mm";

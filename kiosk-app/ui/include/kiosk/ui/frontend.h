@@ -11,7 +11,9 @@
 #include <string>
 
 #include "kiosk/core/error.h"
+#include "kiosk/ui/prompts.h"
 #include "kiosk/ui/ui.h"
+#include "kiosk/voice/speaker.h"
 
 namespace kiosk::ui {
 
@@ -22,6 +24,8 @@ struct FrontendOptions {
   bool fullscreen = false;
   std::string font_regular = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
   std::string font_bold = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
+  // The kiosk's voice; none: silent, and no voice buttons on the screens.
+  voice::Speaker* speaker = nullptr;
 };
 
 struct Pointer {
@@ -56,8 +60,12 @@ class Frontend {
   struct Sdl;
   std::unique_ptr<Sdl> sdl_;
   std::unique_ptr<KioskUi> ui_;
+  // After a frame: says what the narrator finds new (outside the frame's time).
+  void Narrate();
   FrontendOptions options_;
   journey::Journey* journey_ = nullptr;
+  i18n::Translator* tr_ = nullptr;
+  Narrator narrator_;
 };
 
 }  // namespace kiosk::ui

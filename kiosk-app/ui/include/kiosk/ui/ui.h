@@ -16,6 +16,7 @@
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/ui/palette.h"
+#include "kiosk/voice/speaker.h"
 
 struct ImFont;
 
@@ -58,6 +59,8 @@ class KioskUi {
   // Where the screens' intents go; by default, applied to the journey at
   // once. Tests record them instead.
   void SetIntentSink(std::function<void(journey::Intent)> sink) { emit_ = std::move(sink); }
+  // With a speaker, the header has "Listen again" and a voice on/off switch.
+  void SetSpeaker(voice::Speaker* speaker) { speaker_ = speaker; }
 
   // Rectangles of the touchable widgets drawn in the last frame.
   const std::map<std::string, Rect>& Widgets() const { return widgets_; }
@@ -73,6 +76,7 @@ class KioskUi {
               ImFont* font = nullptr);
   void Text(const std::string& text, ImFont* font, Rgb colour, float wrap_width);
   void Header(float width);
+  void VoiceButtons(float right);  // ends at x = right
   void Footer(float width, float height, bool back, bool next, const char* next_label = nullptr);
   void Message();
   // A QR code drawn as modules, centred in `width`: the VietQR to scan.
@@ -107,13 +111,13 @@ class KioskUi {
   void CloseEditor();  // wipes what was typed
   std::string EditorText() const;
 
-  std::string MessageText(const std::string& code) const;
   std::string FieldValueText(const catalog::FormField& field, const std::string& value) const;
 
   // Screens read the journey and emit intents; they never change it directly.
   void Emit(journey::Intent intent) { emit_(std::move(intent)); }
   const journey::Journey& journey_;
   std::function<void(journey::Intent)> emit_;
+  voice::Speaker* speaker_ = nullptr;
   i18n::Translator& tr_;
   Fonts fonts_;
   Palette palette_;

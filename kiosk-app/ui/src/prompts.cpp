@@ -1,0 +1,169 @@
+#include "kiosk/ui/prompts.h"
+
+#include <utility>
+
+namespace kiosk::ui {
+
+namespace {
+
+bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+}  // namespace
+
+std::string ScreenPrompt(journey::Screen screen, const i18n::Translator& tr_) {
+  using journey::Screen;
+  switch (screen) {
+    case Screen::kAttract:
+      return tr_("Welcome. Touch the screen to begin.");
+    case Screen::kIdentify:
+      return tr_("Please place your chip ID card on the reader, with the QR code facing up.");
+    case Screen::kReadingCard:
+      return tr_("Reading your card. Please keep the card still on the reader.");
+    case Screen::kChooseProcedure:
+      return tr_("Your card has been read. Please choose the procedure you need.");
+    case Screen::kReviewForm:
+      return tr_("Please check what the card filled in, then answer the remaining questions.");
+    case Screen::kAttachPapers:
+      return tr_("Please place each paper face down on the scanner glass, then tap Scan.");
+    case Screen::kFees:
+      return tr_("Please pay the fee, by bank card or by bank transfer.");
+    case Screen::kConsent:
+      return tr_("Please read how your personal data is used, tick that you agree, then submit.");
+    case Screen::kSubmitting:
+      return tr_("Sending your dossier. Please wait.");
+    case Screen::kReceipt:
+      return tr_("Your dossier has been received. Please take your receipt and your card.");
+    case Screen::kRating:
+      return tr_("How satisfied are you with this service? Please tap one answer.");
+    case Screen::kGoodbye:
+      return tr_("Thank you. Goodbye.");
+    case Screen::kLookup:
+      return tr_("Please enter the dossier code printed on your receipt.");
+    case Screen::kTicket:
+      return tr_("Here is your queue number. Please wait to be called at the counter.");
+  }
+  return "";
+}
+
+namespace {
+
+// Problem codes and their words: exact codes, then families by prefix.
+struct Words {
+  const char* code;
+  bool prefix;
+  std::string (*text)(const i18n::Translator&);
+};
+
+const Words kWords[] = {
+    {"card.wrong_key", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_(
+           "The card could not be opened with this key. Check the number, or show the QR code on "
+           "the card.");
+     }},
+    {"card.mismatch", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("This card does not match the key. Place the card you showed.");
+     }},
+    {"card.absent", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("No card on the reader. Place your ID card on the reader.");
+     }},
+    {"card.removed", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("The card was lifted too early. Place it again and keep it still.");
+     }},
+    {"key.bad_id", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("An identification number has 12 digits.");
+     }},
+    {"key.unreadable", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("The code could not be read. Try again.");
+     }},
+    {"form.invalid", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("Some answers need your attention (marked in red).");
+     }},
+    {"papers.missing", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("Please scan every required paper.");
+     }},
+    {"fees.unpaid", false,
+     [](const i18n::Translator& tr_) -> std::string { return tr_("Please pay the fee first."); }},
+    {"consent.required", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("Please tick that you agree before submitting.");
+     }},
+    {"payment.declined", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("The payment was declined. Try another card or ask the staff.");
+     }},
+    {"payment.cancelled", false,
+     [](const i18n::Translator& tr_) -> std::string { return tr_("The payment was cancelled."); }},
+    {"payment.", true,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("The payment did not go through. Try again.");
+     }},
+    {"scanner.no_paper", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("Put the paper on the scanner glass, face down.");
+     }},
+    {"scanner.jammed", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("The scanner needs the staff's help.");
+     }},
+    {"scanner.cover_open", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("The scanner needs the staff's help.");
+     }},
+    {"scanner.", true,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("The scanner is not working. Ask the staff.");
+     }},
+    {"lookup.unreadable", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("Enter the dossier code or the reference on your receipt.");
+     }},
+    {"procedure.unknown", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("This procedure is not offered here.");
+     }},
+};
+
+}  // namespace
+
+std::string MessageText(const std::string& code, const i18n::Translator& tr_) {
+  for (const Words& w : kWords) {
+    if (!w.prefix && code == w.code) return w.text(tr_);
+  }
+  for (const Words& w : kWords) {
+    if (w.prefix && StartsWith(code, w.code)) return w.text(tr_);
+  }
+  return tr_("Something went wrong. Please try again or ask the staff.");
+}
+
+std::vector<std::string> KnownMessageCodes() {
+  std::vector<std::string> codes;
+  for (const Words& w : kWords) {
+    codes.emplace_back(w.prefix ? std::string(w.code) + "failed" : w.code);
+  }
+  return codes;
+}
+
+std::optional<Utterance> Narrator::Next(const journey::Journey& journey, i18n::Translator& tr) {
+  tr.SetLanguage(journey.Language());
+  const journey::Screen screen = journey.CurrentScreen();
+  const bool new_screen = !screen_ || *screen_ != screen || language_ != journey.Language();
+  const std::string& message = journey.Message();
+  const bool new_message = !message.empty() && message != message_;
+  screen_ = screen;
+  language_ = journey.Language();
+  message_ = message;
+  // A problem is said before the screen's prompt: it is why the citizen is here.
+  if (new_message) return Utterance{MessageText(message, tr), language_, message};
+  if (new_screen) return Utterance{ScreenPrompt(screen, tr), language_, journey::ToString(screen)};
+  return std::nullopt;
+}
+
+}  // namespace kiosk::ui
