@@ -37,7 +37,8 @@ void BM_SynthesizePrompt(benchmark::State& state) {
   state.counters["audio_ms"] = static_cast<double>(audio_ms);
   state.counters["chars"] = static_cast<double>(text.size());
 }
-BENCHMARK(BM_SynthesizePrompt)->DenseRange(0, std::size(journey::kAllScreens) - 1)
+BENCHMARK(BM_SynthesizePrompt)
+    ->DenseRange(0, std::size(journey::kAllScreens) - 1)
     ->Unit(benchmark::kMillisecond);
 
 // A sink that notes when the first sample arrives.

@@ -23,9 +23,12 @@ struct Frontend::Sdl {
   ImGuiContext* imgui = nullptr;
   std::unique_ptr<RenderBackend> backend;
   std::unique_ptr<Raster> raster;  // headless: draws into `surface` itself
+  SDL_Texture* picture = nullptr;  // the photo shown, with SDL's renderer
+  char picture_key = 0;            // its id with the raster
   bool platform = false;
 
   ~Sdl() {
+    if (picture != nullptr) SDL_DestroyTexture(picture);
     backend.reset();
     if (platform) ImGui_ImplSDL2_Shutdown();
     if (imgui != nullptr) ImGui::DestroyContext(imgui);
@@ -100,10 +103,31 @@ core::Expected<std::unique_ptr<Frontend>> Frontend::Create(const FrontendOptions
   }
   f->ui_ = std::make_unique<KioskUi>(journey, tr, fonts);
   f->ui_->SetSpeaker(options.speaker);
+  f->ui_->SetPictures(f.get());
   return f;
 }
 
 Frontend::~Frontend() = default;
+
+void* Frontend::Show(const Picture& picture) {
+  Clear();
+  if (sdl_->raster != nullptr) {
+    sdl_->raster->SetTexture(&sdl_->picture_key, picture.rgba.data(), picture.width,
+                             picture.height);
+    return &sdl_->picture_key;
+  }
+  sdl_->picture = SDL_CreateTexture(sdl_->renderer, SDL_PIXELFORMAT_ABGR8888,
+                                    SDL_TEXTUREACCESS_STATIC, picture.width, picture.height);
+  if (sdl_->picture == nullptr) return nullptr;
+  SDL_UpdateTexture(sdl_->picture, nullptr, picture.rgba.data(), picture.width * 4);
+  return sdl_->picture;
+}
+
+void Frontend::Clear() {
+  if (sdl_->raster != nullptr) sdl_->raster->RemoveTexture(&sdl_->picture_key);
+  if (sdl_->picture != nullptr) SDL_DestroyTexture(sdl_->picture);
+  sdl_->picture = nullptr;
+}
 
 std::chrono::microseconds Frontend::Frame(const Pointer& pointer) {
   const auto started = std::chrono::steady_clock::now();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 namespace kiosk::ui {
 
@@ -254,13 +255,27 @@ bool IsRect(const ImDrawVert* v, const ImDrawIdx* idx, unsigned i, unsigned coun
 
 void Raster::SetAtlas(const std::uint8_t* rgba, int width, int height, void* texture_id,
                       float white_u, float white_v) {
-  atlas_.assign(rgba,
-                rgba + static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
-  atlas_width_ = width;
-  atlas_height_ = height;
-  texture_id_ = texture_id;
+  SetTexture(texture_id, rgba, width, height);
+  atlas_id_ = texture_id;
   white_u_ = white_u;
   white_v_ = white_v;
+}
+
+void Raster::SetTexture(void* texture_id, const std::uint8_t* rgba, int width, int height) {
+  RemoveTexture(texture_id);
+  Texture& t = textures_[texture_id];
+  t.rgba.assign(rgba,
+                rgba + static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+  t.width = width;
+  t.height = height;
+}
+
+void Raster::RemoveTexture(void* texture_id) {
+  const auto found = textures_.find(texture_id);
+  if (found == textures_.end()) return;
+  volatile std::uint8_t* p = found->second.rgba.data();
+  for (std::size_t i = 0; i < found->second.rgba.size(); ++i) p[i] = 0;
+  textures_.erase(found);
 }
 
 void Raster::Render(const ImDrawData& data, const PixelTarget& target, std::uint32_t clear) const {
@@ -269,7 +284,6 @@ void Raster::Render(const ImDrawData& data, const PixelTarget& target, std::uint
                                                  static_cast<std::ptrdiff_t>(y) * target.pitch);
     std::fill(row, row + target.width, clear);
   }
-  const Atlas atlas{atlas_.data(), atlas_width_, atlas_height_};
   const ImVec2 origin = data.DisplayPos;
   for (int n = 0; n < data.CmdListsCount; ++n) {
     const ImDrawList* list = data.CmdLists[n];
@@ -285,11 +299,17 @@ void Raster::Render(const ImDrawData& data, const PixelTarget& target, std::uint
       if (clip.x0 >= clip.x1 || clip.y0 >= clip.y1) continue;
       const ImDrawVert* v = list->VtxBuffer.Data + cmd.VtxOffset;
       const ImDrawIdx* idx = list->IdxBuffer.Data + cmd.IdxOffset;
-      const bool has_atlas = cmd.GetTexID() == texture_id_ && !atlas_.empty();
+      const auto texture = textures_.find(cmd.GetTexID());
+      const bool is_atlas = cmd.GetTexID() == atlas_id_;
+      std::optional<Atlas> source;
+      if (texture != textures_.end()) {
+        source = Atlas{texture->second.rgba.data(), texture->second.width, texture->second.height};
+      }
+      // Shapes sample only the atlas's white pixel.
       auto samples_white = [&](const ImDrawVert& p) {
-        return p.uv.x == white_u_ && p.uv.y == white_v_;
+        return is_atlas && p.uv.x == white_u_ && p.uv.y == white_v_;
       };
-      const Painter textured(target, clip, has_atlas ? &atlas : nullptr);
+      const Painter textured(target, clip, source ? &*source : nullptr);
       const Painter shapes(target, clip, nullptr);
       unsigned i = 0;
       while (i + 3 <= cmd.ElemCount) {

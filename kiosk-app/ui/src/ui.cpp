@@ -284,8 +284,26 @@ void KioskUi::VoiceButtons(float right) {
 
 // ---- the frame ----
 
+// The card's photo: decoded once the card is read, gone with the session.
+void KioskUi::KeepPhotoWithSession() {
+  if (pictures_ == nullptr) return;
+  const auto* session = journey_.CurrentSession();
+  const void* owner = session != nullptr && session->identity ? &*session->identity : nullptr;
+  if (owner == photo_of_) return;
+  if (photo_texture_ != nullptr) pictures_->Clear();
+  photo_texture_ = nullptr;
+  photo_of_ = owner;
+  if (owner == nullptr) return;
+  const auto& id = *session->identity;
+  auto picture = DecodePhoto(id.photo.Reveal(), id.photo_mime);
+  if (!picture) return;  // no photo, or one this kiosk does not show
+  photo_aspect_ = static_cast<float>(picture->width) / static_cast<float>(picture->height);
+  photo_texture_ = pictures_->Show(*picture);
+}  // the decoded pixels are wiped here; the renderer keeps its copy until Clear
+
 void KioskUi::Draw(float width, float height) {
   widgets_.clear();
+  KeepPhotoWithSession();
   if (journey_.CurrentScreen() != last_screen_) {
     last_screen_ = journey_.CurrentScreen();
     CloseEditor();

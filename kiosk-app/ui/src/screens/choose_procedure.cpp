@@ -12,13 +12,27 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
   ImGui::SetCursorPosX(kMargin);
   if (session != nullptr && session->identity) {
     const auto& id = *session->identity;
+    // The chip's photo beside the name: a wrong card is noticed at once.
+    float text_width = content;
+    if (photo_texture_ != nullptr) {
+      const float photo_h = 200;
+      const float photo_w = photo_h * photo_aspect_;
+      ImGui::Image(photo_texture_, ImVec2(photo_w, photo_h));
+      ImGui::SameLine(0, kGap);
+      text_width = content - photo_w - kGap;
+      ImGui::BeginGroup();
+    }
     Text(std::string(tr_("Hello,")) + " " + id.full_name.Reveal(), fonts_.title, palette_.text,
-         content);
+         text_width);
+    if (photo_texture_ != nullptr) {
+      Text(tr_("Is this you? If not, tap Start over."), fonts_.body, palette_.text, text_width);
+    }
     const bool verified = !id.authenticity.AnyFailed();
     Text(verified ? tr_("Card read and checked: the chip's signature is valid.")
                   : tr_("Card read, but its signature could not be verified: the staff will check "
                         "your papers."),
-         fonts_.small, verified ? palette_.success : palette_.error, content);
+         fonts_.small, verified ? palette_.success : palette_.error, text_width);
+    if (photo_texture_ != nullptr) ImGui::EndGroup();
   }
   ImGui::SetCursorPosX(kMargin);
   const std::string search = session != nullptr && !session->search.empty()

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "kiosk/core/error.h"
+#include "kiosk/ui/picture.h"
 #include "kiosk/ui/prompts.h"
 #include "kiosk/ui/ui.h"
 #include "kiosk/voice/speaker.h"
@@ -34,12 +35,14 @@ struct Pointer {
   bool down = false;
 };
 
-class Frontend {
+// It also makes the screens' pictures (the citizen's photo) into textures
+// of whichever renderer it draws with.
+class Frontend final : public PictureTextures {
  public:
   static core::Expected<std::unique_ptr<Frontend>> Create(const FrontendOptions& options,
                                                           journey::Journey& journey,
                                                           i18n::Translator& tr);
-  ~Frontend();
+  ~Frontend() override;
   Frontend(const Frontend&) = delete;
   Frontend& operator=(const Frontend&) = delete;
 
@@ -52,6 +55,8 @@ class Frontend {
   core::Status SavePng(const std::filesystem::path& path) const;
 
   KioskUi& Ui() { return *ui_; }
+  void* Show(const Picture& picture) override;
+  void Clear() override;
   int Width() const { return options_.width; }
   int Height() const { return options_.height; }
 

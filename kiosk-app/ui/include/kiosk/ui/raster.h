@@ -11,6 +11,7 @@
 // ImGui's IM_COL32 order); blending is source-over, as SDL_BLENDMODE_BLEND.
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 struct ImDrawData;
@@ -32,14 +33,22 @@ class Raster {
   void SetAtlas(const std::uint8_t* rgba, int width, int height, void* texture_id, float white_u,
                 float white_v);
 
+  // Another texture (the citizen's photo), RGBA32, under `texture_id`.
+  void SetTexture(void* texture_id, const std::uint8_t* rgba, int width, int height);
+  // Forgets it, zeroing the copy.
+  void RemoveTexture(void* texture_id);
+
   // Clears the target to `clear` (IM_COL32 order) and draws everything.
   void Render(const ImDrawData& data, const PixelTarget& target, std::uint32_t clear) const;
 
  private:
-  std::vector<std::uint8_t> atlas_;
-  int atlas_width_ = 0;
-  int atlas_height_ = 0;
-  void* texture_id_ = nullptr;
+  struct Texture {
+    std::vector<std::uint8_t> rgba;
+    int width = 0;
+    int height = 0;
+  };
+  std::map<void*, Texture> textures_;  // the font atlas and any other
+  void* atlas_id_ = nullptr;
   float white_u_ = 0;
   float white_v_ = 0;
 };

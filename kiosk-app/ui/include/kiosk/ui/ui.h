@@ -16,6 +16,7 @@
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/ui/palette.h"
+#include "kiosk/ui/picture.h"
 #include "kiosk/voice/speaker.h"
 
 struct ImFont;
@@ -61,6 +62,8 @@ class KioskUi {
   void SetIntentSink(std::function<void(journey::Intent)> sink) { emit_ = std::move(sink); }
   // With a speaker, the header has "Listen again" and a voice on/off switch.
   void SetSpeaker(voice::Speaker* speaker) { speaker_ = speaker; }
+  // With textures for pictures, the card's photo is shown once it is read.
+  void SetPictures(PictureTextures* pictures) { pictures_ = pictures; }
 
   // Rectangles of the touchable widgets drawn in the last frame.
   const std::map<std::string, Rect>& Widgets() const { return widgets_; }
@@ -118,6 +121,12 @@ class KioskUi {
   const journey::Journey& journey_;
   std::function<void(journey::Intent)> emit_;
   voice::Speaker* speaker_ = nullptr;
+  PictureTextures* pictures_ = nullptr;
+  // The photo of the card read in this session, and whose it is.
+  const void* photo_of_ = nullptr;
+  void* photo_texture_ = nullptr;
+  float photo_aspect_ = 0.75f;  // width / height
+  void KeepPhotoWithSession();
   i18n::Translator& tr_;
   Fonts fonts_;
   Palette palette_;
