@@ -21,7 +21,7 @@ set(CPACK_DEBIAN_KIOSK-APP_PACKAGE_NAME kiosk-app)
 set(CPACK_DEBIAN_KIOSK-APP_DESCRIPTION
     "DVC kiosk: the citizen's screen (chip ID card, forms, scanning, fees, receipts)")
 set(CPACK_DEBIAN_KIOSK-APP_PACKAGE_DEPENDS
-    "pcscd, libccid, fonts-noto-core, tesseract-ocr-vie, tesseract-ocr-eng, espeak-ng-data, systemd")
+    "pcscd, libccid, fonts-noto-core, tesseract-ocr-vie, tesseract-ocr-eng, espeak-ng-data, hunspell-vi, systemd")
 set(CPACK_DEBIAN_KIOSK-APP_PACKAGE_CONTROL_EXTRA
     "${image}/kiosk-app/postinst;${image}/kiosk-app/prerm;${image}/kiosk-app/conffiles")
 

@@ -28,6 +28,7 @@
 #include "kiosk/core/usage.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/i18n/translator.h"
+#include "kiosk/input/suggest.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/ui/frontend.h"
 #include "kiosk/ui/script.h"
@@ -215,9 +216,14 @@ int main(int argc, char** argv) {
 
   const std::string orientation = args.orientation.empty() ? config->orientation : args.orientation;
   const std::unique_ptr<voice::Speaker> speaker = app::OpenSpeech(*config, args);
+  auto suggester = input::Suggester::Load(config->dictionary, config->names);
+  if (!suggester) {
+    core::log::Warn("keyboard.no_suggestions", {{"why", suggester.GetError().ToString()}});
+  }
   ui::FrontendOptions options;
   options.headless = args.headless;
   options.speaker = speaker.get();
+  options.suggester = suggester ? &*suggester : nullptr;
   options.width = orientation == "landscape" ? 1920 : 1080;
   options.height = orientation == "landscape" ? 1080 : 1920;
   auto frontend = ui::Frontend::Create(options, journey, *tr);

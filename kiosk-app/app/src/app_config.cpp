@@ -6,6 +6,7 @@ namespace kiosk::app {
 
 std::string DefaultCatalog() { return KIOSK_DEFAULT_CATALOG; }
 std::string DefaultLocaleDir() { return KIOSK_DEFAULT_LOCALE_DIR; }
+std::string DefaultNamesList() { return KIOSK_DEFAULT_NAMES; }
 
 namespace {
 
@@ -23,6 +24,8 @@ void Schema(R& reader, C& c) {
   auto paths = reader.Table("paths");
   paths.Read("catalog", c.catalog);
   paths.Read("locale", c.locale_dir);
+  paths.Read("dictionary", c.dictionary);
+  paths.Read("names", c.names);
   paths.Read("outbox", c.outbox_dir);
   paths.Read("storage_key", c.storage_key);
   paths.Read("sealing_key", c.sealing_key);

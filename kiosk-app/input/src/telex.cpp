@@ -285,4 +285,14 @@ TelexComposer::~TelexComposer() { Clear(); }
 
 std::string TelexComposer::Text() const { return committed_ + ComposeTelexWord(word_); }
 
+bool TelexComposer::FirstWord() const {
+  return committed_.find_first_not_of(' ') == std::string::npos;
+}
+
+void TelexComposer::ReplaceWord(const std::string& written) {
+  core::WipeString(word_);
+  word_.clear();
+  committed_ += written;
+}
+
 }  // namespace kiosk::input

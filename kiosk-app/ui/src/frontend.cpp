@@ -104,6 +104,7 @@ core::Expected<std::unique_ptr<Frontend>> Frontend::Create(const FrontendOptions
   f->ui_ = std::make_unique<KioskUi>(journey, tr, fonts);
   f->ui_->SetSpeaker(options.speaker);
   f->ui_->SetPictures(f.get());
+  f->ui_->SetSuggester(options.suggester);
   return f;
 }
 

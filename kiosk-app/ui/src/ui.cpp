@@ -394,6 +394,8 @@ void KioskUi::Draw(float width, float height) {
 void KioskUi::OpenEditor(std::string target, Editor kind, std::string label, std::string initial,
                          bool date) {
   editing_ = std::move(target);
+  // A person's name: the form's *_name fields.
+  editing_name_ = editing_.starts_with("field.") && editing_.ends_with("_name");
   editor_ = kind;
   editor_label_ = std::move(label);
   composer_ = input::TelexComposer(kind == Editor::kKeyboard ? initial : "");
@@ -459,12 +461,45 @@ void KioskUi::DrawEditor(float w, float h) {
                 Colour(palette_.text), (text + "|").c_str(), nullptr, content - 40);
   ImGui::Dummy(ImVec2(content, size.y + 60));
   if (editor_ == Editor::kKeyboard) {
-    Text(tr_("Vietnamese by Telex: double a, e, o and d, or add w, for the marked letters; add "
-             "s, f, r, x or j to a word for its tone."),
-         fonts_.small, palette_.muted_text, content);
+    if (suggester_ != nullptr) {
+      Text(tr_("Type without marks and tap the written word, or type Telex: double a, e, o and "
+               "d, or add w, for the marked letters; add s, f, r, x or j for the tone."),
+           fonts_.small, palette_.muted_text, content);
+      DrawSuggestions(w);
+    } else {
+      Text(tr_("Vietnamese by Telex: double a, e, o and d, or add w, for the marked letters; add "
+               "s, f, r, x or j to a word for its tone."),
+           fonts_.small, palette_.muted_text, content);
+    }
     DrawKeyboard(w, h);
   } else {
     DrawPad(w, h);
+  }
+}
+
+// Written words for the word being typed: one tap puts "Nguyễn" for "nguyen".
+// The strip keeps its height when empty, so the keys never move under a finger.
+void KioskUi::DrawSuggestions(float w) {
+  const float width = std::min(w - 2 * kMargin, 1500.0f);
+  const float x0 = (w - width) / 2;
+  const float height = 88;
+  ImGui::SetCursorPosX(x0);
+  const std::string typed = composer_.Word();
+  const auto kind = !editing_name_          ? input::WordKind::kOther
+                    : composer_.FirstWord() ? input::WordKind::kFirstOfName
+                                            : input::WordKind::kInName;
+  const auto words = typed.empty() ? std::vector<std::string>{} : suggester_->For(typed, kind, 5);
+  if (words.empty()) {
+    ImGui::Dummy(ImVec2(width, height));
+    return;
+  }
+  const float each = (width - 12 * 4) / 5;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) ImGui::SameLine(0, 12);
+    if (Button("suggest." + std::to_string(i), words[i].c_str(), each, height,
+               i == 0 ? Style::kChoiceOn : Style::kSecondary)) {
+      composer_.ReplaceWord(words[i]);
+    }
   }
 }
 

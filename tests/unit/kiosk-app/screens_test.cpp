@@ -9,6 +9,7 @@
 
 #include "journey_bench.h"
 #include "kiosk/i18n/translator.h"
+#include "kiosk/input/suggest.h"
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/ui/ui.h"
@@ -95,6 +96,33 @@ TEST(Screens, OutOfServiceOffersNothingToStart) {
   journey->SetOutOfService(true);
   CHECK_FALSE(Shows("start"));
   CHECK_FALSE(Shows("ticket"));
+}
+
+TEST(Screens, ANameIsTypedWithoutMarksAndPickedWritten) {
+  const auto suggester =
+      input::Suggester::FromLines({"mai", "mài", "mãi", "nguyễn", "nguyên", "thi", "thì", "thị"},
+                                  {"surname Nguyễn", "middle Thị", "given Mai"});
+  screen->SetSuggester(&suggester);
+  journey->Start();
+  journey->IdentifyWith(journey::KeySource::kQr,
+                        "049090100001|205100001|Nguyễn Văn An|15051990|Nam|Số 12 Phan Bội "
+                        "Châu, Phường Tân Thạnh, Tam Kỳ, Quảng Nam|01062021");
+  journey->Poll();
+  journey->ChooseProcedure("1.001193");
+  CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+  Tap("field.child_name");
+  CHECK_FALSE(Shows("suggest.0"));  // nothing typed, nothing offered
+  for (const char* word : {"nguyen", "thi", "mai"}) {
+    for (const char* c = word; *c != '\0'; ++c) Tap(std::string("key.") + *c);
+    CHECK(Shows("suggest.0"));
+    Tap("suggest.0");
+    if (std::string(word) != "mai") Tap("key.space");
+  }
+  Tap("key.done");
+  auto* set = std::get_if<journey::intent::SetField>(&intents.back());
+  CHECK(set != nullptr);
+  STRCMP_EQUAL("child_name", set->id.c_str());
+  STRCMP_EQUAL("Nguyễn Thị Mai", set->value.c_str());
 }
 
 TEST(Screens, AChoiceOnTheFormIsAFieldValueNotTyping) {

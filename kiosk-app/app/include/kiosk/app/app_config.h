@@ -20,6 +20,7 @@ namespace kiosk::app {
 // not say: the tree in a development build, the packages' paths in a release.
 std::string DefaultCatalog();
 std::string DefaultLocaleDir();
+std::string DefaultNamesList();
 
 struct AppConfig {
   core::DeviceConfig device;
@@ -29,6 +30,9 @@ struct AppConfig {
   std::vector<std::string> procedures;  // offered here; empty: the whole catalog
   std::string catalog = DefaultCatalog();
   std::string locale_dir = DefaultLocaleDir();
+  // The keyboard's suggestions: Debian's Vietnamese dictionary and the names list.
+  std::string dictionary = "/usr/share/hunspell/vi_VN.dic";
+  std::string names = DefaultNamesList();
   std::string outbox_dir = "outbox";
   std::string storage_key = "storage.key";
   std::string sealing_key = "sealing-key.pem";  // signs manifests (dossier/sealing_key.h)

@@ -38,6 +38,13 @@ class TelexComposer {
   std::string Text() const;
   bool Empty() const { return committed_.empty() && word_.empty(); }
 
+  // The keys of the word being typed ("" between words).
+  const std::string& Word() const { return word_; }
+  // Whether that word is the text's first ("nguyen" in "nguyen van an").
+  bool FirstWord() const;
+  // Puts a written word (a suggestion picked) in place of the keys typed.
+  void ReplaceWord(const std::string& written);
+
  private:
   std::string committed_;
   std::string word_;  // raw keys of the current word

@@ -27,6 +27,8 @@ struct FrontendOptions {
   std::string font_bold = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
   // The kiosk's voice; none: silent, and no voice buttons on the screens.
   voice::Speaker* speaker = nullptr;
+  // Written words for what is typed without marks; none: Telex alone.
+  const input::Suggester* suggester = nullptr;
 };
 
 struct Pointer {

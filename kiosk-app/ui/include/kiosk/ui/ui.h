@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kiosk/i18n/translator.h"
+#include "kiosk/input/suggest.h"
 #include "kiosk/input/telex.h"
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
@@ -62,6 +63,9 @@ class KioskUi {
   void SetIntentSink(std::function<void(journey::Intent)> sink) { emit_ = std::move(sink); }
   // With a speaker, the header has "Listen again" and a voice on/off switch.
   void SetSpeaker(voice::Speaker* speaker) { speaker_ = speaker; }
+  // With a suggester, the keyboard offers written words for what is typed
+  // without marks.
+  void SetSuggester(const input::Suggester* suggester) { suggester_ = suggester; }
   // With textures for pictures, the card's photo is shown once it is read.
   void SetPictures(PictureTextures* pictures) { pictures_ = pictures; }
 
@@ -122,6 +126,9 @@ class KioskUi {
   std::function<void(journey::Intent)> emit_;
   voice::Speaker* speaker_ = nullptr;
   PictureTextures* pictures_ = nullptr;
+  const input::Suggester* suggester_ = nullptr;
+  bool editing_name_ = false;  // the field being typed is a person's name
+  void DrawSuggestions(float w);
   // The photo of the card read in this session, and whose it is.
   const void* photo_of_ = nullptr;
   void* photo_texture_ = nullptr;
