@@ -104,8 +104,12 @@ FormField ReadField(cfg::Section& s) {
     choice.label = ReadText(c, "label");
     f.choices.push_back(std::move(choice));
   }
-  s.Check(f.type != FieldType::kChoice || !f.choices.empty(), "choice",
-          "a choice field needs [[...choice]] entries");
+  s.ReadOneOf("choices_from", f.choices_from, {"", "health_facilities"});
+  s.Read("allow_other", f.allow_other);
+  s.Check(f.type != FieldType::kChoice || !f.choices.empty() || !f.choices_from.empty(), "choice",
+          "a choice field needs [[...choice]] entries or choices_from");
+  s.Check(f.type == FieldType::kChoice || (f.choices_from.empty() && !f.allow_other), "allow_other",
+          "only a choice field has choices");
   s.Check(f.type != FieldType::kNumber || f.max >= f.min, "max", "must be at least min");
   return f;
 }
@@ -531,6 +535,14 @@ std::optional<FieldProblem> ValidateField(const FormField& field, std::string_vi
       if (value.size() != 12 || !AllDigits(value)) return problem("form.bad_id");
       break;
     case FieldType::kChoice: {
+      // Answers from the kiosk's own list or typed as "another answer" are
+      // text; the length limit above applies.
+      if (field.allow_other || !field.choices_from.empty()) {
+        if (Utf8Length(value) > static_cast<std::size_t>(field.max_length)) {
+          return problem("form.too_long");
+        }
+        break;
+      }
       const bool known = std::any_of(field.choices.begin(), field.choices.end(),
                                      [&](const Choice& c) { return c.value == value; });
       if (!known) return problem("form.bad_choice");

@@ -20,6 +20,7 @@ void Schema(R& reader, C& c) {
   auto site = reader.Table("site");
   site.Read("agency_code", c.agency_code);
   site.Read("agency_name", c.agency_name);
+  site.Read("health_facilities", c.health_facilities);
   site.Read("procedures", c.procedures);
   auto paths = reader.Table("paths");
   paths.Read("catalog", c.catalog);

@@ -16,6 +16,7 @@ core::Expected<journey::Settings> JourneySettings(const AppConfig& config,
   settings.agency_code = config.agency_code;
   settings.agency_name = config.agency_name;
   settings.site_name = config.device.site_name;
+  settings.health_facilities = config.health_facilities;
   for (const auto& code : config.procedures) {
     if (catalog.Find(code) == nullptr) {
       return core::Error::NeedsPerson("config.invalid",

@@ -95,6 +95,7 @@ class JourneyBench : public Utest {
     s.agency_code = "000.17.22.H56";
     s.agency_name = "UBND phường An Mỹ";
     s.site_name = "UBND phường An Mỹ";
+    s.health_facilities = {"Bệnh viện Đa khoa Quảng Nam", "Trạm Y tế phường An Mỹ"};
     s.card_wait = std::chrono::milliseconds(0);
     s.submit_wait = std::chrono::milliseconds(0);
     s.work_dir = dir.Path();

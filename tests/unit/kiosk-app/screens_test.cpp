@@ -125,6 +125,33 @@ TEST(Screens, ANameIsTypedWithoutMarksAndPickedWritten) {
   STRCMP_EQUAL("Nguyễn Thị Mai", set->value.c_str());
 }
 
+TEST(Screens, APlaceOfBirthIsPickedFromTheKiosksListOrTypedAsAnotherAnswer) {
+  journey->Start();
+  journey->IdentifyWith(journey::KeySource::kQr,
+                        "049090100001|205100001|Nguyễn Văn An|15051990|Nam|Số 12 Phan Bội "
+                        "Châu, Phường Tân Thạnh, Tam Kỳ, Quảng Nam|01062021");
+  journey->Poll();
+  journey->ChooseProcedure("1.001193");
+  // The kiosk's config names its commune's health facilities (the bench's two).
+  for (const auto& place : journey->Config().health_facilities) {
+    CHECK_TEXT(Shows("choice.child_birth_place." + place), place.c_str());
+  }
+  CHECK(Shows("choice.child_birth_place.Tại nhà"));
+  Tap("choice.child_birth_place." + journey->Config().health_facilities.front());
+  auto* set = std::get_if<journey::intent::SetField>(&intents.back());
+  CHECK(set != nullptr);
+  STRCMP_EQUAL(journey->Config().health_facilities.front().c_str(), set->value.c_str());
+  // Another answer: the keyboard, and the answer is what was typed.
+  Tap("other.child_birth_place");
+  STRCMP_EQUAL("field.child_birth_place", screen->Editing().c_str());
+  for (const char c : std::string("tai nha ba ngoai")) {
+    Tap(c == ' ' ? std::string("key.space") : std::string("key.") + c);
+  }
+  Tap("key.done");
+  set = std::get_if<journey::intent::SetField>(&intents.back());
+  STRCMP_EQUAL("tai nha ba ngoai", set->value.c_str());
+}
+
 TEST(Screens, AChoiceOnTheFormIsAFieldValueNotTyping) {
   journey->Start();
   journey->IdentifyWith(journey::KeySource::kQr,

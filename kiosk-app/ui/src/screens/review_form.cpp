@@ -38,17 +38,7 @@ void KioskUi::DrawReviewForm(float w, float h) {
                     Colour(palette_.success), tr_("From your chip ID card"));
       ImGui::Dummy(ImVec2(row, size.y + 64));
     } else if (field.type == catalog::FieldType::kChoice) {
-      const float cw = (row - kGap * static_cast<float>(field.choices.size() - 1)) /
-                       static_cast<float>(field.choices.size());
-      for (std::size_t i = 0; i < field.choices.size(); ++i) {
-        if (i > 0) ImGui::SameLine();
-        const auto& c = field.choices[i];
-        const bool on = state.value.Reveal() == c.value;
-        if (Button("choice." + field.id + "." + c.value, c.label.In(journey_.Language()).c_str(),
-                   cw, 96, on ? Style::kChoiceOn : Style::kSecondary, fonts_.small)) {
-          Emit(journey::intent::SetField{field.id, c.value});
-        }
-      }
+      DrawChoices(field, state.value.Reveal(), label, row);
     } else {
       const std::string value = state.value.Reveal();
       const std::string shown = value.empty() ? std::string(tr_("Tap to enter")) : value;
@@ -73,6 +63,48 @@ void KioskUi::DrawReviewForm(float w, float h) {
   }
   EndScroll();
   Footer(w, h, true, true);
+}
+
+// A choice as buttons, as many to a row as their labels allow; the kiosk's
+// own list (its health facilities) after the catalog's; "another answer"
+// opens the keyboard and shows what was typed.
+void KioskUi::DrawChoices(const catalog::FormField& field, const std::string& value,
+                          const std::string& label, float row) {
+  std::vector<std::pair<std::string, std::string>> options;  // value, label
+  for (const auto& c : field.choices)
+    options.emplace_back(c.value, c.label.In(journey_.Language()));
+  if (field.choices_from == "health_facilities") {
+    for (const auto& place : journey_.Config().health_facilities)
+      options.emplace_back(place, place);
+  }
+  float widest = 0;
+  for (const auto& [v, l] : options) {
+    widest = std::max(widest,
+                      fonts_.small->CalcTextSizeA(fonts_.small->FontSize, FLT_MAX, 0, l.c_str()).x);
+  }
+  const auto count = static_cast<int>(options.size());
+  const int fit = std::max(1, static_cast<int>((row + kGap) / (widest + 48 + kGap)));
+  const int per_row = std::min({count, fit, 5});
+  const float cw = (row - kGap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
+  bool chosen = false;
+  for (int i = 0; i < count; ++i) {
+    if (i % per_row != 0) ImGui::SameLine();
+    const auto& [v, l] = options[static_cast<std::size_t>(i)];
+    const bool on = value == v;
+    chosen = chosen || on;
+    if (Button("choice." + field.id + "." + v, l.c_str(), cw, 96,
+               on ? Style::kChoiceOn : Style::kSecondary, fonts_.small)) {
+      Emit(journey::intent::SetField{field.id, v});
+    }
+  }
+  if (!field.allow_other) return;
+  const bool other = !value.empty() && !chosen;
+  const std::string shown = other ? std::string(tr_("Another answer:")) + " " + value
+                                  : std::string(tr_("Another answer (tap to type)"));
+  if (Button("other." + field.id, shown.c_str(), row, 96,
+             other ? Style::kChoiceOn : Style::kSecondary, fonts_.small)) {
+    OpenEditor("field." + field.id, Editor::kKeyboard, label, other ? value : "");
+  }
 }
 
 std::string KioskUi::FieldValueText(const catalog::FormField& field,

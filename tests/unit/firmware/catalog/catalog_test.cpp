@@ -76,6 +76,48 @@ typo_key = 1
   CHECK_TEXT(message.find("typo_key") != std::string::npos, message.c_str());
 }
 
+// Answers a citizen picks rather than types: the kiosk's own list of places
+// and "another answer" are declared, and only on choices.
+TEST(CatalogData, PickListsAreDeclaredOnChoicesOnly) {
+  const auto catalog = LoadShipped();
+  const auto* birth = catalog.Find("1.001193");
+  CHECK(birth != nullptr);
+  const FormField* place = nullptr;
+  const FormField* relationship = nullptr;
+  for (const auto& f : birth->form) {
+    if (f.id == "child_birth_place") place = &f;
+    if (f.id == "relationship") relationship = &f;
+  }
+  CHECK(place != nullptr && place->type == FieldType::kChoice);
+  STRCMP_EQUAL("health_facilities", place->choices_from.c_str());
+  CHECK_TRUE(place->allow_other);
+  // Nobody declares a newborn as their spouse or child.
+  for (const auto& c : relationship->choices) {
+    CHECK_TEXT(c.value != "vo_chong" && c.value != "con", c.value.c_str());
+  }
+  const char* misplaced = R"(version = "x"
+[[category]]
+id = "c"
+name = { vi = "C", en = "C" }
+[[procedure]]
+code = "1.000001"
+version = "1"
+name = { vi = "A", en = "A" }
+category = "c"
+agency = { vi = "A", en = "A" }
+time_limit = { working_days = 1, text = { vi = "1", en = "1" } }
+[[procedure.field]]
+id = "f"
+label = { vi = "F", en = "F" }
+allow_other = true
+choices_from = "somewhere"
+)";
+  auto parsed = Catalog::Parse(misplaced, "misplaced.toml");
+  CHECK_FALSE(parsed.HasValue());
+  const std::string message = parsed.GetError().ToString();
+  CHECK_TEXT(message.find("choices_from") != std::string::npos, message.c_str());
+}
+
 TEST_GROUP(CatalogSearch) {
   Catalog catalog;
   void setup() override { catalog = LoadShipped(); }
@@ -238,6 +280,12 @@ TEST(CatalogForms, ValidatesEachType) {
   choice.choices.push_back({"yes", {"Có", "Yes"}});
   CHECK_FALSE(ValidateField(choice, "yes", today).has_value());
   STRCMP_EQUAL("form.bad_choice", ValidateField(choice, "maybe", today)->code.c_str());
+  // With "another answer", what is typed is the answer, within the length.
+  choice.allow_other = true;
+  choice.max_length = 12;
+  CHECK_FALSE(ValidateField(choice, "Tại nhà bà", today).has_value());
+  STRCMP_EQUAL("form.too_long",
+               ValidateField(choice, "Bệnh viện Đa khoa Quảng Nam", today)->code.c_str());
 }
 
 TEST_GROUP(CatalogAppointment){};

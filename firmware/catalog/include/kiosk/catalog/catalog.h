@@ -54,6 +54,11 @@ struct FormField {
   bool not_in_future = false;  // kDate
   std::string card_source;
   std::vector<Choice> choices;  // kChoice
+  // kChoice: more choices from the kiosk's config ("health_facilities": the
+  // commune's hospitals and health stations), after `choices`.
+  std::string choices_from;
+  // kChoice: "another answer" opens the keyboard; any text is then valid.
+  bool allow_other = false;
   std::string default_value;
 };
 

@@ -27,6 +27,8 @@ struct AppConfig {
   core::LogConfig log;
   std::string agency_code = "000.00.00.H00";
   std::string agency_name = "UBND phường thử nghiệm";
+  // The commune's hospitals and health stations, offered as places of birth.
+  std::vector<std::string> health_facilities;
   std::vector<std::string> procedures;  // offered here; empty: the whole catalog
   std::string catalog = DefaultCatalog();
   std::string locale_dir = DefaultLocaleDir();

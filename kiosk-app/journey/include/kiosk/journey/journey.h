@@ -139,6 +139,9 @@ struct Settings {
   std::string agency_code;  // receiving agency, e.g. "000.17.22.H56"
   std::string agency_name;  // printed on the receipt
   std::string site_name;    // "UBND phường An Mỹ", on the queue ticket
+  // The commune's hospitals and health stations: the choices of a place of
+  // birth or death (FormField::choices_from = "health_facilities").
+  std::vector<std::string> health_facilities;
   // The procedures this kiosk offers (set at provisioning); empty: all.
   std::set<std::string> enabled_procedures;
   std::set<catalog::Day> holidays;

@@ -119,6 +119,8 @@ class KioskUi {
   std::string EditorText() const;
 
   std::string FieldValueText(const catalog::FormField& field, const std::string& value) const;
+  void DrawChoices(const catalog::FormField& field, const std::string& value,
+                   const std::string& label, float row);
 
   // Screens read the journey and emit intents; they never change it directly.
   void Emit(journey::Intent intent) { emit_(std::move(intent)); }
