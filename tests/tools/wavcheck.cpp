@@ -3,7 +3,7 @@
 //   wavcheck FILE.wav...
 //
 // Each must be a PCM WAVE file, 16-bit mono, of a plausible length for a
-// short prompt (0.5 to 20 s), not silent (RMS above 300 of 32767) and mostly
+// prompt or a word said back (0.2 to 20 s), not silent (RMS above 300 of 32767) and mostly
 // voiced (less than 60% of its 20 ms frames silent). Prints one line per
 // file; exit 1 if any fails.
 #include <cmath>
@@ -61,7 +61,7 @@ bool Check(const char* path) {
   const double quiet_share =
       frames == 0 ? 1 : static_cast<double>(quiet) / static_cast<double>(frames);
   std::printf("%s: %.2f s, RMS %.0f, %.0f%% quiet\n", path, seconds, rms, quiet_share * 100);
-  if (seconds < 0.5 || seconds > 20) return fail("implausible length");
+  if (seconds < 0.2 || seconds > 20) return fail("implausible length");
   if (rms < 300) return fail("silent");
   if (quiet_share > 0.6) return fail("mostly silence");
   return true;

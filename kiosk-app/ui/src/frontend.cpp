@@ -159,6 +159,10 @@ std::chrono::microseconds Frontend::Frame(const Pointer& pointer) {
 
 void Frontend::Narrate() {
   if (options_.speaker == nullptr) return;
+  // What was touched first; a new screen's prompt (said after) cuts it short.
+  if (const std::string touched = ui_->TakeTouched(); !touched.empty()) {
+    options_.speaker->Say(touched, journey_->Language(), "touched");
+  }
   if (auto line = narrator_.Next(*journey_, *tr_)) {
     if (journey_->CurrentScreen() == journey::Screen::kAttract) options_.speaker->Reset();
     options_.speaker->Say(line->text, line->language, line->tag);

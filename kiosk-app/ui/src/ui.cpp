@@ -82,6 +82,13 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
   widgets_[id] = Rect{min.x, min.y, max.x - min.x, max.y - min.y, area_};
   // A finger that scrolled a list did not mean to press what it started on.
   pressed = pressed && io.MouseDragMaxDistanceSqr[0] < 20.0f * 20.0f && style != Style::kDisabled;
+  // What a citizen picks is said back to them (a choice, a procedure, a word).
+  if (pressed &&
+      (id.starts_with("choice.") || id.starts_with("procedure.") || id.starts_with("category.") ||
+       id.starts_with("suggest.") || id.starts_with("rate."))) {
+    const std::string_view said(label);
+    touched_ = std::string(said.substr(0, said.find('\n')));  // not a procedure's code
+  }
 
   Rgb fill = palette_.primary;
   Rgb text = palette_.primary_text;

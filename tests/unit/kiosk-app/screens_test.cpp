@@ -161,7 +161,12 @@ TEST(Screens, AChoiceOnTheFormIsAFieldValueNotTyping) {
   CHECK_TEXT(journey->CurrentScreen() == Screen::kChooseProcedure, journey->Message().c_str());
   journey->ChooseProcedure("1.004873");
   CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+  (void)screen->TakeTouched();
   Tap("choice.marital_status.single");
+  // What was picked is said back once, in the citizen's language.
+  const std::string touched = screen->TakeTouched();
+  CHECK_FALSE(touched.empty());
+  STRCMP_EQUAL("", screen->TakeTouched().c_str());
   LONGS_EQUAL(2, intents.size());
   auto* set = std::get_if<journey::intent::SetField>(&intents.back());
   CHECK(set != nullptr);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kiosk/i18n/translator.h"
@@ -68,6 +69,9 @@ class KioskUi {
   void SetSuggester(const input::Suggester* suggester) { suggester_ = suggester; }
   // With textures for pictures, the card's photo is shown once it is read.
   void SetPictures(PictureTextures* pictures) { pictures_ = pictures; }
+  // The label of the choice touched in the last frame, once ("" when none):
+  // the voice says it back.
+  std::string TakeTouched() { return std::exchange(touched_, std::string()); }
 
   // Rectangles of the touchable widgets drawn in the last frame.
   const std::map<std::string, Rect>& Widgets() const { return widgets_; }
@@ -128,6 +132,7 @@ class KioskUi {
   std::function<void(journey::Intent)> emit_;
   voice::Speaker* speaker_ = nullptr;
   PictureTextures* pictures_ = nullptr;
+  std::string touched_;
   const input::Suggester* suggester_ = nullptr;
   bool editing_name_ = false;  // the field being typed is a person's name
   void DrawSuggestions(float w);
