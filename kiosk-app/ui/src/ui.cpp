@@ -452,11 +452,12 @@ void KioskUi::DrawEditor(float w, float h) {
   ImGui::SetCursorPosX(kMargin);
   Text(editor_label_, fonts_.title, palette_.text, content);
   const ImVec2 at = ImGui::GetCursorScreenPos();
-  std::string text = EditorText();
   if (pad_date_ && editor_ == Editor::kPad) {
-    const std::string mask = "dd/mm/yyyy";
-    text += mask.substr(std::min(text.size(), mask.size()));
+    DrawDateFields(content);
+    DrawPad(w, h);
+    return;
   }
+  std::string text = EditorText();
   const ImVec2 size = fonts_.title->CalcTextSizeA(fonts_.title->FontSize, FLT_MAX, content - 40,
                                                   (text + "|").c_str());
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -574,6 +575,43 @@ void KioskUi::DrawKeyboard(float w, float h) {
   if (Button("key.done", tr_("Done"), 2 * key + 12 + 2 * (key + 12) - 12, key_h, Style::kPrimary)) {
     CommitEditor();
   }
+}
+
+// A date as three large boxes, day, month and year, each named: the one
+// being filled has the heavy border. Never a mask like "20/11/20yy".
+void KioskUi::DrawDateFields(float content) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const char* names[3] = {tr_("Day"), tr_("Month"), tr_("Year")};
+  const std::size_t starts[3] = {0, 2, 4};
+  const std::size_t lengths[3] = {2, 2, 4};
+  const float box_w = (content - 2 * kGap) / 3;
+  const float label_h = fonts_.small->FontSize + 8;
+  const float box_h = fonts_.title->FontSize + 48;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (int i = 0; i < 3; ++i) {
+    const float x = at.x + static_cast<float>(i) * (box_w + kGap);
+    draw->AddText(fonts_.small, fonts_.small->FontSize, ImVec2(x, at.y),
+                  Colour(palette_.muted_text), names[i]);
+    std::string digits;
+    if (pad_digits_.size() > starts[i]) {
+      digits = pad_digits_.substr(starts[i], std::min(lengths[i], pad_digits_.size() - starts[i]));
+    }
+    // The box the next digit goes into.
+    const bool filling =
+        pad_digits_.size() >= starts[i] && pad_digits_.size() < starts[i] + lengths[i];
+    const ImVec2 min(x, at.y + label_h);
+    const ImVec2 max(x + box_w, at.y + label_h + box_h);
+    draw->AddRectFilled(min, max, Colour(palette_.panel), 12.0f);
+    draw->AddRect(min, max, Colour(filling ? palette_.primary : palette_.border), 12.0f, 0,
+                  filling ? 5.0f : 2.0f);
+    const std::string shown = digits + (filling ? "|" : "");
+    const ImVec2 size =
+        fonts_.title->CalcTextSizeA(fonts_.title->FontSize, FLT_MAX, 0, shown.c_str());
+    draw->AddText(fonts_.title, fonts_.title->FontSize,
+                  ImVec2(x + (box_w - size.x) / 2, min.y + (box_h - size.y) / 2),
+                  Colour(palette_.text), shown.c_str());
+  }
+  ImGui::Dummy(ImVec2(content, label_h + box_h + kGap));
 }
 
 void KioskUi::DrawPad(float w, float h) {

@@ -118,6 +118,7 @@ class KioskUi {
   void DrawEditor(float w, float h);
   void DrawKeyboard(float w, float h);
   void DrawPad(float w, float h);
+  void DrawDateFields(float content);
   void CommitEditor();
   void CloseEditor();  // wipes what was typed
   std::string EditorText() const;
