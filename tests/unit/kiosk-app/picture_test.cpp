@@ -9,6 +9,7 @@
 #include "kiosk/scanner/scanner.h"
 #include "kiosk/ui/picture.h"
 #include "kiosk/ui/ui.h"
+#include "screen_bench.h"
 
 using namespace kiosk;  // NOLINT(google-build-using-namespace): test file
 
@@ -84,13 +85,8 @@ TEST_GROUP_BASE(PhotoOnScreen, test::JourneyBench) {
     reader.emplace(std::move(card));
     journey = MakeJourney(executor);
     tr.emplace(std::move(i18n::Translator::Load(KIOSK_TEST_LOCALE_DIR, {"vi", "en"})).Value());
-    context = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    ImFont* font = io.Fonts->AddFontDefault();
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+    ImFont* font = nullptr;
+    context = test::HeadlessImGui(&font);
     screen = std::make_unique<ui::KioskUi>(*journey, *tr, ui::Fonts{font, font, font, font});
     screen->SetIntentSink([](journey::Intent) {});
     screen->SetPictures(&textures);
@@ -99,14 +95,7 @@ TEST_GROUP_BASE(PhotoOnScreen, test::JourneyBench) {
     screen.reset();
     ImGui::DestroyContext(context);
   }
-  void Frame() {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1080, 1920);
-    io.DeltaTime = 1.0f / 30.0f;
-    ImGui::NewFrame();
-    screen->Draw(1080, 1920);
-    ImGui::Render();
-  }
+  void Frame() { test::DrawFrame(*screen); }
 };
 
 TEST(PhotoOnScreen, ShownOnceTheCardIsReadAndGoneWithTheSession) {

@@ -13,6 +13,7 @@
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/ui/ui.h"
+#include "screen_bench.h"
 
 using namespace kiosk;  // NOLINT(google-build-using-namespace): test file
 using journey::Intent;
@@ -30,13 +31,8 @@ TEST_GROUP_BASE(Screens, test::JourneyBench) {
     MakeDevices();
     journey = MakeJourney(executor);
     tr.emplace(std::move(i18n::Translator::Load(KIOSK_TEST_LOCALE_DIR, {"vi", "en"})).Value());
-    context = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    ImFont* font = io.Fonts->AddFontDefault();
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+    ImFont* font = nullptr;
+    context = test::HeadlessImGui(&font);
     screen = std::make_unique<ui::KioskUi>(*journey, *tr, ui::Fonts{font, font, font, font});
     screen->SetIntentSink([this](Intent i) { intents.push_back(std::move(i)); });
   }
@@ -47,14 +43,19 @@ TEST_GROUP_BASE(Screens, test::JourneyBench) {
   }
 
   void Frame(float x = -1, float y = -1, bool down = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1080, 1920);
-    io.DeltaTime = 1.0f / 30.0f;
-    io.MousePos = ImVec2(x, y);
-    io.MouseDown[0] = down;
-    ImGui::NewFrame();
-    screen->Draw(1080, 1920);
-    ImGui::Render();
+    test::DrawFrame(*screen, x, y, down);
+  }
+
+  // The card of p01 read from its QR code, then the procedure's form.
+  void OnTheFormOf(const char* code) {
+    journey->Start();
+    journey->IdentifyWith(journey::KeySource::kQr,
+                          "049090100001|205100001|Nguyễn Văn An|15051990|Nam|Số 12 Phan Bội "
+                          "Châu, Phường Tân Thạnh, Tam Kỳ, Quảng Nam|01062021");
+    journey->Poll();
+    CHECK_TEXT(journey->CurrentScreen() == Screen::kChooseProcedure, journey->Message().c_str());
+    journey->ChooseProcedure(code);
+    CHECK(journey->CurrentScreen() == Screen::kReviewForm);
   }
 
   // Draws, then presses and releases `id`; returns the intents of the tap.
@@ -103,12 +104,7 @@ TEST(Screens, ANameIsTypedWithoutMarksAndPickedWritten) {
       input::Suggester::FromLines({"mai", "mài", "mãi", "nguyễn", "nguyên", "thi", "thì", "thị"},
                                   {"surname Nguyễn", "middle Thị", "given Mai"});
   screen->SetSuggester(&suggester);
-  journey->Start();
-  journey->IdentifyWith(journey::KeySource::kQr,
-                        "049090100001|205100001|Nguyễn Văn An|15051990|Nam|Số 12 Phan Bội "
-                        "Châu, Phường Tân Thạnh, Tam Kỳ, Quảng Nam|01062021");
-  journey->Poll();
-  journey->ChooseProcedure("1.001193");
+  OnTheFormOf("1.001193");
   CHECK(journey->CurrentScreen() == Screen::kReviewForm);
   Tap("field.child_name");
   CHECK_FALSE(Shows("suggest.0"));  // nothing typed, nothing offered
@@ -126,12 +122,7 @@ TEST(Screens, ANameIsTypedWithoutMarksAndPickedWritten) {
 }
 
 TEST(Screens, APlaceOfBirthIsPickedFromTheKiosksListOrTypedAsAnotherAnswer) {
-  journey->Start();
-  journey->IdentifyWith(journey::KeySource::kQr,
-                        "049090100001|205100001|Nguyễn Văn An|15051990|Nam|Số 12 Phan Bội "
-                        "Châu, Phường Tân Thạnh, Tam Kỳ, Quảng Nam|01062021");
-  journey->Poll();
-  journey->ChooseProcedure("1.001193");
+  OnTheFormOf("1.001193");
   // The kiosk's config names its commune's health facilities (the bench's two).
   for (const auto& place : journey->Config().health_facilities) {
     CHECK_TEXT(Shows("choice.child_birth_place." + place), place.c_str());
@@ -153,14 +144,7 @@ TEST(Screens, APlaceOfBirthIsPickedFromTheKiosksListOrTypedAsAnotherAnswer) {
 }
 
 TEST(Screens, AChoiceOnTheFormIsAFieldValueNotTyping) {
-  journey->Start();
-  journey->IdentifyWith(journey::KeySource::kQr,
-                        "049090100001|205100001|Nguyễn Văn An|15051990|Nam|Số 12 Phan Bội "
-                        "Châu, Phường Tân Thạnh, Tam Kỳ, Quảng Nam|01062021");
-  journey->Poll();
-  CHECK_TEXT(journey->CurrentScreen() == Screen::kChooseProcedure, journey->Message().c_str());
-  journey->ChooseProcedure("1.004873");
-  CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+  OnTheFormOf("1.004873");
   (void)screen->TakeTouched();
   Tap("choice.marital_status.single");
   // What was picked is said back once, in the citizen's language.
