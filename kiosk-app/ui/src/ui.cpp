@@ -28,8 +28,8 @@ bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, Font
   io.Fonts->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
   const ImWchar* vietnamese = io.Fonts->GetGlyphRangesVietnamese();
   static const ImWchar digits[] = {0x0020, 0x0039, 0};
-  fonts.body = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 34.0f, nullptr, vietnamese);
-  fonts.small = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 28.0f, nullptr, vietnamese);
+  fonts.body = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 40.0f, nullptr, vietnamese);
+  fonts.small = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 34.0f, nullptr, vietnamese);
   fonts.title = io.Fonts->AddFontFromFileTTF(bold_ttf.c_str(), 52.0f, nullptr, vietnamese);
   fonts.huge = io.Fonts->AddFontFromFileTTF(bold_ttf.c_str(), 160.0f, nullptr, digits);
   return fonts.body != nullptr && fonts.small != nullptr && fonts.title != nullptr &&
@@ -516,7 +516,8 @@ void KioskUi::DrawKeyboard(float w, float h) {
   const float x0 = (w - width) / 2;
   const float key = (width - 9 * 12) / 10;
   // Five rows in what is left of the screen, never below 64 px.
-  const float key_h = std::clamp((h - ImGui::GetCursorPosY() - kGap - 4 * 12) / 5, 64.0f, 96.0f);
+  // Rows stand ItemSpacing (kGap) apart.
+  const float key_h = std::clamp((h - ImGui::GetCursorPosY() - kGap - 4 * kGap) / 5, 64.0f, 96.0f);
   const char* rows[] = {"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"};
   auto key_id = [](char c) {
     switch (c) {
