@@ -8,14 +8,19 @@ using journey::Screen;
 
 void KioskUi::DrawChooseProcedure(float w, float h) {
   const auto* session = journey_.CurrentSession();
-  const float content = w - 2 * kMargin;
+  // Landscape: who the citizen is, the search and the categories on the
+  // left; the procedures in two columns on the right, six or more in view.
+  const bool wide = w > h;
+  const float full = w - 2 * kMargin;
+  const float content = wide ? full * 0.4f : full;
+  const float top = ImGui::GetCursorPosY();
   ImGui::SetCursorPosX(kMargin);
   if (session != nullptr && session->identity) {
     const auto& id = *session->identity;
     // The chip's photo beside the name: a wrong card is noticed at once.
     float text_width = content;
     if (photo_texture_ != nullptr) {
-      const float photo_h = 200;
+      const float photo_h = wide ? 160 : 200;
       const float photo_w = photo_h * photo_aspect_;
       ImGui::Image(photo_texture_, ImVec2(photo_w, photo_h));
       ImGui::SameLine(0, kGap);
@@ -44,10 +49,12 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
   }
   ImGui::SetCursorPosX(kMargin);
   const auto& categories = journey_.Catalog().Categories();
-  const float chip = (content - kGap * static_cast<float>(categories.size() - 1)) /
-                     static_cast<float>(categories.size());
+  const std::size_t per_row = wide ? 3 : categories.size();
+  const float chip =
+      (content - kGap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
   for (std::size_t i = 0; i < categories.size(); ++i) {
-    if (i > 0) ImGui::SameLine();
+    if (i % per_row != 0) ImGui::SameLine();
+    if (i % per_row == 0) ImGui::SetCursorPosX(kMargin);
     const auto& c = categories[i];
     const bool on = session != nullptr && session->category == c.id;
     if (Button("category." + c.id, c.name.In(journey_.Language()).c_str(), chip, 88,
@@ -56,17 +63,27 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
     }
   }
   Message();
+  const float list_x = wide ? kMargin + content + kGap : kMargin;
+  const float list_width = wide ? full - content - kGap : full;
+  if (wide) ImGui::SetCursorPos(ImVec2(list_x, top));
   const float list_height = h - kFooterHeight - ImGui::GetCursorPosY() - kGap;
-  ImGui::SetCursorPosX(kMargin);
+  ImGui::SetCursorPosX(list_x);
   ImGui::PushID("list");
   BeginScroll("procedures", list_height);
   const auto hits = journey_.SearchResults();
-  if (hits.empty())
-    Text(tr_("No procedure matches. Try fewer words."), fonts_.body, palette_.text, content - 40);
-  for (const auto& hit : hits) {
-    const auto& p = *hit.procedure;
+  if (hits.empty()) {
+    Text(tr_("No procedure matches. Try fewer words."), fonts_.body, palette_.text,
+         list_width - 40);
+  }
+  const int columns = wide ? 2 : 1;
+  const float button_w =
+      (list_width - 40 - kGap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    if (i % static_cast<std::size_t>(columns) != 0) ImGui::SameLine();
+    const auto& p = *hits[i].procedure;
     const std::string label = p.name.In(journey_.Language()) + "\n" + p.code;
-    if (Button("procedure." + p.code, label.c_str(), content - 40, 132, Style::kSecondary)) {
+    if (Button("procedure." + p.code, label.c_str(), button_w, wide ? 120 : 132,
+               Style::kSecondary)) {
       Emit(journey::intent::ChooseProcedure{p.code});
     }
   }
