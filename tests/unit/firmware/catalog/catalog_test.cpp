@@ -27,6 +27,27 @@ std::vector<std::string> Codes(const std::vector<SearchHit>& hits) {
   return codes;
 }
 
+// A catalog of one category "c" and one procedure in `category` whose one
+// field "f" ends with `field_lines` (from line 15).
+std::string OneFieldCatalog(const char* category, const char* field_lines) {
+  return std::string(R"(version = "x"
+[[category]]
+id = "c"
+name = { vi = "C", en = "C" }
+[[procedure]]
+code = "1.000001"
+version = "1"
+name = { vi = "A", en = "A" }
+category = ")") +
+         category + R"("
+agency = { vi = "A", en = "A" }
+time_limit = { working_days = 1, text = { vi = "1", en = "1" } }
+[[procedure.field]]
+id = "f"
+label = { vi = "F", en = "F" }
+)" + field_lines;
+}
+
 }  // namespace
 
 TEST_GROUP(CatalogData){};
@@ -51,23 +72,7 @@ TEST(CatalogData, ShippedCatalogLoadsWithTwelveOrMoreCommuneProcedures) {
 }
 
 TEST(CatalogData, ProblemsAreReportedWithLineAndKey) {
-  const char* bad = R"(version = "x"
-[[category]]
-id = "c"
-name = { vi = "C", en = "C" }
-[[procedure]]
-code = "1.000001"
-version = "1"
-name = { vi = "A", en = "A" }
-category = "nope"
-agency = { vi = "A", en = "A" }
-time_limit = { working_days = 1, text = { vi = "1", en = "1" } }
-[[procedure.field]]
-id = "f"
-label = { vi = "F", en = "F" }
-type = "colour"
-typo_key = 1
-)";
+  const std::string bad = OneFieldCatalog("nope", "type = \"colour\"\ntypo_key = 1\n");
   auto parsed = Catalog::Parse(bad, "bad.toml");
   CHECK_FALSE(parsed.HasValue());
   const std::string message = parsed.GetError().ToString();
@@ -95,23 +100,8 @@ TEST(CatalogData, PickListsAreDeclaredOnChoicesOnly) {
   for (const auto& c : relationship->choices) {
     CHECK_TEXT(c.value != "vo_chong" && c.value != "con", c.value.c_str());
   }
-  const char* misplaced = R"(version = "x"
-[[category]]
-id = "c"
-name = { vi = "C", en = "C" }
-[[procedure]]
-code = "1.000001"
-version = "1"
-name = { vi = "A", en = "A" }
-category = "c"
-agency = { vi = "A", en = "A" }
-time_limit = { working_days = 1, text = { vi = "1", en = "1" } }
-[[procedure.field]]
-id = "f"
-label = { vi = "F", en = "F" }
-allow_other = true
-choices_from = "somewhere"
-)";
+  const std::string misplaced =
+      OneFieldCatalog("c", "allow_other = true\nchoices_from = \"somewhere\"\n");
   auto parsed = Catalog::Parse(misplaced, "misplaced.toml");
   CHECK_FALSE(parsed.HasValue());
   const std::string message = parsed.GetError().ToString();
