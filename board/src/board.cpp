@@ -21,7 +21,15 @@ core::Status Board::Drive(const GpioLine& line, bool on) {
 }
 
 core::Status Board::SetLed(Led led, bool on) {
-  return Drive(led == Led::kOk ? profile_.led_ok : profile_.led_fault, on);
+  switch (led) {
+    case Led::kOk:
+      return Drive(profile_.led_ok, on);
+    case Led::kFault:
+      return Drive(profile_.led_fault, on);
+    case Led::kCall:
+      return Drive(profile_.call_lamp, on);
+  }
+  return {};
 }
 
 core::Status Board::Buzz(std::chrono::milliseconds duration) {

@@ -61,8 +61,9 @@ core::Expected<BoardProfile> LoadProfile(const std::filesystem::path& path) {
   ReadLine(gpio, "led_fault", p.led_fault);
   ReadLine(gpio, "buzzer", p.buzzer);
   ReadLine(gpio, "tamper", p.tamper);
-  const bool any_line =
-      p.led_ok.Present() || p.led_fault.Present() || p.buzzer.Present() || p.tamper.Present();
+  ReadLine(gpio, "call_lamp", p.call_lamp);
+  const bool any_line = p.led_ok.Present() || p.led_fault.Present() || p.buzzer.Present() ||
+                        p.tamper.Present() || p.call_lamp.Present();
   gpio.Check(!any_line || !p.gpio_chip.empty(), "chip", "lines are named but no chip is");
 
   auto watchdog = reader.Table("watchdog");

@@ -3,7 +3,7 @@
 //   kiosk-board --profile FILE [--gpio gpiod|sysfs|none] [--sys DIR] COMMAND
 //
 //   status                  door, temperature, backlight
-//   led ok|fault on|off     a status LED
+//   led ok|fault|call on|off  a status LED, or the call lamp
 //   buzz MILLISECONDS       the buzzer
 //   backlight PERCENT       the display's brightness
 //   usbguard-rules          the USBGuard policy for the profile's devices
@@ -33,7 +33,7 @@ namespace {
 int Usage(bool asked = false) {
   std::fprintf(kiosk::core::UsageStream(asked),
                "usage: kiosk-board --profile FILE [--gpio gpiod|sysfs|none] [--sys DIR] COMMAND\n"
-               "  status | led ok|fault on|off | buzz MS | backlight PERCENT |\n"
+               "  status | led ok|fault|call on|off | buzz MS | backlight PERCENT |\n"
                "  usbguard-rules | clear-tamper LATCH | lock-vt\n");
   return asked ? 0 : 2;
 }
@@ -114,9 +114,13 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (cmd == "led" && args.size() == 3 && (args[1] == "ok" || args[1] == "fault") &&
+  if (cmd == "led" && args.size() == 3 &&
+      (args[1] == "ok" || args[1] == "fault" || args[1] == "call") &&
       (args[2] == "on" || args[2] == "off")) {
-    auto set = hw.SetLed(args[1] == "ok" ? board::Led::kOk : board::Led::kFault, args[2] == "on");
+    const auto led = args[1] == "ok"      ? board::Led::kOk
+                     : args[1] == "fault" ? board::Led::kFault
+                                          : board::Led::kCall;
+    auto set = hw.SetLed(led, args[2] == "on");
     return set ? 0 : Fail(set.GetError());
   }
   if (cmd == "buzz" && args.size() == 2) {

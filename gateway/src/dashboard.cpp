@@ -6,6 +6,7 @@
 #include <set>
 
 #include "form.h"
+#include "html.h"
 #include "kiosk/core/device_config.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/hash.h"
@@ -57,106 +58,6 @@ bool CheckPassword(const std::string& password, const std::string& stored) {
 }
 
 namespace {
-
-// ---- HTML ----
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-constexpr const char* kStyle = R"css(
-body{font-family:"Noto Sans",sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
-header{background:#a4161a;color:#fff;padding:.6em 1.2em;display:flex;gap:1em;align-items:center}
-header h1{font-size:1.2em;margin:0;flex:1}
-header a{color:#fff}
-main{padding:1em 1.2em}
-table{border-collapse:collapse;background:#fff;width:100%;font-size:.9em}
-th,td{border:1px solid #d0d5da;padding:.3em .5em;text-align:left;vertical-align:top}
-th{background:#e9edf1}
-.online{color:#1b6e20;font-weight:bold}.offline{color:#b00020;font-weight:bold}
-.revoked{color:#666}.maintenance{color:#8a5a00;font-weight:bold}
-.alert{background:#fde7e9;color:#8a0010;border-radius:3px;padding:0 .3em;margin-right:.2em}
-.warn{background:#fff4ce;color:#6b4a00;border-radius:3px;padding:0 .3em;margin-right:.2em}
-.cards{display:flex;gap:1em;margin-bottom:1em}
-.card{background:#fff;border:1px solid #d0d5da;padding:.6em 1em;min-width:8em}
-.card b{display:block;font-size:1.6em}
-form.inline{display:inline}
-.notice{background:#e6f4ea;border:1px solid #1b6e20;padding:.5em 1em;margin-bottom:1em}
-.token{font-family:monospace;font-size:1.6em;letter-spacing:.1em}
-section{margin-bottom:1.5em}
-)css";
-
-// Browsers that have seen the dashboard once never try it over plain HTTP.
-constexpr const char* kHsts = "max-age=31536000";
-
-HttpResponse Page(int status, const std::string& title, const std::string& body,
-                  int refresh_s = 0) {
-  std::string html = "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">";
-  html += "<meta name=\"viewport\" content=\"width=device-width\">";
-  if (refresh_s > 0) {
-    html += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(refresh_s) + "\">";
-  }
-  html += "<title>" + Escape(title) + "</title><link rel=\"stylesheet\" href=\"/fleet/style.css\">";
-  html += "</head><body>" + body + "</body></html>";
-  return HttpResponse{status,
-                      {{"Content-Type", "text/html; charset=utf-8"},
-                       {"Cache-Control", "no-store"},
-                       {"Content-Security-Policy",
-                        "default-src 'none'; style-src 'self'; form-action 'self'; "
-                        "frame-ancestors 'none'; base-uri 'none'"},
-                       {"X-Content-Type-Options", "nosniff"},
-                       {"Referrer-Policy", "same-origin"},
-                       {"Strict-Transport-Security", kHsts}},
-                      html};
-}
-
-HttpResponse Redirect(const std::string& to, core::HttpHeaders extra = {}) {
-  HttpResponse r{
-      303,
-      {{"Location", to}, {"Cache-Control", "no-store"}, {"Strict-Transport-Security", kHsts}},
-      ""};
-  for (auto& h : extra) r.headers.push_back(std::move(h));
-  return r;
-}
-
-std::string Header(const std::string& operator_name, const std::string& csrf) {
-  return "<header><h1>Kiosk DVC · Fleet</h1><a href=\"/fleet\">Fleet</a>"
-         "<a href=\"/fleet/updates\">Updates</a><span>" +
-         Escape(operator_name) +
-         "</span><form class=\"inline\" method=\"post\" action=\"/logout\">"
-         "<input type=\"hidden\" name=\"csrf\" value=\"" +
-         Escape(csrf) + "\"><button type=\"submit\">Log out</button></form></header>";
-}
-
-std::string Ago(std::int64_t then_ms, std::int64_t now_ms) {
-  const std::int64_t s = std::max<std::int64_t>(0, (now_ms - then_ms) / 1000);
-  if (s < 120) return std::to_string(s) + " s ago";
-  if (s < 7200) return std::to_string(s / 60) + " min ago";
-  if (s < 172800) return std::to_string(s / 3600) + " h ago";
-  return std::to_string(s / 86400) + " days ago";
-}
 
 std::string Duration(std::int64_t s) {
   if (s < 120) return std::to_string(s) + " s";
@@ -287,6 +188,7 @@ std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
       }
     }
   }
+  if (auto answer = HandleHelp(request, path, *session)) return *answer;
   const std::string_view kiosks = "/fleet/kiosks/";
   if (path.rfind(kiosks, 0) == 0) {
     std::string kiosk_id = path.substr(kiosks.size());
@@ -551,6 +453,7 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
         "<tbody>" +
         commune_rows + "</tbody></table></section>";
   }
+  body += HelpSection(now, session.record.csrf_token, commune);
   body += "<section><h2>Alerts</h2>" +
           (alerts.empty() ? std::string("<p id=\"no-alerts\">No alerts.</p>")
                           : "<ul id=\"alerts\">" + alerts + "</ul>") +

@@ -98,6 +98,9 @@ core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSo
                                                                 const std::string& compatible) {
     return rollouts->OfferFor(device, running, compatible);
   });
+  KIOSK_ASSIGN_OR_RETURN(parts.help_random, core::Drbg::Create(core::AsBytes("kiosk-help")));
+  parts.help = std::make_unique<HelpDesk>(*parts.stores->help, *parts.stores->devices,
+                                          *parts.help_random, core::SystemClock());
   return parts;
 }
 

@@ -12,6 +12,7 @@
 #include "kiosk/core/random.h"
 #include "kiosk/core/x509.h"
 #include "kiosk/gateway/fleet.h"
+#include "kiosk/gateway/help.h"
 #include "kiosk/gateway/intake.h"
 #include "kiosk/gateway/rollouts.h"
 
@@ -50,6 +51,8 @@ struct FleetParts {
   std::unique_ptr<core::PrivateKey> config_key;
   std::unique_ptr<FleetDesk> desk;
   std::unique_ptr<RolloutDesk> rollouts;  // offers updates through the desk's heartbeats
+  std::unique_ptr<core::Drbg> help_random;
+  std::unique_ptr<HelpDesk> help;  // citizens' calls for an officer; officers' PINs
 };
 // Empty parts when [fleet] is not configured.
 core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSource& random);

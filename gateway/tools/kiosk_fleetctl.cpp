@@ -5,6 +5,8 @@
 //                                               [--hours N] [--by NAME]
 //   kiosk-fleetctl --config gateway.toml token --reenroll KIOSK-ID [--hours N] [--by NAME]
 //   kiosk-fleetctl --config gateway.toml operator NAME        (password on stdin)
+//   kiosk-fleetctl --config gateway.toml staff --commune CODE --name NAME [--days N]
+//                                                 (an officer's PIN for assisted mode)
 //   kiosk-fleetctl --config gateway.toml revoke KIOSK-ID
 //   kiosk-fleetctl --config gateway.toml command KIOSK-ID KIND [--settings JSON]
 //   kiosk-fleetctl --config gateway.toml list
@@ -43,6 +45,8 @@ int Usage(bool asked = false) {
                "       kiosk-fleetctl --config FILE token --reenroll KIOSK-ID [--hours N] "
                "[--by NAME]\n"
                "       kiosk-fleetctl --config FILE operator NAME   (password on stdin)\n"
+               "       kiosk-fleetctl --config FILE staff --commune CODE --name NAME "
+               "[--days N]\n"
                "       kiosk-fleetctl --config FILE revoke KIOSK-ID\n"
                "       kiosk-fleetctl --config FILE command KIOSK-ID KIND [--settings JSON]\n"
                "       kiosk-fleetctl --config FILE list\n"
@@ -120,6 +124,15 @@ int main(int argc, char** argv) {
     if (auto set = desk.Stores().operators->SetOperator(positional[0], *hash); !set)
       return Fail(set.GetError());
     std::printf("operator %s can log in\n", positional[0].c_str());
+    return 0;
+  }
+  if (verb == "staff" && positional.empty()) {
+    if (!flags.contains("commune") || !flags.contains("name")) return Usage();
+    const int days = flags.contains("days") ? std::atoi(flags["days"].c_str()) : 90;
+    auto issued = fleet->help->IssueStaff(flags["commune"], flags["name"], days, by);
+    if (!issued) return Fail(issued.GetError());
+    // The PIN is shown once, here; the gateway keeps its hash.
+    std::printf("%s %s\n", issued->id.c_str(), issued->pin.c_str());
     return 0;
   }
   if (verb == "revoke" && positional.size() == 1) {

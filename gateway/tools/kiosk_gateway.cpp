@@ -159,7 +159,8 @@ int main(int argc, char** argv) {
         config->operator_address, static_cast<std::uint16_t>(config->operator_port), open_tls);
     if (!listening) return fail(listening.GetError());
     operator_server = std::move(listening).Value();
-    dashboard = std::make_unique<gw::Dashboard>(*desk, **random, fleet->rollouts.get());
+    dashboard =
+        std::make_unique<gw::Dashboard>(*desk, **random, fleet->rollouts.get(), fleet->help.get());
     if (!config->metrics_token_file.empty()) {
       auto token = core::ReadSmallFile(config->metrics_token_file, 4096);
       if (!token || token->size() < 16) {
@@ -222,6 +223,9 @@ int main(int argc, char** argv) {
               if (auto refused = gw::PeerPolicy::CheckRoute(peer, request)) return *refused;
               if (desk != nullptr && peer.kind == gw::PeerKind::kKiosk) {
                 if (auto answer = desk->HandleDevice(request, *client)) return *answer;
+                if (auto answer = fleet->help->HandleDevice(request, peer.kiosk_id)) {
+                  return *answer;
+                }
                 if (auto answer = fleet->rollouts->HandleDevice(request, peer.kiosk_id)) {
                   return *answer;
                 }

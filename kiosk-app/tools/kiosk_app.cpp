@@ -197,6 +197,7 @@ int main(int argc, char** argv) {
   }
   settings->trust = (*devices)->Trust();
   settings->language = args.lang;
+  settings->large_text = config->large_text || args.large_text;
 
   journey::DeferredExecutor deferred;
   journey::ThreadExecutor threads;
@@ -212,6 +213,12 @@ int main(int argc, char** argv) {
     digitize::DigitizeOptions options;
     options.ocr.languages = config->ocr_languages;
     journey.SetAttachmentWriter(&digitized.emplace(options));
+  }
+  // Help from staff: calls kiosk-agent carries to the commune's officers.
+  std::optional<link::HelpMailbox> help_line;
+  if (config->staff_help) {
+    journey.SetHelpLine(&help_line.emplace(app::Under(state, config->help_mailbox)));
+    (void)help_line->Withdraw();  // a call from before a restart has no citizen now
   }
 
   const std::string orientation = args.orientation.empty() ? config->orientation : args.orientation;

@@ -69,6 +69,9 @@ void Schema(R& reader, C& c) {
   auto payments = reader.Table("payments");
   payments.Read("mailbox", c.payment_mailbox);
   payments.Read("poll_ms", c.payment_poll_ms, 100, 60'000);
+  auto help = reader.Table("help");
+  help.Read("mailbox", c.help_mailbox);
+  help.Read("poll_ms", c.help_poll_ms, 100, 60'000);
   auto update = reader.Table("update");
   update.Read("enabled", c.updates);
   path(update, "dir", c.update.dir);

@@ -2,12 +2,18 @@
 
 #include "kiosk/board/devices.h"
 #include "kiosk/board/profile.h"
+#include "kiosk/core/log.h"
 
 namespace kiosk::agent {
 
+namespace klog = core::log;
+
 BoardMonitor::BoardMonitor(board::Board& board, board::TamperLatch& latch,
-                           std::function<bool()> out_of_service)
-    : board_(board), latch_(latch), out_of_service_(std::move(out_of_service)) {}
+                           std::function<bool()> out_of_service, std::function<bool()> help_called)
+    : board_(board),
+      latch_(latch),
+      out_of_service_(std::move(out_of_service)),
+      help_called_(std::move(help_called)) {}
 
 core::Expected<bool> BoardMonitor::Step() {
   KIOSK_ASSIGN_OR_RETURN(const bool raised, latch_.Observe(board_.ReadDoor()));
@@ -17,6 +23,14 @@ core::Expected<bool> BoardMonitor::Step() {
     KIOSK_TRY(board_.SetLed(board::Led::kFault, fault));
     KIOSK_TRY(board_.SetLed(board::Led::kOk, !fault));
     fault_shown_ = fault;
+  }
+  const bool called = help_called_ && help_called_();
+  if (lamp_shown_ != called) {
+    // A lamp that cannot be lit is said once; the door and the LEDs go on.
+    if (auto lit = board_.SetLed(board::Led::kCall, called); !lit) {
+      klog::Warn("agent.call_lamp_failed", {{"error", lit.GetError().Code()}});
+    }
+    lamp_shown_ = called;
   }
   return raised;
 }

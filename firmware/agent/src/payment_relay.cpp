@@ -128,11 +128,17 @@ core::Expected<int> PaymentRelay::Step(Steady::time_point now) {
   return sent;
 }
 
-PaymentRelayThread::PaymentRelayThread(PaymentRelay& relay, std::chrono::milliseconds period)
-    : thread_([this, &relay, period] {
+PaymentRelayThread::PaymentRelayThread(PaymentRelay& relay, std::chrono::milliseconds period,
+                                       HelpRelay* help)
+    : thread_([this, &relay, period, help] {
         while (!stop_) {
           if (auto step = relay.Step(PaymentRelay::Steady::now()); !step) {
             klog::Warn("agent.payment_relay_failed", {{"error", step.GetError().Code()}});
+          }
+          if (help != nullptr) {
+            if (auto step = help->Step(HelpRelay::Steady::now()); !step) {
+              klog::Warn("agent.help_relay_failed", {{"error", step.GetError().Code()}});
+            }
           }
           // Short sleeps, so stopping never waits a whole period.
           const auto until = PaymentRelay::Steady::now() + period;

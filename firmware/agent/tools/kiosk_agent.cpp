@@ -154,14 +154,8 @@ int main(int argc, char** argv) {
       }
     });
   }
-  std::optional<kiosk::agent::BoardMonitor> monitor;
-  if (board) {
-    monitor.emplace(*board, tamper, [&runner, &updater] {
-      return runner.Maintenance() || (updater && updater->Holding());
-    });
-  }
-
-  // kiosk-app's payment asks, on a thread and a TLS session of their own.
+  // kiosk-app's payment asks and calls for an officer, on a thread and a
+  // TLS session of their own.
   kiosk::agent::GatewayEndpoint payment_gateway = gateway;
   payment_gateway.tls.session_cache = std::make_shared<core::TlsSessionCache>();
   kiosk::agent::PaymentRelay relay(
@@ -171,7 +165,21 @@ int main(int argc, char** argv) {
                                   request, 64 * 1024);
       },
       std::chrono::milliseconds(config->payment_poll_ms));
-  kiosk::agent::PaymentRelayThread relay_thread(relay, std::chrono::milliseconds(100));
+  kiosk::agent::HelpRelay help(
+      kiosk::link::HelpMailbox(config->help_mailbox),
+      [&payment_gateway](const core::HttpRequest& request) {
+        return core::HttpsRequest(payment_gateway.host, payment_gateway.port, payment_gateway.tls,
+                                  request, 64 * 1024);
+      },
+      std::chrono::milliseconds(config->help_poll_ms));
+  kiosk::agent::PaymentRelayThread relay_thread(relay, std::chrono::milliseconds(100), &help);
+  std::optional<kiosk::agent::BoardMonitor> monitor;
+  if (board) {
+    monitor.emplace(
+        *board, tamper,
+        [&runner, &updater] { return runner.Maintenance() || (updater && updater->Holding()); },
+        [&help] { return help.Called(); });
+  }
 
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);

@@ -65,36 +65,40 @@ std::string ToManifestJson(const Dossier& d) {
       payment["payment_reference"] = d.payment->payment_reference;
     }
   }
-  const json manifest{{"schema", kManifestSchema},
-                      {"dossier_id", d.id.ToString()},
-                      {"procedure", {{"code", d.procedure_code}, {"version", d.procedure_version}}},
-                      {"receiving_agency", d.receiving_agency},
-                      {"kiosk_id", d.kiosk_id},
-                      {"applicant",
-                       {{"id_number", d.applicant.id_number.Reveal()},
-                        {"full_name", d.applicant.full_name.Reveal()},
-                        {"birth_date", d.applicant.birth_date.Reveal()},
-                        {"sex", d.applicant.sex.Reveal()},
-                        {"residence", d.applicant.residence.Reveal()},
-                        {"phone", d.applicant.phone.Reveal()},
-                        {"identity_source", ToString(d.applicant.source)},
-                        {"authenticity", d.applicant.authenticity}}},
-                      {"form", form},
-                      {"attachments", attachments},
-                      {"fees", fees},
-                      {"fees_total_vnd", total},
-                      {"payment", payment},
-                      {"consent",
-                       {{"text_version", d.consent.text_version},
-                        {"accepted_at", core::FormatRfc3339(d.consent.accepted_at)}}},
-                      {"times",
-                       {{"started_at", core::FormatRfc3339(d.started_at)},
-                        {"submitted_at", core::FormatRfc3339(d.submitted_at)}}},
-                      {"indicators_766",
-                       {{"KenhThucHien", indicators.channel},
-                        {"HoSoCoThanhPhanSoHoa", indicators.has_digitized_component ? 1 : 0},
-                        {"TaiKhoanDuocXacThucVoiVNeID", indicators.identity_verified ? 1 : 0},
-                        {"DuocThanhToanTrucTuyen", indicators.paid_online}}}};
+  json manifest{{"schema", kManifestSchema},
+                {"dossier_id", d.id.ToString()},
+                {"procedure", {{"code", d.procedure_code}, {"version", d.procedure_version}}},
+                {"receiving_agency", d.receiving_agency},
+                {"kiosk_id", d.kiosk_id},
+                {"applicant",
+                 {{"id_number", d.applicant.id_number.Reveal()},
+                  {"full_name", d.applicant.full_name.Reveal()},
+                  {"birth_date", d.applicant.birth_date.Reveal()},
+                  {"sex", d.applicant.sex.Reveal()},
+                  {"residence", d.applicant.residence.Reveal()},
+                  {"phone", d.applicant.phone.Reveal()},
+                  {"identity_source", ToString(d.applicant.source)},
+                  {"authenticity", d.applicant.authenticity}}},
+                {"form", form},
+                {"attachments", attachments},
+                {"fees", fees},
+                {"fees_total_vnd", total},
+                {"payment", payment},
+                {"consent",
+                 {{"text_version", d.consent.text_version},
+                  {"accepted_at", core::FormatRfc3339(d.consent.accepted_at)}}},
+                {"times",
+                 {{"started_at", core::FormatRfc3339(d.started_at)},
+                  {"submitted_at", core::FormatRfc3339(d.submitted_at)}}},
+                {"indicators_766",
+                 {{"KenhThucHien", indicators.channel},
+                  {"HoSoCoThanhPhanSoHoa", indicators.has_digitized_component ? 1 : 0},
+                  {"TaiKhoanDuocXacThucVoiVNeID", indicators.identity_verified ? 1 : 0},
+                  {"DuocThanhToanTrucTuyen", indicators.paid_online}}}};
+  if (d.assisted_by) {
+    manifest["assisted_by"] = {{"officer_id", d.assisted_by->officer_id},
+                               {"officer_name", d.assisted_by->officer_name}};
+  }
   return manifest.dump();
 }
 
@@ -133,6 +137,7 @@ class ObjectReader {
     }
     return String(key);
   }
+  bool Has(const char* key) const { return object_.contains(key); }
   Expected<bool> Boolean(const char* key) {
     KIOSK_ASSIGN_OR_RETURN(const json* v, Get(key));
     if (!v->is_boolean()) return Bad(Path(key), "must be true or false");
@@ -295,6 +300,18 @@ Expected<Dossier> Read(const json& root) {
   KIOSK_ASSIGN_OR_RETURN(d.consent.text_version, c.String("text_version"));
   KIOSK_ASSIGN_OR_RETURN(d.consent.accepted_at, Time(c, "accepted_at"));
   KIOSK_TRY(c.Finish());
+
+  if (top.Has("assisted_by")) {
+    KIOSK_ASSIGN_OR_RETURN(const json* assisted, top.Get("assisted_by"));
+    ObjectReader officer(*assisted, "manifest.assisted_by");
+    KIOSK_TRY(officer.Check());
+    Assistance who;
+    KIOSK_ASSIGN_OR_RETURN(who.officer_id, officer.String("officer_id"));
+    KIOSK_ASSIGN_OR_RETURN(who.officer_name, officer.String("officer_name"));
+    KIOSK_TRY(officer.Finish());
+    if (who.officer_id.empty()) return Bad("manifest.assisted_by.officer_id", "is empty");
+    d.assisted_by = std::move(who);
+  }
 
   KIOSK_ASSIGN_OR_RETURN(const json* times, top.Get("times"));
   ObjectReader t(*times, "manifest.times");

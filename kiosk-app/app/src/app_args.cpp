@@ -7,7 +7,7 @@ namespace kiosk::app {
 const char* const kAppUsage =
     "usage: kiosk-app [--config FILE...] [--state DIR] [--headless --script FILE "
     "[--screenshots DIR] [--speech DIR] [--orientation portrait|landscape] [--clock ISO] "
-    "[--seed N] [--lang vi|en] [--report FILE]]\n";
+    "[--seed N] [--lang vi|en] [--text normal|large] [--report FILE]]\n";
 
 core::Expected<AppArgs> ParseAppArgs(int argc, const char* const* argv) {
   AppArgs args;
@@ -42,6 +42,9 @@ core::Expected<AppArgs> ParseAppArgs(int argc, const char* const* argv) {
     } else if (a == "--lang") {
       if (value != "vi" && value != "en") return bad("--lang: vi or en");
       args.lang = value;
+    } else if (a == "--text") {
+      if (value != "normal" && value != "large") return bad("--text: normal or large");
+      args.large_text = value == "large";
     } else if (a == "--seed") {
       char* end = nullptr;
       args.seed = std::strtoull(value.c_str(), &end, 10);

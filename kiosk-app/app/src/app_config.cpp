@@ -45,6 +45,7 @@ void Schema(R& reader, C& c) {
   journey.Read("submit_wait_ms", c.submit_wait_ms, 0, 600'000);
   reader.Table("calendar").Read("holidays", c.holidays);
   reader.Table("display").ReadOneOf("orientation", c.orientation, {"portrait", "landscape"});
+  reader.Table("display").Read("large_text", c.large_text);
   auto scan = reader.Table("scanner");
   scan.Read("device", c.scanner);
   scan.Read("dpi", c.scan_dpi, 75, 600);
@@ -95,6 +96,9 @@ void Schema(R& reader, C& c) {
   vietqr.Read("account", c.vietqr_account);
   vietqr.Read("wait_s", c.vietqr_wait_s, 30, 900);
   vietqr.Read("mailbox", c.payment_mailbox);
+  auto help = reader.Table("help");
+  help.Read("enabled", c.staff_help);
+  help.Read("mailbox", c.help_mailbox);
   auto fleet = reader.Table("fleet");
   fleet.Read("status_file", c.status_file);
   fleet.Read("maintenance_file", c.maintenance_file);

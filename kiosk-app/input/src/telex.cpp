@@ -289,6 +289,40 @@ bool TelexComposer::FirstWord() const {
   return committed_.find_first_not_of(' ') == std::string::npos;
 }
 
+bool TelexComposer::Mark(std::string_view marked) {
+  // The letter that takes the mark, and the Telex key that puts it there.
+  struct MarkKey {
+    std::string_view marked;
+    char base;
+    char key;
+  };
+  static constexpr MarkKey kKeys[] = {{"â", 'a', 'a'}, {"ă", 'a', 'w'}, {"ê", 'e', 'e'},
+                                      {"ô", 'o', 'o'}, {"ơ", 'o', 'w'}, {"ư", 'u', 'w'},
+                                      {"đ", 'd', 'd'}};
+  for (const auto& k : kKeys) {
+    if (k.marked != marked) continue;
+    // Right after the letter: Telex composes the pair ("aw" is ă).
+    for (std::size_t i = word_.size(); i-- > 0;) {
+      if (std::tolower(static_cast<unsigned char>(word_[i])) == k.base) {
+        word_.insert(i + 1, 1, k.key);
+        return true;
+      }
+    }
+    word_ += k.base;
+    word_ += k.key;
+    return true;
+  }
+  return false;
+}
+
+bool TelexComposer::Tone(char telex) {
+  if (word_.empty() || std::string_view("sfrxj").find(telex) == std::string_view::npos) {
+    return false;
+  }
+  word_ += telex;
+  return true;
+}
+
 void TelexComposer::ReplaceWord(const std::string& written) {
   core::WipeString(word_);
   word_.clear();

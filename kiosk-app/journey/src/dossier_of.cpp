@@ -44,6 +44,7 @@ dossier::Dossier DossierOf(const Session& s, const Settings& settings,
                                         s.payment->paid_at,  2};
   }
   dossier->consent = {settings.consent_version, s.consent_at};
+  if (s.assisted_by) dossier->assisted_by = *s.assisted_by;
   dossier->started_at = s.started_at;
   dossier->submitted_at = submitted_at;
   return out;

@@ -37,17 +37,47 @@ void Apply(Journey& j, Intent intent) {
                  [&](intent::Next&) { j.Next(); },
                  [&](intent::Back&) { j.Back(); },
                  [&](intent::Cancel&) { j.Cancel(); },
+                 [&](intent::CallHelp&) { j.CallHelp(); },
+                 [&](intent::HideHelp&) { j.HideHelp(); },
+                 [&](intent::CancelHelp&) { j.CancelHelp(); },
+                 [&](intent::StartOfficerPin&) { j.StartOfficerPin(); },
+                 [&](intent::OfficerPin& i) { j.OfficerPin(std::move(i.pin)); },
+                 [&](intent::EndAssistance&) { j.EndAssistance(); },
+                 [&](intent::SetLargeText& i) { j.SetLargeText(i.on); },
              },
              intent);
 }
 
 const char* NameOf(const Intent& intent) {
-  static constexpr const char* kNames[] = {
-      "activity",  "set_language", "start",      "start_lookup",     "take_ticket",
-      "identify",  "set_category", "set_search", "choose_procedure", "set_field",
-      "scan_page", "remove_page",  "pay",        "cancel_payment",   "set_consent",
-      "confirm",   "reprint",      "rate",       "lookup",           "next",
-      "back",      "cancel"};
+  static constexpr const char* kNames[] = {"activity",
+                                           "set_language",
+                                           "start",
+                                           "start_lookup",
+                                           "take_ticket",
+                                           "identify",
+                                           "set_category",
+                                           "set_search",
+                                           "choose_procedure",
+                                           "set_field",
+                                           "scan_page",
+                                           "remove_page",
+                                           "pay",
+                                           "cancel_payment",
+                                           "set_consent",
+                                           "confirm",
+                                           "reprint",
+                                           "rate",
+                                           "lookup",
+                                           "next",
+                                           "back",
+                                           "cancel",
+                                           "call_help",
+                                           "hide_help",
+                                           "cancel_help",
+                                           "officer_pin_start",
+                                           "officer_pin",
+                                           "end_assistance",
+                                           "set_large_text"};
   static_assert(std::size(kNames) == std::variant_size_v<Intent>);
   return kNames[intent.index()];
 }

@@ -43,6 +43,15 @@ constexpr ScreenName kScreens[] = {
     {Screen::kTicket, "ticket", 0},
 };
 
+// A citizen waiting for an officer, or helped by one, is not idle; a call
+// nobody answers within ten minutes is.
+bool HelpOnTheWay(const Help& help, std::chrono::steady_clock::duration idle) {
+  if (help.assisting) return true;
+  const bool waiting = help.state == HelpState::kCalling || help.state == HelpState::kOpen ||
+                       help.state == HelpState::kAnswered;
+  return waiting && idle < std::chrono::minutes(10);
+}
+
 // Screens where the kiosk, not the citizen, is working: no idle timeout.
 bool Waiting(Screen s) {
   return s == Screen::kAttract || s == Screen::kReadingCard || s == Screen::kSubmitting;
@@ -176,6 +185,7 @@ Journey::Journey(const catalog::Catalog& catalog, Settings settings, Devices dev
       clock_(clock),
       ids_(clock, random),
       language_(settings_.language),
+      large_text_(settings_.large_text),
       last_activity_(clock.Monotonic()) {}
 
 Journey::~Journey() { Wipe(); }
@@ -190,7 +200,7 @@ catalog::Day Journey::Today() const {
 std::optional<int> Journey::IdleWarning() const {
   if (Waiting(screen_) || screen_ == Screen::kGoodbye) return std::nullopt;
   const auto idle = clock_.Monotonic() - last_activity_;
-  if (idle < settings_.idle_timeout) return std::nullopt;
+  if (idle < settings_.idle_timeout || HelpOnTheWay(help_, idle)) return std::nullopt;
   const auto left = settings_.idle_timeout + settings_.idle_warning - idle;
   return static_cast<int>(
       std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::seconds>(left).count()));
@@ -256,6 +266,11 @@ void Journey::Wipe() {
 }
 
 void Journey::Activity() { last_activity_ = clock_.Monotonic(); }
+
+void Journey::SetLargeText(bool on) {
+  Activity();
+  large_text_ = on;
+}
 
 void Journey::SetLanguage(std::string language) {
   Activity();
@@ -523,6 +538,7 @@ void Journey::Confirm() {
 }
 
 void Journey::Submit() {
+  session_->assisted_by = help_.assisting;
   const Session& s = *session_;
   auto dossier = std::make_shared<dossier::Dossier>(DossierOf(s, settings_, clock_.Now()));
 
@@ -761,11 +777,15 @@ void Journey::Back() {
 
 void Journey::Cancel() {
   Wipe();
+  EndHelp();
+  help_ = Help{};                  // the officer helped this citizen, not the next
   language_ = settings_.language;  // the next citizen starts in the kiosk's language
+  large_text_ = settings_.large_text;
   Take(Step::kCancel);
 }
 
 void Journey::Poll() {
+  PollHelp();
   std::deque<std::pair<std::uint64_t, Event>> events;
   {
     std::lock_guard lock(inbox_->mutex);
@@ -779,7 +799,7 @@ void Journey::Poll() {
   const auto idle = clock_.Monotonic() - last_activity_;
   if (screen_ == Screen::kGoodbye && idle >= settings_.goodbye) {
     Cancel();
-  } else if (!Waiting(screen_) && !busy_ &&
+  } else if (!Waiting(screen_) && !busy_ && !HelpOnTheWay(help_, idle) &&
              idle >= settings_.idle_timeout + settings_.idle_warning) {
     core::log::Info("journey.idle_wipe", {{"screen", ToString(screen_)}});
     Cancel();

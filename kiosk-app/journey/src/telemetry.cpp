@@ -128,7 +128,8 @@ std::map<std::string, std::int64_t> Telemetry::CounterValues() const {
   return {{"journeys_started", journeys_started},     {"journeys_completed", journeys_completed},
           {"journeys_abandoned", journeys_abandoned}, {"card_reads_ok", card_reads_ok},
           {"card_reads_failed", card_reads_failed},   {"payments_ok", payments_ok},
-          {"payments_declined", payments_declined}};
+          {"payments_declined", payments_declined},   {"help_calls", help_calls},
+          {"assisted_sessions", assisted_sessions}};
 }
 
 }  // namespace kiosk::journey

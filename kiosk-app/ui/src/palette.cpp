@@ -24,7 +24,7 @@ double ContrastRatio(Rgb a, Rgb b) {
   return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
-std::array<TextPair, 10> TextPairs(const Palette& p) {
+std::array<TextPair, 11> TextPairs(const Palette& p) {
   return {{{"text", p.text, p.background},
            {"muted", p.muted_text, p.background},
            {"header", p.header_text, p.header},
@@ -34,7 +34,8 @@ std::array<TextPair, 10> TextPairs(const Palette& p) {
            {"panel", p.text, p.panel},
            {"field from the card", p.text, p.locked_field},
            {"error", p.error, p.background},
-           {"success", p.success, p.background}}};
+           {"success", p.success, p.background},
+           {"help button", p.help_text, p.help}}};
 }
 
 }  // namespace kiosk::ui

@@ -125,6 +125,20 @@ const Words kWords[] = {
      [](const i18n::Translator& tr_) -> std::string {
        return tr_("Enter the dossier code or the reference on your receipt.");
      }},
+    {"help.pin_refused", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("This PIN is not an officer's of this commune. Check it and try again.");
+     }},
+    {"help.pin_locked", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("Too many wrong PINs. Try again in ten minutes.");
+     }},
+    {"help.pin_invalid", false,
+     [](const i18n::Translator& tr_) -> std::string { return tr_("A PIN has 4 to 12 digits."); }},
+    {"help.offline", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_("The officers cannot be reached from this kiosk now. Please go to the counter.");
+     }},
     {"procedure.unknown", false,
      [](const i18n::Translator& tr_) -> std::string {
        return tr_("This procedure is not offered here.");
@@ -151,6 +165,27 @@ std::vector<std::string> KnownMessageCodes() {
   return codes;
 }
 
+std::string HelpText(const journey::Help& help, const i18n::Translator& tr_) {
+  if (help.assisting) {
+    return std::string(tr_("Officer")) + " " + help.assisting->officer_name + " " +
+           tr_("is helping you.");
+  }
+  switch (help.state) {
+    case journey::HelpState::kNone:
+    case journey::HelpState::kCalling:
+      return tr_("Calling an officer. Please stay at the kiosk.");
+    case journey::HelpState::kOpen:
+      return tr_("The officers have your request. Please stay at the kiosk: one is coming.");
+    case journey::HelpState::kAnswered:
+      return help.officer_name.empty() ? std::string(tr_("An officer is coming to help you."))
+                                       : std::string(tr_("Officer")) + " " + help.officer_name +
+                                             " " + tr_("is coming to help you.");
+    case journey::HelpState::kOffline:
+      return tr_("The officers cannot be reached from this kiosk now. Please go to the counter.");
+  }
+  return "";
+}
+
 std::optional<Utterance> Narrator::Next(const journey::Journey& journey, i18n::Translator& tr) {
   tr.SetLanguage(journey.Language());
   const journey::Screen screen = journey.CurrentScreen();
@@ -160,6 +195,12 @@ std::optional<Utterance> Narrator::Next(const journey::Journey& journey, i18n::T
   screen_ = screen;
   language_ = journey.Language();
   message_ = message;
+  // News of the call for an officer, while its panel shows.
+  const journey::Help& help = journey.HelpStatus();
+  const std::string help_text = help.shown && !help.pin_entry ? HelpText(help, tr) : "";
+  const bool new_help = !help_text.empty() && help_text != help_;
+  help_ = help_text;
+  if (new_help && !new_message) return Utterance{help_text, language_, "help"};
   // A problem is said before the screen's prompt: it is why the citizen is here.
   if (new_message) return Utterance{MessageText(message, tr), language_, message};
   if (new_screen) return Utterance{ScreenPrompt(screen, tr), language_, journey::ToString(screen)};

@@ -9,12 +9,33 @@
 #include "kiosk/core/text.h"
 #include "kiosk/mrz/card_image.h"
 
+#include <thread>
+
 namespace kiosk::ui {
 
 namespace {
 
-constexpr const char* kCommands[] = {"tap",       "keys",   "digits", "qr",   "mrz",  "card-image",
-                                     "lookup-qr", "expect", "idle",   "shot", "drag", "lang"};
+constexpr const char* kCommands[] = {"tap",        "keys",      "digits", "qr",   "mrz",
+                                     "card-image", "lookup-qr", "expect", "idle", "shot",
+                                     "drag",       "lang",      "help"};
+
+// The help call's state as a script names it.
+std::string HelpWord(const journey::Help& help) {
+  if (help.assisting) return "assisting";
+  switch (help.state) {
+    case journey::HelpState::kNone:
+      return "none";
+    case journey::HelpState::kCalling:
+      return "calling";
+    case journey::HelpState::kOpen:
+      return "open";
+    case journey::HelpState::kAnswered:
+      return "answered";
+    case journey::HelpState::kOffline:
+      return "offline";
+  }
+  return "none";
+}
 
 std::string KeyId(char c) {
   switch (c) {
@@ -68,6 +89,10 @@ core::Expected<std::vector<ScriptStep>> ParseScript(std::string_view text) {
     }
     if (step.command == "expect" && !journey::ScreenFromString(step.argument)) {
       return fail("no screen called '" + step.argument + "'");
+    }
+    if (step.command == "help" && std::string(" none calling open answered assisting offline ")
+                                          .find(" " + step.argument + " ") == std::string::npos) {
+      return fail("help is none, calling, open, answered, assisting or offline");
     }
     if (step.command == "keys") {
       for (char c : step.argument) {
@@ -287,6 +312,29 @@ core::Status ScriptRunner::Step(const ScriptStep& step) {
     return core::Ok();
   }
   if (step.command == "shot") return Shot(arg.empty() ? journey::ToString(shown_) : arg);
+  if (step.command == "help") {
+    // kiosk-agent answers in real time: the kiosk's clock moves with it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    for (;;) {
+      clock_.Advance(std::chrono::milliseconds(250));
+      journey_.Poll();
+      Frame();
+      const std::string now = HelpWord(journey_.HelpStatus());
+      if (now == arg) break;
+      // A refused PIN will not become accepted by waiting.
+      if (journey_.Message().rfind("help.", 0) == 0) {
+        return core::Error::NeedsPerson(
+            "script.expectation", "the help call is " + now + " (" + journey_.Message() + ")");
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        return core::Error::NeedsPerson(
+            "script.expectation", "the help call never became " + arg + " (it is " + now + ")");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    Settle();
+    return core::Ok();
+  }
   if (step.command == "expect") {
     Settle();
     const auto want = *journey::ScreenFromString(arg);

@@ -32,8 +32,12 @@ bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, Font
   fonts.small = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 34.0f, nullptr, vietnamese);
   fonts.title = io.Fonts->AddFontFromFileTTF(bold_ttf.c_str(), 52.0f, nullptr, vietnamese);
   fonts.huge = io.Fonts->AddFontFromFileTTF(bold_ttf.c_str(), 160.0f, nullptr, digits);
+  fonts.large_body = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 52.0f, nullptr, vietnamese);
+  fonts.large_small = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 44.0f, nullptr, vietnamese);
+  fonts.large_title = io.Fonts->AddFontFromFileTTF(bold_ttf.c_str(), 64.0f, nullptr, vietnamese);
   return fonts.body != nullptr && fonts.small != nullptr && fonts.title != nullptr &&
-         fonts.huge != nullptr && io.Fonts->Build();
+         fonts.huge != nullptr && fonts.large_body != nullptr && fonts.large_small != nullptr &&
+         fonts.large_title != nullptr && io.Fonts->Build();
 }
 
 void ApplyStyle(const Palette& p) {
@@ -66,7 +70,9 @@ KioskUi::KioskUi(journey::Journey& journey, i18n::Translator& tr, Fonts fonts,
       emit_([&journey](journey::Intent intent) { journey::Apply(journey, std::move(intent)); }),
       tr_(tr),
       fonts_(fonts),
-      palette_(palette) {}
+      palette_(palette) {
+  base_fonts_ = fonts;
+}
 
 // ---- widgets ----
 
@@ -108,11 +114,15 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
       fill = palette_.disabled;
       text = palette_.disabled_text;
       break;
+    case Style::kHelp:
+      fill = palette_.help;
+      text = palette_.help_text;
+      break;
   }
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const bool held = ImGui::IsItemActive() && style != Style::kDisabled;
   draw->AddRectFilled(min, max, Colour(held ? palette_.header : fill), 14.0f);
-  if (style == Style::kSecondary || style == Style::kKey) {
+  if (style == Style::kSecondary || style == Style::kKey || style == Style::kHelp) {
     draw->AddRect(min, max, Colour(palette_.border), 14.0f, 0, 2.0f);
   }
   const float wrap = w - 32;
@@ -161,27 +171,47 @@ void KioskUi::EndScroll() {
 void KioskUi::Header(float width) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->PushClipRectFullScreen();
-  draw->AddRectFilled(ImVec2(0, 0), ImVec2(width, kHeaderHeight), Colour(palette_.header));
+  // The buttons on the right: the language, the voice's, and help from
+  // staff; on a narrow screen help has a row of its own under the others.
+  const bool help = journey_.HelpAvailable();
+  const float lang_width = speaker_ != nullptr ? 200 : 260;
+  const float buttons_width = lang_width + (speaker_ != nullptr ? 12 + 94 + 12 + 190 : 0);
+  const float help_width = 420;
+  const float size_width = 150;  // "Chữ to"
+  const bool two_rows =
+      help && width - 2 * kMargin - buttons_width - help_width - size_width - 24 < 560;
+  header_height_ = two_rows ? 184 : kHeaderHeight;
+  const float row_y = two_rows ? 12 : 28;
+  const float row_h = two_rows ? 76 : 94;
+  draw->AddRectFilled(ImVec2(0, 0), ImVec2(width, header_height_), Colour(palette_.header));
   draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(kMargin, 22),
                 Colour(palette_.header_text), tr_("Online public services"));
-  draw->AddText(fonts_.small, fonts_.small->FontSize, ImVec2(kMargin, 90),
+  draw->AddText(fonts_.small, fonts_.small->FontSize, ImVec2(kMargin, two_rows ? 104 : 90),
                 Colour(palette_.header_text), journey_.Config().site_name.c_str());
   // Language toggle: always one tap away; the voice's buttons beside it.
-  const float lang_width = speaker_ != nullptr ? 200 : 260;
-  ImGui::SetCursorPos(ImVec2(width - kMargin - lang_width, 28));
-  if (Button("lang", journey_.Language() == "vi" ? "English" : "Tiếng Việt", lang_width, 94,
+  ImGui::SetCursorPos(ImVec2(width - kMargin - lang_width, row_y));
+  if (Button("lang", journey_.Language() == "vi" ? "English" : "Tiếng Việt", lang_width, row_h,
              Style::kSecondary)) {
     Emit(journey::intent::SetLanguage{journey_.Language() == "vi" ? "en" : "vi"});
     tr_.SetLanguage(journey_.Language());
   }
-  if (speaker_ != nullptr) VoiceButtons(width - kMargin - lang_width - 12);
+  if (speaker_ != nullptr) VoiceButtons(width - kMargin - lang_width - 12, row_y, row_h);
+  if (two_rows) {
+    const float x = width - kMargin - buttons_width;
+    TextSizeButton(x, row_y + row_h + 8, size_width, row_h);
+    HelpButton(x + size_width + 12, row_y + row_h + 8, buttons_width - size_width - 12, row_h);
+  } else {
+    const float x = width - kMargin - buttons_width - 12 - size_width;
+    TextSizeButton(x, row_y, size_width, row_h);
+    if (help) HelpButton(x - 12 - help_width, row_y, help_width, row_h);
+  }
   // Step indicator of the dossier path.
   const int step = journey::StepOf(journey_.CurrentScreen());
   if (step > 0) {
     const char* names[journey::kStepCount] = {tr_("Card"),   tr_("Procedure"), tr_("Form"),
                                               tr_("Papers"), tr_("Fees"),      tr_("Confirm"),
                                               tr_("Receipt")};
-    const float y = kHeaderHeight + 16;
+    const float y = header_height_ + 16;
     const float slot = (width - 2 * kMargin) / journey::kStepCount;
     for (int i = 0; i < journey::kStepCount; ++i) {
       const float cx = kMargin + slot * (static_cast<float>(i) + 0.5f);
@@ -203,7 +233,28 @@ void KioskUi::Header(float width) {
     }
   }
   draw->PopClipRect();
-  ImGui::SetCursorPos(ImVec2(kMargin, kHeaderHeight + (step > 0 ? 120 : 40)));
+  ImGui::SetCursorPos(ImVec2(kMargin, header_height_ + (step > 0 ? 120 : 40)));
+}
+
+// "Chữ to": a small and a large A, so it is found without reading; held
+// down while the larger text is on.
+void KioskUi::TextSizeButton(float x, float y, float w, float h) {
+  const bool large = journey_.LargeText();
+  ImGui::SetCursorPos(ImVec2(x, y));
+  if (Button("text.size", "", w, h, large ? Style::kChoiceOn : Style::kSecondary)) {
+    Emit(journey::intent::SetLargeText{!large});
+  }
+  const ImVec2 min = ImGui::GetItemRectMin();
+  const ImU32 ink = Colour(large ? palette_.primary_text : palette_.secondary_text);
+  ImFont* small = base_fonts_.small;
+  ImFont* big = base_fonts_.title;
+  const ImVec2 a_small = small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, "A");
+  const ImVec2 a_big = big->CalcTextSizeA(big->FontSize, FLT_MAX, 0, "A");
+  const float left = min.x + (w - a_small.x - 6 - a_big.x) / 2;
+  const float base = min.y + (h + a_big.y) / 2 - 4;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddText(small, small->FontSize, ImVec2(left, base - a_small.y), ink, "A");
+  draw->AddText(big, big->FontSize, ImVec2(left + a_small.x + 6, base - a_big.y), ink, "A");
 }
 
 void KioskUi::Footer(float width, float height, bool back, bool next, const char* next_label) {
@@ -251,9 +302,9 @@ void KioskUi::Message() {
 
 namespace {
 
-// A loudspeaker, with sound waves when the voice is on and a cross when off:
-// the switch is recognised without reading.
-void DrawSpeakerIcon(ImDrawList* draw, ImVec2 centre, float size, ImU32 colour, bool on) {
+// A loudspeaker, with one to three sound waves for how loud it speaks and a
+// cross when it is off: the switch is recognised without reading.
+void DrawSpeakerIcon(ImDrawList* draw, ImVec2 centre, float size, ImU32 colour, int waves) {
   const float s = size / 2;
   const ImVec2 body_min(centre.x - s, centre.y - s * 0.35f);
   const ImVec2 body_max(centre.x - s * 0.45f, centre.y + s * 0.35f);
@@ -261,9 +312,9 @@ void DrawSpeakerIcon(ImDrawList* draw, ImVec2 centre, float size, ImU32 colour, 
   draw->AddQuadFilled(ImVec2(body_max.x, body_min.y), ImVec2(centre.x + s * 0.05f, centre.y - s),
                       ImVec2(centre.x + s * 0.05f, centre.y + s), ImVec2(body_max.x, body_max.y),
                       colour);
-  if (on) {
-    for (int i = 1; i <= 2; ++i) {
-      const float r = s * 0.35f * static_cast<float>(i);
+  if (waves > 0) {
+    for (int i = 1; i <= waves; ++i) {
+      const float r = s * 0.3f * static_cast<float>(i);
       draw->PathArcTo(ImVec2(centre.x + s * 0.1f, centre.y), r, -0.9f, 0.9f, 12);
       draw->PathStroke(colour, 0, 4.0f);
     }
@@ -277,16 +328,36 @@ void DrawSpeakerIcon(ImDrawList* draw, ImVec2 centre, float size, ImU32 colour, 
 
 }  // namespace
 
-void KioskUi::VoiceButtons(float right) {
+// The loudspeaker button: each touch speaks louder, one wave more, and
+// after the loudest it is quiet; the next touch speaks again, softly. What
+// was last said is said again at the new loudness.
+void KioskUi::VoiceButtons(float right, float y, float h) {
+  static constexpr int kLevels[] = {50, 75, 100};
   const bool on = speaker_->Enabled();
-  ImGui::SetCursorPos(ImVec2(right - 94, 28));
-  if (Button("voice.toggle", "", 94, 94, Style::kSecondary)) speaker_->SetEnabled(!on);
+  int level = 0;  // the loudest step at or below the voice's volume
+  for (int i = 0; i < 3; ++i) {
+    if (speaker_->Volume() >= kLevels[i]) level = i;
+  }
+  ImGui::SetCursorPos(ImVec2(right - 94, y));
+  if (Button("voice.toggle", "", 94, h, Style::kSecondary)) {
+    if (!on) {
+      level = 0;
+      speaker_->SetVolume(kLevels[0]);
+      speaker_->SetEnabled(true);
+      speaker_->Replay();
+    } else if (level < 2) {
+      speaker_->SetVolume(kLevels[++level]);
+      speaker_->Replay();
+    } else {
+      speaker_->SetEnabled(false);
+    }
+  }
   const ImVec2 min = ImGui::GetItemRectMin();
-  DrawSpeakerIcon(ImGui::GetWindowDrawList(), ImVec2(min.x + 47, min.y + 47), 44,
-                  Colour(palette_.secondary_text), speaker_->Enabled());
+  DrawSpeakerIcon(ImGui::GetWindowDrawList(), ImVec2(min.x + 47, min.y + h / 2), 44,
+                  Colour(palette_.secondary_text), speaker_->Enabled() ? level + 1 : 0);
   if (!on) return;
-  ImGui::SetCursorPos(ImVec2(right - 94 - 12 - 190, 28));
-  if (Button("voice.replay", tr_("Listen again"), 190, 94, Style::kSecondary)) speaker_->Replay();
+  ImGui::SetCursorPos(ImVec2(right - 94 - 12 - 190, y));
+  if (Button("voice.replay", tr_("Listen again"), 190, h, Style::kSecondary)) speaker_->Replay();
 }
 
 // ---- the frame ----
@@ -310,6 +381,12 @@ void KioskUi::KeepPhotoWithSession() {
 
 void KioskUi::Draw(float width, float height) {
   widgets_.clear();
+  fonts_ = base_fonts_;
+  if (journey_.LargeText() && base_fonts_.large_body != nullptr) {
+    fonts_.body = base_fonts_.large_body;
+    fonts_.small = base_fonts_.large_small;
+    fonts_.title = base_fonts_.large_title;
+  }
   KeepPhotoWithSession();
   if (journey_.CurrentScreen() != last_screen_) {
     last_screen_ = journey_.CurrentScreen();
@@ -325,8 +402,14 @@ void KioskUi::Draw(float width, float height) {
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                    ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleVar();
+  // The header keeps its size: its buttons are where they always are.
+  const Fonts chosen = fonts_;
+  fonts_ = base_fonts_;
   ImGui::PushFont(fonts_.body);
   Header(width);
+  ImGui::PopFont();
+  fonts_ = chosen;
+  ImGui::PushFont(fonts_.body);
   // A touch anywhere while the idle warning shows keeps the session, and is
   // swallowed: it must not also press what lies under the warning.
   const bool warning = journey_.IdleWarning().has_value();
@@ -338,7 +421,8 @@ void KioskUi::Draw(float width, float height) {
       !ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
     swallow_touch_ = false;
   }
-  const bool disabled = warning || swallow_touch_;
+  const bool help_panel = journey_.HelpStatus().shown;
+  const bool disabled = warning || swallow_touch_ || help_panel;
   if (disabled) ImGui::BeginDisabled(true);
   if (editor_ != Editor::kNone) {
     DrawEditor(width, height);
@@ -392,6 +476,7 @@ void KioskUi::Draw(float width, float height) {
   if (warning) DrawIdleWarning(width, height);
   ImGui::PopFont();
   ImGui::End();
+  if (help_panel && !warning) DrawHelpPanel(width, height);
 }
 
 // ---- screens ----
@@ -515,9 +600,40 @@ void KioskUi::DrawKeyboard(float w, float h) {
   const float width = std::min(w - 2 * kMargin, 1500.0f);
   const float x0 = (w - width) / 2;
   const float key = (width - 9 * 12) / 10;
-  // Five rows in what is left of the screen, never below 64 px.
+  // Six rows in what is left of the screen, never below 64 px.
   // Rows stand ItemSpacing (kGap) apart.
-  const float key_h = std::clamp((h - ImGui::GetCursorPosY() - kGap - 4 * kGap) / 5, 64.0f, 96.0f);
+  const float key_h = std::clamp((h - ImGui::GetCursorPosY() - kGap - 5 * kGap) / 6, 64.0f, 96.0f);
+  // The marks and the five tones as keys of their own, for those who do
+  // not know Telex: they mark the word being typed (the text above shows it).
+  {
+    struct Accent {
+      const char* id;
+      const char* label;
+      const char* mark;  // or null: a tone
+      char tone;
+    };
+    static constexpr Accent kAccents[] = {
+        {"key.â", "â", "â", 0},           {"key.ă", "ă", "ă", 0},
+        {"key.ê", "ê", "ê", 0},           {"key.ô", "ô", "ô", 0},
+        {"key.ơ", "ơ", "ơ", 0},           {"key.ư", "ư", "ư", 0},
+        {"key.đ", "đ", "đ", 0},           {"key.sắc", "á", nullptr, 's'},
+        {"key.huyền", "à", nullptr, 'f'}, {"key.hỏi", "ả", nullptr, 'r'},
+        {"key.ngã", "ã", nullptr, 'x'},   {"key.nặng", "ạ", nullptr, 'j'}};
+    const float accent = (width - 11 * 12 - 24) / 12;
+    ImGui::SetCursorPosX(x0);
+    for (std::size_t i = 0; i < std::size(kAccents); ++i) {
+      const Accent& a = kAccents[i];
+      if (i > 0) ImGui::SameLine(0, i == 7 ? 36 : 12);  // the tones apart from the marks
+      if (Button(a.id, a.label, accent, key_h,
+                 a.mark != nullptr ? Style::kKey : Style::kSecondary)) {
+        if (a.mark != nullptr) {
+          (void)composer_.Mark(a.mark);
+        } else {
+          (void)composer_.Tone(a.tone);
+        }
+      }
+    }
+  }
   const char* rows[] = {"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"};
   auto key_id = [](char c) {
     switch (c) {

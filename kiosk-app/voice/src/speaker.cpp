@@ -12,7 +12,8 @@ Speaker::Speaker(std::unique_ptr<Synthesizer> synthesizer, std::unique_ptr<Audio
       sink_(std::move(sink)),
       settings_(std::move(settings)),
       mode_(mode),
-      enabled_(settings_.enabled) {
+      enabled_(settings_.enabled),
+      volume_(std::clamp(settings_.volume_percent, 0, 100)) {
   if (mode_ == Mode::kBackground) worker_ = std::thread([this] { Run(); });
 }
 
@@ -68,6 +69,16 @@ void Speaker::SetEnabled(bool on) {
   if (!on) sink_->Stop();
 }
 
+void Speaker::SetVolume(int percent) {
+  const std::lock_guard lock(mu_);
+  volume_ = std::clamp(percent, 0, 100);
+}
+
+int Speaker::Volume() const {
+  const std::lock_guard lock(mu_);
+  return volume_;
+}
+
 bool Speaker::Enabled() const {
   const std::lock_guard lock(mu_);
   return enabled_;
@@ -100,7 +111,7 @@ void Speaker::Speak(const Utterance& u) {
     return;
   }
   const auto synthesized = std::chrono::steady_clock::now();
-  const int volume = std::clamp(settings_.volume_percent, 0, 100);
+  const int volume = Volume();
   for (auto& s : pcm->samples) s = static_cast<std::int16_t>(s * volume / 100);
   if (auto played = sink_->Play(*pcm, u.tag); !played) {
     core::log::Warn("voice.failed", {{"why", played.GetError().ToString()}});

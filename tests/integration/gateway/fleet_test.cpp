@@ -21,6 +21,8 @@
 #include "kiosk/dossier/sealing_key.h"
 #include "kiosk/gateway/fleet.h"
 #include "kiosk/gateway/store/sqlite.h"
+#include "kiosk/link/help_call.h"
+#include "login_form.h"
 #include "test_support.h"
 
 namespace core = kiosk::core;
@@ -576,4 +578,176 @@ TEST(Fleet, AnOpenedDoorRaisesATamperAlertUntilATechnicianClearsIt) {
   tamper_state("closed");
   CHECK(Read(line(17)) == "1");
   CHECK_TEXT(listed().find("tamper") == std::string::npos, listed().c_str());
+}
+
+namespace {
+
+// The operator's browser, as far as this test needs one: HTTPS to the
+// operator listener, the session cookie, the session's form token.
+struct OperatorBrowser {
+  std::uint16_t port = 0;
+  core::TlsOptions tls;
+  std::string cookie;
+
+  core::HttpResponse Send(const std::string& method, const std::string& path,
+                          const std::string& body = "", const std::string& cookie_header = "") {
+    core::HttpRequest r{method, path, {{"Host", "localhost"}}, body};
+    const std::string c = cookie_header.empty() ? cookie : cookie_header;
+    if (!c.empty()) r.headers.emplace_back("Cookie", c);
+    if (method == "POST")
+      r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    auto reply = core::HttpsRequest("127.0.0.1", port, tls, r, 1 << 20);
+    CHECK_TEXT(reply.HasValue(), reply.HasValue() ? "" : reply.GetError().ToString().c_str());
+    return reply.HasValue() ? *reply : core::HttpResponse{};
+  }
+  void LogIn(const std::string& user, const std::string& password) {
+    const auto form = Send("GET", "/login");
+    const auto post = kiosk::test::LoginFields(form, user, password);
+    const auto in = Send("POST", "/login", post.body, post.cookie);
+    cookie = kiosk::test::CookieOf(in);
+    CHECK_TEXT(cookie.rfind("kiosk_session=", 0) == 0, in.body.c_str());
+  }
+  std::string Csrf() {
+    const std::string page = Send("GET", "/fleet").body;
+    const auto at = page.find("name=\"csrf\" value=\"");
+    return at == std::string::npos ? "" : page.substr(at + 19, 64);
+  }
+};
+
+std::string Between(const std::string& text, const std::string& before, const std::string& after) {
+  const auto at = text.find(before);
+  if (at == std::string::npos) return "";
+  const auto end = text.find(after, at + before.size());
+  return text.substr(at + before.size(), end - at - before.size());
+}
+
+}  // namespace
+
+// A citizen calls an officer: the call crosses kiosk-agent and the gateway
+// to the dashboard with the kiosk and the screen, the board's call lamp is
+// lit, an officer's PIN issued on the dashboard puts the kiosk in assisted
+// mode (another commune's PIN does not), and the call ends with the citizen.
+// The kiosk-app side is the help mailbox (link/help_call.h), as the journey
+// writes it (its own tests: kiosk_app_unit_tests, Journey).
+TEST(Fleet, ACitizensCallForAnOfficerReachesTheDashboardAndAPinFromItAssists) {
+  const std::string kiosk = "QNM-TEST-0013";
+  LONGS_EQUAL(0, Provision(kiosk, "20314", Token("20314"), "all",
+                           {"--board", "rpi-cm4", "--board-profiles", KIOSK_BOARD_PROFILES})
+                     .exit_code);
+  const auto state = dir.Path() / kiosk;
+  const auto sys = dir.Path() / "sys";
+  auto line = [&](int offset) {
+    return sys / "class/gpio" / ("gpio" + std::to_string(512 + offset)) / "value";
+  };
+  for (int offset : {17, 27, 22, 23, 24}) {
+    std::filesystem::create_directories(line(offset).parent_path());
+    std::ofstream(line(offset)) << "0\n";
+  }
+  std::ofstream(dir.Path() / "agent.toml")
+      << "[outbox]\ndir = \"" << (state / "outbox").string() << "\"\n"
+      << "storage_key = \"" << (state / "storage.key").string() << "\"\n"
+      << "[heartbeat]\ninterval_s = 5\n"
+      << "[commands]\njournal = \"" << (state / "commands.json").string() << "\"\n"
+      << "[board]\ngpio = \"sysfs\"\nsys_root = \"" << sys.string() << "\"\n"
+      << "tamper_latch = \"" << (state / "tamper.json").string() << "\"\n"
+      << "[help]\nmailbox = \"" << (state / "help").string() << "\"\npoll_ms = 200\n";
+  agent = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{KIOSK_AGENT_BIN, "--config", (dir.Path() / "agent.toml").string(),
+                               "--config", (state / "provisioned/agent.toml").string()},
+      dir.Path() / "agent.log");
+  CHECK(agent->WaitForLog("agent.ready", std::chrono::seconds(10)));
+  auto shell =
+      RunProcess({"/bin/sh", "-c",
+                  "printf 'correct horse battery\\n' | " + std::string(KIOSK_FLEETCTL_BIN) +
+                      " --config " + (dir.Path() / "gateway.toml").string() + " operator op"});
+  LONGS_EQUAL_TEXT(0, shell.exit_code, shell.err.c_str());
+  OperatorBrowser browser;
+  browser.port = static_cast<std::uint16_t>(std::stoi(operator_port));
+  browser.tls.trusted = core::LoadCertificateFile(pki / "gateway-ca.pem").Value();
+  browser.tls.server_name = "localhost";
+  browser.LogIn("op", "correct horse battery");
+  const std::string csrf = browser.Csrf();
+  LONGS_EQUAL_TEXT(64, csrf.size(), browser.Send("GET", "/fleet").body.c_str());
+
+  // The citizen taps "Nhờ cán bộ hỗ trợ" on the form.
+  kiosk::link::HelpMailbox app(state / "help");
+  kiosk::link::HelpCall call;
+  call.id = "help-0001";
+  call.screen = "review_form";
+  call.language = "vi";
+  CHECK(app.Call(call).HasValue());
+  auto answer_is = [&](const std::function<bool(const kiosk::link::HelpAnswer&)>& wanted) {
+    std::optional<kiosk::link::HelpAnswer> seen;
+    for (int i = 0; i < 100; ++i) {
+      auto a = app.AnswerTo(call.id);
+      if (a && *a) {
+        seen = **a;
+        if (wanted(**a)) return **a;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL(("no such answer; last " + (seen ? kiosk::link::HelpAnswerJson(*seen) : "none") + "\n" +
+          agent->Log())
+             .c_str());
+    return kiosk::link::HelpAnswer{};
+  };
+  answer_is([](const auto& a) { return a.state == "open"; });
+  CHECK(Read(line(24)) == "1");  // the call lamp
+  std::string fleet = browser.Send("GET", "/fleet").body;
+  CHECK_TEXT(
+      fleet.find("data-help=\"help-0001\" data-kiosk=\"" + kiosk + "\"") != std::string::npos,
+      fleet.c_str());
+  CHECK(fleet.find("Kê khai tờ khai") != std::string::npos);
+
+  // The officer's PIN, issued on the dashboard; another commune's too.
+  auto issued =
+      browser.Send("POST", "/fleet/staff",
+                   "commune=20314&name=Tr%E1%BA%A7n+Th%E1%BB%8B+B%C3%ACnh&days=30&csrf=" + csrf);
+  const std::string pin = Between(issued.body, "id=\"pin\">", "<");
+  LONGS_EQUAL_TEXT(6, pin.size(), issued.body.c_str());
+  const std::string elsewhere = Between(
+      browser.Send("POST", "/fleet/staff", "commune=20320&name=Other&days=30&csrf=" + csrf).body,
+      "id=\"pin\">", "<");
+  LONGS_EQUAL(6, elsewhere.size());
+  call.attempt = "try-1";
+  call.pin = elsewhere;
+  CHECK(app.Call(call).HasValue());
+  answer_is([](const auto& a) { return a.attempt == "try-1" && a.credential == "refused"; });
+  call.attempt = "try-2";
+  call.pin = pin;
+  CHECK(app.Call(call).HasValue());
+  const auto accepted =
+      answer_is([](const auto& a) { return a.attempt == "try-2" && !a.credential.empty(); });
+  STRCMP_EQUAL("accepted", accepted.credential.c_str());
+  STRCMP_EQUAL("Trần Thị Bình", accepted.officer_name.c_str());
+  CHECK(accepted.officer_id.rfind("CB-", 0) == 0);
+  // The alert is cleared: answered, by whom.
+  fleet = browser.Send("GET", "/fleet").body;
+  CHECK(fleet.find("data-help=\"help-0001\"") == std::string::npos);
+  CHECK(fleet.find("answered by Trần Thị Bình") != std::string::npos);
+
+  // The citizen is done: the call is closed and the lamp goes out.
+  CHECK(app.Withdraw().HasValue());
+  for (int i = 0; i < 50 && Read(line(24)) != "0"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(Read(line(24)) == "0");
+  std::string closed;
+  for (int i = 0; i < 50 && closed != "closed"; ++i) {
+    auto found = Store().help->FindCall("help-0001").Value();
+    closed = found ? found->state : "";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  STRCMP_EQUAL("closed", closed.c_str());
+
+  // A second call, answered with the dashboard's button: the kiosk hears who.
+  call = {};
+  call.id = "help-0002";
+  call.screen = "attach_papers";
+  call.language = "vi";
+  CHECK(app.Call(call).HasValue());
+  answer_is([](const auto& a) { return a.state == "open"; });
+  LONGS_EQUAL(303, browser.Send("POST", "/fleet/help/help-0002", "csrf=" + csrf).status);
+  const auto going = answer_is([](const auto& a) { return a.state == "answered"; });
+  STRCMP_EQUAL("op", going.officer_name.c_str());
 }

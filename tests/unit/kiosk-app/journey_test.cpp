@@ -426,6 +426,7 @@ TEST(Journey, APaidFeeIsCommittedWhenSealedAndGivenBackWhenAbandoned) {
   LONGS_EQUAL(7000, manifest->payment->amount_vnd);
   LONGS_EQUAL(2, manifest->payment->online_channel);
   STRCMP_EQUAL(reference.c_str(), manifest->payment->payment_reference.c_str());
+  CHECK_FALSE(manifest->assisted_by.has_value());  // the citizen alone
   journey->Cancel();
 
   // The next citizen pays, then walks away before confirming.
@@ -710,4 +711,116 @@ TEST(Journey, OnlyTheProceduresEnabledAtProvisioningAreOffered) {
   CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
   journey->ChooseProcedure("2.000815");
   CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+}
+
+// Help from staff: the call goes to kiosk-agent through the help mailbox
+// (played here by the agent's side of the same link type), the citizen
+// waiting is not wiped for idleness, a wrong PIN is said, an accepted one
+// puts the officer in the sealed dossier, and the call ends with the citizen.
+TEST(Journey, AnOfficerCalledToTheKioskAssistsAndTheDossierSaysWho) {
+  kiosk::link::HelpMailbox line(dir.Path() / "help");
+  kiosk::link::HelpMailbox agent(dir.Path() / "help");
+  journey->SetHelpLine(&line);
+  UpToConsentForCertifiedCopy();
+  journey->CallHelp();
+  CHECK(journey->HelpStatus().shown);
+  CHECK(journey->HelpStatus().state == journey::HelpState::kCalling);
+  auto call = agent.OpenCall().Value();
+  CHECK(call.has_value());
+  STRCMP_EQUAL("consent", call->screen.c_str());
+  kiosk::link::HelpAnswer answer;
+  answer.call_id = call->id;
+  answer.state = "open";
+  CHECK(agent.Answer(answer).HasValue());
+  clock.Advance(std::chrono::seconds(1));
+  journey->Poll();
+  CHECK(journey->HelpStatus().state == journey::HelpState::kOpen);
+  // Waiting for an officer is not walking away.
+  clock.Advance(std::chrono::minutes(5));
+  journey->Poll();
+  CHECK(journey->CurrentScreen() == Screen::kConsent);
+  CHECK_FALSE(journey->IdleWarning().has_value());
+
+  journey->StartOfficerPin();
+  CHECK(journey->HelpStatus().pin_entry);
+  journey->OfficerPin("12");
+  STRCMP_EQUAL("help.pin_invalid", journey->Message().c_str());
+  journey->OfficerPin("482130");
+  CHECK(journey->HelpStatus().checking);
+  call = agent.OpenCall().Value();
+  STRCMP_EQUAL("482130", call->pin.c_str());
+  answer.attempt = call->attempt;
+  answer.credential = "refused";
+  CHECK(agent.Answer(answer).HasValue());
+  clock.Advance(std::chrono::seconds(1));
+  journey->Poll();
+  STRCMP_EQUAL("help.pin_refused", journey->Message().c_str());
+  CHECK_FALSE(journey->HelpStatus().checking);
+  STRCMP_EQUAL("", agent.OpenCall().Value()->pin.c_str());  // the PIN left the file
+  journey->OfficerPin("482131");
+  call = agent.OpenCall().Value();
+  answer.attempt = call->attempt;
+  answer.credential = "accepted";
+  answer.state = "answered";
+  answer.officer_id = "CB-000001";
+  answer.officer_name = "Trần Thị Bình";
+  CHECK(agent.Answer(answer).HasValue());
+  clock.Advance(std::chrono::seconds(1));
+  journey->Poll();
+  CHECK(journey->HelpStatus().assisting.has_value());
+  CHECK_FALSE(journey->HelpStatus().shown);
+  STRCMP_EQUAL("", journey->Message().c_str());
+  STRCMP_EQUAL("", agent.OpenCall().Value()->pin.c_str());
+  LONGS_EQUAL(1, journey->Counters().assisted_sessions);
+
+  // The citizen still consents and confirms.
+  journey->Confirm();
+  STRCMP_EQUAL("consent.required", journey->Message().c_str());
+  journey->SetConsent(true);
+  journey->Confirm();
+  Settle();
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kReceipt);
+  auto entry = outbox->FindByReference(journey->CurrentSession()->outcome->local_reference);
+  auto package = dossier::PackageReader::Open((*entry)->package, storage_key);
+  auto jws = core::VerifyJwsEs256(*package->ManifestJws(), *device_key->Public());
+  auto manifest = dossier::ParseManifest(
+      std::string(reinterpret_cast<const char*>(jws->payload.data()), jws->payload.size()));
+  CHECK_TEXT(manifest.HasValue(),
+             manifest.HasValue() ? "" : manifest.GetError().ToString().c_str());
+  CHECK(manifest->assisted_by.has_value());
+  STRCMP_EQUAL("CB-000001", manifest->assisted_by->officer_id.c_str());
+  STRCMP_EQUAL("Trần Thị Bình", manifest->assisted_by->officer_name.c_str());
+  // The citizen leaves: the call is withdrawn and assisted mode ends.
+  journey->Cancel();
+  CHECK_FALSE(agent.OpenCall().Value().has_value());
+  CHECK_FALSE(journey->HelpStatus().assisting.has_value());
+  CHECK(journey->HelpStatus().state == journey::HelpState::kNone);
+}
+
+TEST(Journey, ACallNoOneCanCarryIsSaidAndTheCitizenMayStopIt) {
+  journey->CallHelp();  // no help line on this kiosk: nothing happens
+  CHECK_FALSE(journey->HelpStatus().shown);
+  kiosk::link::HelpMailbox line(dir.Path() / "help");
+  kiosk::link::HelpMailbox agent(dir.Path() / "help");
+  journey->SetHelpLine(&line);
+  journey->CallHelp();  // from the attract screen too
+  auto call = agent.OpenCall().Value();
+  STRCMP_EQUAL("attract", call->screen.c_str());
+  kiosk::link::HelpAnswer answer;
+  answer.call_id = call->id;
+  answer.state = "offline";
+  answer.detail = "tls.connect";
+  CHECK(agent.Answer(answer).HasValue());
+  clock.Advance(std::chrono::seconds(1));
+  journey->Poll();
+  CHECK(journey->HelpStatus().state == journey::HelpState::kOffline);
+  // Starting keeps the call; stopping it withdraws it.
+  journey->HideHelp();
+  journey->Start();
+  CHECK(agent.OpenCall().Value().has_value());
+  journey->CancelHelp();
+  CHECK_FALSE(agent.OpenCall().Value().has_value());
+  CHECK(journey->HelpStatus().state == journey::HelpState::kNone);
+  CHECK(journey->CurrentScreen() == Screen::kIdentify);
 }

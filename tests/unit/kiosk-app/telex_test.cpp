@@ -77,3 +77,42 @@ TEST(Telex, ComposerRecomposesTheWordOnEveryKeyAndBackspaces) {
   composer.Clear();
   CHECK(composer.Empty());
 }
+
+// The keyboard's mark and tone keys: someone who does not know Telex types
+// the letters, then touches "ư", "ơ" and the tone.
+TEST(Telex, MarkAndToneKeysMarkTheWordBeingTyped) {
+  TelexComposer c;
+  for (char k : std::string("Nguyen")) c.Key(k);
+  CHECK(c.Mark("ê"));
+  CHECK(c.Tone('x'));
+  STRCMP_EQUAL("Nguyễn", c.Text().c_str());
+  c.Key(' ');
+  for (char k : std::string("truong")) c.Key(k);
+  CHECK(c.Mark("ư"));
+  CHECK(c.Mark("ơ"));
+  CHECK(c.Tone('f'));
+  STRCMP_EQUAL("Nguyễn trường", c.Text().c_str());
+  c.Key(' ');
+  for (char k : std::string("dang")) c.Key(k);
+  CHECK(c.Mark("đ"));
+  CHECK(c.Mark("ă"));
+  CHECK(c.Tone('j'));
+  STRCMP_EQUAL("Nguyễn trường đặng", c.Text().c_str());
+  // Pressed twice, a mark comes off; with no letter to take it, it is typed.
+  TelexComposer d;
+  d.Key('c');
+  CHECK(d.Mark("â"));
+  STRCMP_EQUAL("câ", d.Text().c_str());
+  CHECK(d.Mark("â"));
+  STRCMP_EQUAL("caa", d.Text().c_str());
+  TelexComposer e;
+  CHECK(e.Mark("ô"));
+  STRCMP_EQUAL("ô", e.Text().c_str());
+  CHECK_FALSE(e.Mark("x"));
+  TelexComposer f;
+  CHECK_FALSE(f.Tone('s'));  // no word to mark
+  CHECK_FALSE(f.Tone('q'));
+  for (char k : std::string("Hoa")) f.Key(k);
+  CHECK(f.Tone('f'));
+  STRCMP_EQUAL("Hòa", f.Text().c_str());
+}

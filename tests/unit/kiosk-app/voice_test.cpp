@@ -33,6 +33,7 @@ double Rms(const voice::Pcm& pcm) {
 struct Played {
   std::mutex mu;
   std::vector<std::pair<std::string, std::size_t>> played;
+  std::vector<double> rms;
   int stops = 0;
 };
 
@@ -42,6 +43,7 @@ class Recorder final : public voice::AudioSink {
   core::Status Play(const voice::Pcm& pcm, const std::string& tag) override {
     const std::lock_guard lock(log_.mu);
     log_.played.emplace_back(tag, pcm.samples.size());
+    log_.rms.push_back(Rms(pcm));
     return core::Ok();
   }
   void Stop() override {
@@ -197,4 +199,25 @@ TEST(Voice, InTheBackgroundTheNewestPromptWinsAndTheThreadIsJoined) {
   // Not every prompt was spoken: the newer ones replaced the waiting ones.
   CHECK(recorder.played.size() < 20);
   STRCMP_EQUAL("n19", recorder.played.back().first.c_str());
+}
+
+TEST(Voice, TheVolumeTheCitizenChoosesIsHeardAndTheNextCitizenStartsAsConfigured) {
+  Played recorder;
+  voice::VoiceSettings settings;
+  settings.volume_percent = 80;
+  voice::Speaker speaker(std::move(voice::Synthesizer::Open(150)).Value(),
+                         std::make_unique<Recorder>(recorder), settings,
+                         voice::Speaker::Mode::kInline);
+  LONGS_EQUAL(80, speaker.Volume());
+  speaker.Say("Xin chào.", "vi", "attract");
+  speaker.SetVolume(40);
+  speaker.Replay();
+  speaker.SetVolume(250);  // clamped
+  LONGS_EQUAL(100, speaker.Volume());
+  speaker.Replay();
+  LONGS_EQUAL(3, recorder.rms.size());
+  DOUBLES_EQUAL(0.5, recorder.rms[1] / recorder.rms[0], 0.02);
+  DOUBLES_EQUAL(1.25, recorder.rms[2] / recorder.rms[0], 0.02);
+  speaker.Reset();
+  LONGS_EQUAL(80, speaker.Volume());
 }

@@ -16,7 +16,7 @@
 
 namespace kiosk::board {
 
-enum class Led { kOk, kFault };
+enum class Led { kOk, kFault, kCall };
 enum class Door { kClosed, kOpen, kUnknown };
 
 class Board {

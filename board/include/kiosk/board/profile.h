@@ -2,8 +2,8 @@
 
 // A board profile: the facts about one kind of kiosk hardware, as data
 // (board/profiles/*.toml). The same binaries run on every board; the
-// profile says which GPIO lines carry the LEDs, the buzzer and the door
-// switch, which USB devices the kiosk may have (USBGuard's policy is made
+// profile says which GPIO lines carry the LEDs, the call lamp, the buzzer
+// and the door switch, which USB devices the kiosk may have (USBGuard's policy is made
 // from them), the display and its rotation, the backlight and the thermal
 // zones.
 
@@ -39,6 +39,7 @@ struct BoardProfile {
   std::string gpio_chip;    // gpiochip0; the chip's label or device name
   int gpio_sysfs_base = 0;  // the legacy sysfs ABI numbers lines from here
   GpioLine led_ok, led_fault, buzzer, tamper;
+  GpioLine call_lamp;  // the lamp over the kiosk that calls an officer to it
 
   std::string watchdog_device = "/dev/watchdog";
   int watchdog_timeout_s = 30;

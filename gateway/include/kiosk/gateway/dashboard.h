@@ -14,6 +14,10 @@
 //   GET  /fleet/updates                  bundles, rollouts and their progress
 //   POST /fleet/updates/rollouts         start one: bundle, percent, communes
 //   POST /fleet/updates/rollouts/{id}    percent=N, or action=pause|resume
+//   POST /fleet/help/{call id}           answer a citizen's call for an officer
+//   GET  /fleet/staff                    officers who may assist at a kiosk
+//   POST /fleet/staff                    commune=, name=, days=: a new PIN, shown once
+//   POST /fleet/staff/{id}/revoke
 //   GET  /metrics                        Prometheus: from loopback, with the scrape
 //                                        token, or in an operator's session
 // Logins: a CSRF token of their own, wrong passwords throttled and locked
@@ -25,6 +29,7 @@
 #include "kiosk/core/http.h"
 #include "kiosk/core/random.h"
 #include "kiosk/gateway/fleet.h"
+#include "kiosk/gateway/help.h"
 #include "kiosk/gateway/login_throttle.h"
 #include "kiosk/gateway/rollouts.h"
 
@@ -38,10 +43,11 @@ bool CheckPassword(const std::string& password, const std::string& stored);
 class Dashboard {
  public:
   Dashboard(FleetDesk& fleet, core::RandomSource& random, RolloutDesk* rollouts = nullptr,
-            int session_hours = 8)
+            HelpDesk* help = nullptr, int session_hours = 8)
       : fleet_(fleet),
         random_(random),
         rollouts_(rollouts),
+        help_(help),
         session_hours_(session_hours),
         throttle_(fleet.Clock()) {}
   // /metrics from another host then needs "Authorization: Bearer TOKEN".
@@ -67,10 +73,19 @@ class Dashboard {
   core::HttpResponse UpdatesPage(const Session& session, const std::string& notice);
   core::HttpResponse PostRollout(const core::HttpRequest& request, const std::string& id,
                                  const Session& session);
+  // dashboard_help.cpp
+  std::string HelpSection(std::int64_t now, const std::string& csrf, const std::string& commune);
+  std::optional<core::HttpResponse> HandleHelp(const core::HttpRequest& request,
+                                               const std::string& path, const Session& session);
+  core::HttpResponse PostHelpAnswer(const std::string& call_id, const Session& session);
+  core::HttpResponse StaffPage(const Session& session, const std::string& notice);
+  core::HttpResponse PostStaff(const core::HttpRequest& request, const Session& session);
+  core::HttpResponse PostRevokeStaff(const std::string& staff_id, const Session& session);
 
   FleetDesk& fleet_;
   core::RandomSource& random_;
   RolloutDesk* rollouts_;
+  HelpDesk* help_;
   std::mutex random_mutex_;
   int session_hours_;
   LoginThrottle throttle_;

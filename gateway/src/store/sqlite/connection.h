@@ -57,5 +57,6 @@ std::unique_ptr<gateway::DeviceStore> NewDeviceStore(std::shared_ptr<Connection>
 std::unique_ptr<gateway::CommandStore> NewCommandStore(std::shared_ptr<Connection> connection);
 std::unique_ptr<gateway::OperatorStore> NewOperatorStore(std::shared_ptr<Connection> connection);
 std::unique_ptr<gateway::EventStore> NewEventStore(std::shared_ptr<Connection> connection);
+std::unique_ptr<gateway::HelpStore> NewHelpStore(std::shared_ptr<Connection> connection);
 
 }  // namespace kiosk::gateway::sqlite

@@ -1,4 +1,4 @@
-// The fleet database (fleet.db): one file, one connection, four stores.
+// The fleet database (fleet.db): one file, one connection, five stores.
 
 #include "connection.h"
 #include "kiosk/gateway/store/sqlite.h"
@@ -44,6 +44,21 @@ CREATE TABLE events (
   subject TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
 CREATE INDEX events_at ON events (at);
 )sql",
+    // Citizens' calls for an officer, and the officers who may assist at a
+    // kiosk of their commune.
+    R"sql(
+CREATE TABLE help_calls (
+  id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, commune TEXT NOT NULL, screen TEXT NOT NULL,
+  language TEXT NOT NULL, state TEXT NOT NULL, opened_at INTEGER NOT NULL,
+  answered_at INTEGER NOT NULL DEFAULT 0, answered_by TEXT NOT NULL DEFAULT '',
+  officer_id TEXT NOT NULL DEFAULT '', closed_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX help_calls_waiting ON help_calls (state, opened_at);
+CREATE TABLE staff (
+  number INTEGER PRIMARY KEY AUTOINCREMENT, commune TEXT NOT NULL, name TEXT NOT NULL,
+  pin_hash TEXT NOT NULL, issued_by TEXT NOT NULL, issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX staff_commune ON staff (commune);
+)sql",
 };
 
 }  // namespace
@@ -58,6 +73,7 @@ core::Expected<FleetStores> OpenFleet(const std::filesystem::path& file) {
   stores.commands = NewCommandStore(connection);
   stores.operators = NewOperatorStore(connection);
   stores.events = NewEventStore(connection);
+  stores.help = NewHelpStore(connection);
   return stores;
 }
 

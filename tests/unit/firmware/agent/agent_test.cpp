@@ -1,5 +1,5 @@
 // kiosk-agent's pieces without a network: the heartbeat document, log
-// scrubbing, the command runner's journal and the payment relay.
+// scrubbing, the command runner's journal, the payment relay and the help relay.
 #include "test_prelude.h"
 
 #include <fstream>
@@ -7,11 +7,15 @@
 
 #include "kiosk/agent/commands.h"
 #include "kiosk/agent/heartbeat.h"
+#include "kiosk/agent/help_relay.h"
 #include "kiosk/agent/payment_relay.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
+#include "kiosk/gateway/help.h"
+#include "kiosk/gateway/store/sqlite.h"
 #include "kiosk/link/app_status.h"
+#include "kiosk/link/help_call.h"
 #include "kiosk/link/remote_settings.h"
 
 namespace core = kiosk::core;
@@ -301,4 +305,104 @@ TEST(PaymentRelay, TheGatewaysRecordIsCheckedBeforeItIsPassedOn) {
   CHECK_FALSE(ParseGatewayPayment(R"({"status":"refunded"})").HasValue());
   CHECK_FALSE(ParseGatewayPayment("<html>").HasValue());
   CHECK(ParseGatewayPayment(R"({"status":"pending"})").HasValue());
+}
+
+// The help relay against the gateway's own help desk (in memory, no TLS).
+TEST_GROUP(HelpRelay) {
+  core::log::ScopedCapture capture;
+  kiosk::test::TempDir dir;
+  core::FakeClock clock{core::WallTime{std::chrono::seconds(1'795'000'000)}};
+  core::DeterministicRandom random{5};
+  kiosk::gateway::FleetStores stores;
+  std::unique_ptr<kiosk::gateway::HelpDesk> desk;
+  bool reachable = true;
+  int requests = 0;
+
+  void setup() override {
+    stores = kiosk::gateway::sqlite::OpenFleet(dir.Path() / "fleet.db").Value();
+    kiosk::gateway::DeviceRecord d;
+    d.kiosk_id = "QNM-A-0001";
+    d.commune = "20314";
+    d.state = "active";
+    CHECK(stores.devices->RegisterDevice(d).HasValue());
+    desk = std::make_unique<kiosk::gateway::HelpDesk>(*stores.help, *stores.devices, random, clock);
+  }
+  HelpRelay::Send Send() {
+    return [this](const core::HttpRequest& r) -> core::Expected<core::HttpResponse> {
+      ++requests;
+      if (!reachable) return core::Error::Retryable("tls.connect", "unreachable");
+      return *desk->HandleDevice(r, "QNM-A-0001");
+    };
+  }
+  HelpCall Call(const std::string& id) {
+    HelpCall c;
+    c.id = id;
+    c.screen = "fees";
+    c.language = "vi";
+    return c;
+  }
+};
+
+TEST(HelpRelay, TheCallReachesTheOfficersAndTheAnswerComesBack) {
+  HelpMailbox app(dir.Path() / "help");
+  HelpRelay relay(HelpMailbox(dir.Path() / "help"), Send(), std::chrono::milliseconds(1000));
+  auto t = HelpRelay::Steady::time_point{} + std::chrono::hours(1);
+  LONGS_EQUAL(0, relay.Step(t).Value());  // nothing to carry
+  CHECK_FALSE(relay.Called());
+  CHECK(app.Call(Call("help-1")).HasValue());
+  LONGS_EQUAL(1, relay.Step(t).Value());
+  CHECK(relay.Called());  // the lamp is lit
+  STRCMP_EQUAL("open", (*app.AnswerTo("help-1"))->state.c_str());
+  LONGS_EQUAL(0, relay.Step(t + std::chrono::milliseconds(500)).Value());  // not due yet
+  CHECK(desk->Answer("help-1", "Trần Thị Bình").Value());
+  CHECK(relay.Step(t + std::chrono::seconds(1)).HasValue());
+  auto answered = *app.AnswerTo("help-1");
+  STRCMP_EQUAL("answered", answered->state.c_str());
+  STRCMP_EQUAL("Trần Thị Bình", answered->officer_name.c_str());
+  // Withdrawn: the gateway closes it, the lamp goes out, the answer is swept.
+  CHECK(app.Withdraw().HasValue());
+  LONGS_EQUAL(1, relay.Step(t + std::chrono::seconds(2)).Value());
+  CHECK_FALSE(relay.Called());
+  STRCMP_EQUAL("closed", stores.help->FindCall("help-1").Value()->state.c_str());
+  CHECK_FALSE(app.AnswerTo("help-1").Value().has_value());
+}
+
+TEST(HelpRelay, APinIsCheckedOnceAndAnUnreachableGatewayIsSaid) {
+  const auto issued = desk->IssueStaff("20314", "Lê Văn Cường", 30, "op").Value();
+  HelpMailbox app(dir.Path() / "help");
+  HelpRelay relay(HelpMailbox(dir.Path() / "help"), Send(), std::chrono::milliseconds(1000));
+  auto t = HelpRelay::Steady::time_point{} + std::chrono::hours(1);
+  reachable = false;
+  CHECK(app.Call(Call("help-1")).HasValue());
+  CHECK(relay.Step(t).HasValue());
+  auto offline = *app.AnswerTo("help-1");
+  STRCMP_EQUAL("offline", offline->state.c_str());
+  STRCMP_EQUAL("tls.connect", offline->detail.c_str());
+  reachable = true;
+  CHECK(relay.Step(t + std::chrono::seconds(1)).HasValue());
+  STRCMP_EQUAL("open", (*app.AnswerTo("help-1"))->state.c_str());
+  // A wrong PIN, then the right one: each checked once.
+  auto c = Call("help-1");
+  c.attempt = "try-1";
+  c.pin = "000000";
+  CHECK(app.Call(c).HasValue());
+  CHECK(relay.Step(t + std::chrono::milliseconds(1100)).HasValue());
+  auto refused = *app.AnswerTo("help-1");
+  STRCMP_EQUAL("try-1", refused->attempt.c_str());
+  STRCMP_EQUAL("refused", refused->credential.c_str());
+  const int before = requests;
+  CHECK(relay.Step(t + std::chrono::milliseconds(1200)).HasValue());
+  LONGS_EQUAL(before, requests);  // not checked again, not due
+  c.attempt = "try-2";
+  c.pin = issued.pin;
+  CHECK(app.Call(c).HasValue());
+  CHECK(relay.Step(t + std::chrono::milliseconds(1300)).HasValue());
+  auto accepted = *app.AnswerTo("help-1");
+  STRCMP_EQUAL("accepted", accepted->credential.c_str());
+  STRCMP_EQUAL(issued.id.c_str(), accepted->officer_id.c_str());
+  STRCMP_EQUAL("Lê Văn Cường", accepted->officer_name.c_str());
+  // The next poll keeps what the check said.
+  CHECK(relay.Step(t + std::chrono::seconds(3)).HasValue());
+  STRCMP_EQUAL("accepted", (*app.AnswerTo("help-1"))->credential.c_str());
+  STRCMP_EQUAL("answered", (*app.AnswerTo("help-1"))->state.c_str());
 }

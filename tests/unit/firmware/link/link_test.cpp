@@ -7,6 +7,7 @@
 #include "kiosk/core/files.h"
 #include "kiosk/link/app_status.h"
 #include "kiosk/link/flags.h"
+#include "kiosk/link/help_call.h"
 #include "kiosk/link/payment_mailbox.h"
 #include "kiosk/link/remote_settings.h"
 
@@ -152,4 +153,81 @@ TEST(PaymentMailbox, ReferencesAreNeverPathsAndAsksKeepToTheirSchema) {
   // A file the agent finds under another reference's name is not taken.
   std::ofstream(dir.Path() / "payments" / "OTHER.ask.json") << PaymentAskJson(Expecting("a9"));
   LONGS_EQUAL(0, box.Asks()->size());
+}
+
+TEST_GROUP(HelpMailbox) {
+  kiosk::test::TempDir dir;
+  HelpMailbox box{dir.Path() / "help"};
+  HelpCall Call(const std::string& id) {
+    HelpCall c;
+    c.id = id;
+    c.screen = "review_form";
+    c.language = "vi";
+    return c;
+  }
+};
+
+TEST(HelpMailbox, TheAgentSeesTheCallAndTheAppOnlyItsOwnAnswer) {
+  CHECK_FALSE(box.OpenCall().Value().has_value());
+  CHECK(box.Call(Call("call-1")).HasValue());
+  auto open = box.OpenCall().Value();
+  CHECK(open.has_value());
+  STRCMP_EQUAL("review_form", open->screen.c_str());
+  HelpAnswer a;
+  a.call_id = "call-1";
+  a.state = "answered";
+  a.officer_name = "Trần Thị Bình";
+  CHECK(box.Answer(a).HasValue());
+  STRCMP_EQUAL("Trần Thị Bình", box.AnswerTo("call-1").Value()->officer_name.c_str());
+  CHECK_FALSE(box.AnswerTo("call-0").Value().has_value());
+  // A new call never reads the old call's answer.
+  CHECK(box.Call(Call("call-2")).HasValue());
+  CHECK_FALSE(box.AnswerTo("call-1").Value().has_value());
+  CHECK_FALSE(box.AnswerTo("call-2").Value().has_value());
+}
+
+TEST(HelpMailbox, AWithdrawnCallIsGoneAndItsAnswerSwept) {
+  CHECK(box.Call(Call("call-1")).HasValue());
+  HelpAnswer a;
+  a.call_id = "call-1";
+  a.state = "open";
+  CHECK(box.Answer(a).HasValue());
+  CHECK(box.Sweep().HasValue());
+  CHECK(box.AnswerTo("call-1").Value().has_value());  // still open: kept
+  CHECK(box.Withdraw().HasValue());
+  CHECK_FALSE(box.OpenCall().Value().has_value());
+  CHECK(box.Sweep().HasValue());
+  CHECK_FALSE(box.AnswerTo("call-1").Value().has_value());
+}
+
+TEST(HelpMailbox, APinTravelsWithItsAttemptAndNothingOutsideTheSchemaPasses) {
+  auto c = Call("call-1");
+  c.attempt = "try-1";
+  c.pin = "48213";
+  CHECK(box.Call(c).HasValue());
+  STRCMP_EQUAL("48213", box.OpenCall().Value()->pin.c_str());
+  c.pin = "12a4";
+  STRCMP_EQUAL("link.invalid", box.Call(c).GetError().Code().c_str());
+  c.pin = "";
+  CHECK_FALSE(box.Call(c).HasValue());  // an attempt without a PIN
+  c = Call("../etc");
+  CHECK_FALSE(box.Call(c).HasValue());
+  c = Call("call-1");
+  c.screen = "màn hình";
+  CHECK_FALSE(box.Call(c).HasValue());
+  CHECK_FALSE(ParseHelpCall(R"({"id":"a","screen":"attract","language":"fr"})").HasValue());
+  CHECK(ParseHelpCall(R"({"id":"a","screen":"attract","language":"en"})").HasValue());
+  // An accepted credential names who; a credential answers an attempt.
+  CHECK_FALSE(
+      ParseHelpAnswer(R"({"call_id":"a","state":"answered","attempt":"t","credential":"accepted"})")
+          .HasValue());
+  CHECK_FALSE(
+      ParseHelpAnswer(R"({"call_id":"a","state":"open","credential":"refused"})").HasValue());
+  CHECK_FALSE(ParseHelpAnswer(R"({"call_id":"a","state":"closed"})").HasValue());
+  CHECK_FALSE(ParseHelpAnswer("{\"call_id\":\"a\",\"state\":\"open\",\"officer_name\":\"a\\nb\"}")
+                  .HasValue());
+  auto ok = ParseHelpAnswer(
+      R"({"call_id":"a","state":"answered","attempt":"t","credential":"accepted","officer_id":"CB-1","officer_name":"Lê Văn Cường"})");
+  CHECK(ok.HasValue());
+  STRCMP_EQUAL("CB-1", ParseHelpAnswer(HelpAnswerJson(*ok)).Value().officer_id.c_str());
 }

@@ -64,6 +64,9 @@ struct AgentConfig {
   // [payments]: kiosk-app's VietQR asks (link/payment_mailbox.h)
   std::string payment_mailbox = "state/payments";
   int payment_poll_ms = 1000;
+  // [help]: kiosk-app's calls for an officer (link/help_call.h)
+  std::string help_mailbox = "state/help";
+  int help_poll_ms = 2000;
   // [update]
   bool updates = false;
   UpdateSettings update;

@@ -2,8 +2,8 @@
 
 // The agent's watch over the board: the door switch latched into the tamper
 // alarm (the kiosk goes out of service and the next heartbeat says so), the
-// buzzer when it opens, and the status LEDs: fault while out of service for
-// any reason, ok otherwise.
+// buzzer when it opens, the status LEDs (fault while out of service for any
+// reason, ok otherwise), and the call lamp while a citizen calls an officer.
 
 #include <functional>
 #include <memory>
@@ -16,8 +16,8 @@ namespace kiosk::agent {
 
 class BoardMonitor {
  public:
-  BoardMonitor(board::Board& board, board::TamperLatch& latch,
-               std::function<bool()> out_of_service);
+  BoardMonitor(board::Board& board, board::TamperLatch& latch, std::function<bool()> out_of_service,
+               std::function<bool()> help_called = {});
   // True when this step raised the door alarm.
   core::Expected<bool> Step();
 
@@ -25,7 +25,9 @@ class BoardMonitor {
   board::Board& board_;
   board::TamperLatch& latch_;
   std::function<bool()> out_of_service_;
+  std::function<bool()> help_called_;
   std::optional<bool> fault_shown_;
+  std::optional<bool> lamp_shown_;
 };
 
 // The board the config names (its profile, GPIO backend and /sys root) and

@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "kiosk/agent/help_relay.h"
 #include "kiosk/core/error.h"
 #include "kiosk/core/http.h"
 #include "kiosk/link/payment_mailbox.h"
@@ -57,10 +58,13 @@ class PaymentRelay {
   std::map<std::string, Progress> progress_;  // by reference
 };
 
-// Steps a relay every `period` on a thread of its own until destroyed.
+// Steps a relay every `period` on a thread of its own until destroyed, and
+// the help relay (help_relay.h) beside it when given: a citizen calling an
+// officer is never behind a long upload either.
 class PaymentRelayThread {
  public:
-  PaymentRelayThread(PaymentRelay& relay, std::chrono::milliseconds period);
+  PaymentRelayThread(PaymentRelay& relay, std::chrono::milliseconds period,
+                     HelpRelay* help = nullptr);
   ~PaymentRelayThread();
   PaymentRelayThread(const PaymentRelayThread&) = delete;
   PaymentRelayThread& operator=(const PaymentRelayThread&) = delete;

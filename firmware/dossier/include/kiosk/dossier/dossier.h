@@ -82,6 +82,14 @@ struct Consent {
   core::WallTime accepted_at;
 };
 
+// The commune officer who helped the citizen at the kiosk (assisted mode),
+// as the gateway's register of officers names them. The citizen still
+// confirmed and consented.
+struct Assistance {
+  std::string officer_id;  // "CB-000001"
+  std::string officer_name;
+};
+
 struct Dossier : core::NotLoggable {
   core::Uuid id;                  // UUIDv7: the idempotency key of the upload
   std::string procedure_code;     // national TTHC code, e.g. "1.001612"
@@ -94,8 +102,9 @@ struct Dossier : core::NotLoggable {
   std::vector<Fee> fees;
   std::optional<Payment> payment;
   Consent consent;
-  core::WallTime started_at;    // the citizen began
-  core::WallTime submitted_at;  // sealed on the kiosk ("ngày tiếp nhận" for 766)
+  std::optional<Assistance> assisted_by;  // none: the citizen alone
+  core::WallTime started_at;              // the citizen began
+  core::WallTime submitted_at;            // sealed on the kiosk ("ngày tiếp nhận" for 766)
 };
 
 }  // namespace kiosk::dossier

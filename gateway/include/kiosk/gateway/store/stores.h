@@ -9,6 +9,7 @@
 #include "kiosk/gateway/store/devices.h"
 #include "kiosk/gateway/store/dossiers.h"
 #include "kiosk/gateway/store/events.h"
+#include "kiosk/gateway/store/help.h"
 #include "kiosk/gateway/store/operators.h"
 #include "kiosk/gateway/store/payments.h"
 #include "kiosk/gateway/store/rollouts.h"
@@ -21,6 +22,7 @@ struct FleetStores {
   std::unique_ptr<CommandStore> commands;
   std::unique_ptr<OperatorStore> operators;
   std::unique_ptr<EventStore> events;
+  std::unique_ptr<HelpStore> help;
 };
 
 }  // namespace kiosk::gateway

@@ -6,7 +6,7 @@
 //   kiosk-app [--config FILE] [--state DIR] --headless --script FILE
 //             [--screenshots DIR] [--orientation portrait|landscape]
 //             [--clock 2026-11-30T09:00:00+07:00] [--seed N] [--lang vi|en]
-//             [--report FILE]
+//             [--text normal|large] [--report FILE]
 
 #include <cstdint>
 #include <filesystem>
@@ -29,7 +29,8 @@ struct AppArgs {
   std::string clock;        // headless: the fake clock's start; empty: now
   std::string report;
   std::string lang = "vi";
-  std::uint64_t seed = 0;  // 0: the DRBG; else a repeatable run
+  bool large_text = false;  // each citizen starts with "Chữ to" on
+  std::uint64_t seed = 0;   // 0: the DRBG; else a repeatable run
 };
 
 extern const char* const kAppUsage;

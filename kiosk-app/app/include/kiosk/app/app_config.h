@@ -51,6 +51,7 @@ struct AppConfig {
   int submit_wait_ms = 15'000;
   std::vector<std::string> holidays;
   std::string orientation = "portrait";
+  bool large_text = false;  // [display]: each citizen starts with "Chữ to" on
   // Devices: "" (or "none") when the kiosk has none: it says what it cannot
   // do. "fake" exists in development builds only (tests, the demo).
   std::string scanner;  // "sane" (the first found) or a SANE device name
@@ -83,6 +84,9 @@ struct AppConfig {
   std::string vietqr_bank_bin, vietqr_account;
   int vietqr_wait_s = 180;
   std::string payment_mailbox = "payments";  // asks kiosk-agent carries to the gateway
+  // [help]: "Nhờ cán bộ hỗ trợ" on every screen; the calls kiosk-agent carries
+  bool staff_help = true;
+  std::string help_mailbox = "help";
   // [fleet]: the snapshot kiosk-agent reports, the flag it sets (app_status.h)
   std::string status_file;
   std::string maintenance_file;

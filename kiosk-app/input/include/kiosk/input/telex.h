@@ -44,6 +44,14 @@ class TelexComposer {
   bool FirstWord() const;
   // Puts a written word (a suggestion picked) in place of the keys typed.
   void ReplaceWord(const std::string& written);
+  // The keyboard's mark keys, for those who do not know Telex: "â", "ă",
+  // "ê", "ô", "ơ", "ư" or "đ" marks the last letter of the word being typed
+  // that can take it (pressed again, the mark comes off), or types the
+  // marked letter when there is none. False for anything else.
+  bool Mark(std::string_view marked);
+  // The tone keys: 's' sắc, 'f' huyền, 'r' hỏi, 'x' ngã, 'j' nặng, on the
+  // word being typed, where spelling puts it. False outside a word.
+  bool Tone(char telex);
 
  private:
   std::string committed_;

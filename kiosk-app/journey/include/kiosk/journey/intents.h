@@ -17,6 +17,9 @@ struct Activity {};  // any touch: the citizen is still there
 struct SetLanguage {
   std::string language;
 };
+struct SetLargeText {
+  bool on = false;
+};
 struct Start {};
 struct StartLookup {};
 struct TakeTicket {};
@@ -61,6 +64,14 @@ struct LookupDossier {
 struct Next {};
 struct Back {};
 struct Cancel {};
+struct CallHelp {};
+struct HideHelp {};
+struct CancelHelp {};
+struct StartOfficerPin {};
+struct OfficerPin {
+  std::string pin;
+};
+struct EndAssistance {};
 }  // namespace intent
 
 using Intent =
@@ -69,7 +80,9 @@ using Intent =
                  intent::ChooseProcedure, intent::SetField, intent::ScanPage,
                  intent::RemoveLastPage, intent::Pay, intent::CancelPayment, intent::SetConsent,
                  intent::Confirm, intent::Reprint, intent::Rate, intent::LookupDossier,
-                 intent::Next, intent::Back, intent::Cancel>;
+                 intent::Next, intent::Back, intent::Cancel, intent::CallHelp, intent::HideHelp,
+                 intent::CancelHelp, intent::StartOfficerPin, intent::OfficerPin,
+                 intent::EndAssistance, intent::SetLargeText>;
 
 void Apply(Journey& journey, Intent intent);
 

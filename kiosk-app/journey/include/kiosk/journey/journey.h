@@ -37,6 +37,7 @@
 #include "kiosk/idcard/reader.h"
 #include "kiosk/journey/flow.h"
 #include "kiosk/journey/telemetry.h"
+#include "kiosk/link/help_call.h"
 #include "kiosk/payment/payment.h"
 #include "kiosk/printer/printer.h"
 #include "kiosk/scanner/scanner.h"
@@ -155,6 +156,7 @@ struct Settings {
   std::string consent_version = "kiosk-consent/2026-01";
   std::string return_method = "Bộ phận một cửa";
   std::string language = "vi";  // each citizen starts in this language
+  bool large_text = false;      // each citizen starts with this text size ("Chữ to")
   // Payment methods offered, in order ("card", "vietqr"); the devices' router
   // must know each.
   std::vector<std::string> payment_methods{"card", "vietqr"};
@@ -249,6 +251,24 @@ struct Session : core::NotLoggable {
   std::optional<SubmitOutcome> outcome;
   std::optional<printer::Receipt> receipt;
   int rating = 0;
+  std::optional<dossier::Assistance> assisted_by;  // an officer helped (assisted mode)
+};
+
+// A citizen's call for an officer, as the screens show it.
+enum class HelpState {
+  kNone,      // no call
+  kCalling,   // written for kiosk-agent; the gateway has not answered yet
+  kOpen,      // the commune's officers see it on the dashboard
+  kAnswered,  // an officer took it and is on the way (officer_name)
+  kOffline,   // the gateway could not be reached: the citizen is told to go to the counter
+};
+struct Help {
+  HelpState state = HelpState::kNone;
+  std::string officer_name;                      // who answered, or who assists
+  bool shown = false;                            // the help panel is over the screen
+  bool pin_entry = false;                        // an officer is typing their PIN
+  bool checking = false;                         // the PIN is with the gateway
+  std::optional<dossier::Assistance> assisting;  // assisted mode
 };
 
 // The dossier a finished session makes, as a value: the applicant from the
@@ -279,6 +299,7 @@ class Journey {
   const catalog::Catalog& Catalog() const { return catalog_; }
   const Settings& Config() const { return settings_; }
   const std::string& Language() const { return language_; }
+  bool LargeText() const { return large_text_; }
   // The last problem to show the citizen ("card.wrong_key", "scanner.no_paper",
   // "papers.missing", ...); cleared by the next intent.
   const std::string& Message() const { return message_; }
@@ -295,6 +316,10 @@ class Journey {
   int ScreensVisited() const { return screens_visited_; }
 
   const Telemetry& Counters() const { return telemetry_; }
+  // Help from staff (journey/src/help.cpp): available once a mailbox is set.
+  void SetHelpLine(link::HelpMailbox* mailbox) { help_line_ = mailbox; }
+  bool HelpAvailable() const { return help_line_ != nullptr; }
+  const Help& HelpStatus() const { return help_; }
   // Whether this kiosk offers the procedure (Settings::enabled_procedures).
   bool Offered(const std::string& code) const;
   // Maintenance mode (an operator's command): no new citizen is served; one
@@ -307,7 +332,8 @@ class Journey {
   // ---- intents ----
   void Activity();  // any touch: the citizen is still there
   void SetLanguage(std::string language);
-  void Start();  // attract → identify
+  void SetLargeText(bool on);  // "Chữ to": until the citizen leaves
+  void Start();                // attract → identify
   void StartLookup();
   void TakeTicket();
   void IdentifyWith(KeySource source, std::string text);
@@ -326,7 +352,13 @@ class Journey {
   void LookupDossier(std::string text);
   void Next();
   void Back();
-  void Cancel();  // wipe and return to attract
+  void Cancel();                     // wipe and return to attract
+  void CallHelp();                   // "Nhờ cán bộ hỗ trợ": call, and show the panel
+  void HideHelp();                   // back to the screen; the call stays open
+  void CancelHelp();                 // the citizen no longer needs an officer
+  void StartOfficerPin();            // "Dành cho cán bộ": the PIN pad
+  void OfficerPin(std::string pin);  // checked by the gateway through kiosk-agent
+  void EndAssistance();              // the officer leaves; the citizen goes on alone
 
   // ---- the loop ----
   // Handles device results (from any thread via Post) and the idle timer.
@@ -334,6 +366,8 @@ class Journey {
   void Post(Event event);
 
  private:
+  void PollHelp();
+  void EndHelp();  // the citizen is gone: the call is withdrawn, assisted mode ends
   // Moves along the flow (flow.h); only Take calls Go.
   void Take(Step step);
   void Go(Screen screen);
@@ -373,6 +407,7 @@ class Journey {
   Screen screen_ = Screen::kAttract;
   std::unique_ptr<Session> session_;
   std::string language_;
+  bool large_text_ = false;
   std::string message_;
   std::string print_problem_;
   int progress_ = 0;
@@ -384,6 +419,11 @@ class Journey {
   int screens_visited_ = 1;
   Telemetry telemetry_;
   bool out_of_service_ = false;
+  link::HelpMailbox* help_line_ = nullptr;
+  Help help_;
+  std::string help_call_id_;
+  std::string help_attempt_;  // the PIN attempt waiting for its answer
+  core::MonoTime help_polled_{};
 
   struct Inbox {
     std::mutex mutex;

@@ -42,6 +42,8 @@ struct Telemetry {
   std::int64_t card_reads_failed = 0;
   std::int64_t payments_ok = 0;
   std::int64_t payments_declined = 0;
+  std::int64_t help_calls = 0;            // citizens who called an officer
+  std::int64_t assisted_sessions = 0;     // an officer's PIN accepted
   std::deque<std::string> recent_errors;  // codes ("card.wrong_key"), newest last, at most 10
   std::map<Device, DeviceHealth> health;  // absent: not used yet, reported ok
 

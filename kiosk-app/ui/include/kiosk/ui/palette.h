@@ -30,6 +30,8 @@ struct Palette {
   Rgb error{0x8A, 0x00, 0x00};
   Rgb success{0x0B, 0x50, 0x1C};
   Rgb border{0x4A, 0x55, 0x60};
+  Rgb help{0xFF, 0xC8, 0x3D};  // "Nhờ cán bộ hỗ trợ": seen from across the hall
+  Rgb help_text{0x10, 0x14, 0x18};
 };
 
 inline const Palette& DefaultPalette() {
@@ -47,6 +49,6 @@ struct TextPair {
 };
 
 // Every pair of text on background the screens draw.
-std::array<TextPair, 10> TextPairs(const Palette& p);
+std::array<TextPair, 11> TextPairs(const Palette& p);
 
 }  // namespace kiosk::ui

@@ -24,14 +24,18 @@ std::string MessageText(const std::string& code, const i18n::Translator& tr_);
 // Every code MessageText has words of its own for (a family by one member).
 std::vector<std::string> KnownMessageCodes();
 
+// What the help panel says of the citizen's call for an officer, shown and
+// spoken alike ("Cán bộ Trần Thị Bình đang đến hỗ trợ Ông/Bà.").
+std::string HelpText(const journey::Help& help, const i18n::Translator& tr_);
+
 struct Utterance {
   std::string text;
   std::string language;  // "vi" or "en"
   std::string tag;       // the screen or the problem code, for file names and logs
 };
 
-// Watches the journey after each frame: a new screen, a new language or a
-// new problem is said once.
+// Watches the journey after each frame: a new screen, a new language, a new
+// problem or news of an officer is said once.
 class Narrator {
  public:
   std::optional<Utterance> Next(const journey::Journey& journey, i18n::Translator& tr);
@@ -40,6 +44,7 @@ class Narrator {
   std::optional<journey::Screen> screen_;
   std::string language_;
   std::string message_;
+  std::string help_;  // what the help panel said last
 };
 
 }  // namespace kiosk::ui

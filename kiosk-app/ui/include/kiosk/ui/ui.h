@@ -33,10 +33,14 @@ struct Rect {
 };
 
 struct Fonts {
-  ImFont* body = nullptr;   // 34 px
-  ImFont* small = nullptr;  // 28 px, the smallest text on any screen
+  ImFont* body = nullptr;   // 40 px
+  ImFont* small = nullptr;  // 34 px, the smallest text on any screen
   ImFont* title = nullptr;  // 52 px
   ImFont* huge = nullptr;   // 160 px, digits only (queue ticket)
+  // "Chữ to": the same, larger, for a citizen who asks (body 52 px).
+  ImFont* large_body = nullptr;   // 52 px
+  ImFont* large_small = nullptr;  // 44 px
+  ImFont* large_title = nullptr;  // 64 px
 };
 
 // Loads Noto Sans (Debian's fonts-noto-core) with Vietnamese coverage into the
@@ -80,14 +84,23 @@ class KioskUi {
   const std::string& Editing() const { return editing_; }
 
  private:
-  enum class Style { kPrimary, kSecondary, kDisabled, kChoiceOn, kKey };
+  enum class Style { kPrimary, kSecondary, kDisabled, kChoiceOn, kKey, kHelp };
   enum class Editor { kNone, kKeyboard, kPad };
 
   bool Button(const std::string& id, const char* label, float w, float h, Style style,
               ImFont* font = nullptr);
   void Text(const std::string& text, ImFont* font, Rgb colour, float wrap_width);
   void Header(float width);
-  void VoiceButtons(float right);  // ends at x = right
+  void VoiceButtons(float right, float y, float h);  // ends at x = right
+  // Help from staff (screens/help.cpp): the header's button, and the panel
+  // over the screen while the citizen waits or an officer types a PIN.
+  void HelpButton(float x, float y, float w, float h);
+  void DrawHelpPanel(float w, float h);
+  void DrawOfficerPad(float x, float y, float w);
+  std::string officer_pin_;
+  float header_height_ = 150;
+  void TextSizeButton(float x, float y, float w, float h);
+  Fonts base_fonts_;  // fonts_ is these, or their larger sizes in "Chữ to"
   void Footer(float width, float height, bool back, bool next, const char* next_label = nullptr);
   void Message();
   // A QR code drawn as modules, centred in `width`: the VietQR to scan.

@@ -31,8 +31,14 @@ class Speaker {
   void Replay();
   void SetEnabled(bool on);
   bool Enabled() const;
+  // The loudness the citizen chose on the screen, 0..100 (the config's to start).
+  void SetVolume(int percent);
+  int Volume() const;
   // A new citizen: the voice as the config has it, whatever the last one chose.
-  void Reset() { SetEnabled(settings_.enabled); }
+  void Reset() {
+    SetEnabled(settings_.enabled);
+    SetVolume(settings_.volume_percent);
+  }
 
   // The last utterance's figures: from Say to its first sample handed to the
   // sink, and the synthesis alone.
@@ -61,6 +67,7 @@ class Speaker {
   std::optional<Utterance> last_;
   std::optional<Figures> figures_;
   bool enabled_;
+  int volume_;
   bool stopping_ = false;
   std::thread worker_;
 };
