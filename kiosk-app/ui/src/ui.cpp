@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 #include <imgui_freetype.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -85,7 +86,10 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
   ImGui::PopID();
   const ImVec2 min = ImGui::GetItemRectMin();
   const ImVec2 max = ImGui::GetItemRectMax();
-  widgets_[id] = Rect{min.x, min.y, max.x - min.x, max.y - min.y, area_};
+  // What lies under a panel (help, the idle warning) cannot be touched.
+  if ((ImGui::GetItemFlags() & ImGuiItemFlags_Disabled) == 0) {
+    widgets_[id] = Rect{min.x, min.y, max.x - min.x, max.y - min.y, area_};
+  }
   // A finger that scrolled a list did not mean to press what it started on.
   pressed = pressed && io.MouseDragMaxDistanceSqr[0] < 20.0f * 20.0f && style != Style::kDisabled;
   // What a citizen picks is said back to them (a choice, a procedure, a word).
@@ -126,7 +130,12 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
     draw->AddRect(min, max, Colour(palette_.border), 14.0f, 0, 2.0f);
   }
   const float wrap = w - 32;
-  const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
+  ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
+  // A label that would spill out of its button is set smaller, never cut.
+  if (size.y > h - 8 && font != fonts_.small) {
+    font = fonts_.small;
+    size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
+  }
   const ImVec2 at(min.x + (w - size.x) / 2, min.y + (h - size.y) / 2);
   draw->AddText(font, font->FontSize, at, Colour(held ? palette_.header_text : text), label,
                 nullptr, wrap);
@@ -150,8 +159,14 @@ void KioskUi::Text(const std::string& text, ImFont* font, Rgb colour, float wrap
   ImGui::Dummy(ImVec2(wrap_width, size.y));
 }
 
-void KioskUi::BeginScroll(const char* id, float height) {
-  ImGui::BeginChild(id, ImVec2(0, height), false, ImGuiWindowFlags_NoScrollWithMouse);
+float KioskUi::FitHeight(const std::string& label, float w, float min_h, ImFont* font) const {
+  font = font != nullptr ? font : fonts_.body;
+  const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, w - 32, label.c_str());
+  return std::max(min_h, std::ceil(size.y) + 32);
+}
+
+void KioskUi::BeginScroll(const char* id, float height, float width) {
+  ImGui::BeginChild(id, ImVec2(width, height), false, ImGuiWindowFlags_NoScrollWithMouse);
   ImGuiIO& io = ImGui::GetIO();
   if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
       ImGui::IsMouseDragging(ImGuiMouseButton_Left, 12.0f)) {
@@ -554,16 +569,20 @@ void KioskUi::DrawEditor(float w, float h) {
                 Colour(palette_.text), (text + "|").c_str(), nullptr, content - 40);
   ImGui::Dummy(ImVec2(content, size.y + 60));
   if (editor_ == Editor::kKeyboard) {
-    if (suggester_ != nullptr) {
-      Text(tr_("Type without marks and tap the written word, or type Telex: double a, e, o and "
-               "d, or add w, for the marked letters; add s, f, r, x or j for the tone."),
-           fonts_.small, palette_.muted_text, content);
-      DrawSuggestions(w);
-    } else {
-      Text(tr_("Vietnamese by Telex: double a, e, o and d, or add w, for the marked letters; add "
-               "s, f, r, x or j to a word for its tone."),
-           fonts_.small, palette_.muted_text, content);
+    // The hint, when the keyboard still has room under it (six rows of
+    // 64 px keys and the suggestions).
+    const char* hint =
+        suggester_ != nullptr
+            ? tr_("Type without marks and tap the written word, or tap the mark and tone keys "
+                  "above the letters. Telex works too.")
+            : tr_("Tap the mark and tone keys above the letters, or type Telex.");
+    const float hint_h =
+        fonts_.small->CalcTextSizeA(fonts_.small->FontSize, FLT_MAX, content, hint).y + kGap;
+    const float keyboard_min = 6 * 64 + 5 * 8 + kGap + (suggester_ != nullptr ? 88 + kGap : 0);
+    if (h - ImGui::GetCursorPosY() - hint_h >= keyboard_min) {
+      Text(hint, fonts_.small, palette_.muted_text, content);
     }
+    if (suggester_ != nullptr) DrawSuggestions(w);
     DrawKeyboard(w, h);
   } else {
     DrawPad(w, h);
@@ -600,9 +619,12 @@ void KioskUi::DrawKeyboard(float w, float h) {
   const float width = std::min(w - 2 * kMargin, 1500.0f);
   const float x0 = (w - width) / 2;
   const float key = (width - 9 * 12) / 10;
-  // Six rows in what is left of the screen, never below 64 px.
-  // Rows stand ItemSpacing (kGap) apart.
-  const float key_h = std::clamp((h - ImGui::GetCursorPosY() - kGap - 5 * kGap) / 6, 64.0f, 96.0f);
+  // Six rows in what is left of the screen, never below 64 px; rows stand
+  // kGap apart, closer where the screen is short.
+  const float room = h - ImGui::GetCursorPosY() - kGap;
+  const float row_gap = (room - 5 * kGap) / 6 >= 64 ? kGap : 8;
+  const float key_h = std::clamp((room - 5 * row_gap) / 6, 64.0f, 96.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(12, row_gap));
   // The marks and the five tones as keys of their own, for those who do
   // not know Telex: they mark the word being typed (the text above shows it).
   {
@@ -692,6 +714,7 @@ void KioskUi::DrawKeyboard(float w, float h) {
   if (Button("key.done", tr_("Done"), 2 * key + 12 + 2 * (key + 12) - 12, key_h, Style::kPrimary)) {
     CommitEditor();
   }
+  ImGui::PopStyleVar();
 }
 
 // A date as three large boxes, day, month and year, each named: the one

@@ -3,7 +3,10 @@
 // session makes.
 #include "test_prelude.h"
 
+#include <nlohmann/json.hpp>
+
 #include "kiosk/catalog/catalog.h"
+#include "kiosk/gateway/fleet.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/journey/slips.h"
 #include "kiosk/journey/telemetry.h"
@@ -95,4 +98,15 @@ TEST(FinishedSession, TheReceiptIsProvisionalUntilTheGatewaysCode) {
   CHECK_FALSE(r.provisional);
   STRCMP_EQUAL("ABCD", r.lookup_secret.c_str());  // the short form, read aloud
   STRCMP_EQUAL("7.000 đ", r.fee_total.c_str());
+}
+
+// Every counter kiosk-app reports reaches the fleet: the gateway's closed
+// heartbeat schema knows each name (a new counter without it would cost the
+// kiosk all its heartbeats).
+TEST(DeviceHealth, EveryCounterTheAppKeepsIsOneTheGatewayAccepts) {
+  Telemetry t;
+  nlohmann::json beat = {{"kiosk_id", "QNM-TAMKY-0001"}, {"sequence", 1}};
+  for (const auto& [name, value] : t.CounterValues()) beat["counters"][name] = value;
+  auto checked = kiosk::gateway::CheckHeartbeat(beat.dump(), "QNM-TAMKY-0001");
+  CHECK_TEXT(checked.HasValue(), checked.HasValue() ? "" : checked.GetError().Message().c_str());
 }

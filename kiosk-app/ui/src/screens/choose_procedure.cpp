@@ -14,17 +14,22 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
   const float full = w - 2 * kMargin;
   const float content = wide ? full * 0.4f : full;
   const float top = ImGui::GetCursorPosY();
+  // In landscape the left part scrolls too, when larger text needs it.
+  const float left = wide ? 0 : kMargin;
+  const float column = wide ? content - 40 : content;  // beside the left part's scroll bar
   ImGui::SetCursorPosX(kMargin);
+  if (wide) BeginScroll("who", h - kFooterHeight - top - kGap, content);
+  ImGui::SetCursorPosX(left);
   if (session != nullptr && session->identity) {
     const auto& id = *session->identity;
     // The chip's photo beside the name: a wrong card is noticed at once.
-    float text_width = content;
+    float text_width = column;
     if (photo_texture_ != nullptr) {
       const float photo_h = wide ? 160 : 200;
       const float photo_w = photo_h * photo_aspect_;
       ImGui::Image(photo_texture_, ImVec2(photo_w, photo_h));
       ImGui::SameLine(0, kGap);
-      text_width = content - photo_w - kGap;
+      text_width = column - photo_w - kGap;
       ImGui::BeginGroup();
     }
     Text(std::string(tr_("Hello,")) + " " + id.full_name.Reveal(), fonts_.title, palette_.text,
@@ -39,30 +44,36 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
          fonts_.small, verified ? palette_.success : palette_.error, text_width);
     if (photo_texture_ != nullptr) ImGui::EndGroup();
   }
-  ImGui::SetCursorPosX(kMargin);
+  ImGui::SetCursorPosX(left);
   const std::string search = session != nullptr && !session->search.empty()
                                  ? session->search
                                  : std::string(tr_("Search: tap to type, e.g. khai sinh"));
-  if (Button("search", search.c_str(), content, kButtonHeight, Style::kSecondary)) {
+  if (Button("search", search.c_str(), column, FitHeight(search, column, kButtonHeight),
+             Style::kSecondary)) {
     OpenEditor("search", Editor::kKeyboard, tr_("Search for a procedure"),
                session != nullptr ? session->search : "");
   }
-  ImGui::SetCursorPosX(kMargin);
+  ImGui::SetCursorPosX(left);
   const auto& categories = journey_.Catalog().Categories();
   const std::size_t per_row = wide ? 3 : categories.size();
   const float chip =
-      (content - kGap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
+      (column - kGap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
+  float chip_h = 88;  // one height for all: the row stays even
+  for (const auto& c : categories) {
+    chip_h = std::max(chip_h, FitHeight(c.name.In(journey_.Language()), chip, 88, fonts_.small));
+  }
   for (std::size_t i = 0; i < categories.size(); ++i) {
     if (i % per_row != 0) ImGui::SameLine();
-    if (i % per_row == 0) ImGui::SetCursorPosX(kMargin);
+    if (i % per_row == 0) ImGui::SetCursorPosX(left);
     const auto& c = categories[i];
     const bool on = session != nullptr && session->category == c.id;
-    if (Button("category." + c.id, c.name.In(journey_.Language()).c_str(), chip, 88,
+    if (Button("category." + c.id, c.name.In(journey_.Language()).c_str(), chip, chip_h,
                on ? Style::kChoiceOn : Style::kSecondary, fonts_.small)) {
       Emit(journey::intent::SetCategory{c.id});
     }
   }
   Message();
+  if (wide) EndScroll();
   const float list_x = wide ? kMargin + content + kGap : kMargin;
   const float list_width = wide ? full - content - kGap : full;
   if (wide) ImGui::SetCursorPos(ImVec2(list_x, top));
@@ -78,13 +89,25 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
   const int columns = wide ? 2 : 1;
   const float button_w =
       (list_width - 40 - kGap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
-  for (std::size_t i = 0; i < hits.size(); ++i) {
-    if (i % static_cast<std::size_t>(columns) != 0) ImGui::SameLine();
+  auto label_of = [&](std::size_t i) {
     const auto& p = *hits[i].procedure;
-    const std::string label = p.name.In(journey_.Language()) + "\n" + p.code;
-    if (Button("procedure." + p.code, label.c_str(), button_w, wide ? 120 : 132,
+    return p.name.In(journey_.Language()) + "\n" + p.code;
+  };
+  float row_h = 0;
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    const auto col = i % static_cast<std::size_t>(columns);
+    if (col != 0) ImGui::SameLine();
+    if (col == 0) {  // the row's height: its tallest label
+      row_h = 0;
+      for (std::size_t j = i; j < std::min(hits.size(), i + static_cast<std::size_t>(columns));
+           ++j) {
+        row_h = std::max(row_h, FitHeight(label_of(j), button_w, wide ? 120 : 132));
+      }
+    }
+    const std::string label = label_of(i);
+    if (Button("procedure." + hits[i].procedure->code, label.c_str(), button_w, row_h,
                Style::kSecondary)) {
-      Emit(journey::intent::ChooseProcedure{p.code});
+      Emit(journey::intent::ChooseProcedure{hits[i].procedure->code});
     }
   }
   EndScroll();

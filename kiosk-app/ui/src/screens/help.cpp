@@ -16,11 +16,11 @@ void KioskUi::HelpButton(float x, float y, float w, float h) {
   if (help.assisting) {
     label = std::string(tr_("Assisting:")) + " " + help.assisting->officer_name;
   } else if (help.state == HelpState::kAnswered) {
-    label = tr_("An officer is coming");
+    label = tr_("Officer on the way");
   } else if (help.state == HelpState::kCalling || help.state == HelpState::kOpen) {
-    label = tr_("An officer has been called");
+    label = tr_("Officer called");
   } else {
-    label = tr_("Ask an officer for help");
+    label = tr_("Call an officer");
   }
   ImGui::SetCursorPos(ImVec2(x, y));
   if (Button("help", label.c_str(), w, h, Style::kHelp)) {
@@ -41,7 +41,7 @@ void KioskUi::DrawOfficerPad(float x, float y, float w) {
     const float ky = y + static_cast<float>(i / 3) * (key_h + kGap);
     ImGui::SetCursorScreenPos(ImVec2(kx, ky));
     if (i == 9) {
-      if (Button("officer.back", "⌫", key_w, key_h, Style::kKey, fonts_.title) &&
+      if (Button("officer.back", tr_("Delete"), key_w, key_h, Style::kKey) &&
           !officer_pin_.empty()) {
         officer_pin_.pop_back();
       }
@@ -82,55 +82,71 @@ void KioskUi::DrawHelpPanel(float w, float h) {
   ImGui::PushFont(fonts_.body);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddRectFilled(ImVec2(0, header_height_), ImVec2(w, h), IM_COL32(0, 0, 0, 150));
-  const float pw = std::min(w - 2 * kMargin, 960.0f);
+  // On a wide screen the officer's pad stands beside the words, not under.
+  const bool beside = help.pin_entry && w > h;
+  const float pw = std::min(w - 2 * kMargin, beside ? 1500.0f : 960.0f);
   const float px = (w - pw) / 2;
   const float inner = pw - 2 * kMargin;
+  const float words_w = beside ? (inner - 2 * kGap) / 2 : inner;
+  const float pad_w = beside ? inner - words_w - 2 * kGap : inner;
   const float top = header_height_ + 40;
+  constexpr float kPadH = 4 * (100 + kGap);
   // The panel's height follows what it holds: measured first, drawn after.
   const std::string say = HelpText(help, tr_);
   const ImVec2 said =
-      fonts_.title->CalcTextSizeA(fonts_.title->FontSize, FLT_MAX, inner, say.c_str());
+      fonts_.title->CalcTextSizeA(fonts_.title->FontSize, FLT_MAX, words_w, say.c_str());
   const bool problem = !journey_.Message().empty();
   const std::string problem_text = problem ? MessageText(journey_.Message(), tr_) : "";
   const ImVec2 problem_size =
-      fonts_.body->CalcTextSizeA(fonts_.body->FontSize, FLT_MAX, inner, problem_text.c_str());
-  float height = 40 + said.y + 40;
+      fonts_.body->CalcTextSizeA(fonts_.body->FontSize, FLT_MAX, words_w, problem_text.c_str());
+  const char* pin_label = tr_("For the officer: enter your PIN");
+  const float label_h =
+      fonts_.body->CalcTextSizeA(fonts_.body->FontSize, FLT_MAX, words_w, pin_label).y + kGap;
+  const float back_h = FitHeight(tr_("Back"), words_w, kButtonHeight);
+  float words_h = said.y + 40;
   if (help.pin_entry) {
-    height += 60 + 80 + 4 * (100 + kGap) + (problem ? problem_size.y + kGap : 0) + kButtonHeight;
+    words_h += label_h + 80 + (problem ? problem_size.y + kGap : 0);
+    if (beside) words_h += back_h;
   } else {
-    height += (help.assisting ? 2 : 3) * (kButtonHeight + kGap);
+    words_h += (help.assisting ? 2 : 3) * (kButtonHeight + kGap);
   }
-  height = std::min(height + 40, h - top - 20);
+  float height = words_h;
+  if (help.pin_entry) height = beside ? std::max(words_h, kPadH) : words_h + kPadH + back_h;
+  height = std::min(height + 80, h - top - 20);
   draw->AddRectFilled(ImVec2(px, top), ImVec2(px + pw, top + height), Colour(palette_.background),
                       20.0f);
   draw->AddRect(ImVec2(px, top), ImVec2(px + pw, top + height), Colour(palette_.help), 20.0f, 0,
                 8.0f);
-  float y = top + 40;
-  draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(px + kMargin, y),
-                Colour(palette_.text), say.c_str(), nullptr, inner);
-  y += said.y + 40;
   const float x = px + kMargin;
+  float y = top + 40;
+  draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(x, y), Colour(palette_.text),
+                say.c_str(), nullptr, words_w);
+  y += said.y + 40;
   if (help.pin_entry) {
     draw->AddText(fonts_.body, fonts_.body->FontSize, ImVec2(x, y), Colour(palette_.muted_text),
-                  tr_("For the officer: enter your PIN"));
-    y += 60;
-    // The PIN is never shown: one dot per digit.
+                  pin_label, nullptr, words_w);
+    y += label_h;
+    // The PIN is never shown: one star per digit.
     std::string dots;
-    for (std::size_t i = 0; i < officer_pin_.size(); ++i) dots += "● ";
+    for (std::size_t i = 0; i < officer_pin_.size(); ++i) dots += "* ";
     if (help.checking) dots = tr_("Checking...");
-    draw->AddRectFilled(ImVec2(x, y), ImVec2(x + inner, y + 70), Colour(palette_.panel), 10.0f);
-    draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(x + 20, y + 8),
+    draw->AddRectFilled(ImVec2(x, y), ImVec2(x + words_w, y + 70), Colour(palette_.panel), 10.0f);
+    draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(x + 20, y + 4),
                   Colour(palette_.text), dots.c_str());
     y += 80;
     if (problem) {
       draw->AddText(fonts_.body, fonts_.body->FontSize, ImVec2(x, y), Colour(palette_.error),
-                    problem_text.c_str(), nullptr, inner);
+                    problem_text.c_str(), nullptr, words_w);
       y += problem_size.y + kGap;
     }
-    DrawOfficerPad(x, y, inner);
-    y += 4 * (100 + kGap);
+    if (beside) {
+      DrawOfficerPad(x + words_w + 2 * kGap, top + 40, pad_w);
+    } else {
+      DrawOfficerPad(x, y, pad_w);
+      y += kPadH;
+    }
     ImGui::SetCursorScreenPos(ImVec2(x, y));
-    if (Button("help.hide", tr_("Back"), inner, kButtonHeight, Style::kSecondary)) {
+    if (Button("help.hide", tr_("Back"), words_w, back_h, Style::kSecondary)) {
       Emit(journey::intent::HideHelp{});
     }
   } else {

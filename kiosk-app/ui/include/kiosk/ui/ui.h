@@ -105,7 +105,10 @@ class KioskUi {
   void Message();
   // A QR code drawn as modules, centred in `width`: the VietQR to scan.
   void DrawQr(const std::string& payload, float width);
-  void BeginScroll(const char* id, float height);
+  void BeginScroll(const char* id, float height, float width = 0);
+  // A button's height for its label: at least `min_h`, else the wrapped
+  // text with its padding (larger text makes taller buttons, never clipped).
+  float FitHeight(const std::string& label, float w, float min_h, ImFont* font = nullptr) const;
   void EndScroll();
   std::string area_;  // the scrolling list being drawn
 
