@@ -41,9 +41,9 @@ constexpr std::string_view kPeripheralStates[] = {
     "ok",        "absent",         "unknown",    "error", "offline", "unreachable",
     "paper_out", "paper_near_end", "cover_open", "open",  "closed",  "disabled"};
 constexpr std::string_view kCounterNames[] = {
-    "journeys_started",  "journeys_completed", "journeys_abandoned", "card_reads_ok",
-    "card_reads_failed", "payments_ok",        "payments_declined",  "help_calls",
-    "assisted_sessions"};
+    "journeys_started",  "journeys_completed", "journeys_abandoned",
+    "card_reads_ok",     "card_reads_failed",  "payments_ok",
+    "payments_declined", "help_calls",         "assisted_sessions"};
 constexpr std::string_view kHeartbeatKeys[] = {
     "kiosk_id", "sequence",      "versions", "uptime_s", "peripherals", "outbox",
     "disk",     "temperature_c", "errors",   "counters", "maintenance"};

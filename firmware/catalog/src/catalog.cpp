@@ -90,6 +90,8 @@ FormField ReadField(cfg::Section& s) {
   s.Read("min", f.min, std::int64_t{0}, std::int64_t{1'000'000'000});
   s.Read("max", f.max, std::int64_t{0}, std::int64_t{1'000'000'000});
   s.Read("not_in_future", f.not_in_future);
+  s.Read("recent_days", f.recent_days, 0, 31);
+  s.Check(f.recent_days == 0 || f.type == FieldType::kDate, "recent_days", "only a date has them");
   s.Read("default", f.default_value);
   if (s.Has("card_source")) {
     s.Read("card_source", f.card_source);

@@ -508,6 +508,7 @@ void KioskUi::OpenEditor(std::string target, Editor kind, std::string label, std
   composer_ = input::TelexComposer(kind == Editor::kKeyboard ? initial : "");
   core::WipeString(initial);
   pad_date_ = date;
+  pad_recent_days_ = 0;
   // Numbers are short: the pad starts empty and the answer is typed whole.
   pad_digits_.clear();
   shift_ = false;
@@ -554,6 +555,7 @@ void KioskUi::DrawEditor(float w, float h) {
   const ImVec2 at = ImGui::GetCursorScreenPos();
   if (pad_date_ && editor_ == Editor::kPad) {
     DrawDateFields(content);
+    if (pad_recent_days_ > 0) DrawRecentDays(content);
     DrawPad(w, h);
     return;
   }
@@ -752,6 +754,40 @@ void KioskUi::DrawDateFields(float content) {
                   Colour(palette_.text), shown.c_str());
   }
   ImGui::Dummy(ImVec2(content, label_h + box_h + kGap));
+}
+
+// The last days as buttons ("Hôm nay 30/11", "Hôm qua 29/11", "28/11", ...):
+// a birth or a death registered within days is one touch, no digits.
+void KioskUi::DrawRecentDays(float content) {
+  const int count = std::min(pad_recent_days_, 8);
+  const int per_row = content > 1400 ? 8 : 4;
+  const float each =
+      (content - kGap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
+  const auto today = std::chrono::sys_days{journey_.Today()};
+  for (int i = 0; i < count; ++i) {
+    const std::chrono::year_month_day day{today - std::chrono::days(i)};
+    char dd_mm[8];
+    std::snprintf(dd_mm, sizeof dd_mm, "%02u/%02u", static_cast<unsigned>(day.day()),
+                  static_cast<unsigned>(day.month()));
+    std::string label = dd_mm;
+    if (i == 0) label = std::string(tr_("Today")) + "\n" + label;
+    if (i == 1) label = std::string(tr_("Yesterday")) + "\n" + label;
+    if (i % per_row == 0) {
+      ImGui::SetCursorPosX(kMargin);
+    } else {
+      ImGui::SameLine(0, kGap);
+    }
+    if (Button("date.recent." + std::to_string(i), label.c_str(), each, kButtonHeight,
+               Style::kSecondary, fonts_.small)) {
+      char digits[16];
+      std::snprintf(digits, sizeof digits, "%02u%02u%04d", static_cast<unsigned>(day.day()),
+                    static_cast<unsigned>(day.month()), static_cast<int>(day.year()));
+      pad_digits_ = digits;
+      CommitEditor();
+      return;
+    }
+  }
+  ImGui::Dummy(ImVec2(content, 4));
 }
 
 void KioskUi::DrawPad(float w, float h) {

@@ -46,6 +46,7 @@ void KioskUi::DrawReviewForm(float w, float h) {
       if (Button("field." + field.id, shown.c_str(), row, kButtonHeight, Style::kSecondary)) {
         OpenEditor("field." + field.id, pad ? Editor::kPad : Editor::kKeyboard, label, value,
                    field.type == catalog::FieldType::kDate);
+        pad_recent_days_ = field.recent_days;
       }
     }
     if (!state.problem.empty()) {

@@ -52,6 +52,9 @@ struct FormField {
   std::int64_t min = 0;        // kNumber
   std::int64_t max = 0;        // kNumber
   bool not_in_future = false;  // kDate
+  // kDate: the last N days as one-touch answers ("Hôm nay", "Hôm qua", ...):
+  // an event the citizen comes to register soon after (a birth, a death).
+  int recent_days = 0;
   std::string card_source;
   std::vector<Choice> choices;  // kChoice
   // kChoice: more choices from the kiosk's config ("health_facilities": the

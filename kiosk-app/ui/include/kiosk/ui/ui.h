@@ -135,6 +135,9 @@ class KioskUi {
   void DrawKeyboard(float w, float h);
   void DrawPad(float w, float h);
   void DrawDateFields(float content);
+  // One-touch answers for a recent date: today, yesterday, and the days before.
+  void DrawRecentDays(float content);
+  int pad_recent_days_ = 0;
   void CommitEditor();
   void CloseEditor();  // wipes what was typed
   std::string EditorText() const;
