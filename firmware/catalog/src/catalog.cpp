@@ -99,6 +99,11 @@ FormField ReadField(cfg::Section& s) {
         std::find(kCardSources.begin(), kCardSources.end(), f.card_source) != kCardSources.end(),
         "card_source", "not a field of the card: " + f.card_source);
   }
+  s.Read("card_choices", f.card_choices);
+  for (const auto& source : f.card_choices) {
+    s.Check(std::find(kCardSources.begin(), kCardSources.end(), source) != kCardSources.end(),
+            "card_choices", "not a field of the card: " + source);
+  }
   for (auto& c : s.TableArray("choice")) {
     Choice choice;
     c.Require("value");

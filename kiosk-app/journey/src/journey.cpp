@@ -81,6 +81,8 @@ void WipePages(std::map<std::string, std::vector<scanner::ScannedPage>>& pages) 
   pages.clear();
 }
 
+}  // namespace
+
 const core::PersonalText* CardField(const idcard::CitizenIdentity& id, std::string_view source) {
   if (source == "id_number") return &id.id_number;
   if (source == "full_name") return &id.full_name;
@@ -98,8 +100,6 @@ const core::PersonalText* CardField(const idcard::CitizenIdentity& id, std::stri
   if (source == "old_id_number") return &id.old_id_number;
   return nullptr;
 }
-
-}  // namespace
 
 const char* ToString(Screen screen) {
   for (const auto& s : kScreens) {

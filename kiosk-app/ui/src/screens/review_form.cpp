@@ -41,7 +41,10 @@ void KioskUi::DrawReviewForm(float w, float h) {
       DrawChoices(field, state.value.Reveal(), label, row);
     } else {
       const std::string value = state.value.Reveal();
-      const std::string shown = value.empty() ? std::string(tr_("Tap to enter")) : value;
+      const bool from_choice = DrawCardChoices(field, value, row);
+      std::string shown = value;
+      if (from_choice) shown = tr_("Another answer (tap to type)");
+      if (value.empty()) shown = tr_("Tap to enter");
       const bool pad = field.type != catalog::FieldType::kText;
       if (Button("field." + field.id, shown.c_str(), row, kButtonHeight, Style::kSecondary)) {
         OpenEditor("field." + field.id, pad ? Editor::kPad : Editor::kKeyboard, label, value,
@@ -106,6 +109,45 @@ void KioskUi::DrawChoices(const catalog::FormField& field, const std::string& va
              other ? Style::kChoiceOn : Style::kSecondary, fonts_.small)) {
     OpenEditor("field." + field.id, Editor::kKeyboard, label, other ? value : "");
   }
+}
+
+// Answers the citizen's own card holds for this field: their own name or
+// birth date, their father's, mother's or spouse's name (DG13), as buttons
+// that fill the field with one touch. True when the value is one of them.
+bool KioskUi::DrawCardChoices(const catalog::FormField& field, const std::string& value,
+                              float row) {
+  const auto* session = journey_.CurrentSession();
+  if (field.card_choices.empty() || session == nullptr || !session->identity) return false;
+  struct Option {
+    std::string source, value, label;
+  };
+  std::vector<Option> options;
+  for (const auto& source : field.card_choices) {
+    const auto* text = journey::CardField(*session->identity, source);
+    if (text == nullptr || text->Reveal().empty()) continue;
+    const char* whose = tr_("On your card:");
+    if (source == "full_name") whose = tr_("Myself:");
+    if (source == "father_name") whose = tr_("Father:");
+    if (source == "mother_name") whose = tr_("Mother:");
+    if (source == "spouse_name") whose = tr_("Spouse:");
+    options.push_back({source, text->Reveal(), std::string(whose) + " " + text->Reveal()});
+  }
+  if (options.empty()) return false;
+  const int per_row = row > 1400 ? 2 : 1;
+  const float cw = (row - kGap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
+  bool chosen = false;
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    if (i % static_cast<std::size_t>(per_row) != 0) ImGui::SameLine();
+    const Option& o = options[i];
+    const bool on = value == o.value;
+    chosen = chosen || on;
+    if (Button("card." + field.id + "." + o.source, o.label.c_str(), cw,
+               FitHeight(o.label, cw, 96, fonts_.small), on ? Style::kChoiceOn : Style::kSecondary,
+               fonts_.small)) {
+      Emit(journey::intent::SetField{field.id, o.value});
+    }
+  }
+  return chosen;
 }
 
 std::string KioskUi::FieldValueText(const catalog::FormField& field,

@@ -56,6 +56,10 @@ struct FormField {
   // an event the citizen comes to register soon after (a birth, a death).
   int recent_days = 0;
   std::string card_source;
+  // Text and date fields: answers the card may hold, offered as buttons
+  // above the keyboard ("Chính tôi: Nguyễn Văn An", "Cha: ..."): names of
+  // kCardSources, shown when the card has them.
+  std::vector<std::string> card_choices;
   std::vector<Choice> choices;  // kChoice
   // kChoice: more choices from the kiosk's config ("health_facilities": the
   // commune's hospitals and health stations), after `choices`.

@@ -45,6 +45,10 @@
 namespace kiosk::journey {
 
 const char* ToString(Screen screen);  // "attract", "identify", ...
+
+// A field of the card by the name a form gives it (catalog::kCardSources);
+// null for a name that is not one.
+const core::PersonalText* CardField(const idcard::CitizenIdentity& id, std::string_view source);
 std::optional<Screen> ScreenFromString(std::string_view name);
 
 // The step indicator of the dossier path: 1..kStepCount, 0 off the path.

@@ -145,6 +145,7 @@ class KioskUi {
   std::string FieldValueText(const catalog::FormField& field, const std::string& value) const;
   void DrawChoices(const catalog::FormField& field, const std::string& value,
                    const std::string& label, float row);
+  bool DrawCardChoices(const catalog::FormField& field, const std::string& value, float row);
 
   // Screens read the journey and emit intents; they never change it directly.
   void Emit(journey::Intent intent) { emit_(std::move(intent)); }
