@@ -161,3 +161,36 @@ TEST(Screens, AChoiceOnTheFormIsAFieldValueNotTyping) {
                journey->CurrentSession()->fields.at("marital_status").value.Reveal().c_str());
   CHECK((std::vector<std::string>{"activity", "back"}) == Tap("back"));
 }
+
+// "Nhờ cán bộ hỗ trợ" and "Chữ to" are on every screen a citizen passes,
+// and under the help panel nothing else can be touched.
+TEST(Screens, HelpAndLargerTextAreOneTouchAwayOnEveryScreen) {
+  link::HelpMailbox line(dir.Path() / "help");
+  journey->SetHelpLine(&line);
+  auto both = [&](const char* where) {
+    CHECK_TEXT(Shows("help"), where);
+    CHECK_TEXT(Shows("text.size"), where);
+  };
+  both("attract");
+  CHECK((std::vector<std::string>{"activity", "set_large_text"}) == Tap("text.size"));
+  ApplyAll();
+  CHECK(journey->LargeText());
+  journey->Start();
+  both("identify");
+  OnTheFormOf("1.001193");
+  both("review_form");
+  CHECK((std::vector<std::string>{"activity", "call_help"}) == Tap("help"));
+  ApplyAll();
+  CHECK(journey->HelpStatus().shown);
+  CHECK(Shows("help.hide"));
+  CHECK_FALSE(Shows("next"));  // under the panel
+  CHECK_FALSE(Shows("field.child_name"));
+  CHECK((std::vector<std::string>{"activity", "officer_pin_start"}) == Tap("help.officer"));
+  ApplyAll();
+  for (const char* key : {"officer.4", "officer.8", "officer.2", "officer.1"}) Tap(key);
+  CHECK((std::vector<std::string>{"activity", "officer_pin"}) == Tap("officer.ok"));
+  STRCMP_EQUAL("4821", std::get<journey::intent::OfficerPin>(intents.at(1)).pin.c_str());
+  // The next citizen starts with the kiosk's text size.
+  journey->Cancel();
+  CHECK_FALSE(journey->LargeText());
+}
