@@ -692,7 +692,11 @@ TEST(Fleet, ACitizensCallForAnOfficerReachesTheDashboardAndAPinFromItAssists) {
     return kiosk::link::HelpAnswer{};
   };
   answer_is([](const auto& a) { return a.state == "open"; });
-  CHECK(Read(line(24)) == "1");  // the call lamp
+  // The call lamp, lit by the agent's board loop within its poll.
+  for (int i = 0; i < 50 && Read(line(24)) != "1"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(Read(line(24)) == "1");
   std::string fleet = browser.Send("GET", "/fleet").body;
   CHECK_TEXT(
       fleet.find("data-help=\"help-0001\" data-kiosk=\"" + kiosk + "\"") != std::string::npos,
