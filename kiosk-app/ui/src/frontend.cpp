@@ -163,6 +163,9 @@ void Frontend::Narrate() {
   if (const std::string touched = ui_->TakeTouched(); !touched.empty()) {
     options_.speaker->Say(touched, journey_->Language(), "touched");
   }
+  if (const std::string field = ui_->TakeFocused(); !field.empty()) {
+    options_.speaker->Say(field, journey_->Language(), "field");
+  }
   if (auto line = narrator_.Next(*journey_, *tr_)) {
     if (journey_->CurrentScreen() == journey::Screen::kAttract) options_.speaker->Reset();
     options_.speaker->Say(line->text, line->language, line->tag);

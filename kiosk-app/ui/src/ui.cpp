@@ -505,6 +505,7 @@ void KioskUi::OpenEditor(std::string target, Editor kind, std::string label, std
   editing_name_ = editing_.starts_with("field.") && editing_.ends_with("_name");
   editor_ = kind;
   editor_label_ = std::move(label);
+  focused_ = editor_label_;
   composer_ = input::TelexComposer(kind == Editor::kKeyboard ? initial : "");
   core::WipeString(initial);
   pad_date_ = date;

@@ -76,6 +76,9 @@ class KioskUi {
   // The label of the choice touched in the last frame, once ("" when none):
   // the voice says it back.
   std::string TakeTouched() { return std::exchange(touched_, std::string()); }
+  // The label of the field the keyboard or pad just opened for, once: the
+  // voice says which answer is being typed.
+  std::string TakeFocused() { return std::exchange(focused_, std::string()); }
 
   // Rectangles of the touchable widgets drawn in the last frame.
   const std::map<std::string, Rect>& Widgets() const { return widgets_; }
@@ -154,6 +157,7 @@ class KioskUi {
   voice::Speaker* speaker_ = nullptr;
   PictureTextures* pictures_ = nullptr;
   std::string touched_;
+  std::string focused_;
   const input::Suggester* suggester_ = nullptr;
   bool editing_name_ = false;  // the field being typed is a person's name
   void DrawSuggestions(float w);
