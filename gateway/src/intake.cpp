@@ -193,7 +193,7 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
   std::string manifest_json;
   std::optional<dossier::Dossier> manifest;
   std::optional<AttachmentSink> sink;
-  std::map<std::string, int>::const_iterator days;
+  std::map<std::string, catalog::TimeLimit>::const_iterator limit;
   dossier::UploadVisitor visitor;
   visitor.manifest = [&](std::string jws_text, std::uint32_t count) -> core::Status {
     KIOSK_ASSIGN_OR_RETURN(auto jws, core::VerifyJwsEs256(jws_text, *key));
@@ -208,8 +208,8 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
       return core::Error::NeedsPerson("attachment.missing",
                                       "attachment count differs from the manifest");
     }
-    days = config_.procedure_days.find(manifest->procedure_code);
-    if (days == config_.procedure_days.end()) {
+    limit = config_.time_limits.find(manifest->procedure_code);
+    if (limit == config_.time_limits.end()) {
       return core::Error::NeedsPerson("procedure.unknown",
                                       "unknown procedure " + manifest->procedure_code);
     }
@@ -230,9 +230,9 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
     return Refuse(refusal_status, e.Code(), e.Message());
   }
 
-  // Local (Vietnam) day of receipt: the code's date and the count's start.
-  const auto local = clock_.Now() + std::chrono::hours(config_.utc_offset_hours);
-  const Day today{std::chrono::floor<std::chrono::days>(local)};
+  // Local (Vietnam) time of receipt: the code's date and the count's start.
+  const catalog::LocalTime received = catalog::LocalTimeOf(clock_.Now(), config_.utc_offset_hours);
+  const Day today = received.day;
   AdmitRequest admit;
   admit.dossier_id = manifest->id.ToString();
   admit.kiosk_id = kiosk;
@@ -240,7 +240,7 @@ HttpResponse Intake::Submit(const HttpRequest& request, const core::Certificate&
   admit.agency = manifest->receiving_agency;
   admit.received_day = today;
   admit.received_at = core::FormatRfc3339(clock_.Now());
-  admit.appointment = FormatDay(AddWorkingDays(today, days->second, config_.holidays));
+  admit.appointment = catalog::FormatLocalTime(catalog::DueAt(limit->second, received, calendar_));
   admit.manifest_json = manifest_json;
   {
     // 16 symbols of 32: 80 bits, carried whole in the receipt's QR code;

@@ -50,24 +50,26 @@ core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path) {
   reader.Table("catalog").Read("file", catalog_file);
   if (!catalog_file.empty()) {
     KIOSK_ASSIGN_OR_RETURN(auto catalog, kiosk::catalog::Catalog::Load(catalog_file));
-    for (const auto& p : catalog.Procedures()) {
-      c.intake.procedure_days[p.code] = p.time_limit.working_days;
-    }
+    for (const auto& p : catalog.Procedures()) c.intake.time_limits[p.code] = p.time_limit;
   }
   auto procedures = reader.Table("procedures");
   for (const auto& code : procedures.Keys()) {
-    int days = 0;
-    procedures.Read(code, days, 0, 365);
-    c.intake.procedure_days[code] = days;
+    kiosk::catalog::TimeLimit limit;
+    procedures.Read(code, limit.days, 0, 365);
+    c.intake.time_limits[code] = limit;
   }
+  // The year's decisions beyond the Labour Code's holidays (calendar.h).
   auto calendar = reader.Table("calendar");
-  std::vector<std::string> holidays;
-  calendar.Read("holidays", holidays);
   calendar.Read("utc_offset_hours", c.intake.utc_offset_hours, -12, 14);
-  for (const auto& h : holidays) {
-    auto day = ParseDay(h);
-    calendar.Check(day.HasValue(), "holidays", "every holiday must be YYYY-MM-DD: " + h);
-    if (day) c.intake.holidays.insert(*day);
+  for (const auto& [key, into] : {std::pair{"holidays", &c.intake.calendar.days_off},
+                                  std::pair{"working_days", &c.intake.calendar.working_days}}) {
+    std::vector<std::string> days;
+    calendar.Read(key, days);
+    for (const auto& text : days) {
+      auto day = ParseDay(text);
+      calendar.Check(day.HasValue(), key, std::string("every day must be YYYY-MM-DD: ") + text);
+      if (day) into->insert(*day);
+    }
   }
   core::ReadLogConfig(reader.Table("log"), c.log);
   KIOSK_TRY(reader.Finish());

@@ -160,7 +160,14 @@ Procedure ReadProcedure(cfg::Section& s) {
   s.Read("keywords", p.keywords);
   s.Read("exemptions", p.exemptions);
   auto limit = s.Table("time_limit");
-  limit.Read("working_days", p.time_limit.working_days, 0, 60);
+  // Exactly one unit: "03 ngày làm việc" or "30 ngày".
+  const bool working = limit.Has("working_days");
+  const bool calendar = limit.Has("calendar_days");
+  limit.Check(working != calendar, "working_days",
+              "a time limit has working_days or calendar_days, not both or neither");
+  if (working) limit.Read("working_days", p.time_limit.days, 0, 60);
+  if (calendar) limit.Read("calendar_days", p.time_limit.days, 0, 365);
+  p.time_limit.calendar_days = calendar;
   limit.Read("cutoff_hour", p.time_limit.cutoff_hour, 0, 23);
   p.time_limit.text = ReadText(limit, "text");
   for (auto& paper_section : s.TableArray("paper")) {
@@ -559,19 +566,24 @@ std::optional<FieldProblem> ValidateField(const FormField& field, std::string_vi
   return std::nullopt;
 }
 
-Day AppointmentDay(const TimeLimit& limit, const Day& received, int received_hour,
-                   const std::set<Day>& holidays) {
-  int days = limit.working_days;
-  if (limit.cutoff_hour > 0 && received_hour >= limit.cutoff_hour) ++days;
-  // Received on a day off (the kiosk works weekends): count from the next working day.
-  Day start = received;
-  if (!IsWorkingDay(start, holidays)) {
-    start = AddWorkingDays(start, 1, holidays);
-    if (days == 0) return start;
-    return AddWorkingDays(start, days, holidays);
+LocalTime DueAt(const TimeLimit& limit, LocalTime received, const WorkCalendar& calendar) {
+  const CalendarRules& office = calendar.Rules();
+  LocalTime start = received;
+  if (!calendar.IsWorkingDay(start.day) || start.minute >= office.closes_minute) {
+    start = {calendar.NextWorkingDay(start.day), office.opens_minute};
+  } else if (start.minute < office.opens_minute) {
+    start.minute = office.opens_minute;
   }
-  if (days == 0) return received;
-  return AddWorkingDays(start, days, holidays);
+  if (limit.calendar_days) {
+    Day due{std::chrono::sys_days{start.day} + std::chrono::days{limit.days}};
+    if (!calendar.IsWorkingDay(due)) due = calendar.NextWorkingDay(due);
+    return {due, office.closes_minute};
+  }
+  int days = limit.days;
+  const bool late = limit.cutoff_hour > 0 && start.minute >= limit.cutoff_hour * 60;
+  if (late) ++days;
+  if (days == 0) return {start.day, office.closes_minute};
+  return {calendar.AddWorkingDays(start.day, days), start.minute};
 }
 
 }  // namespace kiosk::catalog

@@ -44,6 +44,7 @@ void Schema(R& reader, C& c) {
   journey.Read("card_wait_ms", c.card_wait_ms, 0, 600'000);
   journey.Read("submit_wait_ms", c.submit_wait_ms, 0, 600'000);
   reader.Table("calendar").Read("holidays", c.holidays);
+  reader.Table("calendar").Read("working_days", c.working_days);
   reader.Table("display").ReadOneOf("orientation", c.orientation, {"portrait", "landscape"});
   reader.Table("display").Read("large_text", c.large_text);
   auto scan = reader.Table("scanner");

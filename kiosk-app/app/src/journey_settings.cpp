@@ -40,7 +40,11 @@ core::Expected<journey::Settings> JourneySettings(const AppConfig& config,
   }
   for (const auto& h : config.holidays) {
     KIOSK_ASSIGN_OR_RETURN(const auto day, catalog::ParseDay(h));
-    settings.holidays.insert(day);
+    settings.calendar.days_off.insert(day);
+  }
+  for (const auto& w : config.working_days) {
+    KIOSK_ASSIGN_OR_RETURN(const auto day, catalog::ParseDay(w));
+    settings.calendar.working_days.insert(day);
   }
   settings.idle_timeout = std::chrono::seconds(config.idle_timeout_s);
   settings.idle_warning = std::chrono::seconds(config.idle_warning_s);

@@ -557,12 +557,9 @@ void Journey::Submit() {
   }
 
   // The appointment the kiosk can compute itself, for a provisional receipt.
-  const auto local = clock_.Now() + std::chrono::hours(settings_.utc_offset_hours);
-  const int hour = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(
-                                        local - std::chrono::floor<std::chrono::days>(local))
-                                        .count());
-  const std::string appointment = catalog::FormatDay(
-      catalog::AppointmentDay(s.procedure->time_limit, Today(), hour, settings_.holidays));
+  const std::string appointment = catalog::FormatLocalTime(
+      catalog::DueAt(s.procedure->time_limit,
+                     catalog::LocalTimeOf(clock_.Now(), settings_.utc_offset_hours), calendar_));
 
   message_.clear();
   Take(Step::kConfirmed);

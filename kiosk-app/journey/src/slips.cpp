@@ -18,7 +18,13 @@ std::string DayTextOf(const catalog::Day& d) {
          std::to_string(static_cast<int>(d.year()));
 }
 
-// "09 giờ 05 phút, ngày 30/11/2026", in local time, as receipts write it.
+// "09 giờ 05 phút, ngày 30/11/2026", as receipts write a local time.
+std::string LocalTimeTextOf(const catalog::LocalTime& t) {
+  return TwoDigits(static_cast<unsigned>(t.minute / 60)) + " giờ " +
+         TwoDigits(static_cast<unsigned>(t.minute % 60)) + " phút, ngày " + DayTextOf(t.day);
+}
+
+// The same, of a moment.
 std::string TimeText(core::WallTime t, int utc_offset_hours) {
   const auto local = t + std::chrono::hours(utc_offset_hours);
   const auto since = local - std::chrono::floor<std::chrono::days>(local);
@@ -33,6 +39,16 @@ std::string TimeText(core::WallTime t, int utc_offset_hours) {
 }  // namespace
 
 std::string DayText(const catalog::Day& day) { return DayTextOf(day); }
+
+std::string AppointmentText(const std::string& appointment, const std::string& language) {
+  const auto t = catalog::ParseLocalTime(appointment);
+  if (!t) return "";
+  const bool english = language == "en";
+  if (appointment.size() == 10) return (english ? "" : "ngày ") + DayTextOf(t->day);
+  if (!english) return LocalTimeTextOf(*t);
+  return TwoDigits(static_cast<unsigned>(t->minute / 60)) + ":" +
+         TwoDigits(static_cast<unsigned>(t->minute % 60)) + ", " + DayTextOf(t->day);
+}
 
 std::string ClockText(core::WallTime t, int utc_offset_hours) {
   const auto local = t + std::chrono::hours(utc_offset_hours);
@@ -72,8 +88,9 @@ printer::Receipt ReceiptOf(const Session& s, const Settings& settings) {
   r.papers.insert(r.papers.begin(), "Tờ khai điện tử điền tại ki-ốt");
   r.time_limit = s.procedure->time_limit.text.vi;
   r.received_at = TimeText(s.started_at, settings.utc_offset_hours);
-  auto appointment = catalog::ParseDay(s.outcome->appointment);
-  r.appointment = appointment ? "ngày " + DayTextOf(*appointment) : s.outcome->appointment;
+  // Item 5 of Mẫu 01: the hour and the day.
+  r.appointment = AppointmentText(s.outcome->appointment);
+  if (r.appointment.empty()) r.appointment = s.outcome->appointment;
   r.return_method = settings.return_method;
   for (const auto& fee : s.fees) {
     r.fees.push_back(fee.label.vi + ": " + catalog::FormatVnd(fee.amount_vnd));

@@ -22,15 +22,7 @@ Day D(const char* iso) { return *ParseDay(iso); }
 
 TEST_GROUP(Calendar){};
 
-TEST(Calendar, WorkingDaysSkipWeekendsAndHolidays) {
-  // 2026-08-28 is a Friday; 2026-09-02 (National Day) is a Wednesday.
-  const std::set<Day> holidays{D("2026-09-01"), D("2026-09-02")};
-  STRCMP_EQUAL("2026-08-31", FormatDay(AddWorkingDays(D("2026-08-28"), 1, {})).c_str());
-  STRCMP_EQUAL("2026-09-03", FormatDay(AddWorkingDays(D("2026-08-28"), 2, holidays)).c_str());
-  STRCMP_EQUAL("2026-09-10", FormatDay(AddWorkingDays(D("2026-08-28"), 7, holidays)).c_str());
-  CHECK_FALSE(IsWorkingDay(D("2026-08-29"), {}));
-  CHECK_FALSE(ParseDay("2026-02-30").HasValue());
-}
+TEST(Calendar, DaysAreParsedStrictly) { CHECK_FALSE(ParseDay("2026-02-30").HasValue()); }
 
 TEST(Calendar, DossierCodesFollowAgencyDayAndSequence) {
   STRCMP_EQUAL("000.17.22.H56-261129-0007",
@@ -53,7 +45,7 @@ TEST_GROUP(Intake) {
     store = std::move(*sqlite::OpenDossiers(dir.Path() / "gateway.db"));
     IntakeConfig config;
     config.attachments_dir = dir.Path() / "attachments";
-    config.procedure_days = {{"1.001612", 3}};
+    config.time_limits["1.001612"].days = 3;
     intake = std::make_unique<Intake>(*store, config, clock, random);
     device_key.emplace(*kiosk::core::PrivateKey::GenerateP256(random));
     device_cert = Cert("QNM-TAMKY-0001", *device_key);
@@ -96,9 +88,11 @@ TEST(Intake, NewDossierGetsACodeAndAnAppointment) {
   auto r = Post(Upload(), *device_cert);
   LONGS_EQUAL_TEXT(201, r.status, r.body.c_str());
   auto body = nlohmann::json::parse(r.body);
-  // Received 2026-11-18 (local), a Wednesday; 3 working days later.
+  // Received at 18:06 local on Wednesday 18/11/2026, after the office
+  // closed: counted from Thursday 07:30, 3 working days later (the same
+  // rule as the kiosk's slip, catalog::DueAt).
   STRCMP_EQUAL("000.17.22.H56-261118-0001", body["dossier_code"].get<std::string>().c_str());
-  STRCMP_EQUAL("2026-11-23", body["appointment_date"].get<std::string>().c_str());
+  STRCMP_EQUAL("2026-11-24T07:30", body["appointment_date"].get<std::string>().c_str());
   // 16 symbols of 32: 80 bits.
   LONGS_EQUAL(16, body["lookup_secret"].get<std::string>().size());
 }

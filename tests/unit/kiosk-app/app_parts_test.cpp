@@ -117,12 +117,14 @@ TEST_GROUP_BASE(AppSettings, kiosk::test::JourneyBench) {
 
 TEST(AppSettings, TheConfigsProceduresAreOfferedUnlessTheOperatorsSettingsSayOtherwise) {
   config.procedures = {"1.001193", "1.000894"};
-  config.holidays = {"2026-09-02"};
+  config.holidays = {"2026-09-03"};
+  config.working_days = {"2026-09-05"};
   config.idle_timeout_s = 120;
   auto s = app::JourneySettings(config, *catalog, dir.Path());
   CHECK_TRUE(s.HasValue());
   LONGS_EQUAL(2, s->enabled_procedures.size());
-  LONGS_EQUAL(1, s->holidays.size());
+  LONGS_EQUAL(1, s->calendar.days_off.size());
+  LONGS_EQUAL(1, s->calendar.working_days.size());
   LONGS_EQUAL(120, s->idle_timeout.count());
   STRCMP_EQUAL((dir.Path() / "work").c_str(), s->work_dir.c_str());
 

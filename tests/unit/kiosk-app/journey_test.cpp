@@ -230,8 +230,8 @@ TEST(Journey, BirthRegistrationNeedsTheFormAndThePaper) {
   auto entry = outbox->FindByReference(outcome.local_reference);
   CHECK(entry.HasValue() && entry->has_value());
   STRCMP_EQUAL("1.001193", (*entry)->procedure_code.c_str());
-  // Same day before 15:00.
-  STRCMP_EQUAL("2026-11-30", outcome.appointment.c_str());
+  // Same day before 15:00, at closing time.
+  STRCMP_EQUAL("2026-11-30T17:00", outcome.appointment.c_str());
   LONGS_EQUAL(1, printer.Printed().size());
   const auto& lines = printer.Printed()[0];
   CHECK(std::find(lines.begin(), lines.end(), "GIẤY TIẾP NHẬN HỒ SƠ (TẠM THỜI)") != lines.end());

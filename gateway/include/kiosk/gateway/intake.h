@@ -20,6 +20,7 @@
 #include <string>
 
 #include "kiosk/catalog/calendar.h"
+#include "kiosk/catalog/catalog.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/random.h"
@@ -42,9 +43,10 @@ struct IntakeConfig {
   std::chrono::milliseconds lookup_interval_per_kiosk{3000};
   int lookup_burst_per_code = 5;
   std::chrono::milliseconds lookup_interval_per_code{300'000};
-  std::map<std::string, int> procedure_days;  // procedure code -> time limit in working days
-  std::set<Day> holidays;
-  int utc_offset_hours = 7;  // Vietnam: receipts and codes use local days
+  // Procedure code -> its time limit (the catalog's; [procedures] overrides).
+  std::map<std::string, catalog::TimeLimit> time_limits;
+  catalog::CalendarRules calendar;  // the year's swaps and the office's hours
+  int utc_offset_hours = 7;         // Vietnam: receipts and codes use local days
 };
 
 class Intake {
@@ -69,6 +71,7 @@ class Intake {
 
   DossierStore& store_;
   IntakeConfig config_;
+  catalog::WorkCalendar calendar_{config_.calendar};
   const core::Clock& clock_;
   core::RandomSource& random_;
   std::mutex random_mutex_;

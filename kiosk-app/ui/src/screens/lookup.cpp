@@ -1,5 +1,6 @@
 // The lookup screen.
 #include "../ui_internal.h"
+#include "kiosk/journey/slips.h"
 
 namespace kiosk::ui {
 
@@ -36,12 +37,10 @@ void KioskUi::DrawLookup(float w, float h) {
         state = tr_("Refused by the agency's system: please ask the staff");
       }
       Text(state, fonts_.body, palette_.success, content);
-      auto day = catalog::ParseDay(result->appointment);
-      if (day) {
-        char text[64];
-        std::snprintf(text, sizeof text, "%02u/%02u/%d", static_cast<unsigned>(day->day()),
-                      static_cast<unsigned>(day->month()), static_cast<int>(day->year()));
-        Text(std::string(tr_("Result due on")) + " " + text, fonts_.body, palette_.text, content);
+      const std::string due = journey::AppointmentText(result->appointment, journey_.Language());
+      if (!due.empty()) {
+        // The hour and the day, large: what the citizen must remember.
+        Text(std::string(tr_("Result due on")) + " " + due, fonts_.title, palette_.text, content);
       }
     }
   }

@@ -1,5 +1,6 @@
 // The receipt screen.
 #include "../ui_internal.h"
+#include "kiosk/journey/slips.h"
 
 namespace kiosk::ui {
 
@@ -25,12 +26,10 @@ void KioskUi::DrawReceipt(float w, float h) {
          fonts_.body, palette_.text, content);
     Text(outcome.local_reference, fonts_.title, palette_.text, content);
   }
-  auto day = catalog::ParseDay(outcome.appointment);
-  if (day) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%02u/%02u/%d", static_cast<unsigned>(day->day()),
-                  static_cast<unsigned>(day->month()), static_cast<int>(day->year()));
-    Text(std::string(tr_("Result due on")) + " " + text, fonts_.body, palette_.text, content);
+  const std::string due = journey::AppointmentText(outcome.appointment, journey_.Language());
+  if (!due.empty()) {
+    // The hour and the day, large: what the citizen must remember.
+    Text(std::string(tr_("Result due on")) + " " + due, fonts_.title, palette_.text, content);
   }
   ImGui::Dummy(ImVec2(0, 20));
   if (journey_.Busy()) {

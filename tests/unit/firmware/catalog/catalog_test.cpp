@@ -277,26 +277,3 @@ TEST(CatalogForms, ValidatesEachType) {
   STRCMP_EQUAL("form.too_long",
                ValidateField(choice, "Bệnh viện Đa khoa Quảng Nam", today)->code.c_str());
 }
-
-TEST_GROUP(CatalogAppointment){};
-
-TEST(CatalogAppointment, WorkingDaysCutoffAndWeekends) {
-  const std::set<Day> holidays{D("2027-01-01")};
-  TimeLimit same_day;
-  same_day.cutoff_hour = 15;
-  // Monday 30/11/2026 at 10:00: the same day; at 15:00: the next working day.
-  STRCMP_EQUAL("2026-11-30",
-               FormatDay(AppointmentDay(same_day, D("2026-11-30"), 10, holidays)).c_str());
-  STRCMP_EQUAL("2026-12-01",
-               FormatDay(AppointmentDay(same_day, D("2026-11-30"), 15, holidays)).c_str());
-  // Sunday 29/11/2026: counted from Monday.
-  STRCMP_EQUAL("2026-11-30",
-               FormatDay(AppointmentDay(same_day, D("2026-11-29"), 9, holidays)).c_str());
-  TimeLimit three;
-  three.working_days = 3;
-  // Wednesday 30/12/2026 + 3 working days skips New Year's Day and the weekend.
-  STRCMP_EQUAL("2027-01-05",
-               FormatDay(AppointmentDay(three, D("2026-12-30"), 9, holidays)).c_str());
-  STRCMP_EQUAL("2026-12-03",
-               FormatDay(AppointmentDay(three, D("2026-11-28"), 9, holidays)).c_str());
-}

@@ -110,9 +110,10 @@ struct FeeRule {
 };
 
 struct TimeLimit {
-  int working_days = 0;  // 0: the same day
-  int cutoff_hour = 0;   // received at or after this hour: one more working day (0 = none)
-  Text text;             // as the procedure states it
+  int days = 0;                // 0: the same day
+  bool calendar_days = false;  // "30 ngày": calendar days; else working days ("03 ngày làm việc")
+  int cutoff_hour = 0;         // received at or after this hour: one more working day (0 = none)
+  Text text;                   // as the procedure states it
 };
 
 struct Procedure {
@@ -224,10 +225,17 @@ std::optional<FieldProblem> ValidateField(const FormField& field, std::string_vi
 
 // ---- appointment ----
 
-// When the result is due: the procedure's working days after the day the
-// dossier is received, one more when it is received at or after the cutoff
-// hour (local time).
-Day AppointmentDay(const TimeLimit& limit, const Day& received, int received_hour,
-                   const std::set<Day>& holidays);
+// When the result is due, in local time. The one rule the kiosk's slip and
+// the gateway's code both use:
+// - a dossier received on a day off, or after the office closes, counts as
+//   received when the office next opens;
+// - a same-day procedure is due that day at closing time; received at or
+//   after its cutoff hour (15:00), the next working day;
+// - N working days: N working days later at the hour it was received (one
+//   more after the cutoff hour);
+// - N calendar days: N days later, or the next working day when that is a
+//   day off, at closing time.
+// Never on a day off, never before the time of receipt.
+LocalTime DueAt(const TimeLimit& limit, LocalTime received, const WorkCalendar& calendar);
 
 }  // namespace kiosk::catalog

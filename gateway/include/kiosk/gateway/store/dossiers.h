@@ -11,12 +11,10 @@
 
 namespace kiosk::gateway {
 
-// Working-day arithmetic is shared with the kiosk, which prints appointment
-// dates on provisional receipts.
-using catalog::AddWorkingDays;
+// Days and appointments are reckoned as the kiosk reckons them
+// (catalog/calendar.h): its provisional receipt and the gateway's agree.
 using catalog::Day;
 using catalog::FormatDay;
-using catalog::IsWorkingDay;
 using catalog::ParseDay;
 
 struct AdmitRequest {
@@ -26,7 +24,7 @@ struct AdmitRequest {
   std::string agency;       // first part of the code
   Day received_day;         // for the daily sequence
   std::string received_at;  // RFC 3339
-  std::string appointment;  // YYYY-MM-DD
+  std::string appointment;  // local time, YYYY-MM-DDTHH:MM (catalog::FormatLocalTime)
   std::string lookup_secret;
   std::string manifest_json;
 };

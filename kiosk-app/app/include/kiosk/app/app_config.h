@@ -49,7 +49,10 @@ struct AppConfig {
   int idle_warning_s = 20;
   int card_wait_ms = 20'000;
   int submit_wait_ms = 15'000;
+  // [calendar]: the year's decisions beyond the Labour Code's holidays
+  // (catalog/calendar.h): extra days off, and weekend days worked instead.
   std::vector<std::string> holidays;
+  std::vector<std::string> working_days;
   std::string orientation = "portrait";
   bool large_text = false;  // [display]: each citizen starts with "Chữ to" on
   // Devices: "" (or "none") when the kiosk has none: it says what it cannot

@@ -149,7 +149,8 @@ struct Settings {
   std::vector<std::string> health_facilities;
   // The procedures this kiosk offers (set at provisioning); empty: all.
   std::set<std::string> enabled_procedures;
-  std::set<catalog::Day> holidays;
+  // The year's swaps beyond the Labour Code's holidays, the office's hours.
+  catalog::CalendarRules calendar;
   int utc_offset_hours = 7;
   std::chrono::seconds idle_timeout{90};
   std::chrono::seconds idle_warning{20};
@@ -400,6 +401,7 @@ class Journey {
 
   const catalog::Catalog& catalog_;
   Settings settings_;
+  catalog::WorkCalendar calendar_{settings_.calendar};
   Devices devices_;
   ImageOnlyAttachments image_only_;
   AttachmentWriter* attachments_ = &image_only_;
