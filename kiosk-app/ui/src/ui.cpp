@@ -88,7 +88,10 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
   const ImVec2 max = ImGui::GetItemRectMax();
   // What lies under a panel (help, the idle warning) cannot be touched.
   if ((ImGui::GetItemFlags() & ImGuiItemFlags_Disabled) == 0) {
-    widgets_[id] = Rect{min.x, min.y, max.x - min.x, max.y - min.y, area_};
+    static constexpr const char* kLooks[] = {"primary", "secondary", "disabled", "choice",
+                                             "key",     "help",      "muted"};
+    widgets_[id] =
+        Rect{min.x, min.y, max.x - min.x, max.y - min.y, area_, kLooks[static_cast<int>(style)]};
   }
   // A finger that scrolled a list did not mean to press what it started on.
   pressed = pressed && io.MouseDragMaxDistanceSqr[0] < 20.0f * 20.0f && style != Style::kDisabled;
@@ -115,6 +118,7 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
       text = palette_.primary_text;
       break;
     case Style::kDisabled:
+    case Style::kMuted:
       fill = palette_.disabled;
       text = palette_.disabled_text;
       break;
@@ -175,7 +179,7 @@ void KioskUi::BeginScroll(const char* id, float height, float width) {
   const ImVec2 min = ImGui::GetWindowPos();
   const ImVec2 size = ImGui::GetWindowSize();
   area_ = std::string("scroll.") + id;
-  widgets_[area_] = Rect{min.x, min.y, size.x, size.y, ""};
+  widgets_[area_] = Rect{min.x, min.y, size.x, size.y, "", "area"};
 }
 
 void KioskUi::EndScroll() {
@@ -272,7 +276,8 @@ void KioskUi::TextSizeButton(float x, float y, float w, float h) {
   draw->AddText(big, big->FontSize, ImVec2(left + a_small.x + 6, base - a_big.y), ink, "A");
 }
 
-void KioskUi::Footer(float width, float height, bool back, bool next, const char* next_label) {
+void KioskUi::Footer(float width, float height, bool back, bool next, const char* next_label,
+                     Style next_style) {
   const float y = height - kFooterHeight + 20;
   const float w = (width - 2 * kMargin - 2 * kGap) / 3;
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -293,7 +298,7 @@ void KioskUi::Footer(float width, float height, bool back, bool next, const char
   if (next) {
     ImGui::SetCursorPos(ImVec2(kMargin + 2 * (w + kGap), y));
     if (Button("next", next_label != nullptr ? next_label : tr_("Continue"), w, kButtonHeight,
-               Style::kPrimary)) {
+               next_style)) {
       Emit(journey::intent::Next{});
     }
   }
@@ -679,7 +684,7 @@ void KioskUi::DrawKeyboard(float w, float h) {
     float x = x0 + (r == 2 ? key / 2 : 0);
     ImGui::SetCursorPosX(x);
     if (r == 3) {
-      if (Button("key.shift", shift_ ? "SHIFT" : "Shift", key * 1.5f + 6, key_h,
+      if (Button("key.shift", tr_("Capitals"), key * 1.5f + 6, key_h,
                  shift_ ? Style::kChoiceOn : Style::kKey, fonts_.small)) {
         shift_ = !shift_;
       }

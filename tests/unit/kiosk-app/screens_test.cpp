@@ -194,3 +194,33 @@ TEST(Screens, HelpAndLargerTextAreOneTouchAwayOnEveryScreen) {
   journey->Cancel();
   CHECK_FALSE(journey->LargeText());
 }
+
+// Decision 766's satisfaction question nudges nobody: the three answers and
+// "Bỏ qua" look alike, are the same size, and come in the same order.
+TEST(Screens, EveryAnswerToTheRatingLooksTheSame) {
+  OnTheFormOf("1.004873");
+  CHECK(journey->SetField("marital_status", "single"));
+  CHECK(journey->SetField("purpose", "Kết hôn"));
+  journey->Next();
+  journey->Next();
+  journey->Next();
+  journey->SetConsent(true);
+  journey->Confirm();
+  journey->Poll();
+  CHECK_TEXT(journey->CurrentScreen() == Screen::kReceipt, journey->Message().c_str());
+  journey->Poll();  // the receipt printed
+  journey->Next();
+  CHECK_TEXT(journey->CurrentScreen() == Screen::kRating,
+             journey::ToString(journey->CurrentScreen()));
+  Frame();
+  const auto& w = screen->Widgets();
+  const ui::Rect& best = w.at("rate.3");
+  for (const char* id : {"rate.3", "rate.2", "rate.1", "next"}) {
+    STRCMP_EQUAL_TEXT("secondary", w.at(id).look.c_str(), id);
+  }
+  for (const char* id : {"rate.2", "rate.1"}) {
+    DOUBLES_EQUAL(best.w, w.at(id).w, 0.5);
+    DOUBLES_EQUAL(best.h, w.at(id).h, 0.5);
+  }
+  CHECK(best.y < w.at("rate.2").y && w.at("rate.2").y < w.at("rate.1").y);
+}

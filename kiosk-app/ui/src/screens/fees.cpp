@@ -26,8 +26,8 @@ void KioskUi::DrawFees(float w, float h) {
          content);
   }
   for (const auto& exemption : session->procedure->exemptions) {
-    Text(std::string(tr_("Exemptions")) + ": " + exemption, fonts_.small, palette_.muted_text,
-         content);
+    Text(std::string(tr_("Who pays less or nothing")) + ": " + exemption, fonts_.small,
+         palette_.muted_text, content);
   }
   Message();
   ImGui::SetCursorPosX(kMargin);
@@ -86,7 +86,7 @@ void KioskUi::DrawQr(const std::string& payload, float width) {
       draw->AddRectFilled(min, ImVec2(min.x + cell, min.y + cell), IM_COL32(0, 0, 0, 255));
     }
   }
-  widgets_["pay.qr"] = Rect{at.x, at.y, size, size, area_};
+  widgets_["pay.qr"] = Rect{at.x, at.y, size, size, area_, "qr"};
 }
 
 }  // namespace kiosk::ui

@@ -11,15 +11,17 @@ void KioskUi::DrawRating(float w, float h) {
   ImGui::SetCursorPosX(kMargin);
   Text(tr_("How satisfied are you with this service?"), fonts_.title, palette_.text, content);
   ImGui::Dummy(ImVec2(0, 20));
+  // Decision 766's satisfaction index is only as honest as this screen: every
+  // answer, and skipping, looks the same, in the same order every time.
   const char* labels[] = {tr_("Not satisfied"), tr_("Satisfied"), tr_("Very satisfied")};
   for (int score = 3; score >= 1; --score) {
     ImGui::SetCursorPosX(kMargin);
-    if (Button("rate." + std::to_string(score), labels[score - 1], content, 140,
-               score == 1 ? Style::kSecondary : Style::kPrimary, fonts_.title)) {
+    if (Button("rate." + std::to_string(score), labels[score - 1], content, 140, Style::kSecondary,
+               fonts_.title)) {
       Emit(journey::intent::Rate{score});
     }
   }
-  Footer(w, h, false, true, tr_("Skip"));
+  Footer(w, h, false, true, tr_("Skip"), Style::kSecondary);
 }
 
 }  // namespace kiosk::ui

@@ -223,7 +223,7 @@ TEST(CatalogFees, ConditionalAndCountedFees) {
   LONGS_EQUAL(1, fees.size());
   LONGS_EQUAL(3, fees[0].quantity);
   LONGS_EQUAL(24000, fees[0].amount_vnd);
-  STRCMP_EQUAL("TT 281/2016/TT-BTC", fees[0].source.c_str());
+  STRCMP_EQUAL("Thông tư 281/2016/TT-BTC", fees[0].source.c_str());
 }
 
 TEST(CatalogFees, FormatsDong) {

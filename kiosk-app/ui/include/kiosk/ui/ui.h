@@ -28,6 +28,7 @@ namespace kiosk::ui {
 struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
   std::string area;  // the scrolling list it is in ("" = none)
+  std::string look;  // "primary", "secondary", "choice", "key", "disabled", "help"; "area", "qr"
   float CenterX() const { return x + w / 2; }
   float CenterY() const { return y + h / 2; }
 };
@@ -87,7 +88,9 @@ class KioskUi {
   const std::string& Editing() const { return editing_; }
 
  private:
-  enum class Style { kPrimary, kSecondary, kDisabled, kChoiceOn, kKey, kHelp };
+  // kMuted looks disabled but answers a touch: the journey then says what
+  // is missing instead of the button ignoring the citizen.
+  enum class Style { kPrimary, kSecondary, kDisabled, kChoiceOn, kKey, kHelp, kMuted };
   enum class Editor { kNone, kKeyboard, kPad };
 
   bool Button(const std::string& id, const char* label, float w, float h, Style style,
@@ -104,7 +107,8 @@ class KioskUi {
   float header_height_ = 150;
   void TextSizeButton(float x, float y, float w, float h);
   Fonts base_fonts_;  // fonts_ is these, or their larger sizes in "Chữ to"
-  void Footer(float width, float height, bool back, bool next, const char* next_label = nullptr);
+  void Footer(float width, float height, bool back, bool next, const char* next_label = nullptr,
+              Style next_style = Style::kPrimary);
   void Message();
   // A QR code drawn as modules, centred in `width`: the VietQR to scan.
   void DrawQr(const std::string& payload, float width);
