@@ -80,7 +80,7 @@ Slip LayoutReceipt(const Receipt& r) {
   }
   b.push_back(Centered("Số tham chiếu tại ki-ốt: " + r.local_reference));
   b.push_back(Space(10));
-  b.push_back(Text("Tiếp nhận hồ sơ của: Ông/Bà " + r.applicant_name.Reveal()));
+  b.push_back(Text("Tiếp nhận hồ sơ của: " + r.applicant_title + " " + r.applicant_name.Reveal()));
   b.push_back(Text("Địa chỉ: " + r.applicant_address.Reveal()));
   if (!r.applicant_phone.Reveal().empty()) {
     b.push_back(Text("Số điện thoại: " + r.applicant_phone.Reveal()));

@@ -101,6 +101,14 @@ const core::PersonalText* CardField(const idcard::CitizenIdentity& id, std::stri
   return nullptr;
 }
 
+std::string Salutation(const Session* session) {
+  if (session == nullptr || !session->identity) return "Ông/Bà";
+  const std::string sex = session->identity->sex.Reveal();
+  if (sex == "Nam") return "Ông";
+  if (sex == "Nữ") return "Bà";
+  return "Ông/Bà";
+}
+
 const char* ToString(Screen screen) {
   for (const auto& s : kScreens) {
     if (s.screen == screen) return s.name;

@@ -75,6 +75,7 @@ printer::Receipt ReceiptOf(const Session& s, const Settings& settings) {
     return it == s.fields.end() ? std::string() : it->second.value.Reveal();
   };
   r.applicant_name = core::PersonalText(field("applicant_name"));
+  r.applicant_title = Salutation(&s);
   r.applicant_address = core::PersonalText(field("applicant_residence"));
   r.applicant_phone = core::PersonalText(field("phone"));
   r.procedure_name = s.procedure->name.vi;

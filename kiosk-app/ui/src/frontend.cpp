@@ -160,15 +160,17 @@ std::chrono::microseconds Frontend::Frame(const Pointer& pointer) {
 void Frontend::Narrate() {
   if (options_.speaker == nullptr) return;
   // What was touched first; a new screen's prompt (said after) cuts it short.
+  // Said as shown: "Ông" or "Bà" once the card is read.
+  const std::string salutation = journey::Salutation(journey_->CurrentSession());
   if (const std::string touched = ui_->TakeTouched(); !touched.empty()) {
-    options_.speaker->Say(touched, journey_->Language(), "touched");
+    options_.speaker->Say(Addressed(touched, salutation), journey_->Language(), "touched");
   }
   if (const std::string field = ui_->TakeFocused(); !field.empty()) {
-    options_.speaker->Say(field, journey_->Language(), "field");
+    options_.speaker->Say(Addressed(field, salutation), journey_->Language(), "field");
   }
   if (auto line = narrator_.Next(*journey_, *tr_)) {
     if (journey_->CurrentScreen() == journey::Screen::kAttract) options_.speaker->Reset();
-    options_.speaker->Say(line->text, line->language, line->tag);
+    options_.speaker->Say(Addressed(line->text, salutation), line->language, line->tag);
   }
 }
 

@@ -165,6 +165,18 @@ std::vector<std::string> KnownMessageCodes() {
   return codes;
 }
 
+std::string Addressed(std::string text, const std::string& salutation) {
+  if (salutation != "Ông" && salutation != "Bà") return text;
+  const std::string lower = salutation == "Ông" ? "ông" : "bà";
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"Ông/Bà", salutation},
+                                 std::pair<std::string, std::string>{"ông/bà", lower}}) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+  }
+  return text;
+}
+
 std::string HelpText(const journey::Help& help, const i18n::Translator& tr_) {
   if (help.assisting) {
     return std::string(tr_("Officer")) + " " + help.assisting->officer_name + " " +

@@ -134,6 +134,8 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
     draw->AddRect(min, max, Colour(palette_.border), 14.0f, 0, 2.0f);
   }
   const float wrap = w - 32;
+  const std::string addressed = Addressed(label, salutation_);
+  label = addressed.c_str();
   ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
   // A label that would spill out of its button is set smaller, never cut.
   if (size.y > h - 8 && font != fonts_.small) {
@@ -154,7 +156,8 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
   return pressed;
 }
 
-void KioskUi::Text(const std::string& text, ImFont* font, Rgb colour, float wrap_width) {
+void KioskUi::Text(const std::string& raw, ImFont* font, Rgb colour, float wrap_width) {
+  const std::string text = Addressed(raw, salutation_);
   font = font != nullptr ? font : fonts_.body;
   const ImVec2 at = ImGui::GetCursorScreenPos();
   const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_width, text.c_str());
@@ -401,6 +404,7 @@ void KioskUi::KeepPhotoWithSession() {
 
 void KioskUi::Draw(float width, float height) {
   widgets_.clear();
+  salutation_ = journey::Salutation(journey_.CurrentSession());
   fonts_ = base_fonts_;
   if (journey_.LargeText() && base_fonts_.large_body != nullptr) {
     fonts_.body = base_fonts_.large_body;

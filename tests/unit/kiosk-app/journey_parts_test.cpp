@@ -10,6 +10,7 @@
 #include "kiosk/journey/journey.h"
 #include "kiosk/journey/slips.h"
 #include "kiosk/journey/telemetry.h"
+#include "kiosk/ui/prompts.h"
 
 namespace core = kiosk::core;
 namespace catalog = kiosk::catalog;
@@ -90,7 +91,15 @@ TEST(FinishedSession, TheReceiptIsProvisionalUntilTheGatewaysCode) {
   CHECK(r.provisional);
   STRCMP_EQUAL("-", r.lookup_secret.c_str());
   CHECK(r.lookup_url.find("ref=K7Q2-9XRM") != std::string::npos);
-  STRCMP_EQUAL("ngày 10/12/2026", r.appointment.c_str());
+  STRCMP_EQUAL("ngày 10/12/2026", r.appointment.c_str());  // a day alone, from an older gateway
+  STRCMP_EQUAL("Ông/Bà", r.applicant_title.c_str());       // no card read
+  kiosk::idcard::CitizenIdentity her;
+  her.sex = core::PersonalText("Nữ");
+  session->identity = std::move(her);
+  STRCMP_EQUAL("Bà", ReceiptOf(*session, settings).applicant_title.c_str());
+  session->outcome->appointment = "2026-12-10T15:30";
+  STRCMP_EQUAL("15 giờ 30 phút, ngày 10/12/2026",
+               ReceiptOf(*session, settings).appointment.c_str());
   STRCMP_EQUAL("Tờ khai điện tử điền tại ki-ốt", r.papers.front().c_str());
   session->outcome =
       SubmitOutcome{"K7Q2-9XRM", "000.17.22.H56-261206-0001", "ABCD2345EFGH6789", "2026-12-10"};
@@ -109,4 +118,17 @@ TEST(DeviceHealth, EveryCounterTheAppKeepsIsOneTheGatewayAccepts) {
   for (const auto& [name, value] : t.CounterValues()) beat["counters"][name] = value;
   auto checked = kiosk::gateway::CheckHeartbeat(beat.dump(), "QNM-TAMKY-0001");
   CHECK_TEXT(checked.HasValue(), checked.HasValue() ? "" : checked.GetError().Message().c_str());
+}
+
+TEST(FinishedSession, TheCitizenIsAddressedAsTheChipSays) {
+  STRCMP_EQUAL("Ông/Bà", Salutation(nullptr).c_str());
+  STRCMP_EQUAL("Ông/Bà", Salutation(session.get()).c_str());
+  kiosk::idcard::CitizenIdentity him;
+  him.sex = core::PersonalText("Nam");
+  session->identity = std::move(him);
+  STRCMP_EQUAL("Ông", Salutation(session.get()).c_str());
+  STRCMP_EQUAL("Cảm ơn Ông. Xin ông chờ.",
+               kiosk::ui::Addressed("Cảm ơn Ông/Bà. Xin ông/bà chờ.", "Ông").c_str());
+  STRCMP_EQUAL("Hồ sơ của Bà", kiosk::ui::Addressed("Hồ sơ của Ông/Bà", "Bà").c_str());
+  STRCMP_EQUAL("Hồ sơ của Ông/Bà", kiosk::ui::Addressed("Hồ sơ của Ông/Bà", "Ông/Bà").c_str());
 }

@@ -235,7 +235,7 @@ TEST(Journey, BirthRegistrationNeedsTheFormAndThePaper) {
   LONGS_EQUAL(1, printer.Printed().size());
   const auto& lines = printer.Printed()[0];
   CHECK(std::find(lines.begin(), lines.end(), "GIẤY TIẾP NHẬN HỒ SƠ (TẠM THỜI)") != lines.end());
-  CHECK(std::find(lines.begin(), lines.end(), "Tiếp nhận hồ sơ của: Ông/Bà Nguyễn Văn An") !=
+  CHECK(std::find(lines.begin(), lines.end(), "Tiếp nhận hồ sơ của: Ông Nguyễn Văn An") !=
         lines.end());
   // No plaintext attachment is left behind.
   for (const auto& e : std::filesystem::directory_iterator(dir.Path())) {

@@ -92,7 +92,7 @@ void KioskUi::DrawHelpPanel(float w, float h) {
   const float top = header_height_ + 40;
   constexpr float kPadH = 4 * (100 + kGap);
   // The panel's height follows what it holds: measured first, drawn after.
-  const std::string say = HelpText(help, tr_);
+  const std::string say = Addressed(HelpText(help, tr_), salutation_);
   const ImVec2 said =
       fonts_.title->CalcTextSizeA(fonts_.title->FontSize, FLT_MAX, words_w, say.c_str());
   const bool problem = !journey_.Message().empty();

@@ -1,5 +1,6 @@
 // The idle warning screen.
 #include "../ui_internal.h"
+#include "kiosk/ui/prompts.h"
 
 namespace kiosk::ui {
 
@@ -13,9 +14,11 @@ void KioskUi::DrawIdleWarning(float w, float h) {
   const ImVec2 min((w - pw) / 2, h * 0.3f);
   const ImVec2 max(min.x + pw, min.y + 460);
   draw->AddRectFilled(min, max, Colour(palette_.background), 20.0f);
-  const std::string text = std::string(tr_("Are you still there? For your privacy, everything "
-                                           "will be erased in")) +
-                           " " + std::to_string(*journey_.IdleWarning()) + " " + tr_("seconds.");
+  const std::string text =
+      Addressed(std::string(tr_("Are you still there? For your privacy, everything "
+                                "will be erased in")) +
+                    " " + std::to_string(*journey_.IdleWarning()) + " " + tr_("seconds."),
+                salutation_);
   draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(min.x + 40, min.y + 40),
                 Colour(palette_.text), text.c_str(), nullptr, pw - 80);
   // The button is an ordinary widget drawn above everything.

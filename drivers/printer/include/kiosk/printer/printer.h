@@ -26,6 +26,7 @@ struct Receipt : core::NotLoggable {
   std::string local_reference;  // the kiosk's reference, always printed
   bool provisional = false;     // the gateway had not answered: the code follows
   core::PersonalText applicant_name;
+  std::string applicant_title = "Ông/Bà";  // "Ông" or "Bà" from the chip's sex
   core::PersonalText applicant_address;
   core::PersonalText applicant_phone;
   std::string procedure_name;

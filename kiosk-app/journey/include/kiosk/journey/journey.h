@@ -276,6 +276,10 @@ struct Help {
   std::optional<dossier::Assistance> assisting;  // assisted mode
 };
 
+// How the kiosk addresses the citizen in Vietnamese, from the chip's sex:
+// "Ông" (Nam), "Bà" (Nữ), or "Ông/Bà" before the card is read.
+std::string Salutation(const Session* session);
+
 // The dossier a finished session makes, as a value: the applicant from the
 // chip (or typed, in assisted mode), the form, fees, payment and consent.
 // Attachments are added on the worker, from the scanned pages.

@@ -15,6 +15,10 @@
 
 namespace kiosk::ui {
 
+// `text` with its "Ông/Bà" (and "ông/bà") as the salutation has it:
+// "Ông" or "Bà" once the card says which, unchanged otherwise.
+std::string Addressed(std::string text, const std::string& salutation);
+
 // The spoken prompt of a screen, in the translator's language.
 std::string ScreenPrompt(journey::Screen screen, const i18n::Translator& tr_);
 

@@ -104,6 +104,7 @@ class KioskUi {
   void DrawHelpPanel(float w, float h);
   void DrawOfficerPad(float x, float y, float w);
   std::string officer_pin_;
+  std::string salutation_ = "Ông/Bà";  // "Ông" or "Bà" once the card is read
   float header_height_ = 150;
   void TextSizeButton(float x, float y, float w, float h);
   Fonts base_fonts_;  // fonts_ is these, or their larger sizes in "Chữ to"
