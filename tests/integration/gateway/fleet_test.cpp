@@ -113,6 +113,19 @@ TEST_GROUP(Fleet) {
                               core::HttpRequest{"POST", "/v1/heartbeat", {}, body.dump()});
   }
 
+  // The rpi-cm4 board's GPIO lines as files under sys/ (the sysfs ABI numbers
+  // them from 512): the LEDs (17, 27), the buzzer (22), the door switch (23,
+  // active low) and the call lamp (24), all low.
+  std::filesystem::path GpioValue(int offset) const {
+    return dir.Path() / "sys/class/gpio" / ("gpio" + std::to_string(512 + offset)) / "value";
+  }
+  void MakeGpioLines() const {
+    for (int offset : {17, 27, 22, 23, 24}) {
+      std::filesystem::create_directories(GpioValue(offset).parent_path());
+      std::ofstream(GpioValue(offset)) << "0\n";
+    }
+  }
+
   gw::FleetStores Store() {
     return gw::sqlite::OpenFleet(dir.Path() / "gateway" / "fleet.db").Value();
   }
@@ -490,13 +503,8 @@ TEST(Fleet, AnOpenedDoorRaisesATamperAlertUntilATechnicianClearsIt) {
                      .exit_code);
   const auto state = dir.Path() / kiosk;
   const auto sys = dir.Path() / "sys";
-  auto line = [&](int offset) {
-    return sys / "class/gpio" / ("gpio" + std::to_string(512 + offset)) / "value";
-  };
-  for (int offset : {17, 27, 22, 23}) {
-    std::filesystem::create_directories(line(offset).parent_path());
-    std::ofstream(line(offset)) << "0\n";  // the door switch (23) is pressed: shut
-  }
+  auto line = [&](int offset) { return GpioValue(offset); };
+  MakeGpioLines();  // the door switch (23) is pressed: shut
   std::filesystem::create_directories(sys / "class/thermal/thermal_zone0");
   std::ofstream(sys / "class/thermal/thermal_zone0/temp") << "51500\n";
   const std::string profile = std::string(KIOSK_BOARD_PROFILES) + "/rpi-cm4.toml";
@@ -636,13 +644,8 @@ TEST(Fleet, ACitizensCallForAnOfficerReachesTheDashboardAndAPinFromItAssists) {
                      .exit_code);
   const auto state = dir.Path() / kiosk;
   const auto sys = dir.Path() / "sys";
-  auto line = [&](int offset) {
-    return sys / "class/gpio" / ("gpio" + std::to_string(512 + offset)) / "value";
-  };
-  for (int offset : {17, 27, 22, 23, 24}) {
-    std::filesystem::create_directories(line(offset).parent_path());
-    std::ofstream(line(offset)) << "0\n";
-  }
+  auto line = [&](int offset) { return GpioValue(offset); };
+  MakeGpioLines();
   std::ofstream(dir.Path() / "agent.toml")
       << "[outbox]\ndir = \"" << (state / "outbox").string() << "\"\n"
       << "storage_key = \"" << (state / "storage.key").string() << "\"\n"
