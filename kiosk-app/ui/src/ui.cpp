@@ -570,7 +570,7 @@ void KioskUi::DrawEditor(float w, float h) {
     return;
   }
   std::string text = EditorText();
-  const ImVec2 size = fonts_.title->CalcTextSizeA(fonts_.title->FontSize, FLT_MAX, content - 40,
+  const ImVec2 size = fonts_.title->CalcTextSizeA(fonts_.title->FontSize, FLT_MAX, content - 240,
                                                   (text + "|").c_str());
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddRectFilled(at, ImVec2(at.x + content, at.y + size.y + 40), Colour(palette_.panel),
@@ -578,8 +578,20 @@ void KioskUi::DrawEditor(float w, float h) {
   draw->AddRect(at, ImVec2(at.x + content, at.y + size.y + 40), Colour(palette_.primary), 12.0f, 0,
                 4.0f);
   draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(at.x + 20, at.y + 20),
-                Colour(palette_.text), (text + "|").c_str(), nullptr, content - 40);
+                Colour(palette_.text), (text + "|").c_str(), nullptr, content - 240);
   ImGui::Dummy(ImVec2(content, size.y + 60));
+  // "Xóa hết": everything typed goes at once, at the end of the field.
+  if (!text.empty()) {
+    const ImVec2 after = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(at.x + content - 200, at.y + 8));
+    if (Button("editor.clear", tr_("Clear all"), 192, std::max(64.0f, size.y + 24),
+               Style::kSecondary, fonts_.small)) {
+      composer_.Clear();
+      std::fill(pad_digits_.begin(), pad_digits_.end(), '\0');
+      pad_digits_.clear();
+    }
+    ImGui::SetCursorScreenPos(after);
+  }
   if (editor_ == Editor::kKeyboard) {
     // The hint, when the keyboard still has room under it (six rows of
     // 64 px keys and the suggestions).

@@ -224,3 +224,23 @@ TEST(Screens, EveryAnswerToTheRatingLooksTheSame) {
   }
   CHECK(best.y < w.at("rate.2").y && w.at("rate.2").y < w.at("rate.1").y);
 }
+
+// "Xóa hết" takes away everything typed at once; the mark keys mark the
+// word being typed.
+TEST(Screens, ClearAllAndTheMarkKeys) {
+  OnTheFormOf("1.001193");
+  Tap("field.child_name");
+  CHECK_FALSE(Shows("editor.clear"));  // nothing to clear yet
+  for (const char* key : {"key.n", "key.g", "key.u", "key.y", "key.e", "key.n"}) Tap(key);
+  Tap("key.ê");
+  Tap("key.ngã");
+  Tap("key.done");
+  STRCMP_EQUAL("nguyễn", std::get<journey::intent::SetField>(intents.back()).value.c_str());
+  Tap("field.child_name");
+  for (const char* key : {"key.a", "key.n"}) Tap(key);
+  CHECK(Shows("editor.clear"));
+  Tap("editor.clear");
+  CHECK_FALSE(Shows("editor.clear"));
+  Tap("key.done");
+  STRCMP_EQUAL("", std::get<journey::intent::SetField>(intents.back()).value.c_str());
+}
