@@ -89,7 +89,7 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
   // What lies under a panel (help, the idle warning) cannot be touched.
   if ((ImGui::GetItemFlags() & ImGuiItemFlags_Disabled) == 0) {
     static constexpr const char* kLooks[] = {"primary", "secondary", "disabled", "choice",
-                                             "key",     "help",      "muted"};
+                                             "key",     "help",      "muted",    "danger"};
     widgets_[id] =
         Rect{min.x, min.y, max.x - min.x, max.y - min.y, area_, kLooks[static_cast<int>(style)]};
   }
@@ -126,6 +126,10 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
       fill = palette_.help;
       text = palette_.help_text;
       break;
+    case Style::kDanger:
+      fill = palette_.background;
+      text = palette_.error;
+      break;
   }
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const bool held = ImGui::IsItemActive() && style != Style::kDisabled;
@@ -133,6 +137,7 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
   if (style == Style::kSecondary || style == Style::kKey || style == Style::kHelp) {
     draw->AddRect(min, max, Colour(palette_.border), 14.0f, 0, 2.0f);
   }
+  if (style == Style::kDanger) draw->AddRect(min, max, Colour(palette_.error), 14.0f, 0, 3.0f);
   const float wrap = w - 32;
   const std::string addressed = Addressed(label, salutation_);
   label = addressed.c_str();
@@ -289,9 +294,16 @@ void KioskUi::Footer(float width, float height, bool back, bool next, const char
                 Colour(palette_.border), 2.0f);
   draw->PopClipRect();
   ImGui::SetCursorPos(ImVec2(kMargin, y));
-  if (Button("cancel", tr_("Start over"), w, kButtonHeight, Style::kSecondary)) {
+  // Set apart from "Quay lại": it throws the dossier away, so it asks first
+  // once there is one (a session on the dossier's path).
+  if (Button("cancel", tr_("Start over"), w, kButtonHeight, Style::kDanger)) {
     CloseEditor();
-    Emit(journey::intent::Cancel{});
+    const auto* session = journey_.CurrentSession();
+    if (session != nullptr && !session->outcome && journey::StepOf(journey_.CurrentScreen()) > 1) {
+      confirm_start_over_ = true;
+    } else {
+      Emit(journey::intent::Cancel{});
+    }
   }
   if (back) {
     ImGui::SetCursorPos(ImVec2(kMargin + w + kGap, y));
@@ -446,7 +458,8 @@ void KioskUi::Draw(float width, float height) {
     swallow_touch_ = false;
   }
   const bool help_panel = journey_.HelpStatus().shown;
-  const bool disabled = warning || swallow_touch_ || help_panel;
+  if (journey_.CurrentSession() == nullptr) confirm_start_over_ = false;
+  const bool disabled = warning || swallow_touch_ || help_panel || confirm_start_over_;
   if (disabled) ImGui::BeginDisabled(true);
   if (editor_ != Editor::kNone) {
     DrawEditor(width, height);
@@ -501,6 +514,7 @@ void KioskUi::Draw(float width, float height) {
   ImGui::PopFont();
   ImGui::End();
   if (help_panel && !warning) DrawHelpPanel(width, height);
+  if (confirm_start_over_ && !help_panel && !warning) DrawConfirmStartOver(width, height);
 }
 
 // ---- screens ----

@@ -244,3 +244,19 @@ TEST(Screens, ClearAllAndTheMarkKeys) {
   Tap("key.done");
   STRCMP_EQUAL("", std::get<journey::intent::SetField>(intents.back()).value.c_str());
 }
+
+// "Làm lại từ đầu" looks apart and asks before a dossier under way is lost.
+TEST(Screens, StartingOverAsksFirstWhenThereIsADossierToLose) {
+  journey->Start();
+  CHECK((std::vector<std::string>{"activity", "cancel"}) == Tap("cancel"));  // nothing yet
+  ApplyAll();
+  OnTheFormOf("1.001193");
+  STRCMP_EQUAL("danger", screen->Widgets().at("cancel").look.c_str());
+  CHECK((std::vector<std::string>{"activity"}) == Tap("cancel"));
+  CHECK(Shows("start_over.no"));
+  CHECK_FALSE(Shows("next"));  // under the question
+  CHECK((std::vector<std::string>{"activity"}) == Tap("start_over.no"));
+  CHECK(Shows("next"));
+  Tap("cancel");
+  CHECK((std::vector<std::string>{"activity", "cancel"}) == Tap("start_over.yes"));
+}

@@ -180,4 +180,53 @@ void KioskUi::DrawHelpPanel(float w, float h) {
   ImGui::End();
 }
 
+// "Làm lại từ đầu" on a dossier under way: what is lost is said, and going
+// on is the first, larger answer.
+void KioskUi::DrawConfirmStartOver(float w, float h) {
+  ImGui::SetNextWindowPos(ImVec2(0, header_height_));
+  ImGui::SetNextWindowSize(ImVec2(w, h - header_height_));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("start_over", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+                   ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleVar();
+  ImGui::PushFont(fonts_.body);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(ImVec2(0, header_height_), ImVec2(w, h), IM_COL32(0, 0, 0, 150));
+  const float pw = std::min(w - 2 * kMargin, 960.0f);
+  const float px = (w - pw) / 2;
+  const float inner = pw - 2 * kMargin;
+  const float top = header_height_ + 80;
+  const std::string ask = Addressed(
+      tr_("Start over? Everything entered for this dossier will be erased, and the card read "
+          "again."),
+      salutation_);
+  const ImVec2 asked =
+      fonts_.title->CalcTextSizeA(fonts_.title->FontSize, FLT_MAX, inner, ask.c_str());
+  const float height = 40 + asked.y + 40 + 2 * (kButtonHeight + kGap) + 40;
+  draw->AddRectFilled(ImVec2(px, top), ImVec2(px + pw, top + height), Colour(palette_.background),
+                      20.0f);
+  draw->AddRect(ImVec2(px, top), ImVec2(px + pw, top + height), Colour(palette_.border), 20.0f, 0,
+                4.0f);
+  const float x = px + kMargin;
+  float y = top + 40;
+  draw->AddText(fonts_.title, fonts_.title->FontSize, ImVec2(x, y), Colour(palette_.text),
+                ask.c_str(), nullptr, inner);
+  y += asked.y + 40;
+  ImGui::SetCursorScreenPos(ImVec2(x, y));
+  if (Button("start_over.no", tr_("No, go on with my dossier"), inner, kButtonHeight,
+             Style::kPrimary)) {
+    confirm_start_over_ = false;
+  }
+  y += kButtonHeight + kGap;
+  ImGui::SetCursorScreenPos(ImVec2(x, y));
+  if (Button("start_over.yes", tr_("Yes, start over"), inner, kButtonHeight, Style::kSecondary)) {
+    confirm_start_over_ = false;
+    Emit(journey::intent::Cancel{});
+  }
+  ImGui::PopFont();
+  ImGui::End();
+}
+
 }  // namespace kiosk::ui

@@ -90,7 +90,8 @@ class KioskUi {
  private:
   // kMuted looks disabled but answers a touch: the journey then says what
   // is missing instead of the button ignoring the citizen.
-  enum class Style { kPrimary, kSecondary, kDisabled, kChoiceOn, kKey, kHelp, kMuted };
+  // kDanger (white, red outline and text) is for what throws work away.
+  enum class Style { kPrimary, kSecondary, kDisabled, kChoiceOn, kKey, kHelp, kMuted, kDanger };
   enum class Editor { kNone, kKeyboard, kPad };
 
   bool Button(const std::string& id, const char* label, float w, float h, Style style,
@@ -102,6 +103,9 @@ class KioskUi {
   // over the screen while the citizen waits or an officer types a PIN.
   void HelpButton(float x, float y, float w, float h);
   void DrawHelpPanel(float w, float h);
+  // "Làm lại từ đầu" asks first when there is a dossier to lose.
+  void DrawConfirmStartOver(float w, float h);
+  bool confirm_start_over_ = false;
   void DrawOfficerPad(float x, float y, float w);
   std::string officer_pin_;
   std::string salutation_ = "Ông/Bà";  // "Ông" or "Bà" once the card is read
