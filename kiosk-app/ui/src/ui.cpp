@@ -202,7 +202,10 @@ void KioskUi::Header(float width) {
   // staff; on a narrow screen help has a row of its own under the others.
   const bool help = journey_.HelpAvailable();
   const float lang_width = speaker_ != nullptr ? 200 : 260;
-  const float buttons_width = lang_width + (speaker_ != nullptr ? 12 + 94 + 12 + 190 : 0);
+  // Without voice buttons (no audio device) the right part keeps its width:
+  // help needs the room.
+  const float drawn_width = lang_width + (speaker_ != nullptr ? 12 + 94 + 12 + 190 : 0);
+  const float buttons_width = std::max(drawn_width, 508.0f);
   const float help_width = 420;
   const float size_width = 150;  // "Chữ to"
   const bool two_rows =
@@ -228,7 +231,7 @@ void KioskUi::Header(float width) {
     TextSizeButton(x, row_y + row_h + 8, size_width, row_h);
     HelpButton(x + size_width + 12, row_y + row_h + 8, buttons_width - size_width - 12, row_h);
   } else {
-    const float x = width - kMargin - buttons_width - 12 - size_width;
+    const float x = width - kMargin - drawn_width - 12 - size_width;
     TextSizeButton(x, row_y, size_width, row_h);
     if (help) HelpButton(x - 12 - help_width, row_y, help_width, row_h);
   }

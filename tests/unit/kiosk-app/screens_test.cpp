@@ -260,3 +260,39 @@ TEST(Screens, StartingOverAsksFirstWhenThereIsADossierToLose) {
   Tap("cancel");
   CHECK((std::vector<std::string>{"activity", "cancel"}) == Tap("start_over.yes"));
 }
+
+// When the receipt cannot be printed, its look-up is on the screen as a QR
+// code for the citizen's phone, besides "In lại".
+TEST(Screens, AReceiptThePrinterCouldNotPrintIsAQrOnTheScreen) {
+  OnTheFormOf("1.004873");
+  CHECK(journey->SetField("marital_status", "single"));
+  CHECK(journey->SetField("purpose", "Kết hôn"));
+  journey->Next();
+  journey->Next();
+  journey->Next();
+  journey->SetConsent(true);
+  printer.SetStatus(printer::PrinterStatus::kPaperOut);
+  journey->Confirm();
+  journey->Poll();  // sealed
+  journey->Poll();  // printed, or not
+  CHECK(journey->CurrentScreen() == Screen::kReceipt);
+  STRCMP_EQUAL("printer.paper_out", journey->PrintProblem().c_str());
+  CHECK(Shows("reprint"));
+  CHECK(Shows("receipt.qr"));
+  printer.SetStatus(printer::PrinterStatus::kReady);
+  Tap("reprint");
+  ApplyAll();
+  journey->Poll();
+  STRCMP_EQUAL("", journey->PrintProblem().c_str());
+  CHECK_FALSE(Shows("receipt.qr"));
+}
+
+// A kiosk without an audio device has no voice buttons; "Nhờ cán bộ hỗ trợ"
+// keeps a button wide enough for its words.
+TEST(Screens, WithoutVoiceTheHelpButtonKeepsItsWidth) {
+  link::HelpMailbox line(dir.Path() / "help");
+  journey->SetHelpLine(&line);
+  Frame();
+  CHECK(screen->Widgets().at("help").w >= 300);
+  CHECK(screen->Widgets().count("voice.toggle") == 0);
+}

@@ -65,12 +65,13 @@ void KioskUi::DrawFees(float w, float h) {
   Footer(w, h, true, total == 0 || session->payment.has_value());
 }
 
-void KioskUi::DrawQr(const std::string& payload, float width) {
+void KioskUi::DrawQr(const std::string& payload, float width, const std::string& id,
+                     float max_side) {
   std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
       QRcode_encodeString(payload.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), QRcode_free);
   if (!code) return;
   const int modules = code->width + 8;  // with the quiet zone
-  const float side = std::min(width, 420.0f);
+  const float side = std::min(width, max_side);
   const float cell = std::floor(side / static_cast<float>(modules));
   const float size = cell * static_cast<float>(modules);
   ImGui::SetCursorPosX(kMargin + (width - size) / 2);
@@ -86,7 +87,7 @@ void KioskUi::DrawQr(const std::string& payload, float width) {
       draw->AddRectFilled(min, ImVec2(min.x + cell, min.y + cell), IM_COL32(0, 0, 0, 255));
     }
   }
-  widgets_["pay.qr"] = Rect{at.x, at.y, size, size, area_, "qr"};
+  widgets_[id] = Rect{at.x, at.y, size, size, area_, "qr"};
 }
 
 }  // namespace kiosk::ui

@@ -39,6 +39,7 @@ void KioskUi::DrawReceipt(float w, float h) {
     Text(tr_("This kiosk has no receipt printer. Your dossier is safe: write down the code above, "
              "or ask the staff for a printed receipt."),
          fonts_.body, palette_.error, content);
+    ReceiptQr(h, content);
   } else if (!journey_.PrintProblem().empty()) {
     Text(tr_("The receipt could not be printed. Your dossier is safe; ask the staff, then tap "
              "Print again."),
@@ -47,11 +48,25 @@ void KioskUi::DrawReceipt(float w, float h) {
     if (Button("reprint", tr_("Print again"), content, kButtonHeight, Style::kSecondary)) {
       Emit(journey::intent::Reprint{});
     }
+    ReceiptQr(h, content);
   } else {
     Text(tr_("Take your receipt from the printer, and your card from the reader."), fonts_.body,
          palette_.text, content);
   }
   Footer(w, h, false, true);
+}
+
+// No paper receipt: the receipt's look-up as a QR code on the screen, for the
+// citizen's phone, in what room the screen has left.
+void KioskUi::ReceiptQr(float h, float content) {
+  const auto* session = journey_.CurrentSession();
+  if (session == nullptr || !session->outcome) return;
+  Text(tr_("Or photograph this code with a phone: it opens the dossier's status."), fonts_.small,
+       palette_.text, content);
+  const float room = h - kFooterHeight - ImGui::GetCursorPosY() - kGap;
+  if (room < 160) return;
+  DrawQr(journey::ReceiptOf(*session, journey_.Config()).lookup_url, content, "receipt.qr",
+         std::min(420.0f, room));
 }
 
 }  // namespace kiosk::ui

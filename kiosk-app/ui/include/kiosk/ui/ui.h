@@ -105,6 +105,7 @@ class KioskUi {
   void DrawHelpPanel(float w, float h);
   // "Làm lại từ đầu" asks first when there is a dossier to lose.
   void DrawConfirmStartOver(float w, float h);
+  void ReceiptQr(float h, float content);  // no paper: the look-up as a QR on screen
   bool confirm_start_over_ = false;
   void DrawOfficerPad(float x, float y, float w);
   std::string officer_pin_;
@@ -116,7 +117,8 @@ class KioskUi {
               Style next_style = Style::kPrimary);
   void Message();
   // A QR code drawn as modules, centred in `width`: the VietQR to scan.
-  void DrawQr(const std::string& payload, float width);
+  void DrawQr(const std::string& payload, float width, const std::string& id = "pay.qr",
+              float max_side = 420);
   void BeginScroll(const char* id, float height, float width = 0);
   // A button's height for its label: at least `min_h`, else the wrapped
   // text with its padding (larger text makes taller buttons, never clipped).
