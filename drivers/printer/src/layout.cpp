@@ -62,21 +62,48 @@ core::Expected<PaperProfile> PaperByName(const std::string& name) {
   return core::Error::NeedsPerson("printer.paper", "paper must be 80mm or 58mm, not " + name);
 }
 
+namespace {
+
+// "a) ", "b) ", ...: the sub-items of a numbered item, as legal texts write them.
+std::string Letter(std::size_t i) { return std::string(1, static_cast<char>('a' + i % 26)) + ") "; }
+
+Block Item(std::string text, TextStyle style = TextStyle::kBody) {
+  return Text(std::move(text), style, Align::kLeft, kIndent);
+}
+
+Block SubItem(std::size_t i, const std::string& text, TextStyle style = TextStyle::kBody) {
+  return Text("   " + Letter(i) + text, style, Align::kLeft, 2 * kIndent);
+}
+
+// "https://dichvucong.gov.vn/tra-cuu-ho-so?code=…": "dichvucong.gov.vn/tra-cuu-ho-so".
+std::string SiteOf(const std::string& url) {
+  std::string site = url;
+  const auto scheme = site.find("://");
+  if (scheme != std::string::npos) site = site.substr(scheme + 3);
+  const auto query = site.find('?');
+  if (query != std::string::npos) site = site.substr(0, query);
+  return site;
+}
+
+}  // namespace
+
 Slip LayoutReceipt(const Receipt& r) {
   Slip slip{"receipt", {}};
   auto& b = slip.blocks;
   b.push_back(Centered(r.agency, TextStyle::kBold));
   b.push_back(Centered("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"));
-  b.push_back(Centered("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", TextStyle::kBold));
+  b.push_back(Centered("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", TextStyle::kSmallBold));
   b.push_back(Centered("Độc lập - Tự do - Hạnh phúc"));
   b.push_back(Rule());
   if (r.provisional) {
     b.push_back(Centered("GIẤY TIẾP NHẬN HỒ SƠ (TẠM THỜI)", TextStyle::kTitle));
-    b.push_back(Centered("Mã hồ sơ: sẽ được cấp khi hồ sơ đến hệ thống một cửa;"));
-    b.push_back(Centered("tra cứu bằng mã QR hoặc số tham chiếu bên dưới."));
+    b.push_back(
+        Centered("Mã hồ sơ sẽ được cấp khi hồ sơ đến hệ thống một cửa. "
+                 "Tra cứu bằng mã QR hoặc số tham chiếu bên dưới."));
   } else {
     b.push_back(Centered("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", TextStyle::kTitle));
-    b.push_back(Centered("Mã hồ sơ: " + r.dossier_code, TextStyle::kBold));
+    b.push_back(Centered("Mã hồ sơ:", TextStyle::kBody));
+    b.push_back(Centered(r.dossier_code, TextStyle::kBold));
   }
   b.push_back(Centered("Số tham chiếu tại ki-ốt: " + r.local_reference));
   b.push_back(Space(10));
@@ -85,41 +112,61 @@ Slip LayoutReceipt(const Receipt& r) {
   if (!r.applicant_phone.Reveal().empty()) {
     b.push_back(Text("Số điện thoại: " + r.applicant_phone.Reveal()));
   }
-  b.push_back(
-      Text("Nội dung yêu cầu giải quyết: " + r.procedure_name + " (" + r.procedure_code + ")"));
-  b.push_back(Text("1. Thành phần hồ sơ nộp gồm:", TextStyle::kBody, Align::kLeft, kIndent));
-  int n = 0;
-  for (const auto& p : r.papers) {
-    b.push_back(
-        Text("   " + std::to_string(++n) + ". " + p, TextStyle::kBody, Align::kLeft, 2 * kIndent));
+  b.push_back(Text("Nội dung yêu cầu giải quyết: " + r.procedure_name));
+  if (!r.procedure_code.empty()) {
+    b.push_back(Text("Mã thủ tục: " + r.procedure_code, TextStyle::kSmall));
   }
-  if (r.papers.empty()) b.push_back(Text("   Tờ khai điện tử"));
-  b.push_back(Text("2. Số lượng hồ sơ: 01 (bộ)", TextStyle::kBody, Align::kLeft, kIndent));
-  b.push_back(Text("3. Thời gian giải quyết hồ sơ theo quy định: " + r.time_limit, TextStyle::kBody,
-                   Align::kLeft, kIndent));
-  b.push_back(
-      Text("4. Thời gian nhận hồ sơ: " + r.received_at, TextStyle::kBody, Align::kLeft, kIndent));
-  b.push_back(Text("5. Thời gian trả kết quả giải quyết hồ sơ: " + r.appointment, TextStyle::kBold,
-                   Align::kLeft, kIndent));
-  b.push_back(Text("6. Đăng ký nhận kết quả tại: " + r.return_method, TextStyle::kBody,
-                   Align::kLeft, kIndent));
+  b.push_back(Item("1. Thành phần hồ sơ nộp gồm:"));
+  if (r.papers.empty()) b.push_back(SubItem(0, "Tờ khai điện tử"));
+  for (std::size_t i = 0; i < r.papers.size(); ++i) b.push_back(SubItem(i, r.papers[i]));
+  b.push_back(Item("2. Số lượng hồ sơ: 01 (bộ)"));
+  b.push_back(Item("3. Thời gian giải quyết hồ sơ theo quy định: " + r.time_limit));
+  b.push_back(Item("4. Thời gian nhận hồ sơ: " + r.received_at));
+  b.push_back(Item("5. Thời gian trả kết quả giải quyết hồ sơ:", TextStyle::kBold));
+  // "16 giờ 30 phút," over "ngày 30/11/2026": each part whole on its line.
+  const auto comma = r.appointment.find(", ");
+  if (comma == std::string::npos) {
+    b.push_back(Centered(r.appointment, TextStyle::kLarge));
+  } else {
+    b.push_back(Centered(r.appointment.substr(0, comma + 1), TextStyle::kLarge));
+    b.push_back(Centered(r.appointment.substr(comma + 2), TextStyle::kLarge));
+  }
+  b.push_back(Item("6. Đăng ký nhận kết quả tại: " + r.return_method));
   if (!r.fees.empty()) {
-    b.push_back(Text("Phí, lệ phí:"));
-    for (const auto& f : r.fees)
-      b.push_back(Text("   " + f, TextStyle::kBody, Align::kLeft, kIndent));
-    b.push_back(Text("   Tổng cộng: " + r.fee_total, TextStyle::kBold));
+    b.push_back(Item("7. Phí, lệ phí:"));
+    for (std::size_t i = 0; i < r.fees.size(); ++i) b.push_back(SubItem(i, r.fees[i]));
+    b.push_back(Text("   Tổng cộng: " + r.fee_total, TextStyle::kBold, Align::kLeft, kIndent));
     if (!r.payment_reference.empty()) {
       b.push_back(Text("   Đã thanh toán, mã giao dịch: " + r.payment_reference, TextStyle::kBody,
                        Align::kLeft, kIndent));
     }
   } else {
-    b.push_back(Text("Phí, lệ phí: không thu"));
+    b.push_back(Item("7. Phí, lệ phí: không thu"));
+  }
+  if (!r.at_counter.empty()) {
+    b.push_back(Rule());
+    b.push_back(Text(r.applicant_title + " mang giấy này đến quầy một cửa để:", TextStyle::kBold));
+    for (std::size_t i = 0; i < r.at_counter.size(); ++i) b.push_back(SubItem(i, r.at_counter[i]));
   }
   b.push_back(Rule());
-  b.push_back(Centered("Mã tra cứu: " + r.lookup_secret, TextStyle::kTitle));
+  b.push_back(Text("Khi đến nhận kết quả, " + r.applicant_title + " mang theo:", TextStyle::kBold));
+  std::vector<std::string> bring{"Giấy tiếp nhận này", "Thẻ căn cước của người nộp hồ sơ"};
+  bring.insert(bring.end(), r.bring.begin(), r.bring.end());
+  for (std::size_t i = 0; i < bring.size(); ++i) b.push_back(SubItem(i, bring[i]));
+  b.push_back(Rule());
+  b.push_back(Centered("TRA CỨU HỒ SƠ", TextStyle::kBold));
   b.push_back(Qr(r.lookup_url));
-  b.push_back(Centered("Quét mã QR để tra cứu hồ sơ"));
-  b.push_back(Centered("Tra cứu: " + r.lookup_url));
+  if (r.provisional || r.lookup_secret.empty()) {
+    b.push_back(Centered("Số tham chiếu:", TextStyle::kBody));
+    b.push_back(Centered(r.local_reference, TextStyle::kTitle));
+  } else {
+    b.push_back(Centered("Mã tra cứu:", TextStyle::kBody));
+    b.push_back(Centered(r.lookup_secret, TextStyle::kTitle));
+  }
+  const std::string site = r.lookup_site.empty() ? SiteOf(r.lookup_url) : r.lookup_site;
+  b.push_back(Centered("Quét mã QR, hoặc vào " + site));
+  if (!r.working_hours.empty()) b.push_back(Centered("Giờ làm việc: " + r.working_hours));
+  if (!r.hotline.empty()) b.push_back(Centered("Đường dây nóng: " + r.hotline, TextStyle::kBold));
   b.push_back(Space(8));
   b.push_back(Centered("Giấy in tại ki-ốt dịch vụ công, không cần chữ ký."));
   return slip;
@@ -158,10 +205,22 @@ Slip LayoutTicket(const QueueTicket& t) {
   auto& b = slip.blocks;
   b.push_back(Centered(t.site, TextStyle::kBold));
   b.push_back(Centered("PHIẾU SỐ THỨ TỰ", TextStyle::kTitle));
-  b.push_back(Centered(std::to_string(t.number), TextStyle::kHuge));
+  b.push_back(Centered(TicketNumberText(t.number), TextStyle::kHuge));
+  b.push_back(
+      Centered(t.counter.empty() ? std::string("Quầy một cửa") : t.counter, TextStyle::kTitle));
   b.push_back(Centered("Ngày " + t.day + ", lúc " + t.issued_at));
-  b.push_back(Centered("Vui lòng chờ gọi số tại quầy một cửa."));
+  if (t.ahead > 0) {
+    b.push_back(Centered("Đã có " + std::to_string(t.ahead) + " người lấy số trước hôm nay.",
+                         TextStyle::kBody));
+  }
+  b.push_back(Centered("Xin vui lòng chờ gọi đến số của mình.", TextStyle::kBody));
   return slip;
+}
+
+std::string TicketNumberText(int number) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%03d", number);
+  return text;
 }
 
 std::vector<std::string> SlipText(const Slip& slip) {
@@ -222,7 +281,7 @@ core::Expected<Bitmap> QrBitmap(std::string_view data, int module_dots, QrLevel 
 
 struct SlipRenderer::State {
   PaperProfile paper;
-  std::optional<typeset::TextPainter> body, small, bold, title, huge;
+  std::optional<typeset::TextPainter> body, small, small_bold, bold, title, large, huge;
 
   const typeset::TextPainter& Painter(TextStyle style) const {
     switch (style) {
@@ -232,6 +291,10 @@ struct SlipRenderer::State {
         return *bold;
       case TextStyle::kTitle:
         return *title;
+      case TextStyle::kSmallBold:
+        return *small_bold;
+      case TextStyle::kLarge:
+        return *large;
       case TextStyle::kHuge:
         return *huge;
       case TextStyle::kBody:
@@ -284,6 +347,24 @@ struct SlipRenderer::State {
     return lines;
   }
 
+  // A text block's printed lines, and where its first and next lines start.
+  struct Wrapped {
+    std::vector<std::string> lines;
+    int first = 0;   // dots from the margin
+    int indent = 0;  // of the lines after the first
+  };
+  Wrapped WrapBlock(const Block& block) const {
+    const int inner = paper.width_dots - 2 * paper.margin_dots;
+    const auto& painter = Painter(block.style);
+    // Leading spaces indent the first line; the hanging indent the rest.
+    const std::size_t spaces = std::min(block.text.find_first_not_of(' '), block.text.size());
+    Wrapped w;
+    w.first = std::min(static_cast<int>(spaces) * painter.Width(" "), inner / 2);
+    w.indent = std::min(block.hanging_indent, inner / 2);
+    w.lines = Wrap(block.text.substr(spaces), painter, inner - w.first, inner - w.indent);
+    return w;
+  }
+
   struct Part {
     cv::Mat gray;    // a raster part, white paper and black ink
     std::string qr;  // or a native QR code
@@ -305,12 +386,7 @@ struct SlipRenderer::State {
       switch (block.kind) {
         case Block::Kind::kText: {
           const auto& painter = Painter(block.style);
-          // Leading spaces indent the first line; the hanging indent the rest.
-          const std::size_t spaces = std::min(block.text.find_first_not_of(' '), block.text.size());
-          const int first = std::min(static_cast<int>(spaces) * painter.Width(" "), inner / 2);
-          const int indent = std::min(block.hanging_indent, inner / 2);
-          const auto lines =
-              Wrap(block.text.substr(spaces), painter, inner - first, inner - indent);
+          const auto [lines, first, indent] = WrapBlock(block);
           for (std::size_t i = 0; i < lines.size(); ++i) {
             cv::Mat line(painter.LineHeight() + 2, width, CV_8UC1, cv::Scalar(255));
             const int w = painter.Width(lines[i]);
@@ -381,20 +457,36 @@ core::Expected<SlipRenderer> SlipRenderer::Open(PaperProfile paper, SlipFonts fo
   auto state = std::make_unique<State>();
   const bool wide = paper.width_dots >= 512;
   state->paper = std::move(paper);
-  KIOSK_ASSIGN_OR_RETURN(auto body, typeset::TextPainter::Open(fonts.regular, wide ? 24 : 20));
-  KIOSK_ASSIGN_OR_RETURN(auto small, typeset::TextPainter::Open(fonts.regular, wide ? 20 : 17));
-  KIOSK_ASSIGN_OR_RETURN(auto bold, typeset::TextPainter::Open(fonts.bold, wide ? 24 : 20));
-  KIOSK_ASSIGN_OR_RETURN(auto title, typeset::TextPainter::Open(fonts.bold, wide ? 23 : 20));
+  // Sizes in dots at 203 dpi: body 29 (about 10 pt) on 80 mm paper, 25 on
+  // 58 mm; the appointment in `large`.
+  KIOSK_ASSIGN_OR_RETURN(auto body, typeset::TextPainter::Open(fonts.regular, wide ? 29 : 25));
+  KIOSK_ASSIGN_OR_RETURN(auto small, typeset::TextPainter::Open(fonts.regular, wide ? 24 : 21));
+  KIOSK_ASSIGN_OR_RETURN(auto small_bold, typeset::TextPainter::Open(fonts.bold, wide ? 24 : 21));
+  KIOSK_ASSIGN_OR_RETURN(auto bold, typeset::TextPainter::Open(fonts.bold, wide ? 29 : 25));
+  KIOSK_ASSIGN_OR_RETURN(auto title, typeset::TextPainter::Open(fonts.bold, wide ? 32 : 27));
+  KIOSK_ASSIGN_OR_RETURN(auto large, typeset::TextPainter::Open(fonts.bold, wide ? 40 : 32));
   KIOSK_ASSIGN_OR_RETURN(auto huge, typeset::TextPainter::Open(fonts.bold, wide ? 160 : 120));
   state->body.emplace(std::move(body));
   state->small.emplace(std::move(small));
   state->bold.emplace(std::move(bold));
+  state->small_bold.emplace(std::move(small_bold));
   state->title.emplace(std::move(title));
+  state->large.emplace(std::move(large));
   state->huge.emplace(std::move(huge));
   return SlipRenderer(std::move(state));
 }
 
 const PaperProfile& SlipRenderer::Paper() const { return state_->paper; }
+
+std::vector<std::string> SlipRenderer::Lines(const Slip& slip) const {
+  std::vector<std::string> lines;
+  for (const auto& block : slip.blocks) {
+    if (block.kind != Block::Kind::kText) continue;
+    auto wrapped = state_->WrapBlock(block);
+    lines.insert(lines.end(), wrapped.lines.begin(), wrapped.lines.end());
+  }
+  return lines;
+}
 
 core::Expected<Bitmap> SlipRenderer::Render(const Slip& slip) const {
   KIOSK_ASSIGN_OR_RETURN(auto parts, state_->Layout(slip, false, state_->QrModule()));

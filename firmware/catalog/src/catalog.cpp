@@ -40,6 +40,23 @@ const FormField* Procedure::Field(std::string_view id) const {
   return nullptr;
 }
 
+std::vector<Text> CounterTasks(const Procedure& procedure) {
+  std::vector<Text> tasks;
+  for (const auto& paper : procedure.papers) {
+    if (paper.scan) continue;
+    tasks.push_back({"Mang theo và xuất trình cho cán bộ: " + paper.name.vi,
+                     "Bring and show the officer: " + paper.name.en});
+  }
+  tasks.insert(tasks.end(), procedure.at_counter.begin(), procedure.at_counter.end());
+  return tasks;
+}
+
+bool HasCounterStep(const Procedure& procedure) {
+  return !procedure.at_counter.empty() ||
+         std::any_of(procedure.papers.begin(), procedure.papers.end(),
+                     [](const Paper& p) { return !p.scan; });
+}
+
 const Procedure* Catalog::Find(std::string_view code) const {
   for (const auto& p : procedures_) {
     if (p.code == code) return &p;
@@ -57,6 +74,20 @@ Text ReadText(cfg::Section& s, std::string_view key) {
   table.Read("vi", t.vi);
   table.Read("en", t.en);
   return t;
+}
+
+// An array of texts in both languages: `key = [{ vi = "...", en = "..." }]`.
+std::vector<Text> ReadTexts(cfg::Section& s, std::string_view key) {
+  std::vector<Text> texts;
+  for (auto& item : s.TableArray(key)) {
+    Text t;
+    item.Require("vi");
+    item.Require("en");
+    item.Read("vi", t.vi);
+    item.Read("en", t.en);
+    texts.push_back(std::move(t));
+  }
+  return texts;
 }
 
 std::optional<Day> ReadDay(cfg::Section& s, std::string_view key) {
@@ -181,6 +212,8 @@ Procedure ReadProcedure(cfg::Section& s) {
   }
   for (auto& fee : s.TableArray("fee")) p.fees.push_back(ReadFee(fee));
   for (auto& field : s.TableArray("field")) p.form.push_back(ReadField(field));
+  p.at_counter = ReadTexts(s, "at_counter");
+  p.bring = ReadTexts(s, "bring");
 
   std::set<std::string> ids;
   for (const auto& f : p.form) {
@@ -290,6 +323,44 @@ void Catalog::IndexForSearch() {
   }
 }
 
+namespace {
+
+// Words a citizen adds around a procedure's name ("tôi muốn làm giấy khai
+// sinh cho con"): they count when they match, and are skipped when not.
+constexpr std::string_view kEverydayWords[] = {
+    "lam", "xin",  "cap", "can", "muon", "toi", "cho", "cua",   "de", "o",  "dau", "the",
+    "nao", "giay", "thu", "tuc", "va",   "voi", "mot", "nguoi", "la", "ve", "bao", "nhieu"};
+
+bool Everyday(const std::string& term) {
+  return std::find(std::begin(kEverydayWords), std::end(kEverydayWords), term) !=
+         std::end(kEverydayWords);
+}
+
+// `a` and `b` differ by one letter replaced, added or dropped.
+bool OneEditApart(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) return i == a.size() || a.substr(i + 1) == b.substr(i + 1);
+  return a.substr(i) == b.substr(i + 1);
+}
+
+// A word of the procedure starts with `term`, or with `term` one letter off
+// (a slip of the finger: "khia" for "khai"); short terms must match exactly.
+bool NearWordOf(const std::vector<std::string>& words, const std::string& term) {
+  if (AnyWordStartsWith(words, term)) return true;
+  if (term.size() < 4) return false;
+  return std::any_of(words.begin(), words.end(), [&term](const std::string& word) {
+    for (std::size_t len = term.size() - 1; len <= term.size() + 1 && len <= word.size(); ++len) {
+      if (OneEditApart(term, std::string_view(word).substr(0, len))) return true;
+    }
+    return false;
+  });
+}
+
+}  // namespace
+
 std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
                               std::string_view category) {
   const std::string q = Fold(core::TrimAscii(query));
@@ -301,6 +372,7 @@ std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
     for (const auto& t : terms) joined += (joined.empty() ? "" : " ") + t;
     return joined;
   }();
+  std::vector<SearchHit> closest;
   for (std::size_t i = 0; i < catalog.procedures_.size(); ++i) {
     const Procedure& p = catalog.procedures_[i];
     if (!category.empty() && p.category != category) continue;
@@ -312,18 +384,30 @@ std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
       continue;
     }
     int score = 0;
-    bool all = true;
+    int matched = 0;  // terms that matter, found
+    int near = 0;     // terms that matter, a letter off
+    bool all = true;  // every term that matters was found
     for (const auto& t : terms) {
+      const bool everyday = Everyday(t);
       if (AnyWordStartsWith(name_words, t)) {
         score += 10;
+        matched += everyday ? 0 : 1;
       } else if (AnyWordStartsWith(other_words, t)) {
         score += 4;
-      } else {
+        matched += everyday ? 0 : 1;
+      } else if (!everyday) {
         all = false;
-        break;
+        if (NearWordOf(name_words, t) || NearWordOf(other_words, t)) ++near;
       }
     }
-    if (!all) continue;
+    if (!all || matched == 0) {
+      // Not a match: perhaps one of the closest.
+      const int meaningful = matched + near;
+      if (meaningful > 0) {
+        closest.push_back({&p, 10 * meaningful - static_cast<int>(name_words.size()), true});
+      }
+      continue;
+    }
     if (name_joined == phrase) {
       score += 100;
     } else if (name_joined.rfind(phrase, 0) == 0) {
@@ -335,10 +419,16 @@ std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
     score -= static_cast<int>(name_words.size());
     hits.push_back({&p, score});
   }
-  std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
+  auto by_score = [](const SearchHit& a, const SearchHit& b) {
     if (a.score != b.score) return a.score > b.score;
     return a.procedure->code < b.procedure->code;
-  });
+  };
+  if (hits.empty()) {
+    std::stable_sort(closest.begin(), closest.end(), by_score);
+    if (closest.size() > 5) closest.resize(5);
+    return closest;
+  }
+  std::stable_sort(hits.begin(), hits.end(), by_score);
   return hits;
 }
 

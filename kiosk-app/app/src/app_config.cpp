@@ -21,6 +21,9 @@ void Schema(R& reader, C& c) {
   site.Read("agency_code", c.agency_code);
   site.Read("agency_name", c.agency_name);
   site.Read("health_facilities", c.health_facilities);
+  site.Read("counter", c.counter);
+  site.Read("working_hours", c.working_hours);
+  site.Read("hotline", c.hotline);
   site.Read("procedures", c.procedures);
   auto paths = reader.Table("paths");
   paths.Read("catalog", c.catalog);

@@ -17,6 +17,9 @@ core::Expected<journey::Settings> JourneySettings(const AppConfig& config,
   settings.agency_name = config.agency_name;
   settings.site_name = config.device.site_name;
   settings.health_facilities = config.health_facilities;
+  settings.counter = config.counter;
+  settings.working_hours = config.working_hours;
+  settings.hotline = config.hotline;
   for (const auto& code : config.procedures) {
     if (catalog.Find(code) == nullptr) {
       return core::Error::NeedsPerson("config.invalid",

@@ -19,6 +19,9 @@ constexpr Transition kFlow[] = {
     {S::kReviewForm, T::kToPapers, S::kAttachPapers},
     {S::kReviewForm, T::kToFees, S::kFees},
     {S::kAttachPapers, T::kToFees, S::kFees},
+    {S::kReviewForm, T::kToCounter, S::kAtCounter},
+    {S::kAttachPapers, T::kToCounter, S::kAtCounter},
+    {S::kAtCounter, T::kToFees, S::kFees},
     {S::kFees, T::kFeesSettled, S::kConsent},
     {S::kConsent, T::kConfirmed, S::kSubmitting},
     {S::kSubmitting, T::kSubmitFailed, S::kConsent},
@@ -29,7 +32,10 @@ constexpr Transition kFlow[] = {
     {S::kReviewForm, T::kBack, S::kChooseProcedure},
     {S::kAttachPapers, T::kBack, S::kReviewForm},
     {S::kFees, T::kBack, S::kReviewForm},
+    {S::kAtCounter, T::kBack, S::kReviewForm},
+    {S::kAtCounter, T::kBackToPapers, S::kAttachPapers},
     {S::kFees, T::kBackToPapers, S::kAttachPapers},
+    {S::kFees, T::kBackToCounter, S::kAtCounter},
     {S::kConsent, T::kBack, S::kFees},
     {std::nullopt, T::kCancel, S::kAttract},
 };
@@ -63,6 +69,10 @@ const char* ToString(Step step) {
       return "procedure_chosen";
     case T::kToPapers:
       return "to_papers";
+    case T::kToCounter:
+      return "to_counter";
+    case T::kBackToCounter:
+      return "back_to_counter";
     case T::kToFees:
       return "to_fees";
     case T::kFeesSettled:

@@ -33,10 +33,11 @@ constexpr ScreenName kScreens[] = {
     {Screen::kChooseProcedure, "choose_procedure", 2},
     {Screen::kReviewForm, "review_form", 3},
     {Screen::kAttachPapers, "attach_papers", 4},
-    {Screen::kFees, "fees", 5},
-    {Screen::kConsent, "consent", 6},
-    {Screen::kSubmitting, "submitting", 6},
-    {Screen::kReceipt, "receipt", 7},
+    {Screen::kAtCounter, "at_counter", 5},
+    {Screen::kFees, "fees", 6},
+    {Screen::kConsent, "consent", 7},
+    {Screen::kSubmitting, "submitting", 7},
+    {Screen::kReceipt, "receipt", 8},
     {Screen::kRating, "rating", 0},
     {Screen::kGoodbye, "goodbye", 0},
     {Screen::kLookup, "lookup", 0},
@@ -218,18 +219,30 @@ bool Journey::Offered(const std::string& code) const {
   return settings_.enabled_procedures.empty() || settings_.enabled_procedures.contains(code);
 }
 
+std::vector<catalog::SearchHit> Journey::OfferedProcedures() const {
+  std::vector<catalog::SearchHit> hits;
+  const std::string category = session_ ? session_->category : std::string();
+  for (const auto& p : catalog_.Procedures()) {
+    if ((category.empty() || p.category == category) && Offered(p.code)) hits.push_back({&p, 0});
+  }
+  return hits;
+}
+
 std::vector<catalog::SearchHit> Journey::SearchResults() const {
   if (!session_) return {};
-  std::vector<catalog::SearchHit> hits;
-  if (session_->search.empty()) {
-    for (const auto& p : catalog_.Procedures()) {
-      if (session_->category.empty() || p.category == session_->category) hits.push_back({&p, 0});
-    }
-  } else {
-    hits = catalog::Search(catalog_, session_->search, session_->category);
-  }
+  if (session_->search.empty()) return OfferedProcedures();
+  auto hits = catalog::Search(catalog_, session_->search, session_->category);
   std::erase_if(hits, [this](const catalog::SearchHit& h) { return !Offered(h.procedure->code); });
   return hits;
+}
+
+std::vector<Screen> Journey::Path() const {
+  std::vector<Screen> path{Screen::kIdentify, Screen::kChooseProcedure, Screen::kReviewForm};
+  const catalog::Procedure* p = session_ ? session_->procedure : nullptr;
+  if (p == nullptr || NeedsScanning()) path.push_back(Screen::kAttachPapers);
+  if (p != nullptr && catalog::HasCounterStep(*p)) path.push_back(Screen::kAtCounter);
+  path.insert(path.end(), {Screen::kFees, Screen::kConsent, Screen::kReceipt});
+  return path;
 }
 
 void Journey::Take(Step step) {
@@ -337,10 +350,14 @@ void Journey::TakeTicket() {
   const std::string time_text = ClockText(clock_.Now(), settings_.utc_offset_hours);
   auto& printer = devices_.printer;
   const std::string site = settings_.site_name;
-  Work([file, day, day_text, time_text, site, &printer]() -> Event {
+  const std::string counter = settings_.counter;
+  Work([file, day, day_text, time_text, site, counter, &printer]() -> Event {
     auto number = NextTicketNumber(file, day);
     core::Status printed = core::Ok();
-    if (number) printed = printer.Print(printer::QueueTicket{*number, day_text, time_text, site});
+    if (number) {
+      printed = printer.Print(
+          printer::QueueTicket{*number, day_text, time_text, site, counter, *number - 1});
+    }
     return event::TicketIssued{std::move(number), std::move(printed)};
   });
 }
@@ -394,12 +411,14 @@ void Journey::SetCategory(std::string category) {
   Activity();
   if (!session_) return;
   session_->category = session_->category == category ? "" : std::move(category);
+  session_->search.clear();  // a category is browsed whole
 }
 
 void Journey::SetSearch(std::string query) {
   Activity();
   if (!session_) return;
   session_->search = std::move(query);
+  if (!session_->search.empty()) session_->category.clear();  // searched everywhere
 }
 
 void Journey::ChooseProcedure(const std::string& code) {
@@ -463,6 +482,7 @@ bool Journey::ValidateForm() {
 }
 
 bool Journey::NeedsScanning() const {
+  if (!session_ || session_->procedure == nullptr) return false;
   const auto& papers = session_->procedure->papers;
   return std::any_of(papers.begin(), papers.end(), [](const catalog::Paper& p) { return p.scan; });
 }
@@ -721,6 +741,8 @@ void Journey::Next() {
       }
       if (NeedsScanning()) {
         Take(Step::kToPapers);
+      } else if (catalog::HasCounterStep(*session_->procedure)) {
+        Take(Step::kToCounter);
       } else {
         EnterFees();
       }
@@ -734,6 +756,13 @@ void Journey::Next() {
           return;
         }
       }
+      if (catalog::HasCounterStep(*session_->procedure)) {
+        Take(Step::kToCounter);
+      } else {
+        EnterFees();
+      }
+      return;
+    case Screen::kAtCounter:
       EnterFees();
       return;
     case Screen::kFees:
@@ -771,9 +800,16 @@ void Journey::Back() {
     case Screen::kConsent:
       Take(Step::kBack);
       return;
+    case Screen::kAtCounter:
+      Take(NeedsScanning() ? Step::kBackToPapers : Step::kBack);
+      return;
     case Screen::kFees:
       if (session_ && session_->payment) return;  // paid: the fee stays with this dossier
-      Take(NeedsScanning() ? Step::kBackToPapers : Step::kBack);
+      if (catalog::HasCounterStep(*session_->procedure)) {
+        Take(Step::kBackToCounter);
+      } else {
+        Take(NeedsScanning() ? Step::kBackToPapers : Step::kBack);
+      }
       return;
     default:
       return;

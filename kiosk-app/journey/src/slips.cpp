@@ -81,6 +81,10 @@ printer::Receipt ReceiptOf(const Session& s, const Settings& settings) {
   r.procedure_name = s.procedure->name.vi;
   r.procedure_code = s.procedure->code;
   for (const auto& paper : s.procedure->papers) {
+    if (!paper.scan) {
+      r.papers.push_back(paper.name.vi + " (xuất trình tại quầy)");
+      continue;
+    }
     auto it = s.pages.find(paper.code);
     if (it != s.pages.end() && !it->second.empty()) {
       r.papers.push_back(paper.name.vi + " (" + std::to_string(it->second.size()) + " trang)");
@@ -92,14 +96,18 @@ printer::Receipt ReceiptOf(const Session& s, const Settings& settings) {
   // Item 5 of Mẫu 01: the hour and the day.
   r.appointment = AppointmentText(s.outcome->appointment);
   if (r.appointment.empty()) r.appointment = s.outcome->appointment;
-  r.return_method = settings.return_method;
+  r.return_method = settings.counter.empty() ? settings.return_method : settings.counter;
+  for (const auto& task : catalog::CounterTasks(*s.procedure)) r.at_counter.push_back(task.vi);
+  for (const auto& item : s.procedure->bring) r.bring.push_back(item.vi);
+  r.working_hours = settings.working_hours;
+  r.hotline = settings.hotline;
   for (const auto& fee : s.fees) {
     r.fees.push_back(fee.label.vi + ": " + catalog::FormatVnd(fee.amount_vnd));
   }
   r.fee_total = catalog::FormatVnd(catalog::TotalVnd(s.fees));
   if (s.payment) r.payment_reference = s.payment->transaction_reference;
   r.lookup_secret = s.outcome->lookup_secret.empty()
-                        ? "-"
+                        ? std::string()
                         : dossier::PrintedLookupSecret(s.outcome->lookup_secret);
   r.lookup_url = settings.lookup_url + "?" +
                  (r.provisional ? "ref=" + r.local_reference

@@ -25,6 +25,8 @@ std::string ScreenPrompt(journey::Screen screen, const i18n::Translator& tr_) {
       return tr_("Please check what the card filled in, then answer the remaining questions.");
     case Screen::kAttachPapers:
       return tr_("Please place each paper face down on the scanner glass, then tap Scan.");
+    case Screen::kAtCounter:
+      return tr_("Part of this procedure is done in person at the counter.");
     case Screen::kFees:
       return tr_("Please pay the fee, by bank card or by bank transfer.");
     case Screen::kConsent:
@@ -215,7 +217,21 @@ std::optional<Utterance> Narrator::Next(const journey::Journey& journey, i18n::T
   if (new_help && !new_message) return Utterance{help_text, language_, "help"};
   // A problem is said before the screen's prompt: it is why the citizen is here.
   if (new_message) return Utterance{MessageText(message, tr), language_, message};
-  if (new_screen) return Utterance{ScreenPrompt(screen, tr), language_, journey::ToString(screen)};
+  if (new_screen) {
+    std::string prompt = ScreenPrompt(screen, tr);
+    // The counter step says what is to be done there, one task after another.
+    const auto* session = journey.CurrentSession();
+    if (screen == journey::Screen::kAtCounter && session != nullptr &&
+        session->procedure != nullptr) {
+      int n = 0;
+      for (const auto& task : catalog::CounterTasks(*session->procedure)) {
+        prompt += " " + std::to_string(++n) + ". " + task.In(language_) + ".";
+      }
+      const i18n::Translator& tr_ = tr;
+      prompt += std::string(" ") + tr_("Then tap Continue.");
+    }
+    return Utterance{prompt, language_, journey::ToString(screen)};
+  }
   return std::nullopt;
 }
 

@@ -77,8 +77,31 @@ KioskUi::KioskUi(journey::Journey& journey, i18n::Translator& tr, Fonts fonts,
 
 // ---- widgets ----
 
+const char* KioskUi::StepName(journey::Screen step) const {
+  switch (step) {
+    case Screen::kIdentify:
+      return tr_("Card");
+    case Screen::kChooseProcedure:
+      return tr_("Procedure");
+    case Screen::kReviewForm:
+      return tr_("Form");
+    case Screen::kAttachPapers:
+      return tr_("Papers");
+    case Screen::kAtCounter:
+      return tr_("Counter");
+    case Screen::kFees:
+      return tr_("Fees");
+    case Screen::kConsent:
+      return tr_("Confirm");
+    case Screen::kReceipt:
+      return tr_("Receipt");
+    default:
+      return "";
+  }
+}
+
 bool KioskUi::Button(const std::string& id, const char* label, float w, float h, Style style,
-                     ImFont* font) {
+                     ImFont* font, const char* caption) {
   ImGuiIO& io = ImGui::GetIO();
   font = font != nullptr ? font : fonts_.body;
   ImGui::PushID(id.c_str());
@@ -141,15 +164,24 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
   const float wrap = w - 32;
   const std::string addressed = Addressed(label, salutation_);
   label = addressed.c_str();
+  // The caption's line at the bottom; the label centred above it.
+  const float caption_h = caption != nullptr ? fonts_.small->FontSize + 12 : 0;
+  const float label_h = h - caption_h;
   ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
   // A label that would spill out of its button is set smaller, never cut.
-  if (size.y > h - 8 && font != fonts_.small) {
+  if (size.y > label_h - 8 && font != fonts_.small) {
     font = fonts_.small;
     size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
   }
-  const ImVec2 at(min.x + (w - size.x) / 2, min.y + (h - size.y) / 2);
+  const ImVec2 at(min.x + (w - size.x) / 2, min.y + (label_h - size.y) / 2 + caption_h / 4);
   draw->AddText(font, font->FontSize, at, Colour(held ? palette_.header_text : text), label,
                 nullptr, wrap);
+  if (caption != nullptr) {
+    const ImVec2 cs = fonts_.small->CalcTextSizeA(fonts_.small->FontSize, FLT_MAX, 0, caption);
+    draw->AddText(fonts_.small, fonts_.small->FontSize,
+                  ImVec2(max.x - 20 - cs.x, max.y - caption_h + 2),
+                  Colour(style == Style::kSecondary ? palette_.muted_text : text), caption);
+  }
   if (pressed) {
     Emit(journey::intent::Activity{});
     if (StartsWith(id, "key.") || StartsWith(id, "pad.")) {
@@ -235,30 +267,32 @@ void KioskUi::Header(float width) {
     TextSizeButton(x, row_y, size_width, row_h);
     if (help) HelpButton(x - 12 - help_width, row_y, help_width, row_h);
   }
-  // Step indicator of the dossier path.
+  // Step indicator of the dossier path: this citizen's own steps, so none
+  // turns green without having happened.
   const int step = journey::StepOf(journey_.CurrentScreen());
   if (step > 0) {
-    const char* names[journey::kStepCount] = {tr_("Card"),   tr_("Procedure"), tr_("Form"),
-                                              tr_("Papers"), tr_("Fees"),      tr_("Confirm"),
-                                              tr_("Receipt")};
+    const auto path = journey_.Path();
+    const auto count = static_cast<int>(path.size());
     const float y = header_height_ + 16;
-    const float slot = (width - 2 * kMargin) / journey::kStepCount;
-    for (int i = 0; i < journey::kStepCount; ++i) {
+    const float slot = (width - 2 * kMargin) / static_cast<float>(count);
+    for (int i = 0; i < count; ++i) {
+      const int its = journey::StepOf(path[static_cast<std::size_t>(i)]);
+      const char* name = StepName(path[static_cast<std::size_t>(i)]);
       const float cx = kMargin + slot * (static_cast<float>(i) + 0.5f);
-      const bool done = i + 1 < step;
-      const bool current = i + 1 == step;
+      const bool done = its < step;
+      const bool current = its == step;
       const Rgb fill = current ? palette_.primary : (done ? palette_.success : palette_.disabled);
       draw->AddCircleFilled(ImVec2(cx, y + 26), 26, Colour(fill));
-      char number[4];
+      char number[12];
       std::snprintf(number, sizeof number, "%d", i + 1);
       const ImVec2 ns = fonts_.small->CalcTextSizeA(fonts_.small->FontSize, FLT_MAX, 0, number);
       draw->AddText(fonts_.small, fonts_.small->FontSize, ImVec2(cx - ns.x / 2, y + 26 - ns.y / 2),
                     Colour(current || done ? palette_.primary_text : palette_.disabled_text),
                     number);
-      const ImVec2 ls = fonts_.small->CalcTextSizeA(fonts_.small->FontSize, FLT_MAX, 0, names[i]);
+      const ImVec2 ls = fonts_.small->CalcTextSizeA(fonts_.small->FontSize, FLT_MAX, 0, name);
       if (ls.x < slot - 4) {
         draw->AddText(fonts_.small, fonts_.small->FontSize, ImVec2(cx - ls.x / 2, y + 58),
-                      Colour(current ? palette_.text : palette_.muted_text), names[i]);
+                      Colour(current ? palette_.text : palette_.muted_text), name);
       }
     }
   }
@@ -485,6 +519,9 @@ void KioskUi::Draw(float width, float height) {
         break;
       case Screen::kAttachPapers:
         DrawAttachPapers(width, height);
+        break;
+      case Screen::kAtCounter:
+        DrawAtCounter(width, height);
         break;
       case Screen::kFees:
         DrawFees(width, height);

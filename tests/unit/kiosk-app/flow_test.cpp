@@ -40,7 +40,9 @@ TEST(Flow, OneDestinationPerScreenAndStep) {
 
 TEST(Flow, BackAlwaysGoesToAnEarlierStepOfTheDossier) {
   for (const auto& t : Flow()) {
-    if (t.step != Step::kBack && t.step != Step::kBackToPapers) continue;
+    if (t.step != Step::kBack && t.step != Step::kBackToPapers && t.step != Step::kBackToCounter) {
+      continue;
+    }
     CHECK_TEXT(StepOf(t.to) < StepOf(*t.from) || StepOf(t.to) == 0, ToString(*t.from));
   }
 }
@@ -48,7 +50,8 @@ TEST(Flow, BackAlwaysGoesToAnEarlierStepOfTheDossier) {
 TEST(Flow, ForwardStepsOnTheDossierPathNeverGoBackwards) {
   for (const auto& t : Flow()) {
     if (!t.from || t.step == Step::kBack || t.step == Step::kBackToPapers ||
-        t.step == Step::kCancel || t.step == Step::kCardFailed || t.step == Step::kSubmitFailed) {
+        t.step == Step::kBackToCounter || t.step == Step::kCancel || t.step == Step::kCardFailed ||
+        t.step == Step::kSubmitFailed) {
       continue;
     }
     if (StepOf(*t.from) == 0 || StepOf(t.to) == 0) continue;

@@ -12,6 +12,7 @@
 #include "kiosk/dossier/manifest.h"
 #include "kiosk/dossier/package.h"
 #include "kiosk/journey/journey.h"
+#include "kiosk/journey/slips.h"
 #include "kiosk/payment/fake_terminal.h"
 #include "kiosk/printer/fake_printer.h"
 #include "kiosk/scanner/fake_scanner.h"
@@ -97,6 +98,9 @@ TEST_GROUP_BASE(Journey, test::JourneyBench) {
     journey->ChooseProcedure("2.000815");
     CHECK(journey->CurrentScreen() == Screen::kReviewForm);
     CHECK(journey->SetField("pages", "5"));
+    journey->Next();
+    // The original is shown at the counter: a step of its own.
+    CHECK(journey->CurrentScreen() == Screen::kAtCounter);
     journey->Next();
     CHECK(journey->CurrentScreen() == Screen::kFees);
     LONGS_EQUAL(7000, catalog::TotalVnd(journey->CurrentSession()->fees));
@@ -291,10 +295,51 @@ TEST(Journey, RecognizedTextTravelsBesideItsPdf) {
   STRCMP_EQUAL("Giấy chứng sinh số 12", text.c_str());
 }
 
+TEST(Journey, CertificationsShowTheCounterStepOnTheirPathAndTheReceipt) {
+  Identified();
+  journey->ChooseProcedure("2.000884");
+  // Before: the path has no papers to scan and a counter step.
+  const auto path = journey->Path();
+  CHECK(std::find(path.begin(), path.end(), Screen::kAttachPapers) == path.end());
+  CHECK(std::find(path.begin(), path.end(), Screen::kAtCounter) != path.end());
+  CHECK(journey->SetField("document_title", "Giấy ủy quyền"));
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kAtCounter);
+  journey->Back();
+  CHECK(journey->CurrentScreen() == Screen::kReviewForm);
+  journey->Next();
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  journey->Back();
+  CHECK(journey->CurrentScreen() == Screen::kAtCounter);
+  journey->Next();
+  journey->Pay("card");
+  Settle();
+  journey->SetConsent(true);
+  journey->Confirm();
+  Settle();
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kReceipt);
+  // The receipt says what is done at the counter.
+  const auto r = ReceiptOf(*journey->CurrentSession(), journey->Config());
+  CHECK(!r.at_counter.empty());
+  CHECK(r.at_counter.back().find("trước mặt cán bộ") != std::string::npos);
+  CHECK(!r.bring.empty());
+  // A procedure without one has none on its path.
+  journey->Cancel();
+  Identified();
+  journey->ChooseProcedure("1.001193");
+  const auto birth = journey->Path();
+  CHECK(std::find(birth.begin(), birth.end(), Screen::kAtCounter) == birth.end());
+  CHECK(std::find(birth.begin(), birth.end(), Screen::kAttachPapers) != birth.end());
+}
+
 TEST(Journey, PaymentFailuresKeepTheCitizenOnTheFeeScreen) {
   Identified();
   journey->ChooseProcedure("2.000884");
   CHECK(journey->SetField("document_title", "Giấy ủy quyền"));
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kAtCounter);
   journey->Next();
   CHECK(journey->CurrentScreen() == Screen::kFees);
   journey->Next();
@@ -479,6 +524,7 @@ TEST(Journey, TheDriversPromptReachesTheFeeScreen) {
   journey->ChooseProcedure("2.000815");
   CHECK(journey->SetField("pages", "5"));
   journey->Next();
+  journey->Next();  // the counter step
   CHECK(journey->CurrentScreen() == Screen::kFees);
   journey->Pay("vietqr");
   // The fake pays at once; the prompt of a real driver arrives as an event
@@ -652,6 +698,7 @@ TEST(Journey, TelemetryCountsJourneysCardsPaymentsAndDeviceStates) {
   journey->ChooseProcedure("2.000815");
   CHECK(journey->SetField("pages", "5"));
   journey->Next();
+  journey->Next();  // the counter step
   journey->Pay("card");
   Settle();
   journey->SetConsent(true);

@@ -12,6 +12,7 @@
 #include "kiosk/input/suggest.h"
 #include "kiosk/journey/intents.h"
 #include "kiosk/journey/journey.h"
+#include "kiosk/ui/prompts.h"
 #include "kiosk/ui/ui.h"
 #include "screen_bench.h"
 
@@ -295,4 +296,51 @@ TEST(Screens, WithoutVoiceTheHelpButtonKeepsItsWidth) {
   Frame();
   CHECK(screen->Widgets().at("help").w >= 300);
   CHECK(screen->Widgets().count("voice.toggle") == 0);
+}
+
+TEST(Screens, SearchStartsAfreshCanBeClearedAndNeverLeavesAnEmptyList) {
+  OnTheFormOf("1.001193");
+  journey->Back();
+  CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
+  journey->SetSearch("chứng nhận");
+  // Cleared with one touch.
+  CHECK(Shows("search.clear"));
+  Tap("search.clear");
+  ApplyAll();
+  STRCMP_EQUAL("", journey->CurrentSession()->search.c_str());
+  CHECK_FALSE(Shows("search.clear"));
+  // A category chip browses the category whole: the old words go.
+  journey->SetSearch("cong chung");
+  Tap("category.civil_status");
+  ApplyAll();
+  STRCMP_EQUAL("", journey->CurrentSession()->search.c_str());
+  CHECK(Shows("procedure.1.001193"));
+  // Reopening the search starts from nothing: typing does not append.
+  journey->SetSearch("chứng nhận");
+  Tap("search");
+  Tap("key.k");
+  Tap("key.done");
+  ApplyAll();
+  STRCMP_EQUAL("k", journey->CurrentSession()->search.c_str());
+  // Words nothing matches: every procedure, and the categories, still there.
+  journey->SetSearch("xyzzy qwerty");
+  CHECK(Shows("procedure.1.001193"));
+  CHECK(Shows("procedure.2.000815"));
+  CHECK(Shows("category.certification"));
+  // A slip of the finger: the closest, first.
+  journey->SetSearch("khia sinh");
+  CHECK(Shows("procedure.1.001193"));
+}
+
+TEST(Screens, TheCounterStepIsOnTheIndicatorAndSaysEachTask) {
+  OnTheFormOf("2.000884");
+  CHECK(journey->SetField("document_title", "Giấy ủy quyền"));
+  journey->Next();
+  CHECK(journey->CurrentScreen() == Screen::kAtCounter);
+  CHECK(Shows("next"));
+  ui::Narrator narrator;
+  const auto said = narrator.Next(*journey, *tr);
+  CHECK(said.has_value());
+  CHECK_TEXT(said->text.find("trước mặt cán bộ") != std::string::npos, said->text.c_str());
+  CHECK_TEXT(said->text.find("Tiếp tục") != std::string::npos, said->text.c_str());
 }

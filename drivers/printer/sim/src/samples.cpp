@@ -17,12 +17,15 @@ Receipt SampleReceipt(bool provisional) {
   r.time_limit =
       "Trong ngày; nếu tiếp nhận sau 15 giờ thì trả kết quả trong ngày làm việc tiếp theo";
   r.received_at = "09 giờ 05 phút, ngày 30/11/2026";
-  r.appointment = "ngày 30/11/2026";
-  r.return_method = "Bộ phận một cửa";
+  r.appointment = "16 giờ 30 phút, ngày 30/11/2026";
+  r.return_method = "Quầy số 2, Bộ phận một cửa UBND phường An Mỹ";
   r.fees = {"Phí chứng thực bản sao: 7.000 đ"};
   r.fee_total = "7.000 đ";
   r.payment_reference = "SIMPOI000001";
-  r.lookup_secret = provisional ? "-" : "Q7KD";
+  r.at_counter = {"Xuất trình bản chính giấy tờ cho cán bộ tại quầy để đối chiếu với bản sao"};
+  r.lookup_secret = provisional ? "" : "Q7KD";
+  r.working_hours = "sáng 7 giờ 30 - 11 giờ 30, chiều 13 giờ 30 - 17 giờ, thứ Hai đến thứ Sáu";
+  r.hotline = "0235 3851 234";
   r.lookup_url =
       provisional
           ? "https://dichvucong.gov.vn/tra-cuu-ho-so?ref=KS-3FA9C21B"
@@ -45,6 +48,8 @@ FeeReceipt SampleFeeReceipt() {
   return r;
 }
 
-QueueTicket SampleTicket() { return {42, "30/11/2026", "09:03", "UBND phường An Mỹ"}; }
+QueueTicket SampleTicket() {
+  return {42, "30/11/2026", "09:03", "UBND phường An Mỹ", "Quầy một cửa số 1", 41};
+}
 
 }  // namespace kiosk::printer

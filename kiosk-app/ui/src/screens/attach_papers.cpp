@@ -20,15 +20,10 @@ void KioskUi::DrawAttachPapers(float w, float h) {
   BeginScroll("papers", list_height);
   const float row = content - 40;
   for (const auto& paper : session->procedure->papers) {
+    if (!paper.scan) continue;  // shown at the counter: the counter step says so
     std::string name = paper.name.In(journey_.Language());
     if (!paper.required) name += std::string(" (") + tr_("optional") + ")";
     Text(name, fonts_.body, palette_.text, row);
-    if (!paper.scan) {
-      Text(tr_("Show the original to the staff at the counter; it is not scanned."), fonts_.small,
-           palette_.muted_text, row);
-      ImGui::Dummy(ImVec2(0, 12));
-      continue;
-    }
     auto it = session->pages.find(paper.code);
     const std::size_t pages = it == session->pages.end() ? 0 : it->second.size();
     // One small page drawn per scanned page.

@@ -45,13 +45,24 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
     if (photo_texture_ != nullptr) ImGui::EndGroup();
   }
   ImGui::SetCursorPosX(left);
-  const std::string search = session != nullptr && !session->search.empty()
-                                 ? session->search
-                                 : std::string(tr_("Search: tap to type, e.g. khai sinh"));
-  if (Button("search", search.c_str(), column, FitHeight(search, column, kButtonHeight),
-             Style::kSecondary)) {
-    OpenEditor("search", Editor::kKeyboard, tr_("Search for a procedure"),
-               session != nullptr ? session->search : "");
+  // The search field: a new search starts empty; the one shown can be cleared.
+  const bool searching = session != nullptr && !session->search.empty();
+  const std::string search = searching ? std::string(tr_("Search:")) + " " + session->search
+                                       : std::string(tr_("Search: tap to type, e.g. khai sinh"));
+  const float clear_w = searching ? std::min(260.0f, column * 0.4f) : 0;
+  const float search_w = searching ? column - clear_w - kGap : column;
+  const float search_h = std::max(
+      FitHeight(search, search_w, kButtonHeight),
+      searching ? FitHeight(tr_("Clear search"), clear_w, kButtonHeight, fonts_.small) : 0.0f);
+  if (Button("search", search.c_str(), search_w, search_h, Style::kSecondary)) {
+    OpenEditor("search", Editor::kKeyboard, tr_("Search for a procedure"), "");
+  }
+  if (searching) {
+    ImGui::SameLine(0, kGap);
+    if (Button("search.clear", tr_("Clear search"), clear_w, search_h, Style::kSecondary,
+               fonts_.small)) {
+      Emit(journey::intent::SetSearch{""});
+    }
   }
   ImGui::SetCursorPosX(left);
   const auto& categories = journey_.Catalog().Categories();
@@ -81,18 +92,24 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
   ImGui::SetCursorPosX(list_x);
   ImGui::PushID("list");
   BeginScroll("procedures", list_height);
-  const auto hits = journey_.SearchResults();
-  if (hits.empty()) {
-    Text(tr_("No procedure matches. Try fewer words."), fonts_.body, palette_.text,
+  // Never an empty list: the closest procedures when nothing matches the
+  // words, every procedure when nothing comes near.
+  auto hits = journey_.SearchResults();
+  if (searching && hits.empty()) {
+    Text(tr_("No procedure matches these words. Choose a group above, or one of all the "
+             "procedures below."),
+         fonts_.body, palette_.text, list_width - 40);
+    hits = journey_.OfferedProcedures();
+  } else if (!hits.empty() && hits.front().closest) {
+    Text(tr_("No procedure has all these words. The closest ones:"), fonts_.body, palette_.text,
          list_width - 40);
   }
   const int columns = wide ? 2 : 1;
   const float button_w =
       (list_width - 40 - kGap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
-  auto label_of = [&](std::size_t i) {
-    const auto& p = *hits[i].procedure;
-    return p.name.In(journey_.Language()) + "\n" + p.code;
-  };
+  // The procedure's name; its national code is small print under it.
+  auto label_of = [&](std::size_t i) { return hits[i].procedure->name.In(journey_.Language()); };
+  const float caption_h = fonts_.small->FontSize + 12;
   float row_h = 0;
   for (std::size_t i = 0; i < hits.size(); ++i) {
     const auto col = i % static_cast<std::size_t>(columns);
@@ -101,12 +118,12 @@ void KioskUi::DrawChooseProcedure(float w, float h) {
       row_h = 0;
       for (std::size_t j = i; j < std::min(hits.size(), i + static_cast<std::size_t>(columns));
            ++j) {
-        row_h = std::max(row_h, FitHeight(label_of(j), button_w, wide ? 120 : 132));
+        row_h = std::max(row_h, FitHeight(label_of(j), button_w, wide ? 120 : 132) + caption_h);
       }
     }
     const std::string label = label_of(i);
     if (Button("procedure." + hits[i].procedure->code, label.c_str(), button_w, row_h,
-               Style::kSecondary)) {
+               Style::kSecondary, nullptr, hits[i].procedure->code.c_str())) {
       Emit(journey::intent::ChooseProcedure{hits[i].procedure->code});
     }
   }

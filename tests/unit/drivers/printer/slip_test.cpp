@@ -123,17 +123,90 @@ TEST(Slips, TheReceiptCarriesTheFieldsOfMau01) {
     return false;
   };
   CHECK(has("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
-  CHECK(has("Mã hồ sơ: 000.17.22.H56-261130-0042"));
+  CHECK(has("000.17.22.H56-261130-0042"));
   CHECK(has("Tiếp nhận hồ sơ của: Ông/Bà"));
   CHECK(has("Nội dung yêu cầu giải quyết:"));
+  // The items of Mẫu 01 numbered 1 to 7, the papers and fees lettered inside theirs.
   CHECK(has("1. Thành phần hồ sơ nộp gồm:"));
+  CHECK(has("   a) Tờ khai điện tử"));
+  CHECK(has("   b) Bản chính"));
+  CHECK(has("2. Số lượng hồ sơ: 01 (bộ)"));
   CHECK(has("4. Thời gian nhận hồ sơ:"));
   CHECK(has("5. Thời gian trả kết quả giải quyết hồ sơ:"));
-  CHECK(has("6. Đăng ký nhận kết quả tại:"));
-  CHECK(has("Mã tra cứu: Q7KD"));
+  CHECK(has("6. Đăng ký nhận kết quả tại: Quầy số 2"));
+  CHECK(has("7. Phí, lệ phí:"));
+  CHECK(has("   a) Phí chứng thực bản sao"));
+  for (const auto& l : lines) CHECK_TEXT(l.rfind("   1. ", 0) != 0, l.c_str());
+  // What is done at the counter, what to bring, where to look it up.
+  CHECK(has("Ông/Bà mang giấy này đến quầy một cửa để:"));
+  CHECK(has("   a) Xuất trình bản chính"));
+  CHECK(has("Khi đến nhận kết quả, Ông/Bà mang theo:"));
+  CHECK(has("Mã tra cứu:"));
+  CHECK(has("Q7KD"));
+  CHECK(has("Quét mã QR, hoặc vào dichvucong.gov.vn/tra-cuu-ho-so"));
+  CHECK(has("Giờ làm việc: sáng 7 giờ 30"));
+  CHECK(has("Đường dây nóng: 0235 3851 234"));
+  // The appointment: its hour and day, set large on a line of its own.
+  const auto slip = LayoutReceipt(SampleReceipt());
+  int large = 0;
+  for (const auto& b : slip.blocks) {
+    if (b.text == "16 giờ 30 phút," || b.text == "ngày 30/11/2026") {
+      large += b.style == TextStyle::kLarge ? 1 : 0;
+    }
+  }
+  LONGS_EQUAL(2, large);
+  // The provisional slip has no look-up code yet, and prints no dash for it.
   const auto provisional = ReceiptLines(SampleReceipt(true));
   CHECK(std::find(provisional.begin(), provisional.end(), "GIẤY TIẾP NHẬN HỒ SƠ (TẠM THỜI)") !=
         provisional.end());
+  for (const auto& l : provisional) {
+    CHECK_TEXT(l.find("Mã tra cứu") == std::string::npos, l.c_str());
+    CHECK_TEXT(l.find(": -") == std::string::npos, l.c_str());
+  }
+  CHECK(std::find(provisional.begin(), provisional.end(), "KS-3FA9C21B") != provisional.end());
+}
+
+TEST(Slips, CodesAreNeverBrokenAcrossLines) {
+  for (const auto& paper : {Paper80(), Paper58()}) {
+    auto renderer = SlipRenderer::Open(paper);
+    CHECK(renderer.HasValue());
+    for (bool provisional : {false, true}) {
+      const auto receipt = SampleReceipt(provisional);
+      const auto lines = renderer->Lines(LayoutReceipt(receipt));
+      auto whole_on_a_line = [&lines](const std::string& code) {
+        return std::any_of(lines.begin(), lines.end(), [&code](const std::string& l) {
+          return l.find(code) != std::string::npos;
+        });
+      };
+      CHECK_TEXT(whole_on_a_line(receipt.local_reference), paper.name.c_str());
+      if (!provisional) {
+        CHECK_TEXT(whole_on_a_line(receipt.dossier_code), paper.name.c_str());
+        CHECK_TEXT(whole_on_a_line(receipt.lookup_secret), paper.name.c_str());
+      }
+      CHECK_TEXT(whole_on_a_line("dichvucong.gov.vn/tra-cuu-ho-so"), paper.name.c_str());
+    }
+  }
+}
+
+TEST(Slips, TheBodyIsSetAtAboutTenPoints) {
+  // A line of body text on 80 mm paper: at 203 dpi, 10 pt is 28 dots.
+  auto renderer = SlipRenderer::Open(Paper80());
+  Slip slip{"test", {}};
+  Block b;
+  b.text = "Đăng ký";
+  slip.blocks.push_back(b);
+  auto image = renderer->Render(slip);
+  CHECK(image.HasValue());
+  CHECK(image->height >= 28);
+}
+
+TEST(Slips, TheTicketShowsTheNumberAsTheScreenDoesWithItsCounter) {
+  const auto lines = TicketLines(SampleTicket());
+  CHECK(std::find(lines.begin(), lines.end(), "042") != lines.end());
+  CHECK(std::find(lines.begin(), lines.end(), "Quầy một cửa số 1") != lines.end());
+  CHECK(std::find(lines.begin(), lines.end(), "Đã có 41 người lấy số trước hôm nay.") !=
+        lines.end());
+  STRCMP_EQUAL("007", TicketNumberText(7).c_str());
 }
 
 TEST(Slips, LongWordsAreSplitAndNothingOverflowsThePaper) {

@@ -154,6 +154,57 @@ TEST(CatalogSearch, NothingForNonsenseOrEmptyAndCategoryFilters) {
   }
 }
 
+TEST(CatalogSearch, FindsTheWordsCitizensSay) {
+  // Everyday words around the name count only when they match.
+  STRCMP_EQUAL("1.001193", Codes(Search(Shipped(), "làm giấy khai sinh"))[0].c_str());
+  STRCMP_EQUAL("1.001193", Codes(Search(Shipped(), "khai sinh cho con"))[0].c_str());
+  STRCMP_EQUAL("1.001193",
+               Codes(Search(Shipped(), "tôi muốn làm khai sinh cho con")).front().c_str());
+  // The synonyms a procedure lists.
+  auto codes = Codes(Search(Shipped(), "chứng nhận"));
+  CHECK(std::find(codes.begin(), codes.end(), "2.000815") != codes.end());
+  CHECK(std::find(codes.begin(), codes.end(), "1.004873") != codes.end());
+  STRCMP_EQUAL("2.000815", Codes(Search(Shipped(), "cong chung"))[0].c_str());
+  STRCMP_EQUAL("1.000894", Codes(Search(Shipped(), "giấy hôn thú"))[0].c_str());
+  for (const auto& hit : Search(Shipped(), "chứng nhận")) CHECK_FALSE(hit.closest);
+  // Everyday words alone match nothing.
+  CHECK(Search(Shipped(), "làm cho tôi").empty());
+}
+
+TEST(CatalogSearch, OffersTheClosestProceduresWhenNothingMatches) {
+  // A slip of the finger and a word no procedure has.
+  const auto hits = Search(Shipped(), "khia sinh nhanh");
+  CHECK(!hits.empty());
+  CHECK(hits.size() <= 5);
+  for (const auto& hit : hits) CHECK(hit.closest);
+  STRCMP_EQUAL("1.001193", hits[0].procedure->code.c_str());
+  // Half the words right.
+  const auto half = Search(Shipped(), "đăng ký xe máy");
+  CHECK(!half.empty());
+  CHECK(half[0].closest);
+}
+
+TEST_GROUP(CatalogCounter) {
+  Catalog catalog;
+  void setup() override { catalog = LoadShipped(); }
+  const Catalog& Shipped() const { return catalog; }
+};
+
+TEST(CatalogCounter, CertificationsHaveACounterStepAndTheOthersDoNot) {
+  const auto& copy = *Shipped().Find("2.000815");
+  CHECK(HasCounterStep(copy));
+  CHECK(!copy.at_counter.empty());
+  const auto& signature = *Shipped().Find("2.000884");
+  CHECK(HasCounterStep(signature));
+  CHECK(signature.at_counter[0].vi.find("trước mặt cán bộ") != std::string::npos);
+  CHECK_FALSE(HasCounterStep(*Shipped().Find("1.001193")));
+  // Every text of the counter step is in both languages.
+  for (const auto& p : Shipped().Procedures()) {
+    for (const auto& t : p.at_counter) CHECK(!t.vi.empty() && !t.en.empty());
+    for (const auto& t : p.bring) CHECK(!t.vi.empty() && !t.en.empty());
+  }
+}
+
 TEST_GROUP(CatalogFees) {
   Catalog catalog;
   void setup() override { catalog = LoadShipped(); }

@@ -25,7 +25,7 @@ PaperProfile Paper58();
 // "80mm" or "58mm"; "printer.paper" otherwise.
 core::Expected<PaperProfile> PaperByName(const std::string& name);
 
-enum class TextStyle { kBody, kSmall, kBold, kTitle, kHuge };
+enum class TextStyle { kBody, kSmall, kSmallBold, kBold, kTitle, kLarge, kHuge };
 
 struct Block {
   enum class Kind { kText, kRule, kSpace, kQr };
@@ -71,6 +71,8 @@ class SlipRenderer {
   SlipRenderer& operator=(SlipRenderer&&) noexcept;
 
   const PaperProfile& Paper() const;
+  // The text of the slip as the paper wraps it, one printed line each.
+  std::vector<std::string> Lines(const Slip& slip) const;
   // The whole slip as one image, QR codes drawn in: previews and tests.
   core::Expected<Bitmap> Render(const Slip& slip) const;
   // The ESC/POS job: initialise, raster bands and QR codes in order, feed, cut.

@@ -34,13 +34,21 @@ struct Receipt : core::NotLoggable {
   std::vector<std::string> papers;  // "Giấy chứng sinh (1 trang)"
   std::string time_limit;           // as the procedure states it
   std::string received_at;          // "09 giờ 05 phút, ngày 30/11/2026"
-  std::string appointment;          // "ngày 30/11/2026"
-  std::string return_method;        // "Nhận tại Bộ phận một cửa"
-  std::vector<std::string> fees;    // "Phí chứng thực: 7.000 đ"
+  std::string appointment;          // "16 giờ 30 phút, ngày 30/11/2026", printed large
+  std::string return_method;      // "Quầy số 2, Bộ phận một cửa UBND phường An Mỹ"
+  std::vector<std::string> fees;  // "Phí chứng thực: 7.000 đ"
   std::string fee_total;
   std::string payment_reference;
-  std::string lookup_secret;  // mã tra cứu: the short form read aloud (the QR has it whole)
+  // What the citizen does at the counter ("Ký trước mặt cán bộ tiếp nhận")
+  // and brings to collect the result; each a sentence.
+  std::vector<std::string> at_counter;
+  std::vector<std::string> bring;
+  std::string lookup_secret;  // mã tra cứu: empty while provisional (the QR has it whole)
   std::string lookup_url;     // what the QR holds
+  std::string lookup_site;    // where to type the code: "dichvucong.gov.vn/tra-cuu-ho-so"
+  std::string
+      working_hours;  // "Sáng 7 giờ 30 - 11 giờ 30, chiều 13 giờ 30 - 17 giờ, thứ Hai - thứ Sáu"
+  std::string hotline;  // "0235 3812 345"
 };
 
 // Biên lai thu phí, lệ phí, as printed at the kiosk once the fee is paid.
@@ -66,11 +74,18 @@ struct FeeReceipt : core::NotLoggable {
 };
 
 struct QueueTicket {
-  int number = 0;
+  int number = 0;   // printed "001", as the screen shows it
   std::string day;  // "30/11/2026"
   std::string issued_at;
   std::string site;
+  std::string counter;  // "Quầy một cửa số 1"; empty: the one-stop counter
+  // Tickets of the day issued before this one. The kiosk does not see which
+  // numbers the counter has called, so it says no more than that.
+  int ahead = 0;
 };
+
+// "001": a queue number as the screen and the ticket show it.
+std::string TicketNumberText(int number);
 
 // The slips as lines of text, in print order (the text of layout.h's slips).
 std::vector<std::string> ReceiptLines(const Receipt& receipt);

@@ -123,15 +123,31 @@ struct Procedure {
   std::string category;  // "civil_status", "certification", "residence", "business", "social"
   std::string level;     // "commune"
   Text agency;
-  std::vector<std::string> keywords;  // folded or not; searched like the name
+  // Words people say for it ("làm giấy khai sinh", "công chứng"): searched
+  // like the name, with less weight.
+  std::vector<std::string> keywords;
   std::vector<Paper> papers;
   TimeLimit time_limit;
   std::vector<FeeRule> fees;
   std::vector<std::string> exemptions;  // verbatim, Vietnamese
   std::vector<FormField> form;
+  // What the citizen does in person at the counter, besides the papers
+  // shown there ("Ký trước mặt cán bộ tiếp nhận"): a step of its own on the
+  // kiosk, spoken, and printed on the receipt.
+  std::vector<Text> at_counter;
+  // What to bring or do when collecting the result ("Hai bên nam, nữ cùng có
+  // mặt"), besides the receipt and the ID card every procedure asks for.
+  std::vector<Text> bring;
 
   const FormField* Field(std::string_view id) const;
 };
+
+// What the citizen does in person at the counter: each paper shown there
+// and not scanned (Paper::scan false), "Mang theo và xuất trình cho cán bộ:
+// …", then the procedure's `at_counter`. Shown, spoken and printed alike.
+std::vector<Text> CounterTasks(const Procedure& procedure);
+// The journey has a counter step: CounterTasks is not empty.
+bool HasCounterStep(const Procedure& procedure);
 
 struct Category {
   std::string id;
@@ -177,12 +193,18 @@ class Catalog {
 struct SearchHit {
   const Procedure* procedure = nullptr;
   int score = 0;
+  // Not every word matched: one of the procedures closest to the query,
+  // offered when nothing matches it whole.
+  bool closest = false;
 };
 
 // Finds procedures by name, keywords and code, ignoring case and diacritics
 // ("dang ky khai sinh" finds "Đăng ký khai sinh"). Every word of the query
-// must match the start of a word of the procedure; whole-phrase and name
-// matches rank first. An empty query returns nothing.
+// must match the start of a word of the procedure, except everyday words
+// a citizen adds ("làm", "cho", "xin", "giấy"), which count only when they
+// match; whole-phrase and name matches rank first. When no procedure
+// matches, the closest ones (most words matched, a letter off allowed) are
+// returned marked `closest`. An empty query returns nothing.
 std::vector<SearchHit> Search(const Catalog& catalog, std::string_view query,
                               std::string_view category = {});
 

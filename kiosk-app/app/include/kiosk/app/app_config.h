@@ -29,6 +29,9 @@ struct AppConfig {
   std::string agency_name = "UBND phường thử nghiệm";
   // The commune's hospitals and health stations, offered as places of birth.
   std::vector<std::string> health_facilities;
+  std::string counter;        // "Quầy số 2, Bộ phận một cửa UBND phường An Mỹ"
+  std::string working_hours;  // as the receipt prints it
+  std::string hotline;
   std::vector<std::string> procedures;  // offered here; empty: the whole catalog
   std::string catalog = DefaultCatalog();
   std::string locale_dir = DefaultLocaleDir();

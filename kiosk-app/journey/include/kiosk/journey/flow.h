@@ -17,6 +17,7 @@ enum class Screen {
   kChooseProcedure,
   kReviewForm,
   kAttachPapers,
+  kAtCounter,  // what the citizen does in person at the counter (certifications)
   kFees,
   kConsent,
   kSubmitting,
@@ -28,9 +29,9 @@ enum class Screen {
 };
 inline constexpr Screen kAllScreens[] = {
     Screen::kAttract,    Screen::kIdentify,     Screen::kReadingCard, Screen::kChooseProcedure,
-    Screen::kReviewForm, Screen::kAttachPapers, Screen::kFees,        Screen::kConsent,
-    Screen::kSubmitting, Screen::kReceipt,      Screen::kRating,      Screen::kGoodbye,
-    Screen::kLookup,     Screen::kTicket};
+    Screen::kReviewForm, Screen::kAttachPapers, Screen::kAtCounter,   Screen::kFees,
+    Screen::kConsent,    Screen::kSubmitting,   Screen::kReceipt,     Screen::kRating,
+    Screen::kGoodbye,    Screen::kLookup,       Screen::kTicket};
 
 enum class Step {
   kStart,            // a citizen begins
@@ -41,6 +42,7 @@ enum class Step {
   kCardRead,         // the identity is in
   kProcedureChosen,  // the form is filled from the card
   kToPapers,         // the form is complete and papers are to be scanned
+  kToCounter,        // the form (and its papers) are complete; some is done at the counter
   kToFees,           // the form (and its papers) are complete
   kFeesSettled,      // paid, or nothing to pay
   kConfirmed,        // consent given: the dossier is sealed
@@ -49,7 +51,8 @@ enum class Step {
   kReceiptTaken,     // on to the rating
   kRated,            // thanks, goodbye
   kBack,             // the previous step
-  kBackToPapers,     // back from the fees to the papers scanned
+  kBackToPapers,     // back to the papers scanned
+  kBackToCounter,    // back from the fees to the counter step
   kCancel,           // the citizen leaves, or the kiosk timed out: wiped
 };
 

@@ -52,7 +52,9 @@ const core::PersonalText* CardField(const idcard::CitizenIdentity& id, std::stri
 std::optional<Screen> ScreenFromString(std::string_view name);
 
 // The step indicator of the dossier path: 1..kStepCount, 0 off the path.
-inline constexpr int kStepCount = 7;
+// A citizen's own path leaves out the steps their procedure has not
+// (Journey::Path): no papers to scan, nothing done at the counter.
+inline constexpr int kStepCount = 8;
 int StepOf(Screen screen);
 
 enum class KeySource { kQr, kMrz, kIdNumber };
@@ -160,6 +162,11 @@ struct Settings {
   std::string lookup_url = "https://dichvucong.gov.vn/tra-cuu-ho-so";
   std::string consent_version = "kiosk-consent/2026-01";
   std::string return_method = "Bộ phận một cửa";
+  // The counter a citizen goes to ("Quầy số 2, Bộ phận một cửa UBND phường
+  // An Mỹ"), its hours and the hotline: on the receipt and the queue ticket.
+  std::string counter;
+  std::string working_hours;
+  std::string hotline;
   std::string language = "vi";  // each citizen starts in this language
   bool large_text = false;      // each citizen starts with this text size ("Chữ to")
   // Payment methods offered, in order ("card", "vietqr"); the devices' router
@@ -320,6 +327,14 @@ class Journey {
   std::optional<int> Ticket() const { return ticket_; }
   const std::string& PrintProblem() const { return print_problem_; }
   std::vector<catalog::SearchHit> SearchResults() const;
+  // The procedures this kiosk offers in the category chosen (all when none).
+  std::vector<catalog::SearchHit> OfferedProcedures() const;
+  // The steps of this citizen's dossier path, as the step indicator shows
+  // them: the first screen of each (kIdentify, kChooseProcedure, ...). The
+  // papers step is there when the procedure has papers to scan, the counter
+  // step when it has anything done at the counter; before a procedure is
+  // chosen, the papers step stands for both.
+  std::vector<Screen> Path() const;
   catalog::Day Today() const;
   // Screens entered since the journey began (for the figures of a run).
   int ScreensVisited() const { return screens_visited_; }

@@ -94,8 +94,9 @@ class KioskUi {
   enum class Style { kPrimary, kSecondary, kDisabled, kChoiceOn, kKey, kHelp, kMuted, kDanger };
   enum class Editor { kNone, kKeyboard, kPad };
 
+  // `caption`: small print under the label (a procedure's code), not said aloud.
   bool Button(const std::string& id, const char* label, float w, float h, Style style,
-              ImFont* font = nullptr);
+              ImFont* font = nullptr, const char* caption = nullptr);
   void Text(const std::string& text, ImFont* font, Rgb colour, float wrap_width);
   void Header(float width);
   void VoiceButtons(float right, float y, float h);  // ends at x = right
@@ -132,6 +133,9 @@ class KioskUi {
   void DrawChooseProcedure(float w, float h);
   void DrawReviewForm(float w, float h);
   void DrawAttachPapers(float w, float h);
+  void DrawAtCounter(float w, float h);
+  // The step indicator's word for a step of the path (Journey::Path).
+  const char* StepName(journey::Screen step) const;
   void DrawFees(float w, float h);
   void DrawConsent(float w, float h);
   void DrawSubmitting(float w, float h);
