@@ -1,5 +1,6 @@
 #include "kiosk/provisioning/provisioned.h"
 
+#include <chrono>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -164,6 +165,53 @@ core::Expected<ProvisionedKiosk> ReadProvisioned(const std::filesystem::path& st
   return k;
 }
 
+namespace {
+
+// A device check as the technician reads it on paper.
+std::string CheckName(const std::string& name) {
+  if (name == "card_reader") return "Đầu đọc thẻ căn cước";
+  if (name == "scanner") return "Máy quét giấy tờ";
+  if (name == "printer") return "Máy in biên nhận";
+  if (name == "gateway") return "Kết nối cổng tiếp nhận";
+  return name;
+}
+
+std::string CheckResultText(const std::string& state) {
+  if (state == "ok") return "Đạt";
+  if (state == "skipped") return "Không kiểm tra (không lắp)";
+  return "Không đạt";
+}
+
+// "2026-11-30T04:16:10.585Z" in Vietnam's time (UTC+7): "11 giờ 16 phút,
+// ngày 30/11/2026"; the text unchanged when it is not such a time.
+std::string LocalTimeText(const std::string& rfc3339, bool with_time = true) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  if (std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) != 5) {
+    return rfc3339;
+  }
+  using namespace std::chrono;
+  const auto utc =
+      sys_days{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}} +
+      hours{h} + minutes{mi};
+  const auto local = utc + hours{7};
+  const auto day_of = floor<days>(local);
+  const year_month_day ymd{day_of};
+  const auto since = duration_cast<minutes>(local - day_of).count();
+  char text[64];
+  if (with_time) {
+    std::snprintf(text, sizeof text, "%02d giờ %02d phút, ngày %02u/%02u/%d",
+                  static_cast<int>(since / 60), static_cast<int>(since % 60),
+                  static_cast<unsigned>(ymd.day()), static_cast<unsigned>(ymd.month()),
+                  static_cast<int>(ymd.year()));
+  } else {
+    std::snprintf(text, sizeof text, "%02u/%02u/%d", static_cast<unsigned>(ymd.day()),
+                  static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()));
+  }
+  return text;
+}
+
+}  // namespace
+
 printer::Slip ProvisioningReport(const ProvisionedKiosk& k) {
   using printer::Align;
   using printer::Block;
@@ -188,15 +236,15 @@ printer::Slip ProvisioningReport(const ProvisionedKiosk& k) {
   text("Chứng thư thiết bị", TextStyle::kBold);
   text("Số sê-ri: " + k.certificate_serial.substr(0, 16) + "…", TextStyle::kSmall);
   text("Vân tay khóa: " + k.key_fingerprint.substr(0, 16) + "…", TextStyle::kSmall);
-  text("Hiệu lực đến: " + k.valid_until.substr(0, 10), TextStyle::kSmall);
+  text("Hiệu lực đến ngày: " + LocalTimeText(k.valid_until, false), TextStyle::kSmall);
   slip.blocks.push_back({Block::Kind::kRule, ""});
   text("Tự kiểm tra thiết bị", TextStyle::kBold);
   for (const auto& c : k.self_test) {
-    const std::string mark = c.state == "ok" ? "ĐẠT" : c.state == "skipped" ? "BỎ QUA" : "LỖI";
-    text(c.name + ": " + mark, c.state == "failed" ? TextStyle::kBold : TextStyle::kBody);
+    text(CheckName(c.name) + ": " + CheckResultText(c.state),
+         c.state == "failed" ? TextStyle::kBold : TextStyle::kBody);
   }
   slip.blocks.push_back({Block::Kind::kRule, ""});
-  text("Lúc " + k.provisioned_at, TextStyle::kSmall);
+  text("Cài đặt lúc " + LocalTimeText(k.provisioned_at), TextStyle::kSmall);
   text("Kỹ thuật viên ký tên:", TextStyle::kSmall);
   slip.blocks.push_back({Block::Kind::kSpace, "", TextStyle::kBody, Align::kLeft, 0, 120});
   return slip;

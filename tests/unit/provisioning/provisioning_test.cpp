@@ -112,8 +112,13 @@ TEST(Provisioned, TheReportNamesTheKioskAndEveryCheck) {
   for (const auto& b : slip.blocks) all += b.text + "\n";
   CHECK(all.find("BIÊN BẢN CÀI ĐẶT KIOSK") != std::string::npos);
   CHECK(all.find("Mã kiosk: QNM-TAMKY-0001") != std::string::npos);
-  CHECK(all.find("card_reader: ĐẠT") != std::string::npos);
-  CHECK(all.find("printer: LỖI") != std::string::npos);
+  // In the technician's words and Vietnam's time, not field names and UTC.
+  CHECK(all.find("Đầu đọc thẻ căn cước: Đạt") != std::string::npos);
+  CHECK(all.find("Máy in biên nhận: Không đạt") != std::string::npos);
+  CHECK(all.find("Cài đặt lúc 11 giờ 16 phút, ngày 30/11/2026") != std::string::npos);
+  CHECK(all.find("Hiệu lực đến ngày: 04/03/2029") != std::string::npos);
+  CHECK(all.find("card_reader") == std::string::npos);
+  CHECK(all.find("Z\n") == std::string::npos);
 }
 
 TEST(Provisioned, Addresses) {
