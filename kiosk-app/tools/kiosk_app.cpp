@@ -65,8 +65,10 @@ class Development final : public app::DevelopmentDevices {
   scanner::Scanner& FakeScanner() override { return scanner_; }
   printer::ReceiptPrinter& FakePrinter() override { return printer_; }
   payment::PaymentTerminal& FakeTerminal() override { return terminal_; }
+  payment::GatewayPayments& FakeBank() override { return bank_; }
 
  private:
+  payment::FakeGatewayPayments bank_;
   scanner::FakeScanner scanner_;
   payment::FakePaymentTerminal terminal_;
   printer::FakePrinter printer_;

@@ -199,7 +199,11 @@ core::Expected<PaymentResult> NexoTerminal::Pay(const PaymentRequest& request) {
     cancelled_ = false;
   }
   if (request.prompt) {
-    request.prompt({"card", "", "Đưa thẻ vào máy thanh toán / Present your card on the terminal"});
+    PaymentPrompt prompt;
+    prompt.method = "card";
+    prompt.message = "Đưa thẻ vào máy thanh toán / Present your card on the terminal";
+    prompt.amount_vnd = request.amount_vnd;
+    request.prompt(prompt);
   }
   klog::Info("payment.card_started",
              {{"tx", record.sale_transaction_id}, {"amount_vnd", request.amount_vnd}});

@@ -46,8 +46,17 @@ core::Expected<PaymentResult> VietQrPayments::Pay(const PaymentRequest& request)
   }
   cancelled_ = false;
   if (request.prompt) {
-    request.prompt({"vietqr", payload,
-                    "Quét mã bằng ứng dụng ngân hàng / Scan the code with your banking app"});
+    PaymentPrompt prompt;
+    prompt.method = "vietqr";
+    prompt.qr_payload = payload;
+    prompt.message = "Quét mã bằng ứng dụng ngân hàng / Scan the code with your banking app";
+    prompt.beneficiary = options_.beneficiary;
+    prompt.bank = options_.bank_name;
+    prompt.account = options_.account;
+    prompt.amount_vnd = request.amount_vnd;
+    prompt.purpose = request.reference;
+    prompt.valid_for = std::chrono::duration_cast<std::chrono::seconds>(options_.wait_timeout);
+    request.prompt(prompt);
   }
   klog::Info("payment.vietqr_shown",
              {{"tx", record.sale_transaction_id}, {"amount_vnd", request.amount_vnd}});

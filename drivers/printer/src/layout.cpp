@@ -139,6 +139,9 @@ Slip LayoutReceipt(const Receipt& r) {
     if (!r.payment_reference.empty()) {
       b.push_back(Text("   Đã thanh toán, mã giao dịch: " + r.payment_reference, TextStyle::kBody,
                        Align::kLeft, kIndent));
+    } else if (r.fee_at_counter) {
+      b.push_back(Text("   Chưa nộp: " + r.applicant_title + " nộp tại quầy một cửa.",
+                       TextStyle::kBold, Align::kLeft, kIndent));
     }
   } else {
     b.push_back(Item("7. Phí, lệ phí: không thu"));

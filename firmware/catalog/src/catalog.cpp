@@ -190,6 +190,7 @@ Procedure ReadProcedure(cfg::Section& s) {
   p.agency = ReadText(s, "agency");
   s.Read("keywords", p.keywords);
   s.Read("exemptions", p.exemptions);
+  s.Read("pay_at_counter", p.pay_at_counter);
   auto limit = s.Table("time_limit");
   // Exactly one unit: "03 ngày làm việc" or "30 ngày".
   const bool working = limit.Has("working_days");

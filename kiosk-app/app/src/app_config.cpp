@@ -98,7 +98,10 @@ void Schema(R& reader, C& c) {
   auto vietqr = reader.Table("vietqr");
   vietqr.Read("bank_bin", c.vietqr_bank_bin);
   vietqr.Read("account", c.vietqr_account);
+  vietqr.Read("beneficiary", c.vietqr_beneficiary);
+  vietqr.Read("bank_name", c.vietqr_bank_name);
   vietqr.Read("wait_s", c.vietqr_wait_s, 30, 900);
+  vietqr.ReadOneOf("relay", c.vietqr_relay, {"agent", "fake"});
   vietqr.Read("mailbox", c.payment_mailbox);
   auto help = reader.Table("help");
   help.Read("enabled", c.staff_help);
@@ -112,6 +115,9 @@ void Schema(R& reader, C& c) {
                                       "vietqr") != c.payment_methods.end();
   vietqr.Check(!wants_vietqr || (!c.vietqr_bank_bin.empty() && !c.vietqr_account.empty()),
                "bank_bin", "VietQR needs the agency's bank_bin and account");
+#ifndef KIOSK_HAVE_SIMULATORS
+  vietqr.Check(c.vietqr_relay != "fake", "relay", "a fake bank exists in development only");
+#endif
 }
 
 }  // namespace

@@ -117,10 +117,19 @@ core::Status KioskDevices::OpenPayments(const AppConfig& c, const std::filesyste
     payment::VietQrOptions o;
     o.bank_bin = c.vietqr_bank_bin;
     o.account = c.vietqr_account;
+    o.beneficiary = c.vietqr_beneficiary;
+    o.bank_name = c.vietqr_bank_name;
     o.wait_timeout = std::chrono::seconds(c.vietqr_wait_s);
-    relayed_ =
-        std::make_unique<RelayedPayments>(link::PaymentMailbox(Under(state, c.payment_mailbox)));
-    vietqr_ = std::make_unique<payment::VietQrPayments>(o, *relayed_, *ledger_, clock);
+    payment::GatewayPayments* relay = nullptr;
+    if (c.vietqr_relay == "fake") {
+      if (development == nullptr) return NoDevelopmentDevices("a fake bank");
+      relay = &development->FakeBank();
+    } else {
+      relayed_ =
+          std::make_unique<RelayedPayments>(link::PaymentMailbox(Under(state, c.payment_mailbox)));
+      relay = relayed_.get();
+    }
+    vietqr_ = std::make_unique<payment::VietQrPayments>(o, *relay, *ledger_, clock);
     recover(*vietqr_);
     router_.Add("vietqr", *vietqr_);
   }

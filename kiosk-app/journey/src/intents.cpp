@@ -29,6 +29,7 @@ void Apply(Journey& j, Intent intent) {
                  [&](intent::RemoveLastPage& i) { j.RemoveLastPage(i.paper); },
                  [&](intent::Pay& i) { j.Pay(i.method); },
                  [&](intent::CancelPayment&) { j.CancelPayment(); },
+                 [&](intent::PayAtCounter&) { j.PayAtCounter(); },
                  [&](intent::SetConsent& i) { j.SetConsent(i.accepted); },
                  [&](intent::Confirm&) { j.Confirm(); },
                  [&](intent::Reprint&) { j.Reprint(); },
@@ -77,7 +78,8 @@ const char* NameOf(const Intent& intent) {
                                            "officer_pin_start",
                                            "officer_pin",
                                            "end_assistance",
-                                           "set_large_text"};
+                                           "set_large_text",
+                                           "pay_at_counter"};
   static_assert(std::size(kNames) == std::variant_size_v<Intent>);
   return kNames[intent.index()];
 }

@@ -766,7 +766,8 @@ void Journey::Next() {
       EnterFees();
       return;
     case Screen::kFees:
-      if (catalog::TotalVnd(session_->fees) > 0 && !session_->payment) {
+      if (catalog::TotalVnd(session_->fees) > 0 && !session_->payment &&
+          !session_->fee_at_counter) {
         message_ = "fees.unpaid";
         return;
       }
@@ -825,12 +826,19 @@ void Journey::Cancel() {
   Take(Step::kCancel);
 }
 
-void Journey::Poll() {
+std::size_t Journey::Poll(std::size_t max_events) {
   PollHelp();
   std::deque<std::pair<std::uint64_t, Event>> events;
   {
     std::lock_guard lock(inbox_->mutex);
-    events.swap(inbox_->events);
+    if (max_events >= inbox_->events.size()) {
+      events.swap(inbox_->events);
+    } else {
+      for (std::size_t i = 0; i < max_events; ++i) {
+        events.push_back(std::move(inbox_->events.front()));
+        inbox_->events.pop_front();
+      }
+    }
   }
   for (auto& [generation, e] : events) {
     if (generation != generation_) continue;  // for a session already wiped
@@ -845,6 +853,7 @@ void Journey::Poll() {
     core::log::Info("journey.idle_wipe", {{"screen", ToString(screen_)}});
     Cancel();
   }
+  return events.size();
 }
 
 void Journey::Handle(event::CardProgress e) { progress_ = e.percent; }
@@ -882,14 +891,38 @@ void Journey::Handle(event::PageScanned e) {
 void Journey::Handle(event::PaymentPrompted e) {
   if (screen_ != Screen::kFees || !session_) return;
   session_->payment_prompt = std::move(e.prompt);
+  session_->payment_prompt_at = clock_.Monotonic();
+}
+
+std::optional<int> Journey::PaymentSecondsLeft() const {
+  if (!session_ || !session_->payment_prompt || session_->payment_prompt->valid_for.count() <= 0) {
+    return std::nullopt;
+  }
+  const auto shown = std::chrono::duration_cast<std::chrono::seconds>(clock_.Monotonic() -
+                                                                      session_->payment_prompt_at);
+  return static_cast<int>(
+      std::max<std::int64_t>(0, (session_->payment_prompt->valid_for - shown).count()));
+}
+
+void Journey::PayAtCounter() {
+  Activity();
+  if (screen_ != Screen::kFees || !session_ || busy_ || session_->payment) return;
+  if (!session_->procedure->pay_at_counter || catalog::TotalVnd(session_->fees) == 0) return;
+  message_.clear();
+  session_->fee_at_counter = true;
+  Take(Step::kFeesSettled);
 }
 
 void Journey::Handle(event::Paid e) {
   busy_ = false;
   if (screen_ != Screen::kFees || !session_) return;
+  const bool vietqr = session_->payment_prompt && session_->payment_prompt->method == "vietqr";
   session_->payment_prompt.reset();
   if (!e.result) {
     message_ = e.result.GetError().Code();
+    // The code left the screen unpaid: the citizen may have transferred all
+    // the same, and is told what becomes of that money.
+    if (vietqr && message_ == "payment.timeout") message_ = "payment.vietqr_timeout";
     ++telemetry_.payments_declined;
     telemetry_.Record(Device::kPaymentTerminal, e.result.GetError());
     return;

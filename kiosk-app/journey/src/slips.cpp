@@ -106,6 +106,7 @@ printer::Receipt ReceiptOf(const Session& s, const Settings& settings) {
   }
   r.fee_total = catalog::FormatVnd(catalog::TotalVnd(s.fees));
   if (s.payment) r.payment_reference = s.payment->transaction_reference;
+  r.fee_at_counter = s.fee_at_counter && !s.payment;
   r.lookup_secret = s.outcome->lookup_secret.empty()
                         ? std::string()
                         : dossier::PrintedLookupSecret(s.outcome->lookup_secret);

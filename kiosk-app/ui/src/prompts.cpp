@@ -10,6 +10,23 @@ bool StartsWith(const std::string& text, const char* prefix) { return text.rfind
 
 }  // namespace
 
+std::string NumbersUnbroken(std::string text) {
+  auto digit = [&text](std::size_t i) {
+    return i < text.size() && text[i] >= '0' && text[i] <= '9';
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '.' && i > 0 && digit(i - 1) && digit(i + 1) && digit(i + 2) && digit(i + 3) &&
+        !digit(i + 4)) {
+      out += "\u2024";
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string ScreenPrompt(journey::Screen screen, const i18n::Translator& tr_) {
   using journey::Screen;
   switch (screen) {
@@ -100,6 +117,13 @@ const Words kWords[] = {
     {"payment.declined", false,
      [](const i18n::Translator& tr_) -> std::string {
        return tr_("The payment was declined. Try another card or ask the staff.");
+     }},
+    {"payment.vietqr_timeout", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_(
+           "No transfer arrived while the code was shown. If you did transfer, the money is not "
+           "lost: tap Pay by bank transfer again and the kiosk checks it, or show your reference "
+           "at the counter to finish the dossier or have the money returned.");
      }},
     {"payment.cancelled", false,
      [](const i18n::Translator& tr_) -> std::string { return tr_("The payment was cancelled."); }},

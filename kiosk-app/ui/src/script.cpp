@@ -183,7 +183,18 @@ void ScriptRunner::Settle() {
       }
     }
     const int ran = executor_.RunPending();
-    journey_.Poll();
+    // What the work reported, one event at a time, each drawn: a payment
+    // prompt (the VietQR code, the card terminal's request) is on screen
+    // before the payment's result, as on a kiosk, and is shot once.
+    while (journey_.Poll(1) > 0 && journey_.CurrentScreen() == shown_) {
+      const auto* session = journey_.CurrentSession();
+      if (options_.auto_shots && session != nullptr && session->payment_prompt &&
+          shot_prompts_.insert(session->payment_prompt->method).second) {
+        Frame();
+        Frame();
+        (void)Shot(std::string(journey::ToString(shown_)) + "-" + session->payment_prompt->method);
+      }
+    }
     if (ran == 0 && journey_.CurrentScreen() == shown_) return;
   }
 }

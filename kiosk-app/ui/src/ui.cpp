@@ -27,7 +27,17 @@ bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, Font
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
   io.Fonts->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
-  const ImWchar* vietnamese = io.Fonts->GetGlyphRangesVietnamese();
+  // Vietnamese, with the one-dot leader that keeps "200.000" whole when a
+  // line wraps (NumbersUnbroken) and the ellipsis.
+  static ImVector<ImWchar> ranges;
+  if (ranges.empty()) {
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(io.Fonts->GetGlyphRangesVietnamese());
+    builder.AddChar(0x2024);
+    builder.AddChar(0x2026);
+    builder.BuildRanges(&ranges);
+  }
+  const ImWchar* vietnamese = ranges.Data;
   static const ImWchar digits[] = {0x0020, 0x0039, 0};
   fonts.body = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 40.0f, nullptr, vietnamese);
   fonts.small = io.Fonts->AddFontFromFileTTF(regular_ttf.c_str(), 34.0f, nullptr, vietnamese);
@@ -162,7 +172,7 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
   }
   if (style == Style::kDanger) draw->AddRect(min, max, Colour(palette_.error), 14.0f, 0, 3.0f);
   const float wrap = w - 32;
-  const std::string addressed = Addressed(label, salutation_);
+  const std::string addressed = NumbersUnbroken(Addressed(label, salutation_));
   label = addressed.c_str();
   // The caption's line at the bottom; the label centred above it.
   const float caption_h = caption != nullptr ? fonts_.small->FontSize + 12 : 0;
@@ -194,7 +204,7 @@ bool KioskUi::Button(const std::string& id, const char* label, float w, float h,
 }
 
 void KioskUi::Text(const std::string& raw, ImFont* font, Rgb colour, float wrap_width) {
-  const std::string text = Addressed(raw, salutation_);
+  const std::string text = NumbersUnbroken(Addressed(raw, salutation_));
   font = font != nullptr ? font : fonts_.body;
   const ImVec2 at = ImGui::GetCursorScreenPos();
   const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_width, text.c_str());
@@ -554,7 +564,11 @@ void KioskUi::Draw(float width, float height) {
   ImGui::PopFont();
   ImGui::End();
   if (help_panel && !warning) DrawHelpPanel(width, height);
-  if (confirm_start_over_ && !help_panel && !warning) DrawConfirmStartOver(width, height);
+  if (confirm_start_over_ && !help_panel && !warning) {
+    // Asked on this very frame: what the screen drew is now under the panel.
+    if (!disabled) widgets_.clear();
+    DrawConfirmStartOver(width, height);
+  }
 }
 
 // ---- screens ----

@@ -172,6 +172,8 @@ class Development final : public app::DevelopmentDevices {
   kiosk::scanner::Scanner& FakeScanner() override { return scanner; }
   kiosk::printer::ReceiptPrinter& FakePrinter() override { return printer; }
   kiosk::payment::PaymentTerminal& FakeTerminal() override { return terminal; }
+  kiosk::payment::GatewayPayments& FakeBank() override { return bank; }
+  kiosk::payment::FakeGatewayPayments bank;
   kiosk::scanner::FakeScanner scanner;
   kiosk::payment::FakePaymentTerminal terminal;
   kiosk::printer::FakePrinter printer;

@@ -529,14 +529,67 @@ TEST(Journey, TheDriversPromptReachesTheFeeScreen) {
   journey->Pay("vietqr");
   // The fake pays at once; the prompt of a real driver arrives as an event
   // before the result. Post one as the VietQR driver would.
-  journey->Post(event::PaymentPrompted{{"vietqr", "000201010212", "scan"}});
+  payment::PaymentPrompt prompt;
+  prompt.method = "vietqr";
+  prompt.qr_payload = "000201010212";
+  prompt.valid_for = std::chrono::seconds(180);
+  journey->Post(event::PaymentPrompted{prompt});
   journey->Poll();
   CHECK(journey->CurrentSession()->payment_prompt.has_value());
+  // The code's countdown starts when it shows.
+  CHECK(journey->PaymentSecondsLeft().has_value());
+  CHECK(*journey->PaymentSecondsLeft() <= 180 && *journey->PaymentSecondsLeft() >= 170);
   STRCMP_EQUAL("000201010212", journey->CurrentSession()->payment_prompt->qr_payload.c_str());
   Settle();
   CHECK(journey->CurrentScreen() == Screen::kConsent);
   CHECK_FALSE(journey->CurrentSession()->payment_prompt.has_value());
   STRCMP_EQUAL("vietqr", journey->CurrentSession()->payment->method.c_str());
+}
+
+TEST(Journey, AVietQrCodeThatRanOutSaysWhatBecomesOfATransfer) {
+  Identified();
+  journey->ChooseProcedure("2.000815");
+  CHECK(journey->SetField("pages", "5"));
+  journey->Next();
+  journey->Next();  // the counter step
+  terminal->FailNext("payment.timeout");
+  journey->Pay("vietqr");
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  STRCMP_EQUAL("payment.vietqr_timeout", journey->Message().c_str());
+  // A card that timed out is just a timeout.
+  terminal->FailNext("payment.timeout");
+  journey->Pay("card");
+  Settle();
+  STRCMP_EQUAL("payment.timeout", journey->Message().c_str());
+}
+
+TEST(Journey, AFeePaidAtTheCounterGoesWithTheDossierAsDue) {
+  Identified();
+  journey->ChooseProcedure("2.000815");
+  CHECK(journey->SetField("pages", "5"));
+  journey->Next();
+  journey->Next();  // the counter step
+  CHECK(journey->CurrentScreen() == Screen::kFees);
+  journey->PayAtCounter();
+  CHECK(journey->CurrentScreen() == Screen::kConsent);
+  journey->SetConsent(true);
+  journey->Confirm();
+  Settle();
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kReceipt);
+  CHECK_FALSE(journey->CurrentSession()->payment.has_value());
+  const auto r = ReceiptOf(*journey->CurrentSession(), journey->Config());
+  CHECK(r.fee_at_counter);
+  const auto lines = printer::ReceiptLines(r);
+  CHECK(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.find("nộp tại quầy một cửa") != std::string::npos;
+  }));
+  // A procedure that does not allow it stays on the fee screen.
+  journey->Cancel();
+  Identified();
+  journey->ChooseProcedure("1.004222");
+  CHECK_FALSE(journey->CurrentSession()->procedure->pay_at_counter);
 }
 
 TEST(Journey, IdleTimeoutWarnsThenWipesAtEveryStep) {

@@ -221,3 +221,14 @@ TEST(Voice, TheVolumeTheCitizenChoosesIsHeardAndTheNextCitizenStartsAsConfigured
   speaker.Reset();
   LONGS_EQUAL(80, speaker.Volume());
 }
+
+TEST(Prompts, NumbersAreNeverBrokenAtTheirThousandsDot) {
+  // The one-dot leader looks like the dot; a wrapped line cannot break there.
+  STRCMP_EQUAL("tối đa 200\u2024000 đồng", ui::NumbersUnbroken("tối đa 200.000 đồng").c_str());
+  STRCMP_EQUAL("1\u2024000\u2024000 đ", ui::NumbersUnbroken("1.000.000 đ").c_str());
+  // Procedure codes, dossier codes and sentences keep their dots.
+  STRCMP_EQUAL("1.001193", ui::NumbersUnbroken("1.001193").c_str());
+  STRCMP_EQUAL("000.17.22.H56-261130-0042",
+               ui::NumbersUnbroken("000.17.22.H56-261130-0042").c_str());
+  STRCMP_EQUAL("Xong. 100 trang.", ui::NumbersUnbroken("Xong. 100 trang.").c_str());
+}

@@ -10,6 +10,7 @@
 // nor forgets one that was paid.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -27,6 +28,14 @@ struct PaymentPrompt {
   std::string method;
   std::string qr_payload;  // VietQR: the code to show
   std::string message;     // e.g. "present your card on the terminal"
+  // VietQR: what the citizen checks in their banking app before paying, and
+  // how long the code stays on screen.
+  std::string beneficiary;  // the account holder: "UBND phường An Mỹ"
+  std::string bank;         // "Vietcombank"
+  std::string account;
+  std::int64_t amount_vnd = 0;
+  std::string purpose;  // the transfer's content, filled in by the code
+  std::chrono::seconds valid_for{0};
 };
 
 struct PaymentRequest {

@@ -25,8 +25,10 @@
 namespace kiosk::payment {
 
 struct VietQrOptions {
-  std::string bank_bin;  // the collecting agency's bank
-  std::string account;   // and account
+  std::string bank_bin;     // the collecting agency's bank
+  std::string account;      // and account
+  std::string beneficiary;  // the account holder's name, shown beside the code
+  std::string bank_name;    // "Vietcombank"
   std::chrono::milliseconds poll_interval{1'000};
   std::chrono::milliseconds wait_timeout{180'000};  // how long the code stays on screen
 };

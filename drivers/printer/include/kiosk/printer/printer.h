@@ -39,6 +39,7 @@ struct Receipt : core::NotLoggable {
   std::vector<std::string> fees;  // "Phí chứng thực: 7.000 đ"
   std::string fee_total;
   std::string payment_reference;
+  bool fee_at_counter = false;  // not paid at the kiosk: due at the counter
   // What the citizen does at the counter ("Ký trước mặt cán bộ tiếp nhận")
   // and brings to collect the result; each a sentence.
   std::vector<std::string> at_counter;

@@ -130,6 +130,8 @@ struct Procedure {
   TimeLimit time_limit;
   std::vector<FeeRule> fees;
   std::vector<std::string> exemptions;  // verbatim, Vietnamese
+  // The fee may be paid in cash at the counter instead of at the kiosk.
+  bool pay_at_counter = false;
   std::vector<FormField> form;
   // What the citizen does in person at the counter, besides the papers
   // shown there ("Ký trước mặt cán bộ tiếp nhận"): a step of its own on the

@@ -88,7 +88,12 @@ struct AppConfig {
   int card_timeout_s = 90;
   // [vietqr]
   std::string vietqr_bank_bin, vietqr_account;
+  std::string vietqr_beneficiary;  // the account holder, shown beside the code
+  std::string vietqr_bank_name;    // "Vietcombank"
   int vietqr_wait_s = 180;
+  // "agent": the transfers are confirmed through kiosk-agent and the
+  // gateway; "fake" (development builds): a bank that is paid at once.
+  std::string vietqr_relay = "agent";
   std::string payment_mailbox = "payments";  // asks kiosk-agent carries to the gateway
   // [help]: "Nhờ cán bộ hỗ trợ" on every screen; the calls kiosk-agent carries
   bool staff_help = true;

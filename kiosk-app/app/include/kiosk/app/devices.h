@@ -43,6 +43,7 @@ class DevelopmentDevices {
   virtual scanner::Scanner& FakeScanner() = 0;
   virtual printer::ReceiptPrinter& FakePrinter() = 0;
   virtual payment::PaymentTerminal& FakeTerminal() = 0;
+  virtual payment::GatewayPayments& FakeBank() = 0;  // VietQR transfers, paid at once
 };
 
 // Whether the outbox holds the dossier a payment was for.

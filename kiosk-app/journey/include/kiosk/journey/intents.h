@@ -72,6 +72,7 @@ struct OfficerPin {
   std::string pin;
 };
 struct EndAssistance {};
+struct PayAtCounter {};
 }  // namespace intent
 
 using Intent =
@@ -82,7 +83,7 @@ using Intent =
                  intent::Confirm, intent::Reprint, intent::Rate, intent::LookupDossier,
                  intent::Next, intent::Back, intent::Cancel, intent::CallHelp, intent::HideHelp,
                  intent::CancelHelp, intent::StartOfficerPin, intent::OfficerPin,
-                 intent::EndAssistance, intent::SetLargeText>;
+                 intent::EndAssistance, intent::SetLargeText, intent::PayAtCounter>;
 
 void Apply(Journey& journey, Intent intent);
 

@@ -257,6 +257,10 @@ struct Session : core::NotLoggable {
   std::vector<catalog::FeeLine> fees;
   std::string payment_reference;                         // dossier::PaymentReference
   std::optional<payment::PaymentPrompt> payment_prompt;  // while a payment waits on the citizen
+  core::MonoTime payment_prompt_at{};
+  // The citizen chose to pay at the counter (the procedure allows it): the
+  // fee is due there, the dossier goes without a payment.
+  bool fee_at_counter = false;
   std::optional<payment::PaymentResult> payment;
   bool consent = false;
   core::WallTime consent_at;
@@ -326,6 +330,8 @@ class Journey {
   const std::optional<LookupResult>& Lookup() const { return lookup_; }
   std::optional<int> Ticket() const { return ticket_; }
   const std::string& PrintProblem() const { return print_problem_; }
+  // Seconds the VietQR code on screen stays valid; none while no code shows.
+  std::optional<int> PaymentSecondsLeft() const;
   std::vector<catalog::SearchHit> SearchResults() const;
   // The procedures this kiosk offers in the category chosen (all when none).
   std::vector<catalog::SearchHit> OfferedProcedures() const;
@@ -369,6 +375,7 @@ class Journey {
   void RemoveLastPage(const std::string& paper);
   void Pay(const std::string& method);
   void CancelPayment();  // while a payment waits on the citizen
+  void PayAtCounter();   // the fee is paid at the counter instead, where allowed
   void SetConsent(bool accepted);
   void Confirm();
   void Reprint();
@@ -386,7 +393,10 @@ class Journey {
 
   // ---- the loop ----
   // Handles device results (from any thread via Post) and the idle timer.
-  void Poll();
+  // Handles what device work reported, at most `max_events` of it (a
+  // headless run draws between them), then the idle rules. Returns how many
+  // events it handled.
+  std::size_t Poll(std::size_t max_events = SIZE_MAX);
   void Post(Event event);
 
  private:

@@ -19,6 +19,10 @@ namespace kiosk::ui {
 // "Ông" or "Bà" once the card says which, unchanged otherwise.
 std::string Addressed(std::string text, const std::string& salutation);
 
+// `text` as drawn: the thousands dot of a number ("200.000") is the one-dot
+// leader U+2024, which looks the same and where a wrapped line never breaks.
+std::string NumbersUnbroken(std::string text);
+
 // The spoken prompt of a screen, in the translator's language.
 std::string ScreenPrompt(journey::Screen screen, const i18n::Translator& tr_);
 

@@ -87,6 +87,7 @@ class ScriptRunner {
   bool first_frame_ = true;
   int shot_index_ = 0;
   std::set<journey::Screen> shot_screens_;
+  std::set<std::string> shot_prompts_;  // payment methods whose prompt was shot
   int screens_at_card_ = -1;
   InputCounts counts_at_card_;
 };

@@ -134,6 +134,7 @@ class KioskUi {
   void DrawReviewForm(float w, float h);
   void DrawAttachPapers(float w, float h);
   void DrawAtCounter(float w, float h);
+  void DrawVietQrPrompt(const payment::PaymentPrompt& prompt, float content, float h);
   // The step indicator's word for a step of the path (Journey::Path).
   const char* StepName(journey::Screen step) const;
   void DrawFees(float w, float h);

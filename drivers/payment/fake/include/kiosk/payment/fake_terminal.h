@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kiosk/payment/payment.h"
+#include "kiosk/payment/vietqr_payments.h"
 
 namespace kiosk::payment {
 
@@ -32,6 +33,22 @@ class FakePaymentTerminal final : public PaymentTerminal {
   int approved_ = 0;
   int committed_ = 0;
   std::atomic<int> released_{0};
+};
+
+// The province gateway's word on VietQR transfers, as a bank whose citizen
+// pays at once: "pending" the first time a reference is asked about, then
+// "paid". The real VietQrPayments driver runs on it, code and prompt alike.
+class FakeGatewayPayments final : public GatewayPayments {
+ public:
+  core::Status Expect(const std::string& reference, std::int64_t amount_vnd,
+                      const std::string& qr) override;
+  core::Expected<GatewayPayment> Ask(const std::string& reference) override;
+  void Forget(const std::string& reference) override { asked_.erase(reference); }
+
+ private:
+  std::map<std::string, std::int64_t> expected_;
+  std::map<std::string, int> asked_;
+  int paid_ = 0;
 };
 
 }  // namespace kiosk::payment
