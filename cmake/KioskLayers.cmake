@@ -10,7 +10,7 @@
 #   config        the programs' configs as types, read by each program and
 #                 written by kiosk-provision through the same schema
 #   agent         kiosk-agent's library: firmware only, no driver, no UI
-#   app           kiosk-app's libraries: journey, screens, input, i18n; never the agent
+#   app           kiosk-app's libraries: journey, screens, input, voice; never the agent
 #   gateway       the province side
 #   provisioning  the technician's tool
 #
@@ -18,14 +18,14 @@
 # programs (installed) never link a simulator unless KIOSK_WITH_SIMULATORS is
 # on (development builds; the package preset turns it off).
 
-set(KIOSK_LAYER_core kiosk_core kiosk_storage kiosk_typeset)
+set(KIOSK_LAYER_core kiosk_core kiosk_storage kiosk_typeset kiosk_i18n)
 set(KIOSK_LAYER_firmware kiosk_catalog kiosk_dossier kiosk_link kiosk_digitize kiosk_board)
 set(KIOSK_LAYER_drivers kiosk_idcard kiosk_mrz kiosk_qr kiosk_scanner kiosk_printer kiosk_payment)
 set(KIOSK_LAYER_sim kiosk_idcard_sim kiosk_scanner_sim kiosk_printer_sim kiosk_payment_sim
                     kiosk_idcard_fake kiosk_scanner_fake kiosk_printer_fake kiosk_payment_fake)
 set(KIOSK_LAYER_config kiosk_app_config kiosk_agent_config)
 set(KIOSK_LAYER_agent kiosk_agent)
-set(KIOSK_LAYER_app kiosk_input kiosk_journey kiosk_i18n kiosk_voice kiosk_ui kiosk_imgui kiosk_app)
+set(KIOSK_LAYER_app kiosk_input kiosk_journey kiosk_voice kiosk_ui kiosk_imgui kiosk_app)
 set(KIOSK_LAYER_gateway kiosk_gateway kiosk_gateway_config)
 set(KIOSK_LAYER_provisioning kiosk_provisioning)
 

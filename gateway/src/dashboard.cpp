@@ -59,32 +59,30 @@ bool CheckPassword(const std::string& password, const std::string& stored) {
 
 namespace {
 
-std::string Duration(std::int64_t s) {
-  if (s < 120) return std::to_string(s) + " s";
-  if (s < 7200) return std::to_string(s / 60) + " min";
-  return std::to_string(s / 3600) + " h";
-}
-
-std::string Time(std::int64_t ms) {
-  return core::FormatRfc3339(core::WallTime{std::chrono::milliseconds(ms)});
-}
-
-std::string StatusCell(const KioskState& s) {
-  if (s.view.device.state != "active") return "<span class=\"revoked\">revoked</span>";
-  std::string out =
-      s.online ? "<span class=\"online\">online</span>" : "<span class=\"offline\">offline</span>";
-  if (s.maintenance) out += " <span class=\"maintenance\">out of service</span>";
+std::string StatusCell(const KioskState& s, const Words& tr_) {
+  if (s.view.device.state != "active") {
+    return std::string("<span class=\"revoked\">") + tr_("revoked") + "</span>";
+  }
+  std::string out = s.online ? std::string("<span class=\"online\">") + tr_("online") + "</span>"
+                             : std::string("<span class=\"offline\">") + tr_("offline") + "</span>";
+  if (s.maintenance) {
+    out += std::string(" <span class=\"maintenance\">") + tr_("out of service") + "</span>";
+  }
   return out;
 }
 
+// The status as data, for tests and scripts: never translated.
 std::string StatusWord(const KioskState& s) {
   if (s.view.device.state != "active") return "revoked";
   return s.online ? "online" : "offline";
 }
 
-std::string Badges(const KioskState& s) {
+std::string Badges(const KioskState& s, const Words& tr_) {
   std::string out;
-  for (const auto& a : s.alerts) out += "<span class=\"alert\">" + Escape(a) + "</span>";
+  for (const auto& a : s.alerts) {
+    out += "<span class=\"alert\" data-alert=\"" + Escape(a) + "\">" + Escape(AlertWords(a, tr_)) +
+           "</span>";
+  }
   return out;
 }
 
@@ -104,6 +102,15 @@ std::string CookieValue(const std::string& header, const std::string& name) {
 
 constexpr const char* kCookie = "kiosk_session";
 constexpr const char* kLoginCookie = "kiosk_login";
+constexpr const char* kLanguageCookie = "kiosk_lang";
+
+// The page's language: ?lang= first, then the cookie, then Vietnamese.
+std::string LanguageOf(const HttpRequest& request) {
+  const std::string asked = QueryField(request.target, "lang");
+  if (asked == "vi" || asked == "en") return asked;
+  const std::string kept = CookieValue(request.Header("Cookie"), kLanguageCookie);
+  return kept == "en" ? "en" : "vi";
+}
 
 }  // namespace
 
@@ -114,7 +121,10 @@ std::optional<Dashboard::Session> Dashboard::CurrentSession(const HttpRequest& r
   auto found =
       fleet_.Stores().operators->FindSession(id_hash, core::UnixMillis(fleet_.Clock().Now()));
   if (!found || !*found) return std::nullopt;
-  return Session{id_hash, **found};
+  Session session;
+  session.id_hash = id_hash;
+  session.record = **found;
+  return session;
 }
 
 // Prometheus on the same host scrapes freely; from elsewhere it needs the
@@ -129,6 +139,16 @@ bool Dashboard::MetricsAllowed(const HttpRequest& request) {
     }
   }
   return CurrentSession(request).has_value();
+}
+
+std::string Dashboard::Commune(const std::string& code) const {
+  const auto it = commune_names_.find(code);
+  return it == commune_names_.end() ? Escape(code)
+                                    : Escape(it->second) + " <small>(" + Escape(code) + ")</small>";
+}
+
+std::string Dashboard::PageHeader(const Session& session) const {
+  return Header(session.record.operator_name, session.record.csrf_token, session.tr, session.lang);
 }
 
 std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
@@ -150,72 +170,97 @@ std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
   const bool ours = path == "/" || path == "/login" || path == "/logout" || path == "/fleet" ||
                     path.rfind("/fleet/", 0) == 0;
   if (!ours) return std::nullopt;
-  if (path == "/login") return Login(request);
-
-  auto session = CurrentSession(request);
-  if (!session) return Redirect("/login");
-  if (request.method == "POST") {
-    // A form from this site carries the session's token; a cross-site one
-    // cannot read it. Browsers that send Origin must name this site.
-    const std::string origin = request.Header("Origin");
-    const std::string host = request.Header("Host");
-    const bool same_origin = origin.empty() || origin == "https://" + host;
-    const std::string csrf = FormField(request.body, "csrf");
-    if (!same_origin || csrf.empty() ||
-        !core::ConstantTimeEquals(core::AsBytes(csrf), core::AsBytes(session->record.csrf_token))) {
-      klog::Warn("dashboard.csrf_refused", {{"operator", session->record.operator_name}});
-      return Page(403, "Refused",
-                  "<main><h1>Refused</h1><p>This form has expired or did not "
-                  "come from the dashboard. <a href=\"/fleet\">Back</a></p></main>");
-    }
-  }
-  if (path == "/logout" && request.method == "POST") {
-    (void)fleet_.Stores().operators->DeleteSession(session->id_hash);
-    return Redirect(
-        "/login", {{"Set-Cookie", std::string(kCookie) + "=; Path=/; Max-Age=0; HttpOnly; Secure; "
-                                                         "SameSite=Strict"}});
-  }
-  if (path == "/" && request.method == "GET") return Redirect("/fleet");
-  if (path == "/fleet" && request.method == "GET") return FleetPage(request, *session);
-  if (path == "/fleet/tokens" && request.method == "POST") return PostToken(request, *session);
-  if (rollouts_ != nullptr) {
-    if (path == "/fleet/updates" && request.method == "GET") return UpdatesPage(*session, "");
-    const std::string_view start = "/fleet/updates/rollouts";
-    if (path.rfind(start, 0) == 0 && request.method == "POST") {
-      std::string rest = path.substr(start.size());
-      if (rest.empty() || rest[0] == '/') {
-        return PostRollout(request, rest.empty() ? "" : rest.substr(1), *session);
+  const std::string lang = LanguageOf(request);
+  const Words tr_ = words_ != nullptr ? words_->In(lang) : Words();
+  auto response = [&]() -> HttpResponse {
+    if (path == "/login") return Login(request, tr_, lang);
+    auto session = CurrentSession(request);
+    if (!session) return Redirect("/login");
+    session->tr = tr_;
+    session->lang = lang;
+    if (request.method == "POST") {
+      // A form from this site carries the session's token; a cross-site one
+      // cannot read it. Browsers that send Origin must name this site.
+      const std::string origin = request.Header("Origin");
+      const std::string host = request.Header("Host");
+      const bool same_origin = origin.empty() || origin == "https://" + host;
+      const std::string csrf = FormField(request.body, "csrf");
+      if (!same_origin || csrf.empty() ||
+          !core::ConstantTimeEquals(core::AsBytes(csrf),
+                                    core::AsBytes(session->record.csrf_token))) {
+        klog::Warn("dashboard.csrf_refused", {{"operator", session->record.operator_name}});
+        return Page(403, tr_("Refused"),
+                    std::string("<main><h1>") + tr_("Refused") + "</h1><p>" +
+                        tr_("This form has expired or did not come from the dashboard.") +
+                        " <a href=\"/fleet\">" + tr_("Back") + "</a></p></main>",
+                    0, lang);
       }
     }
-  }
-  if (auto answer = HandleHelp(request, path, *session)) return *answer;
-  const std::string_view kiosks = "/fleet/kiosks/";
-  if (path.rfind(kiosks, 0) == 0) {
-    std::string kiosk_id = path.substr(kiosks.size());
-    const bool commands = kiosk_id.ends_with("/commands");
-    if (commands) kiosk_id.resize(kiosk_id.size() - std::string_view("/commands").size());
-    if (core::IsValidKioskId(kiosk_id)) {
-      if (commands && request.method == "POST") return PostCommand(request, kiosk_id, *session);
-      if (!commands && request.method == "GET") return KioskPage(kiosk_id, *session, "");
+    if (path == "/logout" && request.method == "POST") {
+      (void)fleet_.Stores().operators->DeleteSession(session->id_hash);
+      return Redirect("/login", {{"Set-Cookie", std::string(kCookie) +
+                                                    "=; Path=/; Max-Age=0; HttpOnly; Secure; "
+                                                    "SameSite=Strict"}});
     }
+    if (path == "/" && request.method == "GET") return Redirect("/fleet");
+    if (path == "/fleet" && request.method == "GET") return FleetPage(request, *session);
+    if (path == "/fleet/figures" && request.method == "GET") {
+      return FiguresPage(request, *session);
+    }
+    if (path == "/fleet/tokens" && request.method == "POST") return PostToken(request, *session);
+    if (rollouts_ != nullptr) {
+      if (path == "/fleet/updates" && request.method == "GET") return UpdatesPage(*session, "");
+      const std::string_view start = "/fleet/updates/rollouts";
+      if (path.rfind(start, 0) == 0 && request.method == "POST") {
+        std::string rest = path.substr(start.size());
+        if (rest.empty() || rest[0] == '/') {
+          return PostRollout(request, rest.empty() ? "" : rest.substr(1), *session);
+        }
+      }
+    }
+    if (auto answer = HandleHelp(request, path, *session)) return *answer;
+    const std::string_view kiosks = "/fleet/kiosks/";
+    if (path.rfind(kiosks, 0) == 0) {
+      std::string kiosk_id = path.substr(kiosks.size());
+      const bool commands = kiosk_id.ends_with("/commands");
+      if (commands) kiosk_id.resize(kiosk_id.size() - std::string_view("/commands").size());
+      if (core::IsValidKioskId(kiosk_id)) {
+        if (commands && request.method == "POST") return PostCommand(request, kiosk_id, *session);
+        if (!commands && request.method == "GET") return KioskPage(kiosk_id, *session, "");
+      }
+    }
+    const std::string_view logs = "/fleet/logs/";
+    const auto log_id = path.rfind(logs, 0) == 0
+                            ? core::ParseDecimal(std::string_view(path).substr(logs.size()))
+                            : std::nullopt;
+    if (log_id && request.method == "GET") {
+      auto text = fleet_.Stores().commands->FindLog(*log_id);
+      if (!text || !*text) {
+        return Page(404, tr_("No log"),
+                    std::string("<main><p>") + tr_("No such log.") + "</p></main>", 0, lang);
+      }
+      return HttpResponse{200,
+                          {{"Content-Type", "text/plain; charset=utf-8"},
+                           {"X-Content-Type-Options", "nosniff"},
+                           {"Cache-Control", "no-store"}},
+                          **text};
+    }
+    return Page(404, tr_("Not found"),
+                std::string("<main><p>") + tr_("No such page.") + " <a href=\"/fleet\">" +
+                    tr_("Fleet") + "</a></p></main>",
+                0, lang);
+  }();
+  // A language asked for is kept for the next pages.
+  if (!QueryField(request.target, "lang").empty()) {
+    response.headers.emplace_back("Set-Cookie", std::string(kLanguageCookie) + "=" + lang +
+                                                    "; Path=/; Max-Age=31536000; Secure; "
+                                                    "SameSite=Strict");
   }
-  const std::string_view logs = "/fleet/logs/";
-  const auto log_id = path.rfind(logs, 0) == 0
-                          ? core::ParseDecimal(std::string_view(path).substr(logs.size()))
-                          : std::nullopt;
-  if (log_id && request.method == "GET") {
-    auto text = fleet_.Stores().commands->FindLog(*log_id);
-    if (!text || !*text) return Page(404, "No log", "<main><p>No such log.</p></main>");
-    return HttpResponse{200,
-                        {{"Content-Type", "text/plain; charset=utf-8"},
-                         {"X-Content-Type-Options", "nosniff"},
-                         {"Cache-Control", "no-store"}},
-                        **text};
-  }
-  return Page(404, "Not found", "<main><p>No such page. <a href=\"/fleet\">Fleet</a></p></main>");
+  return response;
 }
 
-HttpResponse Dashboard::Login(const HttpRequest& request) {
+HttpResponse Dashboard::Login(const HttpRequest& request, const Words& tr_,
+                              const std::string& lang) {
   // The login form has its own CSRF token (a cookie for /login and the same
   // value in the form), so no other site can post a login in a browser.
   auto form = [&](int status, const std::string& message, core::HttpHeaders extra = {}) {
@@ -225,18 +270,22 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
       auto bytes = core::RandomBytes(random_, 32);
       if (bytes) token = core::HexEncode(*bytes);
     }
-    std::string body = "<main><h1>Kiosk DVC · Operator login</h1>" +
-                       (message.empty() ? std::string()
-                                        : "<p class=\"alert\" role=\"alert\">" + message + "</p>") +
-                       "<form method=\"post\" action=\"/login\">"
-                       "<input type=\"hidden\" name=\"csrf\" value=\"" +
-                       token +
-                       "\"><p><label>Operator <input name=\"user\" autocomplete=\"username\" "
-                       "required></label></p>"
-                       "<p><label>Password <input name=\"password\" type=\"password\" "
-                       "autocomplete=\"current-password\" required></label></p>"
-                       "<p><button type=\"submit\">Log in</button></p></form></main>";
-    auto page = Page(status, "Operator login", body);
+    const bool vi = lang != "en";
+    std::string body =
+        std::string("<main><p><a id=\"language\" href=\"/login?lang=") + (vi ? "en" : "vi") +
+        "\">" + (vi ? "English" : "Tiếng Việt") + "</a></p><h1>" +
+        tr_("DVC kiosks: operator login") + "</h1>" +
+        (message.empty() ? std::string()
+                         : "<p class=\"alert\" role=\"alert\">" + message + "</p>") +
+        "<form method=\"post\" action=\"/login\">"
+        "<input type=\"hidden\" name=\"csrf\" value=\"" +
+        token + "\"><p><label>" + tr_("Operator") +
+        " <input name=\"user\" autocomplete=\"username\" required></label></p><p><label>" +
+        tr_("Password") +
+        " <input name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+        "required></label></p><p><button type=\"submit\">" +
+        tr_("Log in") + "</button></p></form></main>";
+    auto page = Page(status, tr_("Operator login"), body, 0, lang);
     page.headers.emplace_back("Set-Cookie", std::string(kLoginCookie) + "=" + token +
                                                 "; Path=/login; Max-Age=3600; HttpOnly; Secure; "
                                                 "SameSite=Strict");
@@ -251,29 +300,24 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
   if ((!origin.empty() && origin != "https://" + request.Header("Host")) || expected.size() != 64 ||
       !core::ConstantTimeEquals(core::AsBytes(csrf), core::AsBytes(expected))) {
     klog::Warn("dashboard.login_csrf_refused", {{"address", request.peer_address}});
-    return form(403, "This form has expired. Please log in again.");
+    return form(403, tr_("This form has expired. Please log in again."));
   }
   const std::string user = FormField(request.body, "user");
   const std::string password = FormField(request.body, "password");
   auto stored = fleet_.Stores().operators->OperatorHash(user);
-  if (!stored) return form(503, "Try again.");
+  if (!stored) return form(503, tr_("Try again."));
   const bool known = stored->has_value();
   // The name is used as a key (and logged) only when it is an account: a
   // mistyped password in the name field stays out of the log.
   const std::string account = known ? user : std::string();
   const std::string source = request.peer_address;
-  const auto format_until = [&](std::int64_t wait_ms) {
-    const auto until =
-        fleet_.Clock().Now() + std::chrono::milliseconds(wait_ms) + std::chrono::hours(7);
-    const auto text = core::FormatRfc3339(until);  // shown in Vietnam's time
-    return text.substr(11, 8);
-  };
   if (const std::int64_t wait = throttle_.WaitBeforeTry(account, source); wait > 0) {
     klog::Warn("dashboard.login_throttled",
                {{"operator", known ? user : "(not an account)"}, {"address", source}});
+    const std::int64_t until = core::UnixMillis(fleet_.Clock().Now()) + wait;
     return form(429,
-                "Too many wrong passwords. Login is paused until " + format_until(wait) +
-                    " (Vietnam time).",
+                Fill(tr_("Too many wrong passwords. Login is paused until {1} (Vietnam time)."),
+                     {LocalTime(until).substr(11)}),
                 {{"Retry-After", std::to_string((wait + 999) / 1000)}});
   }
   // An unknown operator costs the same work as a wrong password.
@@ -292,7 +336,7 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
                                                   source});
       klog::Warn("dashboard.login_locked", {{"operator", user}, {"address", source}});
     }
-    return form(401, "Wrong operator name or password.");
+    return form(401, tr_("Wrong operator name or password."));
   }
   throttle_.Succeeded(account, source);
   (void)fleet_.Stores().operators->DeleteExpiredSessions(core::UnixMillis(fleet_.Clock().Now()));
@@ -303,13 +347,13 @@ HttpResponse Dashboard::Login(const HttpRequest& request) {
     id = core::RandomBytes(random_, 32);
     session_csrf = core::RandomBytes(random_, 32);
   }
-  if (!id || !session_csrf) return form(503, "Try again.");
+  if (!id || !session_csrf) return form(503, tr_("Try again."));
   const std::string cookie = core::HexEncode(*id);
   const std::int64_t expires =
       core::UnixMillis(fleet_.Clock().Now()) + std::int64_t{session_hours_} * 3'600'000;
   if (!fleet_.Stores().operators->AddSession(Sha256Hex(cookie),
                                              {user, core::HexEncode(*session_csrf), expires})) {
-    return form(503, "Try again.");
+    return form(503, tr_("Try again."));
   }
   klog::Info("dashboard.login", {{"operator", user}});
   return Redirect("/fleet",
@@ -327,11 +371,16 @@ struct CommuneCounts {
 };
 
 // The system image's version and the A/B slot it runs from, then the app's.
-std::string VersionCell(const KioskState& s) {
-  std::string out = "<span class=\"os\">" + Escape(s.os_version.empty() ? "?" : s.os_version);
-  if (!s.slot.empty()) out += " (slot " + Escape(s.slot) + ")";
+std::string VersionCell(const KioskState& s, const Words& tr_) {
+  if (s.os_version.empty() && s.app_version.empty()) {
+    return std::string("<span class=\"muted\">") + tr_("not reported yet") + "</span>";
+  }
+  std::string out = "<span class=\"os\">" + Fill(tr_("system {1}"), {Escape(s.os_version)});
+  if (!s.slot.empty()) out += " " + Fill(tr_("(slot {1})"), {Escape(s.slot)});
   out += "</span>";
-  if (!s.app_version.empty()) out += "<br><small>app " + Escape(s.app_version) + "</small>";
+  if (!s.app_version.empty()) {
+    out += "<br><small>" + Fill(tr_("program {1}"), {Escape(s.app_version)}) + "</small>";
+  }
   return out;
 }
 
@@ -342,28 +391,45 @@ std::string Bar(std::int64_t part, std::int64_t whole) {
          std::to_string(whole);
 }
 
-std::string KioskRow(const KioskState& s, std::int64_t now) {
-  const auto& d = s.view.device;
-  std::string degraded;
-  for (const auto& p : s.degraded) degraded += "<span class=\"warn\">" + Escape(p) + "</span>";
-  if (degraded.empty() && s.view.last) {
-    degraded = s.peripherals.empty() ? "not reported" : "all ok";
+// "printer: paper running low" for each device not working as it should.
+std::string Peripherals(const KioskState& s, const Words& tr_) {
+  std::string out;
+  for (const auto& [name, state] : s.peripherals) {
+    const bool fine = state == "ok" || state == "closed" || state == "disabled";
+    if (fine) continue;
+    out += "<span class=\"warn\" data-peripheral=\"" + Escape(name + "=" + state) + "\">" +
+           Escape(PeripheralWords(name, tr_)) + ": " + Escape(StateWords(state, tr_)) + "</span>";
   }
+  if (out.empty() && s.view.last) {
+    out = s.peripherals.empty() ? tr_("not reported") : tr_("all working");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Dashboard::KioskRow(const KioskState& s, std::int64_t now, const Words& tr_) const {
+  const auto& d = s.view.device;
   return "<tr data-kiosk=\"" + Escape(d.kiosk_id) + "\" data-status=\"" + StatusWord(s) +
          "\"><td><a href=\"/fleet/kiosks/" + Escape(d.kiosk_id) + "\">" + Escape(d.kiosk_id) +
-         "</a></td><td>" + Escape(d.commune) + "</td><td>" + StatusCell(s) + "</td><td>" +
-         (s.view.last ? Ago(s.view.last->received_at, now) : "never") + "</td><td>" + degraded +
-         "</td><td>" + std::to_string(s.outbox_depth) +
-         (s.outbox_depth > 0 ? " (oldest " + Duration(s.oldest_age_s) + ")" : "") + "</td><td>" +
-         VersionCell(s) + "</td><td>" + Badges(s) + "</td></tr>";
+         "</a></td><td>" + Commune(d.commune) + "</td><td>" + StatusCell(s, tr_) + "</td><td>" +
+         (s.view.last ? Ago(s.view.last->received_at, now, tr_) : std::string(tr_("never"))) +
+         "</td><td>" + Peripherals(s, tr_) + "</td><td>" + std::to_string(s.outbox_depth) +
+         (s.outbox_depth > 0 ? " " + Fill(tr_("(oldest {1})"), {Duration(s.oldest_age_s, tr_)})
+                             : std::string()) +
+         "</td><td>" + VersionCell(s, tr_) + "</td><td>" + Badges(s, tr_) + "</td></tr>";
 }
-}  // namespace
 
 // The whole fleet at a glance, however large: counts, one line per commune,
 // the alerts, and the kiosks a page at a time, those with alerts first.
 HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& session) {
+  const auto& tr_ = session.tr;
   auto states = fleet_.States();
-  if (!states) return Page(503, "Fleet", "<main><p>The fleet store is unavailable.</p></main>");
+  if (!states) {
+    return Page(503, tr_("Fleet"),
+                std::string("<main><p>") + tr_("The fleet store is unavailable.") + "</p></main>",
+                0, session.lang);
+  }
   const std::string commune = QueryField(request.target, "commune");
   const std::size_t page = static_cast<std::size_t>(std::max<std::int64_t>(
       1, core::ParseDecimal(QueryField(request.target, "page")).value_or(1)));
@@ -387,14 +453,16 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
     for (const auto& a : s.alerts) {
       if (alert_count++ >= kAlertsShown) continue;
       alerts += "<li data-alert=\"" + Escape(a) + "\" data-kiosk=\"" + Escape(d.kiosk_id) +
-                "\"><span class=\"alert\">" + Escape(a) + "</span> <a href=\"/fleet/kiosks/" +
-                Escape(d.kiosk_id) + "\">" + Escape(d.kiosk_id) + "</a> (" + Escape(d.commune) +
-                ")</li>";
+                "\"><span class=\"alert\">" + Escape(AlertWords(a, tr_)) +
+                "</span> <a href=\"/fleet/kiosks/" + Escape(d.kiosk_id) + "\">" +
+                Escape(d.kiosk_id) + "</a> · " + Commune(d.commune) + "</li>";
     }
   }
   if (alert_count > kAlertsShown) {
-    alerts += "<li>… and " + std::to_string(alert_count - kAlertsShown) +
-              " more: choose a commune, or see the kiosks below.</li>";
+    alerts += "<li>" +
+              Fill(tr_("... and {1} more: choose a commune, or see the kiosks below."),
+                   {std::to_string(alert_count - kAlertsShown)}) +
+              "</li>";
   }
   std::stable_partition(shown.begin(), shown.end(),
                         [](const KioskState* s) { return !s->alerts.empty(); });
@@ -404,21 +472,22 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
   std::string rows;
   for (std::size_t i = (current - 1) * kKiosksPerPage;
        i < std::min(shown.size(), current * kKiosksPerPage); ++i) {
-    rows += KioskRow(*shown[i], now);
+    rows += KioskRow(*shown[i], now, tr_);
   }
   const std::string base =
       "/fleet?" + (commune.empty() ? "" : "commune=" + Escape(commune) + "&amp;");
   std::string pager;
   if (pages > 1) {
-    pager = "<p class=\"pager\">Page " + std::to_string(current) + " of " + std::to_string(pages) +
-            " (" + std::to_string(shown.size()) + " kiosks, alerts first)";
+    pager = "<p class=\"pager\">" +
+            Fill(tr_("Page {1} of {2} ({3} kiosks, alerts first)"),
+                 {std::to_string(current), std::to_string(pages), std::to_string(shown.size())});
     if (current > 1) {
-      pager += " · <a rel=\"prev\" href=\"" + base + "page=" + std::to_string(current - 1) +
-               "\">previous</a>";
+      pager += " · <a rel=\"prev\" href=\"" + base + "page=" + std::to_string(current - 1) + "\">" +
+               tr_("previous") + "</a>";
     }
     if (current < pages) {
-      pager += " · <a rel=\"next\" href=\"" + base + "page=" + std::to_string(current + 1) +
-               "\">next</a>";
+      pager += " · <a rel=\"next\" href=\"" + base + "page=" + std::to_string(current + 1) + "\">" +
+               tr_("next") + "</a>";
     }
     pager += "</p>";
   }
@@ -426,194 +495,256 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
   if (commune.empty() && communes.size() > 1) {
     for (const auto& [code, c] : communes) {
       commune_rows += "<tr data-commune=\"" + Escape(code) +
-                      "\"><td><a href=\"/fleet?commune=" + Escape(code) + "\">" + Escape(code) +
+                      "\"><td><a href=\"/fleet?commune=" + Escape(code) + "\">" + Commune(code) +
                       "</a></td><td>" + std::to_string(c.total) + "</td><td>" +
                       std::to_string(c.online) + "</td><td>" + std::to_string(c.offline) +
                       "</td><td>" + std::to_string(c.alerting) + "</td></tr>";
     }
   }
-  std::string options = "<option value=\"\">all communes</option>";
+  std::string options = std::string("<option value=\"\">") + tr_("all communes") + "</option>";
   for (const auto& [c, counts] : communes) {
+    const auto named = commune_names_.find(c);
     options += "<option value=\"" + Escape(c) + "\"" + (c == commune ? " selected" : "") + ">" +
-               Escape(c) + "</option>";
+               Escape(named == commune_names_.end() ? c : named->second + " (" + c + ")") +
+               "</option>";
   }
   const std::string csrf = Escape(session.record.csrf_token);
-  std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
-  body += "<div class=\"cards\"><div class=\"card\">Kiosks<b id=\"total\">" +
-          std::to_string(total) + "</b></div><div class=\"card\">Online<b id=\"online\">" +
-          std::to_string(online) + "</b></div><div class=\"card\">Offline<b id=\"offline\">" +
-          std::to_string(offline) + "</b></div><div class=\"card\">With alerts<b id=\"alerting\">" +
-          std::to_string(with_alerts) + "</b></div></div>";
-  body += "<form method=\"get\" action=\"/fleet\"><label>Commune <select name=\"commune\">" +
-          options + "</select></label> <button type=\"submit\">Filter</button></form>";
+  std::string body = PageHeader(session) + "<main>";
+  body += std::string("<div class=\"cards\"><div class=\"card\">") + tr_("Kiosks") +
+          "<b id=\"total\">" + std::to_string(total) + "</b></div><div class=\"card\">" +
+          tr_("Online") + "<b id=\"online\">" + std::to_string(online) +
+          "</b></div><div class=\"card\">" + tr_("Offline") + "<b id=\"offline\">" +
+          std::to_string(offline) + "</b></div><div class=\"card\">" + tr_("With alerts") +
+          "<b id=\"alerting\">" + std::to_string(with_alerts) + "</b></div></div>";
+  body += std::string("<form method=\"get\" action=\"/fleet\"><label>") + tr_("Commune") +
+          " <select name=\"commune\">" + options + "</select></label> <button type=\"submit\">" +
+          tr_("Show") + "</button></form>";
   if (!commune_rows.empty()) {
-    body +=
-        "<section><h2>Communes</h2><table id=\"communes\"><thead><tr><th>Commune</th>"
-        "<th>Kiosks</th><th>Online</th><th>Offline</th><th>With alerts</th></tr></thead>"
-        "<tbody>" +
-        commune_rows + "</tbody></table></section>";
+    body += std::string("<section><h2>") + tr_("Communes") +
+            "</h2><table id=\"communes\"><thead><tr><th>" + tr_("Commune") + "</th><th>" +
+            tr_("Kiosks") + "</th><th>" + tr_("Online") + "</th><th>" + tr_("Offline") +
+            "</th><th>" + tr_("With alerts") + "</th></tr></thead><tbody>" + commune_rows +
+            "</tbody></table></section>";
   }
-  body += HelpSection(now, session.record.csrf_token, commune);
-  body += "<section><h2>Alerts</h2>" +
-          (alerts.empty() ? std::string("<p id=\"no-alerts\">No alerts.</p>")
+  body += HelpSection(now, session, commune);
+  body += std::string("<section><h2>") + tr_("Alerts") + "</h2>" +
+          (alerts.empty() ? std::string("<p id=\"no-alerts\">") + tr_("No alerts.") + "</p>"
                           : "<ul id=\"alerts\">" + alerts + "</ul>") +
-          "</section>" + SecurityEvents(now);
-  body +=
-      "<section><h2>Kiosks</h2><table id=\"fleet\"><thead><tr><th>Kiosk</th><th>Commune</th>"
-      "<th>Status</th><th>Last heartbeat</th><th>Peripherals</th><th>Outbox</th>"
-      "<th>Version</th><th>Alerts</th></tr></thead><tbody>" +
-      rows + "</tbody></table>" + pager + "</section>";
-  body +=
-      "<section><h2>Enroll a kiosk</h2><form method=\"post\" action=\"/fleet/tokens\">"
-      "<input type=\"hidden\" name=\"csrf\" value=\"" +
-      csrf +
-      "\">"
-      "<label>Commune code <input name=\"commune\" required pattern=\"[0-9A-Za-z.-]+\"></label> "
-      "<label>Agency code <input name=\"agency\" required pattern=\"[0-9A-Za-z.-]+\"></label> "
-      "<label>Kiosk id (blank: any new id) <input name=\"kiosk_id\" "
-      "pattern=\"[0-9A-Z-]+\"></label> "
-      "<label>Valid for (hours) <input name=\"hours\" type=\"number\" min=\"1\" max=\"720\" "
-      "value=\"24\"></label> <button type=\"submit\">Issue a one-time token</button></form>"
-      "</section></main>";
-  return Page(200, "Fleet", body, 15);
+          "</section>" + SecurityEvents(now, tr_);
+  body += std::string("<section><h2>") + tr_("Kiosks") +
+          "</h2><table id=\"fleet\"><thead><tr><th>" + tr_("Kiosk") + "</th><th>" + tr_("Commune") +
+          "</th><th>" + tr_("Status") + "</th><th>" + tr_("Last heartbeat") + "</th><th>" +
+          tr_("Devices") + "</th><th>" + tr_("Dossiers waiting to upload") + "</th><th>" +
+          tr_("Version") + "</th><th>" + tr_("Alerts") + "</th></tr></thead><tbody>" + rows +
+          "</tbody></table>" + pager + "</section>";
+  body += std::string("<section><h2>") + tr_("Enroll a kiosk") +
+          "</h2><form method=\"post\" action=\"/fleet/tokens\">"
+          "<input type=\"hidden\" name=\"csrf\" value=\"" +
+          csrf + "\"><label>" + tr_("Commune code") +
+          " <input name=\"commune\" required pattern=\"[0-9A-Za-z.-]+\"></label> <label>" +
+          tr_("Agency code") +
+          " <input name=\"agency\" required pattern=\"[0-9A-Za-z.-]+\"></label> "
+          "<label>" +
+          tr_("Kiosk id (blank: any new id)") +
+          " <input name=\"kiosk_id\" pattern=\"[0-9A-Z-]+\"></label> <label>" +
+          tr_("Valid for (hours)") +
+          " <input name=\"hours\" type=\"number\" min=\"1\" max=\"720\" value=\"24\"></label> "
+          "<button type=\"submit\">" +
+          tr_("Issue a one-time token") + "</button></form></section></main>";
+  return Page(200, tr_("Fleet"), body, 15, session.lang);
 }
 
 // Re-enrollments and refused logins of the last week, newest first.
-std::string Dashboard::SecurityEvents(std::int64_t now) {
+std::string Dashboard::SecurityEvents(std::int64_t now, const Words& tr_) {
   constexpr std::int64_t kWeekMs = 7 * 86'400'000LL;
   auto events = fleet_.Stores().events->Events(now - kWeekMs, 50);
   if (!events || events->empty()) return "";
   std::string items;
   for (const auto& e : *events) {
     items += "<li data-event=\"" + Escape(e.kind) + "\" data-subject=\"" + Escape(e.subject) +
-             "\"><span class=\"alert\">" + Escape(e.kind) + "</span> " + Escape(e.subject) + " · " +
-             Escape(e.detail) + " · " + Ago(e.at, now) + "</li>";
+             "\"><span class=\"alert\">" + Escape(AlertWords(e.kind, tr_)) + "</span> " +
+             Escape(e.subject) + " · " + Escape(e.detail) + " · " + LocalTime(e.at) + "</li>";
   }
-  return "<section><h2>Security events (7 days)</h2><ul id=\"events\">" + items + "</ul></section>";
+  return std::string("<section><h2>") + tr_("Security events (7 days)") +
+         "</h2><ul id=\"events\">" + items + "</ul></section>";
 }
 
 HttpResponse Dashboard::KioskPage(const std::string& kiosk_id, const Session& session,
                                   const std::string& notice) {
+  const auto& tr_ = session.tr;
+  auto unavailable = [&](int status, const char* why) {
+    return Page(status, kiosk_id, std::string("<main><p>") + why + "</p></main>", 0, session.lang);
+  };
   auto device = fleet_.Stores().devices->FindDevice(kiosk_id);
-  if (!device) return Page(503, "Kiosk", "<main><p>The fleet store is unavailable.</p></main>");
-  if (!*device) return Page(404, "Kiosk", "<main><p>No such kiosk.</p></main>");
+  if (!device) return unavailable(503, tr_("The fleet store is unavailable."));
+  if (!*device) return unavailable(404, tr_("No such kiosk."));
   auto history = fleet_.Stores().devices->History(kiosk_id, 50);
   auto commands = fleet_.Stores().commands->Commands(kiosk_id, 30);
-  if (!history || !commands) return Page(503, "Kiosk", "<main><p>Try again.</p></main>");
+  if (!history || !commands) return unavailable(503, tr_("Try again."));
   KioskView view{**device, std::nullopt};
   if (!history->empty()) view.last = history->front();
   const KioskState s = fleet_.StateOf(view);
   const std::int64_t now = core::UnixMillis(fleet_.Clock().Now());
   const std::string csrf = Escape(session.record.csrf_token);
-  std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
+  std::string body = PageHeader(session) + "<main>";
   if (!notice.empty()) body += "<p class=\"notice\" role=\"status\">" + notice + "</p>";
-  body += "<h1>" + Escape(kiosk_id) + "</h1><p>Commune " + Escape(s.view.device.commune) +
-          " · agency " + Escape(s.view.device.agency) + " · certificate " +
-          Escape(s.view.device.serial.substr(0, 16)) + "… · <span id=\"status\" data-status=\"" +
-          StatusWord(s) + "\">" + StatusCell(s) + "</span> · last heartbeat " +
-          (s.view.last ? Ago(s.view.last->received_at, now) : "never") + " " + Badges(s) + "</p>";
+  body += "<h1>" + Escape(kiosk_id) + "</h1><p>" + Commune(s.view.device.commune) + " · " +
+          Fill(tr_("agency {1}"), {Escape(s.view.device.agency)}) + " · " +
+          Fill(tr_("certificate {1}"), {Escape(s.view.device.serial.substr(0, 16)) + "..."}) +
+          " · <span id=\"status\" data-status=\"" + StatusWord(s) + "\">" + StatusCell(s, tr_) +
+          "</span> · " + tr_("last heartbeat") + " " +
+          (s.view.last ? Ago(s.view.last->received_at, now, tr_) + " (" +
+                             LocalTime(s.view.last->received_at) + ")"
+                       : std::string(tr_("never"))) +
+          " " + Badges(s, tr_) + "</p>";
   if (s.view.last) {
     const json last = json::parse(s.view.last->body, nullptr, false);
-    body += "<section><h2>Now</h2><table><tr><th>Peripheral</th><th>State</th></tr>";
+    body += std::string("<section><h2>") + tr_("Now") + "</h2><table><tr><th>" + tr_("Device") +
+            "</th><th>" + tr_("State") + "</th></tr>";
     for (const auto& [name, state] : s.peripherals) {
-      body += "<tr><td>" + Escape(name) + "</td><td>" + Escape(state) + "</td></tr>";
+      body += "<tr data-peripheral=\"" + Escape(name) + "\"><td>" +
+              Escape(PeripheralWords(name, tr_)) + "</td><td>" + Escape(StateWords(state, tr_)) +
+              "</td></tr>";
     }
-    body += "</table><table><tr><th>Counter</th><th>Since start</th></tr>";
+    body += std::string("</table><table><tr><th>") + tr_("Since the kiosk started") + "</th><th>" +
+            tr_("Count") + "</th></tr>";
     if (last.contains("counters")) {
       for (const auto& [name, value] : last["counters"].items()) {
-        body += "<tr><td>" + Escape(name) + "</td><td>" + value.dump() + "</td></tr>";
+        body += "<tr data-counter=\"" + Escape(name) + "\"><td>" + Escape(CounterWords(name, tr_)) +
+                "</td><td>" + value.dump() + "</td></tr>";
       }
     }
-    body += "</table><p>Versions: " + Escape(last.value("versions", json::object()).dump()) +
-            " · uptime " + Duration(last.value("uptime_s", std::int64_t{0})) + " · disk free " +
-            std::to_string(last["disk"].value("free_mb", std::int64_t{0})) + " MB · temperature " +
-            (last["temperature_c"].is_null() ? std::string("n/a")
-                                             : last["temperature_c"].dump() + " °C") +
-            " · recent errors: " + Escape(last["errors"].dump()) + "</p></section>";
+    std::string versions;
+    const json reported = last.contains("versions") && last["versions"].is_object()
+                              ? last["versions"]
+                              : json::object();
+    for (const auto& [part, version] : reported.items()) {
+      if (!version.is_string()) continue;
+      const std::string name = part == "os"      ? tr_("system")
+                               : part == "app"   ? tr_("kiosk program")
+                               : part == "agent" ? tr_("connection service")
+                               : part == "slot"  ? tr_("slot")
+                                                 : part;
+      versions +=
+          (versions.empty() ? "" : ", ") + Escape(name) + " " + Escape(version.get<std::string>());
+    }
+    std::string errors;
+    if (last["errors"].is_array()) {
+      for (const auto& e : last["errors"]) {
+        if (e.is_string()) errors += (errors.empty() ? "" : ", ") + Escape(e.get<std::string>());
+      }
+    }
+    body += std::string("</table><p id=\"versions\">") + tr_("Versions:") + " " +
+            (versions.empty() ? std::string(tr_("not reported yet")) : versions) + " · " +
+            Fill(tr_("running for {1}"), {Duration(last.value("uptime_s", std::int64_t{0}), tr_)}) +
+            " · " +
+            Fill(tr_("{1} MB of disk free"),
+                 {std::to_string(last["disk"].value("free_mb", std::int64_t{0}))}) +
+            " · " +
+            (last["temperature_c"].is_null()
+                 ? std::string(tr_("temperature not measured"))
+                 : Fill(tr_("temperature {1}"), {last["temperature_c"].dump() + " °C"})) +
+            " · " + tr_("recent errors:") + " " +
+            (errors.empty() ? std::string(tr_("none")) : errors) + "</p></section>";
   }
   if (rollouts_ != nullptr) {
     auto update = rollouts_->LastUpdate(kiosk_id);
     if (update && *update) {
       const auto& u = **update;
-      body += "<section><h2>Update</h2><p id=\"update\" data-state=\"" + Escape(u.state) +
-              "\">Rollout " + std::to_string(u.rollout) + " to " + Escape(u.version) + ": <b>" +
-              Escape(u.state) + "</b>" +
+      body += std::string("<section><h2>") + tr_("Update") + "</h2><p id=\"update\" data-state=\"" +
+              Escape(u.state) + "\">" +
+              Fill(tr_("Rollout {1} to {2}:"), {std::to_string(u.rollout), Escape(u.version)}) +
+              " <b>" + Escape(UpdateStateWords(u.state, tr_)) + "</b>" +
               (u.state == "downloading" ? " " + std::to_string(u.progress) + "%" : "") + " · " +
-              Escape(u.detail) + " · " + Ago(u.updated_at, now) + "</p></section>";
+              Escape(u.detail) + " · " + Ago(u.updated_at, now, tr_) + "</p></section>";
     }
   }
-  body +=
-      "<section><h2>Re-provisioning</h2><p>A new key and certificate for this kiosk, in "
-      "commune " +
-      Escape(s.view.device.commune) +
-      "; its current certificate is revoked when the technician uses the token.</p>"
-      "<form method=\"post\" action=\"/fleet/tokens\"><input type=\"hidden\" "
-      "name=\"csrf\" value=\"" +
-      csrf + "\"><input type=\"hidden\" name=\"reenroll\" value=\"" + Escape(kiosk_id) +
-      "\"><button type=\"submit\" id=\"reenroll\">Issue a re-enroll token</button></form>"
-      "</section>";
+  body += std::string("<section><h2>") + tr_("Re-provisioning") + "</h2><p>" +
+          tr_("A new key and certificate for this kiosk; its current certificate is revoked "
+              "when the technician uses the token.") +
+          "</p><form method=\"post\" action=\"/fleet/tokens\"><input type=\"hidden\" "
+          "name=\"csrf\" value=\"" +
+          csrf + "\"><input type=\"hidden\" name=\"reenroll\" value=\"" + Escape(kiosk_id) +
+          "\"><button type=\"submit\" id=\"reenroll\">" + tr_("Issue a re-enroll token") +
+          "</button></form></section>";
   std::string kinds;
   for (const auto k : kCommandKinds) {
-    kinds += "<option value=\"" + std::string(k) + "\">" + std::string(k) + "</option>";
+    kinds += "<option value=\"" + std::string(k) + "\">" +
+             Escape(CommandWords(std::string(k), tr_)) + "</option>";
   }
-  body += "<section><h2>Commands</h2><form method=\"post\" action=\"/fleet/kiosks/" +
-          Escape(kiosk_id) + "/commands\"><input type=\"hidden\" name=\"csrf\" value=\"" + csrf +
-          "\"><label>Command <select name=\"kind\" id=\"kind\">" + kinds +
-          "</select></label> <label>Settings (config only, JSON) <input name=\"settings\" "
-          "size=\"40\" placeholder='{\"heartbeat_interval_s\": 30}'></label> "
-          "<button type=\"submit\" id=\"send\">Send</button></form>";
-  body +=
-      "<table id=\"commands\"><tr><th>#</th><th>Command</th><th>State</th><th>By</th>"
-      "<th>Issued</th><th>Finished</th><th>Result</th></tr>";
+  body += std::string("<section><h2>") + tr_("Commands") +
+          "</h2><form method=\"post\" action=\"/fleet/kiosks/" + Escape(kiosk_id) +
+          "/commands\"><input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\"><label>" +
+          tr_("Command") + " <select name=\"kind\" id=\"kind\">" + kinds +
+          "</select></label> <label>" + tr_("Settings (change settings only, JSON)") +
+          " <input name=\"settings\" size=\"40\" placeholder='{\"heartbeat_interval_s\": "
+          "30}'></label> <button type=\"submit\" id=\"send\">" +
+          tr_("Send") + "</button></form>";
+  body += std::string("<table id=\"commands\"><tr><th>#</th><th>") + tr_("Command") + "</th><th>" +
+          tr_("State") + "</th><th>" + tr_("By") + "</th><th>" + tr_("Issued") + "</th><th>" +
+          tr_("Finished") + "</th><th>" + tr_("Result") + "</th></tr>";
   for (const auto& c : *commands) {
     std::string result = Escape(c.result);
     if (c.kind == "upload_logs" && c.state == "done") {
-      result += " <a href=\"/fleet/logs/" + std::to_string(c.id) + "\">log</a>";
+      result += " <a href=\"/fleet/logs/" + std::to_string(c.id) + "\">" + tr_("log") + "</a>";
     }
-    body += "<tr data-command=\"" + std::to_string(c.id) + "\" data-state=\"" + Escape(c.state) +
-            "\"><td>" + std::to_string(c.id) + "</td><td>" + Escape(c.kind) + "</td><td>" +
-            Escape(c.state) + "</td><td>" + Escape(c.issued_by) + "</td><td>" +
-            Ago(c.created_at, now) + "</td><td>" + (c.finished_at ? Ago(c.finished_at, now) : "") +
-            "</td><td>" + result + "</td></tr>";
+    body += "<tr data-command=\"" + std::to_string(c.id) + "\" data-kind=\"" + Escape(c.kind) +
+            "\" data-state=\"" + Escape(c.state) + "\"><td>" + std::to_string(c.id) + "</td><td>" +
+            Escape(CommandWords(c.kind, tr_)) + "</td><td>" +
+            Escape(CommandStateWords(c.state, tr_)) + "</td><td>" + Escape(c.issued_by) +
+            "</td><td>" + LocalTime(c.created_at) + "</td><td>" +
+            (c.finished_at ? LocalTime(c.finished_at) : std::string()) + "</td><td>" + result +
+            "</td></tr>";
   }
-  body +=
-      "</table></section><section><h2>History</h2><table id=\"history\"><tr><th>Received</th>"
-      "<th>Outbox</th><th>Oldest</th><th>Printer</th><th>Reader</th><th>Temperature</th>"
-      "<th>Errors</th></tr>";
+  body += std::string("</table></section><section><h2>") + tr_("History") +
+          "</h2><table id=\"history\"><tr><th>" + tr_("Received") + "</th><th>" +
+          tr_("Waiting to upload") + "</th><th>" + tr_("Oldest") + "</th><th>" +
+          tr_("Receipt printer") + "</th><th>" + tr_("ID card reader") + "</th><th>" +
+          tr_("Temperature") + "</th><th>" + tr_("Errors") + "</th></tr>";
   for (const auto& h : *history) {
     const json b = json::parse(h.body, nullptr, false);
     if (!b.is_object()) continue;
     const json p = b.value("peripherals", json::object());
-    body += "<tr><td>" + Time(h.received_at) + "</td><td>" +
+    std::string errors;
+    if (b["errors"].is_array()) {
+      for (const auto& e : b["errors"]) {
+        if (e.is_string()) errors += (errors.empty() ? "" : ", ") + Escape(e.get<std::string>());
+      }
+    }
+    body += "<tr><td>" + LocalTime(h.received_at) + "</td><td>" +
             std::to_string(b["outbox"].value("depth", 0)) + "</td><td>" +
-            Duration(b["outbox"].value("oldest_age_s", std::int64_t{0})) + "</td><td>" +
-            Escape(p.value("printer", "")) + "</td><td>" + Escape(p.value("card_reader", "")) +
-            "</td><td>" + (b["temperature_c"].is_null() ? "" : b["temperature_c"].dump()) +
-            "</td><td>" + Escape(b["errors"].dump()) + "</td></tr>";
+            Duration(b["outbox"].value("oldest_age_s", std::int64_t{0}), tr_) + "</td><td>" +
+            Escape(StateWords(p.value("printer", ""), tr_)) + "</td><td>" +
+            Escape(StateWords(p.value("card_reader", ""), tr_)) + "</td><td>" +
+            (b["temperature_c"].is_null() ? "" : b["temperature_c"].dump() + " °C") + "</td><td>" +
+            errors + "</td></tr>";
   }
   body += "</table></section></main>";
-  return Page(200, kiosk_id, body, notice.empty() ? 10 : 0);
+  return Page(200, kiosk_id, body, notice.empty() ? 10 : 0, session.lang);
 }
 
 HttpResponse Dashboard::PostCommand(const HttpRequest& request, const std::string& kiosk_id,
                                     const Session& session) {
+  const auto& tr_ = session.tr;
   const std::string kind = FormField(request.body, "kind");
   std::string args;
   if (kind == "config") {
     const json settings = json::parse(FormField(request.body, "settings"), nullptr, false);
     if (!settings.is_object()) {
-      return KioskPage(kiosk_id, session, "The settings must be a JSON object.");
+      return KioskPage(kiosk_id, session, tr_("The settings must be a JSON object."));
     }
     args = json{{"settings", settings}}.dump();
   }
   auto id = fleet_.IssueCommand(kiosk_id, kind, args, session.record.operator_name);
   if (!id) return KioskPage(kiosk_id, session, Escape(id.GetError().Message()));
-  return KioskPage(kiosk_id, session,
-                   "Command " + std::to_string(*id) + " (" + Escape(kind) +
-                       ") queued: the kiosk receives it with its next heartbeat.");
+  return KioskPage(
+      kiosk_id, session,
+      Fill(tr_("Command {1} ({2}) queued: the kiosk receives it with its next heartbeat."),
+           {std::to_string(*id), Escape(CommandWords(kind, tr_))}));
 }
 
 HttpResponse Dashboard::PostToken(const HttpRequest& request, const Session& session) {
+  const auto& tr_ = session.tr;
   const std::string commune = FormField(request.body, "commune");
   const std::string agency = FormField(request.body, "agency");
   const std::string hours_text = FormField(request.body, "hours");
@@ -627,41 +758,47 @@ HttpResponse Dashboard::PostToken(const HttpRequest& request, const Session& ses
   const std::string& by = session.record.operator_name;
   auto token = reenroll.empty() ? fleet_.CreateToken(commune, agency, hours * 3600, by, kiosk_id)
                                 : fleet_.CreateReenrollToken(reenroll, hours * 3600, by);
-  std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
+  std::string body = PageHeader(session) + "<main>";
   if (!token) {
     body += "<p class=\"alert\">" + Escape(token.GetError().Message()) + "</p>";
   } else {
     const std::string what =
-        !reenroll.empty()  ? "To re-enroll kiosk " + Escape(reenroll)
-        : kiosk_id.empty() ? "For a new kiosk in commune " + Escape(commune)
-                           : "For kiosk " + Escape(kiosk_id) + " in commune " + Escape(commune);
-    body += "<h1>One-time enrollment token</h1><p>" + what + ", valid for " +
-            std::to_string(hours) +
-            " h, usable once. Read it to the technician; it is not shown again.</p>"
-            "<p class=\"token\" id=\"token\">" +
-            Escape(*token) + "</p>";
+        !reenroll.empty() ? Fill(tr_("To re-enroll kiosk {1}"), {Escape(reenroll)})
+        : kiosk_id.empty()
+            ? Fill(tr_("For a new kiosk in commune {1}"), {Commune(commune)})
+            : Fill(tr_("For kiosk {1} in commune {2}"), {Escape(kiosk_id), Commune(commune)});
+    body += std::string("<h1>") + tr_("One-time enrollment token") + "</h1><p>" + what + ", " +
+            Fill(tr_("valid for {1} h, usable once. Read it to the technician; it is not shown "
+                     "again."),
+                 {std::to_string(hours)}) +
+            "</p><p class=\"token\" id=\"token\">" + Escape(*token) + "</p>";
   }
-  body += "<p><a href=\"/fleet\">Back to the fleet</a></p></main>";
-  return Page(token ? 200 : 400, "Enrollment token", body);
+  body += std::string("<p><a href=\"/fleet\">") + tr_("Back to the fleet") + "</a></p></main>";
+  return Page(token ? 200 : 400, tr_("Enrollment token"), body, 0, session.lang);
 }
 
 HttpResponse Dashboard::UpdatesPage(const Session& session, const std::string& notice) {
+  const auto& tr_ = session.tr;
   auto bundles = rollouts_->Bundles();
   auto rollouts = rollouts_->Rollouts();
-  if (!bundles || !rollouts) return Page(503, "Updates", "<main><p>Try again.</p></main>");
-  const std::int64_t now = core::UnixMillis(fleet_.Clock().Now());
+  if (!bundles || !rollouts) {
+    return Page(503, tr_("Updates"), std::string("<main><p>") + tr_("Try again.") + "</p></main>",
+                0, session.lang);
+  }
   const std::string csrf = Escape(session.record.csrf_token);
   const std::string hidden = "<input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">";
-  std::string body = Header(session.record.operator_name, session.record.csrf_token) + "<main>";
+  std::string body = PageHeader(session) + "<main>";
   if (!notice.empty()) body += "<p class=\"notice\" role=\"status\">" + notice + "</p>";
-  body +=
-      "<section><h2>Rollouts</h2><table id=\"rollouts\"><thead><tr><th>#</th><th>Version</th>"
-      "<th>Target</th><th>State</th><th>Finished</th><th>Good</th><th>Under way</th>"
-      "<th>Failed</th><th>Rolled back</th><th>Change</th></tr></thead><tbody>";
+  body += std::string("<section><h2>") + tr_("Rollouts") +
+          "</h2><table id=\"rollouts\"><thead><tr><th>#</th><th>" + tr_("Version") + "</th><th>" +
+          tr_("Target") + "</th><th>" + tr_("State") + "</th><th>" + tr_("Finished") + "</th><th>" +
+          tr_("Updated") + "</th><th>" + tr_("Under way") + "</th><th>" + tr_("Failed") +
+          "</th><th>" + tr_("Went back") + "</th><th>" + tr_("Change") +
+          "</th></tr></thead><tbody>";
   for (const auto& v : *rollouts) {
     const auto& r = v.rollout;
     std::string communes;
-    for (const auto& c : r.communes) communes += (communes.empty() ? "" : ", ") + Escape(c);
+    for (const auto& c : r.communes) communes += (communes.empty() ? "" : ", ") + Commune(c);
     const std::int64_t under_way = [&] {
       std::int64_t n = 0;
       for (const auto& [state, count] : v.states) n += IsFinalUpdateState(state) ? 0 : count;
@@ -672,55 +809,60 @@ HttpResponse Dashboard::UpdatesPage(const Session& session, const std::string& n
         "<tr data-rollout=\"" + id + "\" data-state=\"" + Escape(r.state) + "\" data-targeted=\"" +
         std::to_string(v.targeted) + "\" data-good=\"" + std::to_string(v.Count("good")) +
         "\"><td>" + id + "</td><td>" + Escape(r.bundle.version) + "<br><small>" +
-        Escape(r.bundle.sha256.substr(0, 12)) + "…</small></td><td>" + std::to_string(r.percent) +
-        "% of " + (communes.empty() ? std::string("all communes") : "communes " + communes) + " (" +
-        std::to_string(v.targeted) + " kiosks)</td><td>" + Escape(r.state) + "<br><small>" +
-        Escape(r.created_by) + ", " + Ago(r.created_at, now) + "</small></td><td>" +
+        Escape(r.bundle.sha256.substr(0, 12)) + "...</small></td><td>" +
+        Fill(communes.empty() ? tr_("{1}% of all communes ({2} kiosks)")
+                              : tr_("{1}% of {3} ({2} kiosks)"),
+             {std::to_string(r.percent), std::to_string(v.targeted), communes}) +
+        "</td><td>" + Escape(UpdateStateWords(r.state, tr_)) + "<br><small>" +
+        Escape(r.created_by) + ", " + LocalTime(r.created_at) + "</small></td><td>" +
         Bar(v.Finished(), v.targeted) + "</td><td>" + std::to_string(v.Count("good")) +
         "</td><td>" + std::to_string(under_way) + "</td><td>" + std::to_string(v.Count("failed")) +
         "</td><td>" + std::to_string(v.Count("rolled_back")) + "</td><td><form class=\"inline\" " +
         "method=\"post\" action=\"/fleet/updates/rollouts/" + id + "\">" + hidden +
         "<input name=\"percent\" type=\"number\" min=\"0\" max=\"100\" value=\"" +
-        std::to_string(r.percent) +
-        "\" aria-label=\"percent\"> <button type=\"submit\" "
-        "name=\"action\" value=\"percent\">Set %</button> <button type=\"submit\" "
-        "name=\"action\" value=\"" +
+        std::to_string(r.percent) + "\" aria-label=\"percent\"> <button type=\"submit\" " +
+        "name=\"action\" value=\"percent\">" + tr_("Set %") +
+        "</button> <button type=\"submit\" name=\"action\" value=\"" +
         (r.state == "active" ? "pause" : "resume") + "\">" +
-        (r.state == "active" ? "Pause" : "Resume") + "</button></form></td></tr>";
+        (r.state == "active" ? tr_("Pause") : tr_("Resume")) + "</button></form></td></tr>";
   }
   body += "</tbody></table></section>";
   std::string options;
-  body +=
-      "<section><h2>Bundles</h2><table id=\"bundles\"><thead><tr><th>Version</th>"
-      "<th>For</th><th>Size</th><th>SHA-256</th><th>Added</th></tr></thead><tbody>";
+  body += std::string("<section><h2>") + tr_("Bundles") +
+          "</h2><table id=\"bundles\"><thead><tr><th>" + tr_("Version") + "</th><th>" + tr_("For") +
+          "</th><th>" + tr_("Size") + "</th><th>SHA-256</th><th>" + tr_("Added") +
+          "</th></tr></thead><tbody>";
   for (const auto& b : *bundles) {
     body += "<tr><td>" + Escape(b.version) + "</td><td>" + Escape(b.compatible) + "</td><td>" +
             std::to_string((b.size + 1023) / 1024) + " KiB</td><td><code>" + Escape(b.sha256) +
-            "</code></td><td>" + Escape(b.added_by) + ", " + Ago(b.added_at, now) + "</td></tr>";
+            "</code></td><td>" + Escape(b.added_by) + ", " + LocalTime(b.added_at) + "</td></tr>";
     options += "<option value=\"" + Escape(b.sha256) + "\">" + Escape(b.version) + " (" +
                Escape(b.compatible) + ")</option>";
   }
-  body +=
-      "</tbody></table><p>Bundles are added with <code>kiosk-fleetctl bundle add</code>; "
-      "the kiosks check their signature before installing.</p></section>";
+  body += std::string("</tbody></table><p>") +
+          tr_("Bundles are added with kiosk-fleetctl bundle add; the kiosks check their "
+              "signature before installing.") +
+          "</p></section>";
   if (!options.empty()) {
-    body +=
-        "<section><h2>Start a rollout</h2><form method=\"post\" "
-        "action=\"/fleet/updates/rollouts\">" +
-        hidden + "<label>Bundle <select name=\"bundle\">" + options +
-        "</select></label> <label>Per cent of kiosks <input name=\"percent\" "
-        "type=\"number\" min=\"0\" max=\"100\" value=\"10\"></label> <label>Only "
-        "communes (codes, comma-separated) <input name=\"communes\" "
-        "pattern=\"[0-9, ]*\"></label> <label><input type=\"checkbox\" name=\"downgrade\" "
-        "value=\"yes\"> Downgrade: kiosks running a newer version go back to this one</label> "
-        "<button type=\"submit\">Start</button></form></section>";
+    body += std::string("<section><h2>") + tr_("Start a rollout") +
+            "</h2><form method=\"post\" action=\"/fleet/updates/rollouts\">" + hidden + "<label>" +
+            tr_("Bundle") + " <select name=\"bundle\">" + options + "</select></label> <label>" +
+            tr_("Per cent of kiosks") +
+            " <input name=\"percent\" type=\"number\" min=\"0\" max=\"100\" value=\"10\"></label> "
+            "<label>" +
+            tr_("Only communes (codes, comma-separated)") +
+            " <input name=\"communes\" pattern=\"[0-9, ]*\"></label> <label><input "
+            "type=\"checkbox\" name=\"downgrade\" value=\"yes\"> " +
+            tr_("Downgrade: kiosks running a newer version go back to this one") +
+            "</label> <button type=\"submit\">" + tr_("Start") + "</button></form></section>";
   }
   body += "</main>";
-  return Page(200, "Updates", body, notice.empty() ? 15 : 0);
+  return Page(200, tr_("Updates"), body, notice.empty() ? 15 : 0, session.lang);
 }
 
 HttpResponse Dashboard::PostRollout(const HttpRequest& request, const std::string& id,
                                     const Session& session) {
+  const auto& tr_ = session.tr;
   const auto percent = core::ParseDecimal(FormField(request.body, "percent"));
   if (id.empty()) {
     std::vector<std::string> communes;
@@ -739,12 +881,13 @@ HttpResponse Dashboard::PostRollout(const HttpRequest& request, const std::strin
         static_cast<int>(std::clamp<std::int64_t>(percent.value_or(-1), -1, 101)), communes,
         session.record.operator_name, FormField(request.body, "downgrade") == "yes");
     if (!started) return UpdatesPage(session, Escape(started.GetError().Message()));
-    return UpdatesPage(session, "Rollout " + std::to_string(*started) +
-                                    " started: targeted kiosks get the offer with their next "
-                                    "heartbeat.");
+    return UpdatesPage(
+        session,
+        Fill(tr_("Rollout {1} started: targeted kiosks get the offer with their next heartbeat."),
+             {std::to_string(*started)}));
   }
   const auto rollout = core::ParseDecimal(id);
-  if (!rollout) return UpdatesPage(session, "No such rollout.");
+  if (!rollout) return UpdatesPage(session, tr_("No such rollout."));
   const std::string action = FormField(request.body, "action");
   core::Status changed;
   if (action == "pause" || action == "resume") {
@@ -757,7 +900,7 @@ HttpResponse Dashboard::PostRollout(const HttpRequest& request, const std::strin
   klog::Info(
       "dashboard.rollout_changed",
       {{"operator", session.record.operator_name}, {"rollout", *rollout}, {"action", action}});
-  return UpdatesPage(session, "Rollout " + id + " changed.");
+  return UpdatesPage(session, Fill(tr_("Rollout {1} changed."), {Escape(id)}));
 }
 
 }  // namespace kiosk::gateway

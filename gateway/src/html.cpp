@@ -35,7 +35,7 @@ std::string Escape(std::string_view text) {
 
 const char* const kStyle = R"css(
 body{font-family:"Noto Sans",sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
-header{background:#a4161a;color:#fff;padding:.6em 1.2em;display:flex;gap:1em;align-items:center}
+header{background:#0b2d5b;color:#fff;padding:.6em 1.2em;display:flex;gap:1em;align-items:center}
 header h1{font-size:1.2em;margin:0;flex:1}
 header a{color:#fff}
 main{padding:1em 1.2em}
@@ -58,8 +58,10 @@ section{margin-bottom:1.5em}
 // Browsers that have seen the dashboard once never try it over plain HTTP.
 constexpr const char* kHsts = "max-age=31536000";
 
-HttpResponse Page(int status, const std::string& title, const std::string& body, int refresh_s) {
-  std::string html = "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">";
+HttpResponse Page(int status, const std::string& title, const std::string& body, int refresh_s,
+                  const std::string& lang) {
+  std::string html =
+      "<!DOCTYPE html><html lang=\"" + Escape(lang) + "\"><head><meta charset=\"utf-8\">";
   html += "<meta name=\"viewport\" content=\"width=device-width\">";
   if (refresh_s > 0) {
     html += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(refresh_s) + "\">";
@@ -87,21 +89,19 @@ HttpResponse Redirect(const std::string& to, core::HttpHeaders extra) {
   return r;
 }
 
-std::string Header(const std::string& operator_name, const std::string& csrf) {
-  return "<header><h1>Kiosk DVC · Fleet</h1><a href=\"/fleet\">Fleet</a>"
-         "<a href=\"/fleet/updates\">Updates</a><a href=\"/fleet/staff\">Staff</a><span>" +
-         Escape(operator_name) +
+std::string Header(const std::string& operator_name, const std::string& csrf, const Words& tr_,
+                   const std::string& lang) {
+  const bool vi = lang != "en";
+  return std::string("<header><h1>") + tr_("DVC kiosks: fleet") + "</h1><a href=\"/fleet\">" +
+         tr_("Fleet") + "</a><a href=\"/fleet/figures\">" + tr_("Figures") +
+         "</a><a href=\"/fleet/updates\">" + tr_("Updates") + "</a><a href=\"/fleet/staff\">" +
+         tr_("Staff") + "</a><a id=\"language\" hreflang=\"" + (vi ? "en" : "vi") +
+         "\" href=\"?lang=" + (vi ? "en" : "vi") + "\">" + (vi ? "English" : "Tiếng Việt") +
+         "</a><span>" + Escape(operator_name) +
          "</span><form class=\"inline\" method=\"post\" action=\"/logout\">"
          "<input type=\"hidden\" name=\"csrf\" value=\"" +
-         Escape(csrf) + "\"><button type=\"submit\">Log out</button></form></header>";
-}
-
-std::string Ago(std::int64_t then_ms, std::int64_t now_ms) {
-  const std::int64_t s = std::max<std::int64_t>(0, (now_ms - then_ms) / 1000);
-  if (s < 120) return std::to_string(s) + " s ago";
-  if (s < 7200) return std::to_string(s / 60) + " min ago";
-  if (s < 172800) return std::to_string(s / 3600) + " h ago";
-  return std::to_string(s / 86400) + " days ago";
+         Escape(csrf) + "\"><button type=\"submit\">" + tr_("Log out") +
+         "</button></form></header>";
 }
 
 }  // namespace kiosk::gateway

@@ -22,6 +22,17 @@ core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path) {
   operator_listen.Read("address", c.operator_address);
   operator_listen.Read("port", c.operator_port, 0, 65535);
   operator_listen.Read("metrics_token_file", c.metrics_token_file);
+  c.locale_dir = KIOSK_GATEWAY_DEFAULT_LOCALE_DIR;
+  operator_listen.Read("locale", c.locale_dir);
+  // The communes the dashboard names: [[commune]] code = "20314", name = "Phường An Mỹ".
+  for (auto& commune : reader.Root().TableArray("commune")) {
+    std::string code, name;
+    commune.Require("code");
+    commune.Require("name");
+    commune.Read("code", code);
+    commune.Read("name", name);
+    c.commune_names[code] = name;
+  }
   auto tls = reader.Table("tls");
   for (const char* key : {"certificate", "key", "device_ca"}) tls.Require(key);
   tls.Read("certificate", c.certificate);
@@ -50,7 +61,10 @@ core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path) {
   reader.Table("catalog").Read("file", catalog_file);
   if (!catalog_file.empty()) {
     KIOSK_ASSIGN_OR_RETURN(auto catalog, kiosk::catalog::Catalog::Load(catalog_file));
-    for (const auto& p : catalog.Procedures()) c.intake.time_limits[p.code] = p.time_limit;
+    for (const auto& p : catalog.Procedures()) {
+      c.intake.time_limits[p.code] = p.time_limit;
+      c.procedure_names[p.code] = p.name.vi;
+    }
   }
   auto procedures = reader.Table("procedures");
   for (const auto& code : procedures.Keys()) {

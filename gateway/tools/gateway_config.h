@@ -3,6 +3,7 @@
 // kiosk-gateway's configuration, shared with kiosk-fleetctl (which works on
 // the same state directory and keys). Example in docs/fleet.md.
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,9 @@ struct GatewayConfig {
   std::string operator_address = "127.0.0.1";  // [operator]: dashboard, enrollment, /metrics
   int operator_port = -1;                      // -1: no operator listener
   std::string metrics_token_file;  // /metrics from elsewhere than loopback needs this token
+  std::string locale_dir;          // [operator] locale: the dashboard's catalogs
+  std::map<std::string, std::string> commune_names;    // [[commune]] code, name
+  std::map<std::string, std::string> procedure_names;  // from [catalog] file
   std::string certificate;
   std::string key;
   std::string device_ca;

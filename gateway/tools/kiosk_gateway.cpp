@@ -32,6 +32,7 @@
 #include "kiosk/gateway/peers.h"
 #include "kiosk/gateway/serve.h"
 #include "kiosk/gateway/store/sqlite.h"
+#include "kiosk/i18n/translator.h"
 
 namespace core = kiosk::core;
 namespace gw = kiosk::gateway;
@@ -146,6 +147,7 @@ int main(int argc, char** argv) {
   // kiosks that have no certificate yet.
   std::optional<core::TlsServer> operator_server;
   std::unique_ptr<gw::Dashboard> dashboard;
+  std::optional<kiosk::i18n::Translator> words;
   if (config->operator_port >= 0) {
     if (desk == nullptr) {
       return fail(core::Error::NeedsPerson("config.operator", "[operator] needs [fleet]"));
@@ -161,6 +163,14 @@ int main(int argc, char** argv) {
     operator_server = std::move(listening).Value();
     dashboard =
         std::make_unique<gw::Dashboard>(*desk, **random, fleet->rollouts.get(), fleet->help.get());
+    // Vietnamese by default: a dashboard without its words would be English.
+    auto loaded = kiosk::i18n::Translator::Load(config->locale_dir, {"vi", "en"}, "dashboard");
+    if (!loaded) return fail(loaded.GetError());
+    words.emplace(std::move(loaded).Value());
+    dashboard->SetWords(&*words);
+    dashboard->SetCommuneNames(config->commune_names);
+    dashboard->SetProcedureNames(config->procedure_names);
+    dashboard->SetDossiers(store->get());
     if (!config->metrics_token_file.empty()) {
       auto token = core::ReadSmallFile(config->metrics_token_file, 4096);
       if (!token || token->size() < 16) {

@@ -70,6 +70,38 @@ class SqliteDossierStore final : public DossierStore {
     return connection_.db.Changes() > 0;
   }
 
+  Expected<std::vector<DossierTally>> Tally(const std::string& since) override {
+    std::lock_guard lock(connection_.mutex);
+    // The manifest is the signed JSON the kiosk sealed (docs/dossier-package.md).
+    Stmt st(Db(),
+            "SELECT date(received_at, '+7 hours'), procedure_code, kiosk_id, COUNT(*), "
+            "SUM(COALESCE(json_extract(manifest, '$.fees_total_vnd'), 0) > 0), "
+            "SUM(json_type(manifest, '$.payment') = 'object'), "
+            "SUM(COALESCE(json_extract(manifest, '$.payment.amount_vnd'), 0)), "
+            "SUM(COALESCE(json_extract(manifest, '$.indicators_766.HoSoCoThanhPhanSoHoa'), 0)), "
+            "SUM(COALESCE(json_extract(manifest, "
+            "'$.indicators_766.TaiKhoanDuocXacThucVoiVNeID'), 0)), "
+            "SUM(json_type(manifest, '$.assisted_by') = 'object') "
+            "FROM dossiers WHERE received_at >= ?1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+    st.Bind(1, since);
+    return Rows<DossierTally>(st, [](const Stmt& r) {
+      return DossierTally{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4),
+                          r.Int(5),  r.Int(6),  r.Int(7),  r.Int(8), r.Int(9)};
+    });
+  }
+
+  Expected<std::vector<RatingTally>> Ratings(const std::string& since) override {
+    std::lock_guard lock(connection_.mutex);
+    Stmt st(
+        Db(),
+        "SELECT d.kiosk_id, r.score, COUNT(*) FROM ratings r JOIN dossiers d ON d.code = r.code "
+        "WHERE r.at >= ?1 GROUP BY 1, 2 ORDER BY 1, 2");
+    st.Bind(1, since);
+    return Rows<RatingTally>(st, [](const Stmt& r) {
+      return RatingTally{r.Text(0), static_cast<int>(r.Int(1)), r.Int(2)};
+    });
+  }
+
  private:
   sqlite3* Db() const { return connection_.Handle(); }
 

@@ -74,15 +74,27 @@ const std::string* MessageCatalog::Find(std::string_view msgid) const {
 }
 
 core::Expected<Translator> Translator::Load(const std::filesystem::path& locale_dir,
-                                            const std::vector<std::string>& languages) {
+                                            const std::vector<std::string>& languages,
+                                            const std::string& domain) {
   Translator t;
   for (const auto& lang : languages) {
     if (lang == "en") continue;
-    KIOSK_ASSIGN_OR_RETURN(auto catalog,
-                           MessageCatalog::Load(locale_dir / lang / "LC_MESSAGES" / "kiosk.mo"));
+    KIOSK_ASSIGN_OR_RETURN(
+        auto catalog, MessageCatalog::Load(locale_dir / lang / "LC_MESSAGES" / (domain + ".mo")));
     t.catalogs_.emplace(lang, std::move(catalog));
   }
   return t;
+}
+
+Words Translator::In(const std::string& language) const {
+  auto it = catalogs_.find(language);
+  return Words(it == catalogs_.end() ? nullptr : &it->second);
+}
+
+const char* Words::operator()(const char* msgid) const {
+  if (catalog_ == nullptr) return msgid;
+  const std::string* text = catalog_->Find(msgid);
+  return text != nullptr ? text->c_str() : msgid;
 }
 
 const char* Translator::operator()(const char* msgid) const {
