@@ -531,7 +531,7 @@ HttpResponse Dashboard::FleetPage(const HttpRequest& request, const Session& ses
           (alerts.empty() ? std::string("<p id=\"no-alerts\">") + tr_("No alerts.") + "</p>"
                           : "<ul id=\"alerts\">" + alerts + "</ul>") +
           "</section>" + SecurityEvents(now, tr_);
-  body += std::string("<section><h2>") + tr_("Kiosks") +
+  body += std::string("<section><h2>") + tr_("The kiosks") +
           "</h2><table id=\"fleet\"><thead><tr><th>" + tr_("Kiosk") + "</th><th>" + tr_("Commune") +
           "</th><th>" + tr_("Status") + "</th><th>" + tr_("Last heartbeat") + "</th><th>" +
           tr_("Devices") + "</th><th>" + tr_("Dossiers waiting to upload") + "</th><th>" +

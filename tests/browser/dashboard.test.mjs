@@ -1,6 +1,7 @@
 // The operator dashboard in Debian's Chromium, headless, driven by
 // playwright-core: log in, see the fleet, watch a kiosk go offline when its
-// agent stops, send a command and see the kiosk acknowledge it. Screenshots
+// agent stops, send a command and see the kiosk acknowledge it, all in
+// Vietnamese (the default); then the same pages in English. Screenshots
 // go to --screens DIR.
 //
 //   node dashboard.test.mjs --url https://127.0.0.1:PORT --user NAME --password-file F
@@ -56,6 +57,7 @@ try {
   await page.fill('input[name=password]', 'not the password');
   await page.click('button[type=submit]');
   assert.equal(await page.locator('[role=alert]').count(), 1);
+  assert.match(await page.locator('[role=alert]').innerText(), /Sai tài khoản hoặc mật khẩu/);
   await shot('01-login-refused');
   await page.fill('input[name=user]', args.user);
   await page.fill('input[name=password]', password);
@@ -78,6 +80,15 @@ try {
   });
   step(`fleet page loaded in ${loadMs} ms (navigation timing; ${Date.now() - started} ms wall)`);
   assert.equal(await page.locator('#online').innerText(), '2');
+  // Vietnamese, in Vietnam's time and words: no English, no codes, no UTC.
+  assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+  const fleetText = await page.locator('body').innerText();
+  for (const english of ['Log out', 'Kiosks', 'Alerts', 'online', 'Last heartbeat', 'all ok']) {
+    assert.ok(!fleetText.includes(english), `English left on the fleet page: ${english}`);
+  }
+  assert.doesNotMatch(fleetText, /\d{4}-\d{2}-\d{2}T\d{2}:/);
+  assert.match(fleetText, /Phường An Mỹ/);
+  assert.match(fleetText, /Đăng xuất/);
   await shot('02-fleet-online');
 
   // Filter by commune.
@@ -102,14 +113,17 @@ try {
   await page.click(`a[href="/fleet/kiosks/${args.kiosk}"]`);
   await page.selectOption('#kind', 'maintenance_on');
   await page.click('#send');
-  assert.match(await page.locator('.notice').innerText(), /queued/);
+  assert.match(await page.locator('.notice').innerText(), /đã được xếp hàng/);
   await shot('05-command-queued');
   await page.goto(`${args.url}/fleet/kiosks/${args.kiosk}`);
   await waitFor(async () => (await page.locator('tr[data-command] >> nth=0').getAttribute('data-state')) === 'done',
     'the command to be acknowledged');
-  assert.match(await page.locator('tr[data-command] >> nth=0').innerText(), /out of service/);
-  await waitFor(async () => (await page.locator('#status').innerText()).includes('out of service'),
+  assert.match(await page.locator('tr[data-command] >> nth=0').innerText(), /tạm ngừng phục vụ/);
+  await waitFor(async () => (await page.locator('#status').innerText()).includes('tạm ngừng phục vụ'),
     'the next heartbeat to report maintenance');
+  const kioskText = await page.locator('main').innerText();
+  assert.doesNotMatch(kioskText, /\{"agent"|\d{4}-\d{2}-\d{2}T\d{2}:/);
+  assert.match(kioskText, /Phiên bản: /);
   await shot('06-command-acknowledged');
   step('maintenance_on acknowledged by the kiosk');
 
@@ -124,9 +138,35 @@ try {
   await page.goto(`${args.url}/fleet/kiosks/${args.kiosk}`);
   await page.click('#reenroll');
   assert.match(await page.locator('#token').innerText(), /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-  assert.match(await page.locator('main').innerText(), new RegExp(`re-enroll kiosk ${args.kiosk}`, 'i'));
+  assert.match(await page.locator('main').innerText(), new RegExp(`cài đặt lại ki-ốt ${args.kiosk}`, 'i'));
   await shot('07-reenroll-token');
   step('a re-enroll token issued for this kiosk');
+
+  // The figures a commune's chairman reports.
+  await page.goto(`${args.url}/fleet/figures`);
+  assert.match(await page.locator('main h1').innerText(), /Số liệu/);
+  assert.match(await page.locator('#dossiers').innerText(), /Hồ sơ tiếp nhận\s*\d+/);
+  assert.equal(await page.locator('#per-day').count(), 1);
+  await shot('08-figures-vi');
+  step('the figures page, in Vietnamese');
+
+  // English on request, kept while browsing, and back.
+  await page.goto(`${args.url}/fleet`);
+  await page.click('#language');
+  await page.waitForLoadState('load');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.locator('header').innerText(), /Log out/);
+  await shot('09-fleet-en');
+  await page.goto(`${args.url}/fleet/figures`);
+  assert.match(await page.locator('#dossiers').innerText(), /Dossiers received/);
+  await shot('10-figures-en');
+  await page.goto(`${args.url}/fleet/kiosks/${args.kiosk}`);
+  assert.match(await page.locator('#status').innerText(), /out of service/);
+  await shot('11-kiosk-en');
+  await page.click('#language');
+  await page.waitForLoadState('load');
+  assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+  step('English on request, and back to Vietnamese');
 
   // A login posted from another site (no login cookie) is refused.
   const crossSite = await context.request.post(`${args.url}/login`, {

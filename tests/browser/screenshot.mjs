@@ -1,5 +1,5 @@
-// Logs in to the operator dashboard and saves the fleet page and one kiosk's
-// page as PNG (used by `make demo`).
+// Logs in to the operator dashboard and saves the fleet page, one kiosk's
+// page and the figures page as PNG, in Vietnamese (used by `make demo`).
 //   node screenshot.mjs --url URL --user NAME --password-file F --kiosk ID --out DIR
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -22,6 +22,10 @@ try {
   await page.screenshot({ path: `${args.out}/dashboard-fleet.png`, fullPage: true });
   await page.goto(`${args.url}/fleet/kiosks/${args.kiosk}`);
   await page.screenshot({ path: `${args.out}/dashboard-kiosk.png`, fullPage: true });
+  await page.goto(`${args.url}/fleet/figures`);
+  const dossiers = await page.locator('#dossiers b').innerText();
+  await page.screenshot({ path: `${args.out}/dashboard-figures.png`, fullPage: true });
+  console.log(`the figures page counts ${dossiers} dossiers this week`);
   console.log(`${args.kiosk} is ${status} on the dashboard`);
 } finally {
   await browser.close();
