@@ -375,11 +375,14 @@ std::string VersionCell(const KioskState& s, const Words& tr_) {
   if (s.os_version.empty() && s.app_version.empty()) {
     return std::string("<span class=\"muted\">") + tr_("not reported yet") + "</span>";
   }
-  std::string out = "<span class=\"os\">" + Fill(tr_("system {1}"), {Escape(s.os_version)});
-  if (!s.slot.empty()) out += " " + Fill(tr_("(slot {1})"), {Escape(s.slot)});
-  out += "</span>";
+  std::string out;
+  if (!s.os_version.empty()) {
+    out = "<span class=\"os\">" + Fill(tr_("system {1}"), {Escape(s.os_version)});
+    if (!s.slot.empty()) out += " " + Fill(tr_("(slot {1})"), {Escape(s.slot)});
+    out += "</span><br>";
+  }
   if (!s.app_version.empty()) {
-    out += "<br><small>" + Fill(tr_("program {1}"), {Escape(s.app_version)}) + "</small>";
+    out += "<small>" + Fill(tr_("program {1}"), {Escape(s.app_version)}) + "</small>";
   }
   return out;
 }

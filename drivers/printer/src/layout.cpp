@@ -148,7 +148,7 @@ Slip LayoutReceipt(const Receipt& r) {
   }
   if (!r.at_counter.empty()) {
     b.push_back(Rule());
-    b.push_back(Text(r.applicant_title + " mang giấy này đến quầy một cửa để:", TextStyle::kBold));
+    b.push_back(Text("Việc " + r.applicant_title + " làm tại quầy một cửa:", TextStyle::kBold));
     for (std::size_t i = 0; i < r.at_counter.size(); ++i) b.push_back(SubItem(i, r.at_counter[i]));
   }
   b.push_back(Rule());

@@ -16,6 +16,17 @@ void KioskUi::DrawTicket(float w, float h) {
     const ImVec2 size = fonts_.huge->CalcTextSizeA(fonts_.huge->FontSize, FLT_MAX, 0, number);
     ImGui::SetCursorPosX((w - size.x) / 2);
     Text(number, fonts_.huge, palette_.primary, size.x + 2);
+    // As the printed ticket says: the counter, and how many took a number before.
+    if (!journey_.Config().counter.empty()) {
+      Text(journey_.Config().counter, fonts_.title, palette_.text, content);
+    }
+    if (*journey_.Ticket() > 1) {
+      std::string before = tr_("{1} people took a number before you today.");
+      if (const auto at = before.find("{1}"); at != std::string::npos) {
+        before.replace(at, 3, std::to_string(*journey_.Ticket() - 1));
+      }
+      Text(before, fonts_.body, palette_.text, content);
+    }
     Text(tr_("Please wait to be called at the counter."), fonts_.body, palette_.text, content);
     if (!journey_.PrintProblem().empty()) {
       Text(tr_("The ticket could not be printed: remember this number."), fonts_.body,

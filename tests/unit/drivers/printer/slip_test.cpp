@@ -138,7 +138,7 @@ TEST(Slips, TheReceiptCarriesTheFieldsOfMau01) {
   CHECK(has("   a) Phí chứng thực bản sao"));
   for (const auto& l : lines) CHECK_TEXT(l.rfind("   1. ", 0) != 0, l.c_str());
   // What is done at the counter, what to bring, where to look it up.
-  CHECK(has("Ông/Bà mang giấy này đến quầy một cửa để:"));
+  CHECK(has("Việc Ông/Bà làm tại quầy một cửa:"));
   CHECK(has("   a) Xuất trình bản chính"));
   CHECK(has("Khi đến nhận kết quả, Ông/Bà mang theo:"));
   CHECK(has("Mã tra cứu:"));
