@@ -55,6 +55,10 @@ HttpResponse Intake::Handle(const HttpRequest& request, const core::Certificate&
   if (request.method == "POST" && path == "/v1/dossiers") return Submit(request, client);
   if (request.method == "POST" && path == "/v1/ratings") return Rate(request, CommonName(client));
   const std::string prefix = "/v1/dossiers/";
+  if (request.method == "PUT" && path.rfind(prefix, 0) == 0 && path.ends_with("/rating")) {
+    return RateAtKiosk(request, path.substr(prefix.size(), path.size() - prefix.size() - 7),
+                       CommonName(client));
+  }
   if (request.method == "GET" && path.rfind(prefix, 0) == 0) {
     return Lookup(path.substr(prefix.size()), QueryField(request.target, "secret"),
                   CommonName(client));
@@ -343,6 +347,36 @@ HttpResponse Intake::Rate(const HttpRequest& request, const std::string& kiosk) 
   if (!added) return Refuse(503, added.GetError().Code(), "storage unavailable");
   if (!*added) return Refuse(409, "rating.already", "this dossier has been rated");
   return Json(201, {{"dossier_code", found->code}, {"score", score}});
+}
+
+// PUT /v1/dossiers/{dossier id}/rating {"score": 1..3, "rated_at"}: only the
+// kiosk that submitted the dossier rates it, once; 404 while the dossier has
+// not arrived (the kiosk sends it again later), 200 when rated already.
+HttpResponse Intake::RateAtKiosk(const HttpRequest& request, const std::string& dossier_id,
+                                 const std::string& kiosk) {
+  const json body = json::parse(request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("score") || !body["score"].is_number_integer() ||
+      !body.contains("rated_at") || !body["rated_at"].is_string()) {
+    return Refuse(400, "rating.malformed", "expected {score, rated_at}");
+  }
+  const auto score = body["score"].get<std::int64_t>();
+  if (score < 1 || score > 3) return Refuse(400, "rating.malformed", "score is 1 to 3");
+  // Counted when it was given (a kiosk offline for a while sends it late),
+  // if that is within the last 30 days and not ahead of the gateway's clock.
+  std::string at = core::FormatRfc3339(clock_.Now());
+  const std::string oldest = core::FormatRfc3339(clock_.Now() - std::chrono::days(30));
+  const std::string given = body["rated_at"].get<std::string>();
+  if (given.size() == at.size() && given.back() == 'Z' && given >= oldest && given <= at) {
+    at = given;
+  }
+  auto found = store_.FindById(dossier_id);
+  if (!found) return Refuse(503, found.GetError().Code(), "storage unavailable");
+  if (!*found || (*found)->kiosk_id != kiosk) {
+    return Refuse(404, "dossier.not_found", "no such dossier from this kiosk (yet)");
+  }
+  auto added = store_.AddRating((*found)->code, static_cast<int>(score), at);
+  if (!added) return Refuse(503, added.GetError().Code(), "storage unavailable");
+  return Json(*added ? 201 : 200, {{"dossier_code", (*found)->code}, {"score", score}});
 }
 
 }  // namespace kiosk::gateway

@@ -217,6 +217,8 @@ int main(int argc, char** argv) {
     journey.SetAttachmentWriter(&digitized.emplace(options));
   }
   // Help from staff: calls kiosk-agent carries to the commune's officers.
+  link::RatingOutbox ratings(app::Under(state, config->ratings));
+  journey.SetRatingOutbox(&ratings);
   std::optional<link::HelpMailbox> help_line;
   if (config->staff_help) {
     journey.SetHelpLine(&help_line.emplace(app::Under(state, config->help_mailbox)));

@@ -72,6 +72,7 @@ void Schema(R& reader, C& c) {
   auto help = reader.Table("help");
   help.Read("mailbox", c.help_mailbox);
   help.Read("poll_ms", c.help_poll_ms, 100, 60'000);
+  reader.Table("ratings").Read("outbox", c.ratings_outbox);
   auto update = reader.Table("update");
   update.Read("enabled", c.updates);
   path(update, "dir", c.update.dir);

@@ -18,6 +18,7 @@
 #include "kiosk/agent/board_monitor.h"
 #include "kiosk/agent/heartbeat.h"
 #include "kiosk/agent/payment_relay.h"
+#include "kiosk/agent/rating_sender.h"
 #include "kiosk/agent/updater.h"
 #include "kiosk/agent/uploader.h"
 #include "kiosk/board/board.h"
@@ -173,6 +174,12 @@ int main(int argc, char** argv) {
       },
       std::chrono::milliseconds(config->help_poll_ms));
   kiosk::agent::PaymentRelayThread relay_thread(relay, std::chrono::milliseconds(100), &help);
+  // The citizens' ratings, after their dossiers (the uploads' TLS session).
+  kiosk::agent::RatingSender ratings(kiosk::link::RatingOutbox(config->ratings_outbox),
+                                     [&gateway](const core::HttpRequest& request) {
+                                       return core::HttpsRequest(gateway.host, gateway.port,
+                                                                 gateway.tls, request, 16 * 1024);
+                                     });
   std::optional<kiosk::agent::BoardMonitor> monitor;
   if (board) {
     monitor.emplace(
@@ -221,6 +228,9 @@ int main(int argc, char** argv) {
     auto step = uploader.Step();
     if (!step) {
       klog::Error("agent.step_failed", {{"error", step.GetError().ToString()}});
+    }
+    if (auto rated = ratings.Step(std::chrono::steady_clock::now()); !rated) {
+      klog::Warn("agent.ratings_failed", {{"error", rated.GetError().Code()}});
     }
     if (watchdog && std::chrono::steady_clock::now() - last_watchdog >= *watchdog) {
       core::SdNotify("WATCHDOG=1");

@@ -111,6 +111,7 @@ void Schema(R& reader, C& c) {
   fleet.Read("maintenance_file", c.maintenance_file);
   fleet.Read("out_of_service_files", c.out_of_service_files);
   fleet.Read("remote_config", c.remote_config);
+  fleet.Read("ratings", c.ratings);
   const bool wants_vietqr = std::find(c.payment_methods.begin(), c.payment_methods.end(),
                                       "vietqr") != c.payment_methods.end();
   vietqr.Check(!wants_vietqr || (!c.vietqr_bank_bin.empty() && !c.vietqr_account.empty()),

@@ -676,6 +676,12 @@ void Journey::Rate(int score) {
   auto logged = AppendRating(settings_.work_dir / "ratings.jsonl", session_->dossier_id.ToString(),
                              outcome ? outcome->dossier_code : "", score, clock_.Now());
   if (!logged) core::log::Warn("journey.rating_not_saved", {{"error", logged.GetError().Code()}});
+  // To the gateway's figures, for a dossier that was sealed.
+  if (ratings_ != nullptr && outcome) {
+    auto sent =
+        ratings_->Put({session_->dossier_id.ToString(), score, core::FormatRfc3339(clock_.Now())});
+    if (!sent) core::log::Warn("journey.rating_not_queued", {{"error", sent.GetError().Code()}});
+  }
   Take(Step::kRated);
 }
 

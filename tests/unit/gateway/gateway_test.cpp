@@ -118,6 +118,29 @@ TEST(Intake, SameDossierTwiceKeepsItsCode) {
   STRCMP_EQUAL("000.17.22.H56-261118-0002", next["dossier_code"].get<std::string>().c_str());
 }
 
+TEST(Intake, TheKioskThatSubmittedADossierRatesItOnce) {
+  auto rate = [&](const std::string& id, const std::string& body,
+                  const kiosk::core::Certificate& cert) {
+    return intake->Handle(HttpRequest{"PUT", "/v1/dossiers/" + id + "/rating", {}, body}, cert);
+  };
+  const std::string body = R"({"score": 3, "rated_at": "2026-11-18T08:00:00.000Z"})";
+  // Not arrived yet: the kiosk keeps the rating and sends it again later.
+  LONGS_EQUAL(404, rate("0192f1a0-7b3c-7d2e-8f00-0123456789ab", body, *device_cert).status);
+  std::string id;
+  LONGS_EQUAL(201, Post(Upload(&id), *device_cert).status);
+  // Another kiosk cannot rate it.
+  LONGS_EQUAL(404, rate(id, body, Cert("QNM-HOIAN-0001", *device_key)).status);
+  LONGS_EQUAL(400, rate(id, R"({"score": 5, "rated_at": "x"})", *device_cert).status);
+  LONGS_EQUAL(201, rate(id, body, *device_cert).status);
+  LONGS_EQUAL(200, rate(id, R"({"score": 1, "rated_at": "2026-11-18T08:00:01.000Z"})",
+                        *device_cert)
+                       .status);  // the first answer stands
+  const auto ratings = store->Ratings("2026-11-01T00:00:00.000Z").Value();
+  LONGS_EQUAL(1, ratings.size());
+  LONGS_EQUAL(3, ratings[0].score);
+  STRCMP_EQUAL("QNM-TAMKY-0001", ratings[0].kiosk_id.c_str());
+}
+
 TEST(Intake, TamperedAttachmentIsRefused) {
   std::string upload = Upload();
   upload[upload.size() - 10] ^= 0x01;

@@ -655,6 +655,8 @@ TEST(Journey, ResultsForAWipedSessionAreDropped) {
 }
 
 TEST(Journey, RatingEndsTheJourneyAndTheSessionIsWiped) {
+  kiosk::link::RatingOutbox ratings(dir.Path() / "ratings");
+  journey->SetRatingOutbox(&ratings);
   UpToConsentForCertifiedCopy();
   journey->SetLanguage("en");
   journey->SetConsent(true);
@@ -672,6 +674,12 @@ TEST(Journey, RatingEndsTheJourneyAndTheSessionIsWiped) {
   std::getline(in, line);
   CHECK(line.find("\"score\":3") != std::string::npos);
   CHECK(line.find("Nguy") == std::string::npos);
+  // And for the gateway's figures, by the dossier's id alone.
+  const auto waiting = ratings.Pending().Value();
+  LONGS_EQUAL(1, waiting.size());
+  LONGS_EQUAL(3, waiting[0].score);
+  STRCMP_EQUAL(journey->CurrentSession()->dossier_id.ToString().c_str(),
+               waiting[0].dossier_id.c_str());
   clock.Advance(seconds(8));
   journey->Poll();
   CHECK(journey->CurrentScreen() == Screen::kAttract);

@@ -66,6 +66,9 @@ class Intake {
   core::HttpResponse Lookup(const std::string& code, const std::string& secret,
                             const std::string& kiosk);
   core::HttpResponse Rate(const core::HttpRequest& request, const std::string& kiosk);
+  // A citizen's answer at the kiosk that submitted the dossier (link/ratings.h).
+  core::HttpResponse RateAtKiosk(const core::HttpRequest& request, const std::string& dossier_id,
+                                 const std::string& kiosk);
   core::Expected<StoredDossier> Authorized(const std::string& code, const std::string& secret,
                                            const std::string& kiosk);
 

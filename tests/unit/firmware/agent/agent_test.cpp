@@ -9,6 +9,7 @@
 #include "kiosk/agent/heartbeat.h"
 #include "kiosk/agent/help_relay.h"
 #include "kiosk/agent/payment_relay.h"
+#include "kiosk/agent/rating_sender.h"
 #include "kiosk/core/files.h"
 #include "kiosk/core/jws.h"
 #include "kiosk/core/log.h"
@@ -308,6 +309,51 @@ TEST(PaymentRelay, TheGatewaysRecordIsCheckedBeforeItIsPassedOn) {
 }
 
 // The help relay against the gateway's own help desk (in memory, no TLS).
+TEST_GROUP(RatingSender) {
+  kiosk::core::log::ScopedCapture capture;
+  kiosk::test::TempDir dir;
+  std::vector<int> answers;  // the gateway's statuses, in turn; 0: unreachable
+  std::vector<std::string> targets;
+
+  kiosk::agent::RatingSender::Send Send() {
+    return
+        [this](
+            const kiosk::core::HttpRequest& r) -> kiosk::core::Expected<kiosk::core::HttpResponse> {
+          targets.push_back(r.method + " " + r.target);
+          const int status = answers.empty() ? 0 : answers.front();
+          if (!answers.empty()) answers.erase(answers.begin());
+          if (status == 0) return kiosk::core::Error::Retryable("tls.connect", "unreachable");
+          return kiosk::core::HttpResponse{status, {}, "{}"};
+        };
+  }
+};
+
+TEST(RatingSender, ARatingLeavesOnceTheGatewayHasItsDossier) {
+  using namespace std::chrono_literals;
+  const std::string a = "0192f1a0-7b3c-7d2e-8f00-00000000000a";
+  const std::string b = "0192f1a0-7b3c-7d2e-8f00-00000000000b";
+  kiosk::link::RatingOutbox outbox(dir.Path() / "ratings");
+  CHECK(outbox.Put({a, 3, "2026-11-30T02:05:00.000Z"}).HasValue());
+  kiosk::agent::RatingSender sender(outbox, Send(), 30s);
+  const auto t0 = kiosk::agent::RatingSender::Steady::now();
+  // The dossier has not arrived: kept, and not asked again before the retry.
+  answers = {404};
+  LONGS_EQUAL(0, sender.Step(t0).Value());
+  LONGS_EQUAL(1, outbox.Pending().Value().size());
+  LONGS_EQUAL(0, sender.Step(t0 + 10s).Value());
+  LONGS_EQUAL(1, targets.size());
+  STRCMP_EQUAL(("PUT /v1/dossiers/" + a + "/rating").c_str(), targets[0].c_str());
+  // The gateway unreachable: the same.
+  answers = {0};
+  LONGS_EQUAL(0, sender.Step(t0 + 31s).Value());
+  LONGS_EQUAL(1, outbox.Pending().Value().size());
+  // Taken (or rated already): gone from the kiosk. A malformed one is dropped.
+  CHECK(outbox.Put({b, 1, "2026-11-30T02:06:00.000Z"}).HasValue());
+  answers = {201, 400};
+  LONGS_EQUAL(1, sender.Step(t0 + 62s).Value());
+  CHECK(outbox.Pending().Value().empty());
+}
+
 TEST_GROUP(HelpRelay) {
   core::log::ScopedCapture capture;
   kiosk::test::TempDir dir;

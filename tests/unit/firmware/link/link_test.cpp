@@ -9,6 +9,7 @@
 #include "kiosk/link/flags.h"
 #include "kiosk/link/help_call.h"
 #include "kiosk/link/payment_mailbox.h"
+#include "kiosk/link/ratings.h"
 #include "kiosk/link/remote_settings.h"
 
 namespace core = kiosk::core;
@@ -230,4 +231,45 @@ TEST(HelpMailbox, APinTravelsWithItsAttemptAndNothingOutsideTheSchemaPasses) {
       R"({"call_id":"a","state":"answered","attempt":"t","credential":"accepted","officer_id":"CB-1","officer_name":"Lê Văn Cường"})");
   CHECK(ok.HasValue());
   STRCMP_EQUAL("CB-1", ParseHelpAnswer(HelpAnswerJson(*ok)).Value().officer_id.c_str());
+}
+
+TEST_GROUP(RatingOutbox) { kiosk::test::TempDir dir; };
+
+TEST(RatingOutbox, ARatingWaitsUntilSentAndTheFirstAnswerStands) {
+  using kiosk::link::KioskRating;
+  kiosk::link::RatingOutbox outbox(dir.Path() / "ratings");
+  const std::string id = "0192f1a0-7b3c-7d2e-8f00-0123456789ab";
+  CHECK(outbox.Pending().Value().empty());  // no folder yet
+  CHECK(outbox.Put({id, 3, "2026-11-30T02:05:00.000Z"}).HasValue());
+  CHECK(outbox.Put({id, 1, "2026-11-30T02:05:09.000Z"}).HasValue());  // a second tap
+  auto pending = outbox.Pending().Value();
+  LONGS_EQUAL(1, pending.size());
+  LONGS_EQUAL(3, pending[0].score);
+  STRCMP_EQUAL(id.c_str(), pending[0].dossier_id.c_str());
+  CHECK(outbox.Remove(id).HasValue());
+  CHECK(outbox.Pending().Value().empty());
+  // What is not a rating is refused on the way in.
+  CHECK_FALSE(outbox.Put({"not-a-uuid", 2, "2026-11-30T02:05:00.000Z"}).HasValue());
+  CHECK_FALSE(outbox.Put({id, 4, "2026-11-30T02:05:00.000Z"}).HasValue());
+  CHECK_FALSE(outbox.Put({id, 2, "yesterday"}).HasValue());
+}
+
+TEST(RatingOutbox, AFileThatIsNotARatingIsDroppedNotRetried) {
+  kiosk::link::RatingOutbox outbox(dir.Path() / "ratings");
+  CHECK(outbox.Put({"0192f1a0-7b3c-7d2e-8f00-0123456789ab", 2, "2026-11-30T02:05:00.000Z"})
+            .HasValue());
+  std::ofstream(dir.Path() / "ratings" / "junk.json") << "{\"score\": 2}";
+  // A rating filed under another dossier's name is not that dossier's.
+  std::ofstream(dir.Path() / "ratings" / "0192f1a0-7b3c-7d2e-8f00-00000000000a.json")
+      << kiosk::link::KioskRatingJson(
+             {"0192f1a0-7b3c-7d2e-8f00-0123456789ab", 1, "2026-11-30T02:05:00.000Z"});
+  int dropped = 0;
+  LONGS_EQUAL(1, outbox.Pending(&dropped).Value().size());
+  LONGS_EQUAL(2, dropped);
+  CHECK_FALSE(std::filesystem::exists(dir.Path() / "ratings" / "junk.json"));
+  CHECK_FALSE(
+      kiosk::link::ParseKioskRating("{\"dossier_id\":\"0192f1a0-7b3c-7d2e-8f00-0123456789ab\","
+                                    "\"score\":2,\"rated_at\":\"2026-11-30T02:05:00.000Z\","
+                                    "\"name\":\"Nguyễn Văn An\"}")
+          .HasValue());  // nothing else rides along
 }

@@ -67,6 +67,8 @@ struct AgentConfig {
   // [help]: kiosk-app's calls for an officer (link/help_call.h)
   std::string help_mailbox = "state/help";
   int help_poll_ms = 2000;
+  // [ratings] outbox: the citizens' ratings kiosk-app leaves (link/ratings.h)
+  std::string ratings_outbox = "state/ratings";
   // [update]
   bool updates = false;
   UpdateSettings update;

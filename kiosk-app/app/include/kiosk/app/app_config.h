@@ -104,7 +104,8 @@ struct AppConfig {
   // more flags that take the kiosk out of service while they exist: the
   // door alarm (board/), an update waiting to install (updater.h)
   std::vector<std::string> out_of_service_files;
-  std::string remote_config;  // settings the agent verified (commands.h): enabled_procedures
+  std::string remote_config;        // settings the agent verified (commands.h): enabled_procedures
+  std::string ratings = "ratings";  // the citizens' ratings kiosk-agent carries (link/ratings.h)
 };
 
 // Later files override earlier ones key by key; no files: the defaults.

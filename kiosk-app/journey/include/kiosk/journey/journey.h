@@ -38,6 +38,7 @@
 #include "kiosk/journey/flow.h"
 #include "kiosk/journey/telemetry.h"
 #include "kiosk/link/help_call.h"
+#include "kiosk/link/ratings.h"
 #include "kiosk/payment/payment.h"
 #include "kiosk/printer/printer.h"
 #include "kiosk/scanner/scanner.h"
@@ -348,6 +349,8 @@ class Journey {
   const Telemetry& Counters() const { return telemetry_; }
   // Help from staff (journey/src/help.cpp): available once a mailbox is set.
   void SetHelpLine(link::HelpMailbox* mailbox) { help_line_ = mailbox; }
+  // Ratings go to the gateway through kiosk-agent (link/ratings.h).
+  void SetRatingOutbox(link::RatingOutbox* ratings) { ratings_ = ratings; }
   bool HelpAvailable() const { return help_line_ != nullptr; }
   const Help& HelpStatus() const { return help_; }
   // Whether this kiosk offers the procedure (Settings::enabled_procedures).
@@ -451,6 +454,7 @@ class Journey {
   core::MonoTime last_activity_;
   std::optional<LookupResult> lookup_;
   std::optional<int> ticket_;
+  link::RatingOutbox* ratings_ = nullptr;
   int screens_visited_ = 1;
   Telemetry telemetry_;
   bool out_of_service_ = false;
