@@ -160,18 +160,84 @@ std::vector<Variant> Cheapest(const std::vector<Options>& positions,
   return found;
 }
 
+// Line 3, the name: SURNAME<<GIVEN<NAMES, then fillers to the end. Each
+// position takes its best letter or filler; then the filler rule mends what
+// a recognizer makes of '<' ("KK", "GGGG"): from the end, every position
+// where '<' was among the choices is a filler until one where it was not;
+// and with no "<<" in the name, the first two neighbours after the surname's
+// first letters that both had '<' among their choices are the separator.
+std::string NameLine(const Reading& reading) {
+  constexpr int kFirst = 60, kLength = 30;
+  std::string line;
+  std::vector<bool> could_be_filler;
+  for (int p = kFirst; p < kFirst + kLength; ++p) {
+    const auto& choices = reading[static_cast<std::size_t>(p)];
+    line += Allowed(choices, AsLetterOrFiller, '<').front().c;
+    could_be_filler.push_back(
+        std::any_of(choices.begin(), choices.end(), [](const Choice& c) { return c.c == '<'; }));
+  }
+  for (std::size_t i = line.size(); i > 0 && (line[i - 1] == '<' || could_be_filler[i - 1]); --i) {
+    line[i - 1] = '<';
+  }
+  // Inside the name, a letter '<' is often read as (K, C, G, X) when the
+  // recognizer's next choice was '<'.
+  for (int p = 0; p < kLength; ++p) {
+    const auto& choices = reading[static_cast<std::size_t>(kFirst + p)];
+    if (choices.size() >= 2 && choices[1].c == '<' &&
+        std::string_view("KCGX").find(choices[0].c) != std::string_view::npos) {
+      line[static_cast<std::size_t>(p)] = '<';
+    }
+  }
+  const auto end = line.find_last_not_of('<');
+  if (end != std::string::npos && line.find("<<") > end) {
+    for (std::size_t i = 2; i + 1 < end; ++i) {
+      if ((line[i] == '<' || could_be_filler[i]) &&
+          (line[i + 1] == '<' || could_be_filler[i + 1])) {
+        line[i] = line[i + 1] = '<';
+        break;
+      }
+    }
+  }
+  return line;
+}
+
 }  // namespace
 
 core::Expected<std::string> ChooseTd1(const Reading& reading) {
   if (reading.size() != 90) {
     return core::Error::NeedsPerson("mrz.unreadable", "the MRZ does not have 90 characters");
   }
+  const auto unreadable = [] {
+    return core::Error::NeedsPerson("mrz.unreadable",
+                                    "no reading of the MRZ passes its check digits");
+  };
   auto digits = [&](int p) { return Allowed(reading[static_cast<std::size_t>(p)], AsDigit, '0'); };
+  // A check digit is taken as read: only the digits the recognizer proposed
+  // there (a data digit may be corrected by it, never the other way round,
+  // or any misreading would "pass" with a check digit computed to fit).
+  auto as_read = [&](int p) {
+    Options read = Allowed(reading[static_cast<std::size_t>(p)], AsDigit, '0');
+    std::erase_if(read, [](const Option& o) { return o.cost >= kMissing; });
+    if (read.size() > 4) read.resize(4);
+    return read;
+  };
+  const Options doc_check = as_read(14), id_check = as_read(29), birth_check = as_read(36),
+                expiry_check = as_read(44), composite = as_read(59);
+  if (doc_check.empty() || id_check.empty() || birth_check.empty() || expiry_check.empty() ||
+      composite.empty()) {
+    return unreadable();
+  }
 
   // The ID (positions 15-26) and the document number (5-13) = its last nine
   // digits: one set of twelve digits, seen twice for nine of them.
+  // A digit of the nine seen twice is one that at least one copy proposed:
+  // the copies may disagree, and the check digits say which is right.
   std::vector<Options> id_group;
-  for (int i = 0; i < 3; ++i) id_group.push_back(digits(15 + i));
+  for (int i = 0; i < 3; ++i) {
+    Options o = as_read(15 + i);
+    if (o.empty()) return unreadable();
+    id_group.push_back(o);
+  }
   for (int i = 0; i < 9; ++i) {
     const Options doc = AllDigits(digits(5 + i));
     const Options id = AllDigits(digits(18 + i));
@@ -179,15 +245,17 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
     for (const auto& d : doc) {
       const int id_cost =
           std::find_if(id.begin(), id.end(), [&](const Option& o) { return o.c == d.c; })->cost;
+      if (std::min(d.cost, id_cost) >= kMissing) continue;
       merged.push_back({d.c, d.cost + id_cost});
     }
+    if (merged.empty()) return unreadable();
     std::stable_sort(merged.begin(), merged.end(),
                      [](const Option& a, const Option& b) { return a.cost < b.cost; });
-    merged.resize(4);
+    if (merged.size() > 4) merged.resize(4);
     id_group.push_back(merged);
   }
-  id_group.push_back(AllDigits(digits(14)));
-  id_group.push_back(AllDigits(digits(29)));
+  id_group.push_back(doc_check);
+  id_group.push_back(id_check);
   for (auto& options : id_group) {
     if (options.size() > 4) options.resize(4);
   }
@@ -196,13 +264,16 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
     return CheckDigitHolds(id.substr(3), t[12]) && CheckDigitHolds(id + "<<", t[13]);
   });
 
-  auto date_group = [&](int first) {
+  // A date has no second copy: its digits are only what was read (a digit
+  // nobody proposed would be a guess its check digit happens to accept).
+  auto date_group = [&](int first, const Options& check) {
     std::vector<Options> group;
-    for (int i = 0; i < 7; ++i) {
-      Options o = AllDigits(digits(first + i));
-      o.resize(4);
+    for (int i = 0; i < 6; ++i) {
+      Options o = as_read(first + i);
+      if (o.empty()) return std::vector<Variant>{};
       group.push_back(o);
     }
+    group.push_back(check);
     return Cheapest(group, [](const std::string& t) {
       const int month = (t[2] - '0') * 10 + (t[3] - '0');
       const int day = (t[4] - '0') * 10 + (t[5] - '0');
@@ -210,13 +281,9 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
              CheckDigitHolds(t.substr(0, 6), t[6]);
     });
   };
-  const auto births = date_group(30);
-  const auto expiries = date_group(38);
-  if (ids.empty() || births.empty() || expiries.empty()) {
-    return core::Error::NeedsPerson("mrz.unreadable",
-                                    "no reading of the MRZ passes its check digits");
-  }
-  const Options composite = AllDigits(digits(59));
+  const auto births = date_group(30, birth_check);
+  const auto expiries = date_group(38, expiry_check);
+  if (ids.empty() || births.empty() || expiries.empty()) return unreadable();
 
   std::string best;
   int best_cost = 1 << 30;
@@ -229,18 +296,17 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
             line1.substr(5) + birth.text + expiry.text + std::string(11, '<');
         auto digit = idcard::MrzCheckDigit(covered);
         if (!digit) continue;
+        // The composite check digit, as read, must be the one these fields give.
         const char c = static_cast<char>('0' + *digit);
-        const int c_cost = std::find_if(composite.begin(), composite.end(), [&](const Option& o) {
-                             return o.c == c;
-                           })->cost;
+        const auto read = std::find_if(composite.begin(), composite.end(),
+                                       [&](const Option& o) { return o.c == c; });
+        if (read == composite.end()) continue;
+        const int c_cost = read->cost;
         const int cost = id.cost + birth.cost + expiry.cost + c_cost;
         if (cost >= best_cost) continue;
         const char sex = Allowed(reading[37], AsSex, '<').front().c;
-        std::string line3;
-        for (int p = 60; p < 90; ++p) {
-          line3 += Allowed(reading[static_cast<std::size_t>(p)], AsLetterOrFiller, '<').front().c;
-        }
-        best = line1 + birth.text + sex + expiry.text + "VNM" + std::string(11, '<') + c + line3;
+        best = line1 + birth.text + sex + expiry.text + "VNM" + std::string(11, '<') + c +
+               NameLine(reading);
         best_cost = cost;
       }
     }
@@ -248,10 +314,7 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
   // Beyond a few characters the recognizer did not propose, a "reading" is
   // a guess that happens to satisfy the check digits.
   constexpr int kMaxCost = 15;
-  if (best.empty() || best_cost > kMaxCost || !idcard::ParseTd1(best)) {
-    return core::Error::NeedsPerson("mrz.unreadable",
-                                    "no reading of the MRZ passes its check digits");
-  }
+  if (best.empty() || best_cost > kMaxCost || !idcard::ParseTd1(best)) return unreadable();
   return best;
 }
 

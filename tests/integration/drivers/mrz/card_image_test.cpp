@@ -58,11 +58,50 @@ TEST(CorrectTd1, ReadingsTheCheckDigitsRefuseAreNotGuessed) {
   // passes every check.
   for (std::size_t p : {30u, 31u, 32u, 33u, 34u, 35u}) text[p] = text[p] == '3' ? '8' : '3';
   text[36] = text[36] == '9' ? '0' : '9';
-  auto fixed = CorrectTd1Text(text);
-  if (fixed) CHECK(KeyLines(*fixed) != KeyLines(who.mrz) || *fixed == who.mrz);
+  CHECK_FALSE(CorrectTd1Text(text).HasValue());
   CHECK_FALSE(CorrectTd1Text("").HasValue());
   CHECK_FALSE(CorrectTd1Text("IDVNM<<<").HasValue());
   CHECK_FALSE(CorrectTd1Text(std::string(200, '<')).HasValue());
+}
+
+// A check digit is read, never computed to fit: a wrong one refuses the
+// reading, so no wrong key reaches the chip (each costs a BAC/PACE attempt).
+TEST(CorrectTd1, EveryCheckDigitIsCheckedAsRead) {
+  for (int seed = 20; seed < 40; ++seed) {
+    const auto who = sim::GenerateIdentity(static_cast<std::uint64_t>(seed));
+    CHECK(CorrectTd1Text(who.mrz).HasValue());
+    // The document number's (14), the ID's (29), the birth date's (36), the
+    // expiry's (44) and the composite (59).
+    for (std::size_t p : {14u, 29u, 36u, 44u, 59u}) {
+      std::string text = who.mrz;
+      text[p] = text[p] == '4' ? '7' : '4';
+      CHECK_TEXT(!CorrectTd1Text(text).HasValue(), (std::to_string(p) + " " + text).c_str());
+    }
+    // A misread expiry digit the recognizer gives no alternative for, and a
+    // composite recomputed to match it, would make a wrong key: refused.
+    std::string expiry = who.mrz;
+    expiry[41] = expiry[41] == '0' ? '3' : '0';
+    auto read = CorrectTd1Text(expiry);
+    if (read) CHECK(KeyLines(*read) == KeyLines(who.mrz));
+  }
+}
+
+TEST(CorrectTd1, FillersInTheNameAreNotLetters) {
+  const auto who = sim::GenerateIdentity(9);
+  // '<' read as K, C or G, each with '<' among the recognizer's choices.
+  kiosk::mrz::Reading reading;
+  for (std::size_t p = 0; p < 90; ++p) {
+    const char truth = who.mrz[p];
+    if (p >= 60 && truth == '<') {
+      const char seen = "KCG"[p % 3];
+      reading.push_back({{seen, 1.0f}, {'<', 0.5f}});
+    } else {
+      reading.push_back({{truth, 1.0f}});
+    }
+  }
+  auto chosen = ChooseTd1(reading);
+  CHECK(chosen.HasValue());
+  STRCMP_EQUAL(who.mrz.substr(60).c_str(), chosen->substr(60).c_str());
 }
 
 // Tesseract, OpenCV and zxing-cpp allocate across tests (test_prelude.h).
@@ -93,15 +132,24 @@ TEST(CardImages, TheGlyphRecognizerReadsEveryKeyOfTheFixedSet) {
   CHECK(exact >= kCards - 2);  // line 3 (the name) has no check digit
 }
 
-TEST(CardImages, TesseractReadsTheCleanCards) {
+// Tesseract (the fallback recognizer) on clean cards: never a wrong key; a
+// card it misreads a check digit of is refused, and the kiosk reads the next
+// frame. Most are read.
+TEST(CardImages, TesseractReadsTheCleanCardsOrRefuses) {
   auto recognizer = MakeTesseractRecognizer();
   CHECK(recognizer.HasValue());
-  for (int i = 1; i <= 4; ++i) {
+  int read = 0;
+  for (int i = 1; i <= 6; ++i) {
     const auto who = sim::GenerateIdentity(static_cast<std::uint64_t>(2000 + i));
     auto mrz = ReadMrz(Back(who, static_cast<std::uint64_t>(i), 0), **recognizer);
-    if (!mrz) FAIL(("card " + std::to_string(i) + ": " + mrz.GetError().ToString()).c_str());
+    if (!mrz) {
+      STRCMP_EQUAL("mrz.unreadable", mrz.GetError().Code().c_str());
+      continue;
+    }
     STRCMP_EQUAL(KeyLines(who.mrz).c_str(), KeyLines(*mrz).c_str());
+    ++read;
   }
+  CHECK_TEXT(read >= 4, std::to_string(read).c_str());
 }
 
 TEST(CardImages, AnUpsideDownCardIsReadToo) {
