@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -164,7 +165,13 @@ int main(int argc, char** argv) {
       auto key_of = [](const std::string& m) {
         return m.substr(5, 10) + m.substr(30, 7) + m.substr(38, 7);
       };
-      if (key_of(*mrz) != key_of(truth)) ++wrong;
+      if (key_of(*mrz) != key_of(truth)) {
+        ++wrong;
+        if (std::getenv("KIOSK_BENCH_SHOW_WRONG") != nullptr) {
+          std::printf("    wrong key, image %d:\n      truth %s\n      read  %s\n", i,
+                      truth.substr(0, 60).c_str(), mrz->substr(0, 60).c_str());
+        }
+      }
     }
     const double ms = 1000.0 * Seconds(started) / cards;
     std::printf("  %-12s %11.1f%% %13.1f%% %12d %12.1f\n", (*recognizer)->Name(),

@@ -285,8 +285,13 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
   const auto expiries = date_group(38, expiry_check);
   if (ids.empty() || births.empty() || expiries.empty()) return unreadable();
 
-  std::string best;
-  int best_cost = 1 << 30;
+  // Every combination the composite check digit accepts, by cost.
+  struct Candidate {
+    std::string key;  // lines 1 and 2 without the sex: what the chip's key is made of
+    std::string text;
+    int cost;
+  };
+  std::vector<Candidate> candidates;
   for (const auto& id : ids) {
     for (const auto& birth : births) {
       for (const auto& expiry : expiries) {
@@ -301,20 +306,30 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
         const auto read = std::find_if(composite.begin(), composite.end(),
                                        [&](const Option& o) { return o.c == c; });
         if (read == composite.end()) continue;
-        const int c_cost = read->cost;
-        const int cost = id.cost + birth.cost + expiry.cost + c_cost;
-        if (cost >= best_cost) continue;
         const char sex = Allowed(reading[37], AsSex, '<').front().c;
-        best = line1 + birth.text + sex + expiry.text + "VNM" + std::string(11, '<') + c +
-               NameLine(reading);
-        best_cost = cost;
+        candidates.push_back({line1 + birth.text + expiry.text,
+                              line1 + birth.text + sex + expiry.text + "VNM" +
+                                  std::string(11, '<') + c + NameLine(reading),
+                              id.cost + birth.cost + expiry.cost + read->cost});
       }
     }
   }
-  // Beyond a few characters the recognizer did not propose, a "reading" is
-  // a guess that happens to satisfy the check digits.
-  constexpr int kMaxCost = 15;
-  if (best.empty() || best_cost > kMaxCost || !idcard::ParseTd1(best)) return unreadable();
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
+  // Beyond a few second choices, a "reading" is a guess that happens to
+  // satisfy the check digits; and when another key is almost as likely,
+  // neither is trusted: the next frame is read instead.
+  constexpr int kMaxCost = 11;
+  constexpr int kMargin = 2;
+  if (candidates.empty() || candidates.front().cost > kMaxCost) return unreadable();
+  for (std::size_t i = 1; i < candidates.size(); ++i) {
+    if (candidates[i].cost > candidates.front().cost + kMargin) break;
+    if (candidates[i].key != candidates.front().key) {
+      return core::Error::NeedsPerson("mrz.unreadable", "two readings of the MRZ are as likely");
+    }
+  }
+  const std::string best = candidates.front().text;
+  if (!idcard::ParseTd1(best)) return unreadable();
   return best;
 }
 

@@ -92,18 +92,22 @@ TEST_GROUP_BASE(Journey, test::JourneyBench) {
     CHECK(journey->CurrentScreen() == Screen::kConsent);
   }
 
-  // Certified copy of 5 pages: no papers to scan, 7.000 đ to pay.
-  void UpToConsentForCertifiedCopy() {
-    Identified();
+  // Certified copy of 5 pages, from the card read: no papers to scan, the
+  // original shown at the counter (a step of its own), 7.000 đ to pay.
+  void OnTheFeesOfACertifiedCopy() {
     journey->ChooseProcedure("2.000815");
     CHECK(journey->CurrentScreen() == Screen::kReviewForm);
     CHECK(journey->SetField("pages", "5"));
     journey->Next();
-    // The original is shown at the counter: a step of its own.
     CHECK(journey->CurrentScreen() == Screen::kAtCounter);
     journey->Next();
     CHECK(journey->CurrentScreen() == Screen::kFees);
     LONGS_EQUAL(7000, catalog::TotalVnd(journey->CurrentSession()->fees));
+  }
+
+  void UpToConsentForCertifiedCopy() {
+    Identified();
+    OnTheFeesOfACertifiedCopy();
     journey->Pay("card");
     Settle();
     CHECK(journey->CurrentScreen() == Screen::kConsent);
@@ -521,11 +525,7 @@ TEST(Journey, ReversalsDoNotPileUpThreads) {
 
 TEST(Journey, TheDriversPromptReachesTheFeeScreen) {
   Identified();
-  journey->ChooseProcedure("2.000815");
-  CHECK(journey->SetField("pages", "5"));
-  journey->Next();
-  journey->Next();  // the counter step
-  CHECK(journey->CurrentScreen() == Screen::kFees);
+  OnTheFeesOfACertifiedCopy();
   journey->Pay("vietqr");
   // The fake pays at once; the prompt of a real driver arrives as an event
   // before the result. Post one as the VietQR driver would.
@@ -548,10 +548,7 @@ TEST(Journey, TheDriversPromptReachesTheFeeScreen) {
 
 TEST(Journey, AVietQrCodeThatRanOutSaysWhatBecomesOfATransfer) {
   Identified();
-  journey->ChooseProcedure("2.000815");
-  CHECK(journey->SetField("pages", "5"));
-  journey->Next();
-  journey->Next();  // the counter step
+  OnTheFeesOfACertifiedCopy();
   terminal->FailNext("payment.timeout");
   journey->Pay("vietqr");
   Settle();
@@ -566,11 +563,7 @@ TEST(Journey, AVietQrCodeThatRanOutSaysWhatBecomesOfATransfer) {
 
 TEST(Journey, AFeePaidAtTheCounterGoesWithTheDossierAsDue) {
   Identified();
-  journey->ChooseProcedure("2.000815");
-  CHECK(journey->SetField("pages", "5"));
-  journey->Next();
-  journey->Next();  // the counter step
-  CHECK(journey->CurrentScreen() == Screen::kFees);
+  OnTheFeesOfACertifiedCopy();
   journey->PayAtCounter();
   CHECK(journey->CurrentScreen() == Screen::kConsent);
   journey->SetConsent(true);
@@ -756,10 +749,7 @@ TEST(Journey, TelemetryCountsJourneysCardsPaymentsAndDeviceStates) {
   reader->Place(kiosk::test::P01Card());
   journey->IdentifyWith(KeySource::kQr, kP01Qr);
   Settle();
-  journey->ChooseProcedure("2.000815");
-  CHECK(journey->SetField("pages", "5"));
-  journey->Next();
-  journey->Next();  // the counter step
+  OnTheFeesOfACertifiedCopy();
   journey->Pay("card");
   Settle();
   journey->SetConsent(true);

@@ -134,7 +134,7 @@ TEST(CardImages, TheGlyphRecognizerReadsEveryKeyOfTheFixedSet) {
 
 // Tesseract (the fallback recognizer) on clean cards: never a wrong key; a
 // card it misreads a check digit of is refused, and the kiosk reads the next
-// frame. Most are read.
+// frame. At least half are read.
 TEST(CardImages, TesseractReadsTheCleanCardsOrRefuses) {
   auto recognizer = MakeTesseractRecognizer();
   CHECK(recognizer.HasValue());
@@ -149,7 +149,7 @@ TEST(CardImages, TesseractReadsTheCleanCardsOrRefuses) {
     STRCMP_EQUAL(KeyLines(who.mrz).c_str(), KeyLines(*mrz).c_str());
     ++read;
   }
-  CHECK_TEXT(read >= 4, std::to_string(read).c_str());
+  CHECK_TEXT(read >= 3, std::to_string(read).c_str());
 }
 
 TEST(CardImages, AnUpsideDownCardIsReadToo) {
