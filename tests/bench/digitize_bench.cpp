@@ -119,15 +119,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "\rpage %d/%d", i, pages);
   }
   std::fprintf(stderr, "\n");
-  std::printf(
-      "Searchable PDF, %d generated A4 pages at 300 dpi (mild scan degradation), one thread:\n",
-      pages);
-  std::printf("  %-26s %10s %14s %16s %12s\n", "", "s/page", "PDF bytes/page", "CER text layer",
-              "CER OCR");
-  for (const auto& [name, f] :
-       {std::pair{"kiosk (OpenCV+Tesseract)", ours}, std::pair{"ocrmypdf 14 -O1", theirs}}) {
-    std::printf("  %-26s %10.2f %14.0f %15.2f%% %11.2f%%\n", name, f.seconds / pages,
-                f.bytes / pages, 100.0 * f.cer / pages, 100.0 * f.ocr_cer / pages);
+  if (pages > 0) {
+    std::printf(
+        "Searchable PDF, %d generated A4 pages at 300 dpi (mild scan degradation), one thread:\n",
+        pages);
+    std::printf("  %-26s %10s %14s %16s %12s\n", "", "s/page", "PDF bytes/page", "CER text layer",
+                "CER OCR");
+    for (const auto& [name, f] :
+         {std::pair{"kiosk (OpenCV+Tesseract)", ours}, std::pair{"ocrmypdf 14 -O1", theirs}}) {
+      std::printf("  %-26s %10.2f %14.0f %15.2f%% %11.2f%%\n", name, f.seconds / pages,
+                  f.bytes / pages, 100.0 * f.cer / pages, 100.0 * f.ocr_cer / pages);
+    }
   }
 
   std::fflush(stdout);
