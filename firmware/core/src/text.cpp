@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
@@ -54,6 +55,16 @@ Expected<std::string> FoldToAscii(std::string_view utf8) {
   std::string out;
   text.toUTF8String(out);
   return out;
+}
+
+Expected<std::string> ToUpper(std::string_view utf8) {
+  if (!IsValidUtf8(utf8)) return Error::NeedsPerson("text.bad_utf8", "text is not valid UTF-8");
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size())));
+  text.toUpper(icu::Locale("vi"));
+  std::string out;
+  text.toUTF8String(out);
+  return NormalizeNfc(out);
 }
 
 std::string_view TrimAscii(std::string_view text) {

@@ -6,6 +6,10 @@
 //   kiosk-synth cards --out DIR [--count N] [--seed S] [--severity 0|1|2]
 //       back-0001.png + back-0001.mrz (90 characters), front-0001.png +
 //       front-0001.qr (the QR payload), ...
+//   kiosk-synth photos --out DIR [--count N] [--seed S] [--face back-2021|back-2024|front-2021]
+//       photo-0001.png (as the kiosk's camera sees the card: tilt, glare, a
+//       hand, blur, noise, JPEG) + photo-0001.mrz + photo-0001.qr; seeds from
+//       --seed on (7000000000 and above is the held-out set)
 //   kiosk-synth card --persona FILE.toml --out DIR [--seed S] [--severity 0|1|2]
 //       back.png, front.png, back.mrz, front.qr of a test persona's card
 //       (tests/data/personas), the same card the virtual chip carries
@@ -26,6 +30,7 @@
 #include "kiosk/core/usage.h"
 #include "kiosk/idcard/mrz.h"
 #include "kiosk/idcard/sim/persona.h"
+#include "kiosk/scanner/sim/card_photo.h"
 #include "kiosk/scanner/sim/synthetic.h"
 
 namespace {
@@ -34,7 +39,8 @@ namespace sim = kiosk::scanner::sim;
 
 int Usage(bool asked = false) {
   (asked ? std::cout : std::cerr)
-      << "usage: kiosk-synth pages|cards|card --out DIR [--count N] [--seed S] [--dpi D]\n"
+      << "usage: kiosk-synth pages|cards|photos|card --out DIR [--count N] [--seed S] [--dpi D]\n"
+         "                   [--face back-2021|back-2024|front-2021] (photos)\n"
          "                   [--persona FILE.toml] (card)\n"
          "                   [--severity 0|1|2] [--blank-every K] [--format pgm|png]\n";
   return kiosk::core::UsageStatus(asked);
@@ -59,6 +65,37 @@ std::string Digits(const std::string& date) {
     if (c != '/') out += c;
   }
   return out;
+}
+
+int Photos(const std::string& face_name, const std::filesystem::path& out, unsigned long long seed,
+           int count) {
+  sim::CardFace face = sim::CardFace::kBack2021;
+  if (!face_name.empty()) {
+    bool known = false;
+    for (auto f : {sim::CardFace::kBack2021, sim::CardFace::kBack2024, sim::CardFace::kFront2021}) {
+      if (face_name == sim::CardFaceName(f)) {
+        face = f;
+        known = true;
+      }
+    }
+    if (!known) return Usage();
+  }
+  for (int i = 1; i <= count; ++i) {
+    auto photo = sim::GenerateCardPhoto(seed + static_cast<unsigned long long>(i) - 1, face);
+    if (!photo) {
+      std::cerr << "kiosk-synth: " << photo.GetError().ToString() << '\n';
+      return 1;
+    }
+    if (!cv::imwrite((out / Numbered("photo", i, "png")).string(), photo->image) ||
+        !WriteText(out / Numbered("photo", i, "mrz"), photo->who.mrz) ||
+        !WriteText(out / Numbered("photo", i, "qr"), photo->who.qr_payload)) {
+      std::cerr << "kiosk-synth: cannot write photo " << i << '\n';
+      return 1;
+    }
+    std::fprintf(stderr, "\rkiosk-synth: %d/%d", i, count);
+  }
+  std::fprintf(stderr, "\n");
+  return 0;
 }
 
 int PersonaCard(const std::string& file, const std::filesystem::path& out, unsigned long long seed,
@@ -128,7 +165,8 @@ int main(int argc, char** argv) {
     if (key.rfind("--", 0) != 0) return Usage();
     options[key.substr(2)] = argv[i + 1];
   }
-  if (!options.count("out") || (what != "pages" && what != "cards" && what != "card")) {
+  if (!options.count("out") ||
+      (what != "pages" && what != "cards" && what != "photos" && what != "card")) {
     return Usage();
   }
   const std::filesystem::path out = options["out"];
@@ -146,6 +184,7 @@ int main(int argc, char** argv) {
   }
 
   if (what == "card") return PersonaCard(options["persona"], out, seed, severity);
+  if (what == "photos") return Photos(options["face"], out, seed, count);
   for (int i = 1; i <= count; ++i) {
     const std::uint64_t s =
         static_cast<std::uint64_t>(seed) * 100000 + static_cast<std::uint64_t>(i);

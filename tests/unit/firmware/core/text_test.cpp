@@ -32,6 +32,11 @@ TEST(Text, TrimRemovesSpacesAndCarriageReturns) {
   STRCMP_EQUAL("", std::string(TrimAscii(" \t ")).c_str());
 }
 
+TEST(Text, ToUpperKeepsEveryToneMark) {
+  STRCMP_EQUAL("NGUYỄN ĐỨC ỶẢNH", ToUpper("Nguyễn Đức ỷảnh")->c_str());
+  CHECK_FALSE(ToUpper("\xC3").HasValue());
+}
+
 TEST(Text, FoldToAsciiRemovesDiacriticsAndD) {
   STRCMP_EQUAL("Nguyen Duc Anh", FoldToAscii("Nguyễn Đức Anh")->c_str());
   STRCMP_EQUAL("Ho Thi Hue, Thua Thien Hue", FoldToAscii("Hồ Thị Huế, Thừa Thiên Huế")->c_str());

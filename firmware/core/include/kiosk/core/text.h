@@ -22,6 +22,10 @@ Expected<std::string> NormalizeNfc(std::string_view utf8);
 // "Nguyen Duc"). For MRZ names and search without diacritics.
 Expected<std::string> FoldToAscii(std::string_view utf8);
 
+// Upper case as Vietnamese prints it on cards and forms ("Nguyễn Đức" ->
+// "NGUYỄN ĐỨC"), NFC.
+Expected<std::string> ToUpper(std::string_view utf8);
+
 // The code points of UTF-8 text; malformed sequences become U+FFFD.
 std::u32string ToCodePoints(std::string_view utf8);
 std::string FromCodePoints(std::u32string_view code_points);
