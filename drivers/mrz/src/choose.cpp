@@ -120,11 +120,25 @@ struct Variant {
   int cost;
 };
 
-// The cheapest assignments of `positions` that `valid` accepts: best-first
-// over substitutions, a bounded number of expansions.
-std::vector<Variant> Cheapest(const std::vector<Options>& positions,
-                              const std::function<bool(const std::string&)>& valid,
-                              std::size_t wanted = 4, int budget = 4000) {
+// Every assignment of `positions` that `valid` accepts and that costs at
+// most kMaxCost: best-first over substitutions. All of them, not only those
+// near the cheapest, since a later check (the composite check digit) may
+// strike the cheapest out and what was near it must still be seen.
+// `complete` is false when the search ran out of budget first: then nothing
+// is sure.
+struct Variants {
+  std::vector<Variant> found;
+  bool complete = true;
+};
+// Beyond a few second choices, a "reading" is a guess that happens to
+// satisfy the check digits; and when another key is almost as likely,
+// neither is trusted: the next frame is read instead.
+constexpr int kMaxCost = 4;
+constexpr int kMargin = 2;
+constexpr int kMostUnsure = 3;  // of a date's seven places
+
+Variants Cheapest(const std::vector<Options>& positions,
+                  const std::function<bool(const std::string&)>& valid, int budget = 6000) {
   // A state: the option index chosen at each position, one byte each.
   using State = std::string;
   auto cost_of = [&](const State& s) {
@@ -144,12 +158,17 @@ std::vector<Variant> Cheapest(const std::vector<Options>& positions,
   State start(positions.size(), '\0');
   open.push({cost_of(start), start});
   seen.insert(start);
-  std::vector<Variant> found;
-  while (!open.empty() && budget-- > 0 && found.size() < wanted) {
+  Variants out;
+  while (!open.empty()) {
+    if (budget-- <= 0) {
+      out.complete = false;
+      break;
+    }
     auto [cost, state] = open.top();
     open.pop();
+    if (cost > kMaxCost) break;
     const std::string text = text_of(state);
-    if (valid(text)) found.push_back({text, cost});
+    if (valid(text)) out.found.push_back({text, cost});
     for (std::size_t i = 0; i < state.size(); ++i) {
       if (static_cast<std::uint8_t>(state[i]) + 1u >= positions[i].size()) continue;
       State next = state;
@@ -157,7 +176,7 @@ std::vector<Variant> Cheapest(const std::vector<Options>& positions,
       if (seen.insert(next).second) open.push({cost_of(next), next});
     }
   }
-  return found;
+  return out;
 }
 
 // Line 3, the name: SURNAME<<GIVEN<NAMES, then fillers to the end. Each
@@ -201,6 +220,25 @@ std::string NameLine(const Reading& reading) {
   return line;
 }
 
+// Where every CCCD's TD1 prints the same character.
+constexpr std::string_view kLine1Fixed = "IDVNM";
+constexpr int kFixedNeeded = 17;  // of 21
+
+int FixedCharactersSeen(const Reading& reading) {
+  auto seen = [&](int p, char c) {
+    const auto& choices = reading[static_cast<std::size_t>(p)];
+    return std::any_of(choices.begin(), choices.end(), [&](const Choice& x) {
+      return x.c == c || (c == 'V' && x.c == 'Y') || (c == 'M' && x.c == 'H');
+    });
+  };
+  int count = 0;
+  for (int i = 0; i < 5; ++i) count += seen(i, kLine1Fixed[static_cast<std::size_t>(i)]);
+  count += seen(27, '<') + seen(28, '<');
+  count += seen(45, 'V') + seen(46, 'N') + seen(47, 'M');
+  for (int p = 48; p <= 58; ++p) count += seen(p, '<');
+  return count;
+}
+
 }  // namespace
 
 core::Expected<std::string> ChooseTd1(const Reading& reading) {
@@ -211,6 +249,13 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
     return core::Error::NeedsPerson("mrz.unreadable",
                                     "no reading of the MRZ passes its check digits");
   };
+  // The characters every CCCD has in the same places ("IDVNM", the "<<"
+  // after the ID, "VNM" and the fillers of line 2) must mostly be what was
+  // read there: otherwise the grid is off (a line shifted, a line taken from
+  // other text) and check digits alone would let a guess through.
+  if (FixedCharactersSeen(reading) < kFixedNeeded) {
+    return core::Error::NeedsPerson("mrz.unreadable", "the MRZ's fixed characters are not there");
+  }
   auto digits = [&](int p) { return Allowed(reading[static_cast<std::size_t>(p)], AsDigit, '0'); };
   // A check digit is taken as read: only the digits the recognizer proposed
   // there (a data digit may be corrected by it, never the other way round,
@@ -270,10 +315,20 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
     std::vector<Options> group;
     for (int i = 0; i < 6; ++i) {
       Options o = as_read(first + i);
-      if (o.empty()) return std::vector<Variant>{};
+      if (o.empty()) return Variants{};
       group.push_back(o);
     }
     group.push_back(check);
+    // A date the recognizer was unsure of in most places is not read: its
+    // check digit cannot tell the same misreading made twice (two digits
+    // three places apart share a weight) from the truth.
+    const auto unsure =
+        std::count_if(group.begin(), group.end(), [](const Options& o) { return o.size() > 1; });
+    if (unsure > kMostUnsure) {
+      Variants none;
+      none.complete = false;
+      return none;
+    }
     return Cheapest(group, [](const std::string& t) {
       const int month = (t[2] - '0') * 10 + (t[3] - '0');
       const int day = (t[4] - '0') * 10 + (t[5] - '0');
@@ -283,7 +338,10 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
   };
   const auto births = date_group(30, birth_check);
   const auto expiries = date_group(38, expiry_check);
-  if (ids.empty() || births.empty() || expiries.empty()) return unreadable();
+  if (!ids.complete || !births.complete || !expiries.complete) {
+    return core::Error::NeedsPerson("mrz.unreadable", "too many readings of the MRZ are possible");
+  }
+  if (ids.found.empty() || births.found.empty() || expiries.found.empty()) return unreadable();
 
   // Every combination the composite check digit accepts, by cost.
   struct Candidate {
@@ -292,9 +350,9 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
     int cost;
   };
   std::vector<Candidate> candidates;
-  for (const auto& id : ids) {
-    for (const auto& birth : births) {
-      for (const auto& expiry : expiries) {
+  for (const auto& id : ids.found) {
+    for (const auto& birth : births.found) {
+      for (const auto& expiry : expiries.found) {
         const std::string line1 = "IDVNM" + id.text.substr(3, 9) + id.text[12] +
                                   id.text.substr(0, 12) + "<<" + id.text[13];
         const std::string covered =
@@ -316,11 +374,6 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
-  // Beyond a few second choices, a "reading" is a guess that happens to
-  // satisfy the check digits; and when another key is almost as likely,
-  // neither is trusted: the next frame is read instead.
-  constexpr int kMaxCost = 11;
-  constexpr int kMargin = 2;
   if (candidates.empty() || candidates.front().cost > kMaxCost) return unreadable();
   for (std::size_t i = 1; i < candidates.size(); ++i) {
     if (candidates[i].cost > candidates.front().cost + kMargin) break;

@@ -1,13 +1,15 @@
 #pragma once
 
 // Reading the TD1 MRZ from an image of the card's back, so the citizen never
-// types the chip's access key. Locate the band, split its three lines, let a
-// recognizer propose characters with alternatives, then choose the text the
-// ICAO check digits accept (and the CCCD's own rule: the document number is
-// the last nine digits of the ID). Two recognizers, compared by the
-// benchmark: Tesseract with a character whitelist, and a classifier of
-// normalised OCR-B glyphs (k-nearest neighbours, OpenCV ml) trained at start
-// from the fonts-ocr-b glyphs.
+// types the chip's access key. Find the band by its structure (three lines
+// of thirty monospaced characters at the ICAO pitch) and map it onto a flat
+// grid, let a recognizer propose characters with alternatives at each place
+// of the grid, then choose the text the ICAO check digits accept as read
+// (and the CCCD's own rule: the document number is the last nine digits of
+// the ID). Two recognizers, compared by the benchmark: Tesseract with a
+// character whitelist, and a classifier of OCR-B glyphs (k-nearest
+// neighbours, OpenCV ml) trained at start from the fonts-ocr-b glyphs worn
+// as cameras wear them.
 
 #include <memory>
 #include <optional>
@@ -21,11 +23,10 @@
 
 namespace kiosk::mrz {
 
-// The MRZ band, grey, upright (rotation and 180° turn undone), cropped to
-// the three lines with a small margin; nullopt when none is found.
+// The likeliest MRZ band, grey, level, perspective undone: the characters'
+// centres on a fixed grid (drivers/mrz/src/band.h); the card may still be
+// upside down in it. nullopt when no three such lines are found.
 std::optional<cv::Mat> LocateMrz(const cv::Mat& image);
-// The text lines of a band, top to bottom (row ranges of ink).
-std::vector<cv::Range> FindLines(const cv::Mat& band);
 
 // What a recognizer saw at each of the 90 positions: characters, best first.
 struct Choice {
@@ -38,7 +39,7 @@ class Recognizer {
  public:
   virtual ~Recognizer() = default;
   virtual const char* Name() const = 0;
-  // `band` from LocateMrz. Fails when the band does not hold three lines.
+  // `band` from LocateMrz (the grid). Fails on anything else.
   virtual core::Expected<Reading> Read(const cv::Mat& band) = 0;
 };
 
@@ -55,6 +56,10 @@ core::Expected<std::string> ChooseTd1(const Reading& reading);
 // The same from plain text (three lines, or 90 characters; stray spaces and
 // punctuation dropped): for OCR output without alternatives.
 core::Expected<std::string> CorrectTd1Text(std::string_view text);
+
+// At most `threads` threads for OpenCV and Tesseract in this process
+// (OpenCV's pool is process-wide): the kiosk's UI thread shares the CPU.
+void LimitThreads(int threads);
 
 // Locate, read and choose, in one step.
 core::Expected<std::string> ReadMrz(const cv::Mat& image, Recognizer& recognizer);
