@@ -302,6 +302,18 @@ std::array<std::pair<double, double>, 3> LineEdges(const Chain* const (&l)[3]) {
 
 }  // namespace
 
+bool LooksUpsideDown(const cv::Mat& band) {
+  cv::Mat ink;
+  cv::adaptiveThreshold(band, ink, 1, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, 25, 8);
+  const int top = kBandTop + kBandLine - kBandLine / 3;
+  const cv::Range rows(top, top + 2 * kBandLine / 3);
+  const int width = 10 * kBandPitch;
+  const double left = cv::sum(ink(rows, cv::Range(kBandMargin, kBandMargin + width)))[0];
+  const int right_end = kBandMargin + 29 * kBandPitch;
+  const double right = cv::sum(ink(rows, cv::Range(right_end - width, right_end)))[0];
+  return right > left;
+}
+
 std::array<LineGrid, 3> FitGrid(const cv::Mat& band) {
   std::array<LineGrid, 3> grid;
   for (int l = 0; l < 3; ++l) {

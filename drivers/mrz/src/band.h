@@ -27,6 +27,11 @@ struct LineGrid {
 };
 std::array<LineGrid, 3> FitGrid(const cv::Mat& band);
 
+// Whether the band looks upside down: upright, line 2 ends in eleven thin
+// fillers after "VNM" where it begins with dense digits, so its right end
+// holds less ink than its left.
+bool LooksUpsideDown(const cv::Mat& band);
+
 // Candidate bands, likeliest first (at most `max_bands`), grey, level; the
 // card may still be upside down in them.
 std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands);

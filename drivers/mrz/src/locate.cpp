@@ -50,9 +50,11 @@ core::Expected<std::string> ReadMrz(const cv::Mat& image, Recognizer& recognizer
   // The card may lie upside down: read both ways, keep what checks out.
   core::Error last = core::Error::NeedsPerson("mrz.unreadable", "the MRZ could not be read");
   for (const auto& band : bands) {
+    // The way up it looks first; the other if that reads nothing.
+    const bool turned = LooksUpsideDown(band);
     for (int turn = 0; turn < 2; ++turn) {
       cv::Mat view = band;
-      if (turn == 1) cv::rotate(band, view, cv::ROTATE_180);
+      if ((turn == 1) != turned) cv::rotate(band, view, cv::ROTATE_180);
       auto reading = recognizer.Read(view);
       if (!reading) {
         last = reading.GetError();

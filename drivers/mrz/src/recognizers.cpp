@@ -23,8 +23,12 @@ constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<";
 // character high; sampled down to kFeatureWidth x kFeatureHeight.
 constexpr int kCellWidth = kBandPitch;
 constexpr int kCellHeight = 30;
-constexpr int kFeatureWidth = 16;
-constexpr int kFeatureHeight = 22;
+constexpr int kFeatureWidth = 12;
+constexpr int kFeatureHeight = 16;
+constexpr int kRegionsAcross = 4;
+constexpr int kRegionsDown = 5;
+constexpr int kDirections = 8;
+constexpr double kDirectionWeight = 8;  // against the pixels' range of 0..1 each
 
 // The band with the paper's light made even: divided by its background
 // (the band with the ink closed over), so a shadow's edge or a glare's
@@ -48,7 +52,29 @@ cv::Mat Features(const cv::Mat& cell) {
   cv::minMaxLoc(small, &lo, &hi);
   cv::Mat f;
   small.convertTo(f, CV_32F, -1.0 / std::max(hi - lo, 12.0), hi / std::max(hi - lo, 12.0));
-  return f.reshape(1, 1);
+  // The strokes' directions, by region: what blur and faint ink change
+  // least. Gradients in four regions across and five down, eight
+  // directions each, normalised as a whole.
+  cv::Mat gx, gy, magnitude, angle;
+  cv::Sobel(f, gx, CV_32F, 1, 0, 3);
+  cv::Sobel(f, gy, CV_32F, 0, 1, 3);
+  cv::cartToPolar(gx, gy, magnitude, angle);
+  cv::Mat directions(1, kRegionsAcross * kRegionsDown * kDirections, CV_32F, cv::Scalar(0));
+  auto* d = directions.ptr<float>();
+  for (int y = 0; y < f.rows; ++y) {
+    const int ry = std::min(kRegionsDown - 1, y * kRegionsDown / f.rows);
+    for (int x = 0; x < f.cols; ++x) {
+      const int rx = std::min(kRegionsAcross - 1, x * kRegionsAcross / f.cols);
+      const float a = angle.at<float>(y, x);
+      const int bin = static_cast<int>(a / (2 * CV_PI) * kDirections) % kDirections;
+      d[(ry * kRegionsAcross + rx) * kDirections + bin] += magnitude.at<float>(y, x);
+    }
+  }
+  const double norm = cv::norm(directions);
+  if (norm > 0) directions *= kDirectionWeight / norm;
+  cv::Mat features;
+  cv::hconcat(f.reshape(1, 1), directions, features);
+  return features;
 }
 
 // The cell of character `index` of a line in a band.
