@@ -175,8 +175,8 @@ int main(int argc, char** argv) {
           score(by_tess, by_t, CpuMs() - t0, "tesseract");
         }
       }
-      // The kiosk's whole path: the QR if one reads as a CCCD's, else the
-      // MRZ. The key from a QR is its ID's last nine digits and the birth
+      // The kiosk's whole path (ReadCardImage): a quick QR, the MRZ, then a
+      // thorough QR. The key from a QR is its ID's last nine digits and the birth
       // date; compare those with the truth's.
       const double t0 = CpuMs();
       auto card = mrz::ReadCardImage(photo->image, **glyph, today);
@@ -194,6 +194,10 @@ int main(int argc, char** argv) {
         score(by_card, std::string(card->text.Reveal()), ms, "card");
       } else {
         score(by_card, card.GetError(), ms, "card");
+        if (!dump.empty() && face == sim::CardFace::kFront2021) {
+          std::filesystem::create_directories(dump);
+          cv::imwrite(dump + "/" + std::to_string(seed) + "-front.jpg", photo->image);
+        }
       }
     }
     const std::string name = sim::CardFaceName(face);
@@ -201,7 +205,7 @@ int main(int argc, char** argv) {
       by_mrz.Print((name + ": MRZ, glyph").c_str());
       if (*tess) by_tess.Print((name + ": MRZ, tesseract").c_str());
     }
-    by_card.Print((name + ": QR, else MRZ").c_str());
+    by_card.Print((name + ": kiosk's path").c_str());
     std::fflush(stdout);
     ++face_index;
   }

@@ -4,10 +4,9 @@
 //   the ground truth twice: of the text layer as pdftotext reads it back
 //   from the PDF (what a search sees), and of the recognized text itself
 //   (ours from the OCR, ocrmypdf's from --sidecar);
-// and the MRZ recognizers on generated card backs: share read exactly
-// (all 90 characters), share whose key lines are right, ms per image.
+// (the card read from camera photos: bench_card_photos).
 //
-//   bench_digitize [--pages N] [--cards N] [--work DIR]
+//   bench_digitize [--pages N] [--work DIR]
 // Prints figures; asserts nothing.
 
 #include <chrono>
@@ -23,7 +22,6 @@
 
 #include "kiosk/core/text.h"
 #include "kiosk/digitize/digitizer.h"
-#include "kiosk/mrz/mrz_reader.h"
 #include "kiosk/scanner/sim/synthetic.h"
 
 namespace {
@@ -52,12 +50,11 @@ std::string PdfText(const std::filesystem::path& pdf) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int pages = 6, cards = 500;
+  int pages = 6;
   std::filesystem::path work = "build/bench-digitize";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--pages") pages = std::atoi(argv[i + 1]);
-    if (a == "--cards") cards = std::atoi(argv[i + 1]);
     if (a == "--work") work = argv[i + 1];
   }
   std::filesystem::remove_all(work);
@@ -133,51 +130,5 @@ int main(int argc, char** argv) {
   }
 
   std::fflush(stdout);
-  if (cards <= 0) return 0;
-
-  // MRZ: the same generated card backs for both recognizers.
-  std::vector<sim::SyntheticIdentity> people;
-  std::vector<cv::Mat> images;
-  for (int i = 1; i <= cards; ++i) {
-    people.push_back(sim::GenerateIdentity(static_cast<std::uint64_t>(9000 + i)));
-    auto back = sim::RenderCardBack(people.back());
-    if (!back) return 1;
-    images.push_back(sim::CaptureCard(*back,
-                                      sim::RandomDegradation(static_cast<std::uint64_t>(i), i % 3),
-                                      static_cast<std::uint64_t>(i)));
-  }
-  std::printf("\nMRZ from %d generated card-back images (severity 0/1/2 in turn):\n", cards);
-  std::printf("  %-12s %12s %14s %12s %12s\n", "recognizer", "exact 90", "key lines ok",
-              "wrong keys", "ms/image");
-  for (const bool glyph : {true, false}) {
-    auto recognizer =
-        glyph ? kiosk::mrz::MakeGlyphRecognizer() : kiosk::mrz::MakeTesseractRecognizer();
-    if (!recognizer) return 1;
-    int exact = 0, key = 0, wrong = 0;
-    const auto started = Clock::now();
-    for (int i = 0; i < cards; ++i) {
-      auto mrz = kiosk::mrz::ReadMrz(images[static_cast<std::size_t>(i)], **recognizer);
-      if (!mrz) continue;
-      const auto& truth = people[static_cast<std::size_t>(i)].mrz;
-      if (*mrz == truth) ++exact;
-      if (mrz->substr(0, 60) == truth.substr(0, 60)) ++key;
-      // What the chip's key is made of: the document number, the birth and
-      // expiry dates, each with its check digit. A wrong one costs the card a
-      // failed BAC/PACE attempt.
-      auto key_of = [](const std::string& m) {
-        return m.substr(5, 10) + m.substr(30, 7) + m.substr(38, 7);
-      };
-      if (key_of(*mrz) != key_of(truth)) {
-        ++wrong;
-        if (std::getenv("KIOSK_BENCH_SHOW_WRONG") != nullptr) {
-          std::printf("    wrong key, image %d:\n      truth %s\n      read  %s\n", i,
-                      truth.substr(0, 60).c_str(), mrz->substr(0, 60).c_str());
-        }
-      }
-    }
-    const double ms = 1000.0 * Seconds(started) / cards;
-    std::printf("  %-12s %11.1f%% %13.1f%% %12d %12.1f\n", (*recognizer)->Name(),
-                100.0 * exact / cards, 100.0 * key / cards, wrong, ms);
-  }
   return 0;
 }

@@ -228,9 +228,10 @@ std::vector<Chain> FindChains(std::vector<Mark>& marks, int min_marks) {
 // The homography taking `from` onto `to` in the least-squares sense (the
 // direct linear transform, coordinates centred and scaled), fitted twice:
 // the second time without the points the first left more than `tolerance`
-// off. Empty when the points do not determine one.
+// off. Empty when the points do not determine one. `fitting`: the share
+// of the points within `tolerance` of where it puts them.
 cv::Mat FitHomography(const std::vector<cv::Point2d>& from, const std::vector<cv::Point2d>& to,
-                      double tolerance) {
+                      double tolerance, double& fitting) {
   auto normaliser = [](const std::vector<cv::Point2d>& points) {
     cv::Point2d mean;
     for (const auto& p : points) mean += p;
@@ -267,6 +268,8 @@ cv::Mat FitHomography(const std::vector<cv::Point2d>& from, const std::vector<cv
                cv::norm(cv::Point2d(m[0] / m[2], m[1] / m[2]) - to[i]) < tolerance;
     }
   }
+  fitting = static_cast<double>(std::count(use.begin(), use.end(), true)) /
+            static_cast<double>(from.size());
   return cv::Mat(h);
 }
 
@@ -416,9 +419,13 @@ std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands) {
                          &chains[static_cast<std::size_t>(t.b)],
                          &chains[static_cast<std::size_t>(t.c)]};
     const auto edges = LineEdges(l);
-    std::vector<cv::Point2d> from, to;
-    bool fits = true;
-    for (int q = 0; q < 3 && fits; ++q) {
+    struct Point {
+      cv::Point2d centre;
+      int place;
+      int line;
+    };
+    std::vector<Point> points;
+    for (int q = 0; q < 3; ++q) {
       // The marks between the line's edges, each at its place counted from
       // the left edge.
       const auto [left, right] = edges[static_cast<std::size_t>(q)];
@@ -431,18 +438,42 @@ std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands) {
           offset = static_cast<int>(std::lround((m.turned.x - left) / step));
           first_place = l[q]->places[i];
         }
-        const int place = offset + l[q]->places[i] - first_place;
-        if (place > 29) {
-          fits = false;
-          break;
-        }
-        from.push_back(m.centre);
-        to.emplace_back(kBandMargin + kBandPitch * place, kBandTop + kBandLine * q);
+        points.push_back({m.centre, offset + l[q]->places[i] - first_place, q});
       }
     }
-    if (!fits || from.size() < 40) continue;
-    const cv::Mat homography = FitHomography(from, to, kBandPitch * 0.3);
-    if (homography.empty()) continue;
+    // The homography with each line at its places; when many marks do not
+    // fit it, a line's places may be one off (an end mark lost or gained
+    // where the edges could not tell): each line one place either way is
+    // tried, and the arrangement most marks fit is kept.
+    auto fit = [&](const std::array<int, 3>& shift, double& share) {
+      std::vector<cv::Point2d> from, to;
+      for (const auto& p : points) {
+        const int place = p.place + shift[static_cast<std::size_t>(p.line)];
+        if (place < 0 || place > 29) continue;
+        from.push_back(p.centre);
+        to.emplace_back(kBandMargin + kBandPitch * place, kBandTop + kBandLine * p.line);
+      }
+      share = 0;
+      if (from.size() < 40) return cv::Mat();
+      return FitHomography(from, to, kBandPitch * 0.3, share);
+    };
+    double best_share = 0;
+    cv::Mat homography = fit({0, 0, 0}, best_share);
+    if (best_share < 0.9) {
+      for (int q = 0; q < 3; ++q) {
+        for (int d : {-1, 1}) {
+          std::array<int, 3> shift = {0, 0, 0};
+          shift[static_cast<std::size_t>(q)] = d;
+          double share = 0;
+          cv::Mat h = fit(shift, share);
+          if (share > best_share) {
+            best_share = share;
+            homography = h;
+          }
+        }
+      }
+    }
+    if (homography.empty() || best_share < 0.75) continue;
     cv::Mat band;
     cv::warpPerspective(gray, band, homography,
                         cv::Size(2 * kBandMargin + 29 * kBandPitch, 2 * kBandTop + 2 * kBandLine),

@@ -35,7 +35,7 @@ std::vector<std::string> Read(const cv::Mat& gray) {
 
 }  // namespace
 
-std::vector<std::string> DecodeQr(const cv::Mat& image) {
+std::vector<std::string> DecodeQr(const cv::Mat& image, Effort effort) {
   if (image.empty()) return {};
   cv::Mat gray;
   if (image.channels() == 1) {
@@ -48,12 +48,22 @@ std::vector<std::string> DecodeQr(const cv::Mat& image) {
   cv::meanStdDev(gray, mean, stddev);
   if (stddev[0] < 4.0 || gray.cols < 21 || gray.rows < 21) return {};
   auto found = Read(gray);
-  if (!found.empty()) return found;
+  if (!found.empty() || effort == Effort::kQuick) return found;
   cv::Mat stretched;
   cv::normalize(gray, stretched, 0, 255, cv::NORM_MINMAX);
   cv::GaussianBlur(stretched, stretched, cv::Size(3, 3), 0);
   found = Read(stretched);
   if (!found.empty()) return found;
+  // A small code (a card far from the camera: two or three pixels a
+  // module, blurred): twice the size, sharpened, gives the sampler room.
+  if (gray.cols <= 2000) {
+    cv::Mat large, soft;
+    cv::resize(gray, large, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
+    cv::GaussianBlur(large, soft, cv::Size(), 2.0);
+    cv::addWeighted(large, 1.8, soft, -0.8, 0, large);
+    found = Read(large);
+    if (!found.empty()) return found;
+  }
   if (gray.cols > 1200) {
     cv::Mat small;
     cv::resize(gray, small, cv::Size(), 0.5, 0.5, cv::INTER_AREA);

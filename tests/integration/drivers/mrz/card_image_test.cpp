@@ -1,8 +1,12 @@
 #include "test_prelude.h"
 
+#include <opencv2/core/utility.hpp>
+
 #include "kiosk/idcard/access_key.h"
+#include "kiosk/mrz/card_image.h"
 #include "kiosk/mrz/mrz_reader.h"
 #include "kiosk/qr/qr.h"
+#include "kiosk/scanner/sim/card_photo.h"
 #include "kiosk/scanner/sim/synthetic.h"
 
 using namespace kiosk::mrz;  // NOLINT(google-build-using-namespace): test file
@@ -193,4 +197,104 @@ TEST(CardImages, TheFrontQrGivesTheKey) {
   auto back = sim::RenderCardBack(sim::GenerateIdentity(4100));
   CHECK(back.HasValue());
   CHECK_TRUE(kiosk::qr::DecodeQr(*back).empty());
+}
+
+// The characters every CCCD prints in the same places must be what was read
+// there: a line read off the grid would otherwise pass its check digits by
+// chance.
+TEST(CorrectTd1, TheFixedCharactersMustBeThere) {
+  const auto who = sim::GenerateIdentity(41);
+  CHECK(CorrectTd1Text(who.mrz).HasValue());
+  std::string text = who.mrz;
+  for (std::size_t p = 45; p < 52; ++p) text[p] = 'K';  // "VNM<<<<" read as letters
+  CHECK_FALSE(CorrectTd1Text(text).HasValue());
+}
+
+// Two digits three places apart share a check weight, so the same misreading
+// made twice can pass a date's check digit and the composite: a date the
+// recognizer was unsure of in most places is not read at all.
+TEST(CorrectTd1, ADateUnsureInMostPlacesIsNotRead) {
+  const auto who = sim::GenerateIdentity(42);
+  Reading reading;
+  for (char c : who.mrz) reading.push_back({Choice{c, 0}});
+  CHECK(ChooseTd1(reading).HasValue());
+  for (std::size_t p = 30; p < 34; ++p) {
+    const char other = reading[p].front().c == '7' ? '2' : '7';
+    reading[p].push_back(Choice{other, -1});
+  }
+  auto chosen = ChooseTd1(reading);
+  CHECK_FALSE(chosen.HasValue());
+  STRCMP_CONTAINS("too many readings", chosen.GetError().Message().c_str());
+}
+
+// Photographs as the kiosk's camera takes them (tilt, turn, glare, a hand,
+// blur, noise, JPEG), tuning seeds: the band is found by its structure and
+// read, and no wrong key is ever returned.
+// clang-format off
+TEST_GROUP(CardPhotos) {
+  void setup() override {
+    cv::setNumThreads(0);
+    kiosk::test::StopTrackingAllocations();
+  }
+  void teardown() override { kiosk::test::ResumeTrackingAllocations(); }
+};
+// clang-format on
+
+TEST(CardPhotos, BothModelsBacksAreReadWithoutAWrongKey) {
+  auto recognizer = MakeGlyphRecognizer();
+  CHECK(recognizer.HasValue());
+  for (const auto face : {sim::CardFace::kBack2021, sim::CardFace::kBack2024}) {
+    int right = 0;
+    for (std::uint64_t i = 1; i <= 12; ++i) {
+      const std::uint64_t seed = (face == sim::CardFace::kBack2024 ? 1'000'000 : 0) + i;
+      auto photo = sim::GenerateCardPhoto(seed, face);
+      CHECK(photo.HasValue());
+      auto mrz = ReadMrz(photo->image, **recognizer);
+      if (!mrz) continue;
+      STRCMP_EQUAL(KeyLines(photo->who.mrz).c_str(), KeyLines(*mrz).c_str());
+      ++right;
+    }
+    CHECK_TRUE(right >= 11);
+  }
+}
+
+TEST(CardPhotos, AFrontHasNoMrzAndItsQrGivesTheKey) {
+  auto recognizer = MakeGlyphRecognizer();
+  CHECK(recognizer.HasValue());
+  int by_qr = 0;
+  for (std::uint64_t seed = 2'000'000; seed < 2'000'006; ++seed) {
+    auto photo = sim::GenerateCardPhoto(seed, sim::CardFace::kFront2021);
+    CHECK(photo.HasValue());
+    CHECK_FALSE(ReadMrz(photo->image, **recognizer).HasValue());
+    auto key = ReadCardImage(photo->image, **recognizer, {2026, 12, 1});
+    if (!key) continue;
+    CHECK(key->source == CardImageKey::Source::kQr);
+    STRCMP_EQUAL(photo->who.qr_payload.c_str(), key->text.Reveal().c_str());
+    ++by_qr;
+  }
+  CHECK_TRUE(by_qr >= 4);
+}
+
+TEST(CardPhotos, EachSeedGivesItsOwnCardAndTheSameSeedTheSame) {
+  auto a = sim::GenerateCardPhoto(5, sim::CardFace::kBack2024);
+  auto b = sim::GenerateCardPhoto(5, sim::CardFace::kBack2024);
+  auto held_out = sim::GenerateCardPhoto(sim::kHeldOutSeeds + 5, sim::CardFace::kBack2024);
+  CHECK(a.HasValue() && b.HasValue() && held_out.HasValue());
+  CHECK_EQUAL(0.0, cv::norm(a->image, b->image, cv::NORM_INF));
+  CHECK_EQUAL(1280, a->image.cols);
+  CHECK_EQUAL(3, a->image.channels());
+  CHECK(a->who.mrz != held_out->who.mrz);
+  for (const auto face :
+       {sim::CardFace::kBack2021, sim::CardFace::kBack2024, sim::CardFace::kFront2021}) {
+    auto card = sim::RenderCardFace(a->who, face, 5);
+    CHECK(card.HasValue());
+    CHECK_EQUAL(1011, card->cols);
+    CHECK_EQUAL(638, card->rows);
+  }
+}
+
+TEST(CardPhotos, TheReaderRunsOnOneThreadWhenAsked) {
+  LimitThreads(1);
+  CHECK_EQUAL(1, cv::getNumThreads());
+  cv::setNumThreads(0);
 }

@@ -12,9 +12,14 @@
 
 namespace kiosk::qr {
 
+// How hard to look: kQuick reads the image as it is; kThorough then tries a
+// contrast-stretched copy, one twice the size and sharpened (a small code,
+// two or three pixels a module), and a downscaled one (large, blurred
+// captures).
+enum class Effort { kQuick, kThorough };
+
 // The payloads of every QR code found, as the bytes they carry (UTF-8 for
-// the CCCD), largest code first. Tries the image as it is, then a
-// contrast-stretched copy, then a downscaled one (large, blurred captures).
-std::vector<std::string> DecodeQr(const cv::Mat& image);
+// the CCCD), largest code first.
+std::vector<std::string> DecodeQr(const cv::Mat& image, Effort effort = Effort::kThorough);
 
 }  // namespace kiosk::qr
