@@ -303,6 +303,44 @@ std::array<std::pair<double, double>, 3> LineEdges(const Chain* const (&l)[3]) {
   return edges;
 }
 
+// Whether the band's characters sit one place left (-1 on the grid: the
+// places must grow by one) or right (30: shrink by one) of the thirty, by
+// the marks found a pitch beyond each end, line by line; 0 when the lines
+// do not agree or nothing is amiss.
+int EdgeDrift(const cv::Mat& gray, const cv::Mat& homography) {
+  const cv::Matx33d beyond(1, 0, kBandPitch, 0, 1, 0, 0, 0, 1);
+  cv::Mat wide;
+  cv::warpPerspective(gray, wide, cv::Mat(beyond) * homography,
+                      cv::Size(2 * kBandMargin + 31 * kBandPitch, 2 * kBandTop + 2 * kBandLine),
+                      cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  int left = 0, right = 0;
+  for (int l = 0; l < 3; ++l) {
+    const int centre = kBandTop + l * kBandLine;
+    const cv::Mat strip =
+        wide(cv::Range(centre - kBandLine / 2 + 2, centre + kBandLine / 2 - 2), cv::Range::all());
+    cv::Mat ink, labels, stats, centroids;
+    cv::adaptiveThreshold(strip, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, 25,
+                          8);
+    const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+    bool at[32] = {};
+    for (int i = 1; i < n; ++i) {
+      const int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
+      const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+      if (h < 8 || h > kBandLine - 8 || w > kBandPitch + 4) continue;
+      const double x = stats.at<int>(i, cv::CC_STAT_LEFT) + w / 2.0 - kBandMargin;
+      const int index = static_cast<int>(std::lround(x / kBandPitch));  // 0 = place -1
+      if (index >= 0 && index < 32 && std::abs(x - index * kBandPitch) < 0.3 * kBandPitch) {
+        at[index] = true;
+      }
+    }
+    if (at[0] && !at[30]) ++left;
+    if (at[31] && !at[1]) ++right;
+  }
+  if (left >= 2 && right == 0) return 1;
+  if (right >= 2 && left == 0) return -1;
+  return 0;
+}
+
 }  // namespace
 
 bool LooksUpsideDown(const cv::Mat& band) {
@@ -458,7 +496,8 @@ std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands) {
       return FitHomography(from, to, kBandPitch * 0.3, share);
     };
     double best_share = 0;
-    cv::Mat homography = fit({0, 0, 0}, best_share);
+    std::array<int, 3> best_shift = {0, 0, 0};
+    cv::Mat homography = fit(best_shift, best_share);
     if (best_share < 0.9) {
       for (int q = 0; q < 3; ++q) {
         for (int d : {-1, 1}) {
@@ -468,12 +507,21 @@ std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands) {
           cv::Mat h = fit(shift, share);
           if (share > best_share) {
             best_share = share;
+            best_shift = shift;
             homography = h;
           }
         }
       }
     }
     if (homography.empty() || best_share < 0.75) continue;
+    // Every line one place off fits as well as none: the band's own edges
+    // tell (a character beyond one end, none at the other).
+    if (const int drift = EdgeDrift(gray, homography); drift != 0) {
+      for (int& d : best_shift) d += drift;
+      double share = 0;
+      cv::Mat h = fit(best_shift, share);
+      if (!h.empty() && share >= 0.75) homography = h;
+    }
     cv::Mat band;
     cv::warpPerspective(gray, band, homography,
                         cv::Size(2 * kBandMargin + 29 * kBandPitch, 2 * kBandTop + 2 * kBandLine),
