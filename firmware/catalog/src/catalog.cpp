@@ -33,6 +33,31 @@ const char* ToString(FieldType type) {
   return "?";
 }
 
+const char* ToString(PageMode mode) {
+  switch (mode) {
+    case PageMode::kColor:
+      return "color";
+    case PageMode::kGray:
+      return "gray";
+    case PageMode::kPerPage:
+      return "per-page";
+  }
+  return "?";
+}
+
+core::Expected<void> CheckScannedPage(const PageFormat& format, int dpi, bool color) {
+  if (dpi < format.min_dpi) {
+    return core::Error::NeedsPerson(
+        "scan.low_resolution", "a page scanned at " + std::to_string(dpi) + " dpi; " + format.rule +
+                                   " asks for " + std::to_string(format.min_dpi));
+  }
+  if (format.mode == PageMode::kColor && !color) {
+    return core::Error::NeedsPerson("scan.not_color",
+                                    "a page scanned in grey; " + format.rule + " asks for colour");
+  }
+  return core::Ok();
+}
+
 const FormField* Procedure::Field(std::string_view id) const {
   for (const auto& f : form) {
     if (f.id == id) return &f;
@@ -176,7 +201,24 @@ FeeRule ReadFee(cfg::Section& s) {
   return fee;
 }
 
-Procedure ReadProcedure(cfg::Section& s) {
+// [scanning] or [procedure.scanning]: over `inherited`.
+PageFormat ReadPageFormat(cfg::Section& s, const PageFormat& inherited) {
+  PageFormat format = inherited;
+  if (!s.Has("scanning")) return format;
+  auto t = s.Table("scanning");
+  std::string mode = ToString(format.mode);
+  t.ReadOneOf("mode", mode, {"color", "gray", "per-page"});
+  format.mode = mode == "color"  ? PageMode::kColor
+                : mode == "gray" ? PageMode::kGray
+                                 : PageMode::kPerPage;
+  t.Read("min_dpi", format.min_dpi, 100, 600);
+  // A format of its own says which rule it follows.
+  t.Require("rule");
+  t.Read("rule", format.rule);
+  return format;
+}
+
+Procedure ReadProcedure(cfg::Section& s, const PageFormat& catalog_format) {
   Procedure p;
   s.Require("code");
   s.Read("code", p.code);
@@ -215,6 +257,7 @@ Procedure ReadProcedure(cfg::Section& s) {
   for (auto& field : s.TableArray("field")) p.form.push_back(ReadField(field));
   p.at_counter = ReadTexts(s, "at_counter");
   p.bring = ReadTexts(s, "bring");
+  p.page_format = ReadPageFormat(s, catalog_format);
 
   std::set<std::string> ids;
   for (const auto& f : p.form) {
@@ -246,6 +289,7 @@ core::Expected<Catalog> Catalog::Parse(std::string_view toml, const std::string&
   Catalog catalog;
   root.Require("version");
   root.Read("version", catalog.version_);
+  const PageFormat page_format = ReadPageFormat(root, PageFormat{});
   for (auto& c : root.TableArray("category")) {
     Category category;
     c.Require("id");
@@ -255,7 +299,7 @@ core::Expected<Catalog> Catalog::Parse(std::string_view toml, const std::string&
   }
   std::set<std::string> codes;
   for (auto& p : root.TableArray("procedure")) {
-    auto procedure = ReadProcedure(p);
+    auto procedure = ReadProcedure(p, page_format);
     p.Check(codes.insert(procedure.code).second, "code", "duplicate procedure " + procedure.code);
     const bool known_category =
         std::any_of(catalog.categories_.begin(), catalog.categories_.end(),
@@ -266,6 +310,21 @@ core::Expected<Catalog> Catalog::Parse(std::string_view toml, const std::string&
   KIOSK_TRY(reader.Finish());
   catalog.IndexForSearch();
   return catalog;
+}
+
+PageFormat Catalog::StrictestPageFormat() const {
+  PageFormat strictest{PageMode::kPerPage, 0, ""};
+  for (const auto& p : procedures_) {
+    if (p.page_format.min_dpi > strictest.min_dpi) {
+      strictest.min_dpi = p.page_format.min_dpi;
+      if (strictest.mode != PageMode::kColor) strictest.rule = p.page_format.rule;
+    }
+    if (p.page_format.mode == PageMode::kColor && strictest.mode != PageMode::kColor) {
+      strictest.mode = PageMode::kColor;
+      strictest.rule = p.page_format.rule;
+    }
+  }
+  return strictest;
 }
 
 core::Expected<Catalog> Catalog::Load(const std::filesystem::path& path) {

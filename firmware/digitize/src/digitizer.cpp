@@ -47,7 +47,8 @@ core::Expected<Digitizer> Digitizer::Create(const DigitizeOptions& options) {
   return Digitizer(options, std::move(ocr));
 }
 
-core::Expected<ProcessedPage> Digitizer::ProcessPage(const cv::Mat& source, int dpi) {
+core::Expected<ProcessedPage> Digitizer::ProcessPage(const cv::Mat& source, int dpi,
+                                                     catalog::PageMode mode) {
   ProcessedPage out;
   auto& report = out.report;
   cv::Mat image = source;
@@ -76,7 +77,17 @@ core::Expected<ProcessedPage> Digitizer::ProcessPage(const cv::Mat& source, int 
       }
     }
   }
-  report.mode = ChooseMode(image, flat);
+  switch (mode) {
+    case catalog::PageMode::kColor:
+      report.mode = image.channels() == 3 ? Mode::kColor : Mode::kGray;
+      break;
+    case catalog::PageMode::kGray:
+      report.mode = Mode::kGray;
+      break;
+    case catalog::PageMode::kPerPage:
+      report.mode = ChooseMode(image, flat);
+      break;
+  }
 
   auto& page = out.pdf_page;
   page.width = flat.cols;
@@ -110,6 +121,7 @@ core::Expected<ProcessedPage> Digitizer::ProcessPage(const cv::Mat& source, int 
 }
 
 core::Expected<Digitized> Digitizer::Digitize(const std::vector<SourcePage>& pages,
+                                              const catalog::PageFormat& format,
                                               const std::function<void(int, int)>& progress,
                                               const std::atomic<bool>* cancel) {
   Digitized out;
@@ -119,8 +131,10 @@ core::Expected<Digitized> Digitizer::Digitize(const std::vector<SourcePage>& pag
     if (cancel && cancel->load()) {
       return core::Error::Retryable("digitize.cancelled", "digitization was cancelled");
     }
-    KIOSK_ASSIGN_OR_RETURN(auto image, DecodeSource(pages[static_cast<std::size_t>(i)]));
-    KIOSK_ASSIGN_OR_RETURN(auto page, ProcessPage(image, pages[static_cast<std::size_t>(i)].dpi));
+    const SourcePage& source = pages[static_cast<std::size_t>(i)];
+    KIOSK_ASSIGN_OR_RETURN(auto image, DecodeSource(source));
+    KIOSK_TRY(catalog::CheckScannedPage(format, source.dpi, image.channels() == 3));
+    KIOSK_ASSIGN_OR_RETURN(auto page, ProcessPage(image, source.dpi, format.mode));
     out.reports.push_back(page.report);
     if (!page.report.blank) {
       if (!out.text.empty()) out.text += '\f';

@@ -2,7 +2,11 @@
 // what the page pipeline did to each page.
 //
 //   kiosk-digitize --out FILE.pdf [--text FILE.txt] [--dpi 300] [--no-ocr]
-//                  [--tessdata DIR] [--languages vie+eng] IMAGE...
+//                  [--mode color|gray|per-page] [--tessdata DIR]
+//                  [--languages vie+eng] IMAGE...
+//
+// --mode is how pages are kept (catalog::PageFormat); colour, the default,
+// needs colour images at 200 dpi or more, as the catalog's rule asks.
 
 #include <chrono>
 #include <cstdio>
@@ -21,7 +25,8 @@ namespace {
 int Usage(bool asked = false) {
   (asked ? std::cout : std::cerr)
       << "usage: kiosk-digitize --out FILE.pdf [--text FILE.txt] [--dpi 300] [--no-ocr]\n"
-         "                      [--tessdata DIR] [--languages vie+eng] IMAGE...\n";
+         "                      [--mode color|gray|per-page] [--tessdata DIR]\n"
+         "                      [--languages vie+eng] IMAGE...\n";
   return kiosk::core::UsageStatus(asked);
 }
 
@@ -33,6 +38,7 @@ int main(int argc, char** argv) {
   digitize::DigitizeOptions options;
   std::string out_pdf, out_text;
   int dpi = 300;
+  kiosk::catalog::PageFormat format;
   std::vector<std::string> inputs;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -43,6 +49,17 @@ int main(int argc, char** argv) {
       out_text = value();
     } else if (arg == "--dpi") {
       dpi = std::atoi(value().c_str());
+    } else if (arg == "--mode") {
+      const std::string mode = value();
+      if (mode == "color") {
+        format.mode = kiosk::catalog::PageMode::kColor;
+      } else if (mode == "gray") {
+        format.mode = kiosk::catalog::PageMode::kGray;
+      } else if (mode == "per-page") {
+        format.mode = kiosk::catalog::PageMode::kPerPage;
+      } else {
+        return Usage();
+      }
     } else if (arg == "--no-ocr") {
       options.recognize = false;
     } else if (arg == "--tessdata") {
@@ -69,8 +86,12 @@ int main(int argc, char** argv) {
       std::cerr << "kiosk-digitize: cannot read " << inputs[i] << '\n';
       return 1;
     }
+    if (auto fits = kiosk::catalog::CheckScannedPage(format, dpi, image.channels() >= 3); !fits) {
+      std::cerr << "kiosk-digitize: " << inputs[i] << ": " << fits.GetError().Message() << '\n';
+      return 1;
+    }
     const auto started = std::chrono::steady_clock::now();
-    auto page = digitizer->ProcessPage(image, dpi);
+    auto page = digitizer->ProcessPage(image, dpi, format.mode);
     if (!page) {
       std::cerr << "kiosk-digitize: " << inputs[i] << ": " << page.GetError().Message() << '\n';
       return 1;

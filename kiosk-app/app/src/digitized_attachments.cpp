@@ -7,7 +7,7 @@
 namespace kiosk::app {
 
 core::Expected<journey::AttachmentPdf> DigitizedAttachments::Write(
-    const std::vector<scanner::ScannedPage>& pages) {
+    const std::vector<scanner::ScannedPage>& pages, const catalog::PageFormat& format) {
   std::lock_guard lock(mutex_);
   if (!digitizer_) {
     const auto started = std::chrono::steady_clock::now();
@@ -21,7 +21,7 @@ core::Expected<journey::AttachmentPdf> DigitizedAttachments::Write(
   for (const auto& p : pages) {
     sources.push_back({p.pixels, p.jpeg, p.width, p.height, p.gray ? 1 : 3, p.dpi});
   }
-  KIOSK_ASSIGN_OR_RETURN(auto done, digitizer_->Digitize(sources));
+  KIOSK_ASSIGN_OR_RETURN(auto done, digitizer_->Digitize(sources, format));
   return journey::AttachmentPdf{std::move(done.pdf), done.pages, std::move(done.text)};
 }
 

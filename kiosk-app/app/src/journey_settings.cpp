@@ -7,6 +7,24 @@ namespace kiosk::app {
 
 namespace klog = core::log;
 
+core::Expected<void> CheckScannerSettings(const AppConfig& config,
+                                          const catalog::PageFormat& format) {
+  // No scanner, or the fake (which scans as the rule asks): nothing to set.
+  if (config.scanner.empty() || config.scanner == "none" || config.scanner == "fake") {
+    return core::Ok();
+  }
+  if (config.scan_dpi < format.min_dpi) {
+    return core::Error::NeedsPerson(
+        "config.invalid", "scanner.dpi = " + std::to_string(config.scan_dpi) + ", but " +
+                              format.rule + " asks for " + std::to_string(format.min_dpi));
+  }
+  if (format.mode == catalog::PageMode::kColor && !config.scan_color) {
+    return core::Error::NeedsPerson(
+        "config.invalid", "scanner.color = false, but " + format.rule + " asks for colour pages");
+  }
+  return core::Ok();
+}
+
 core::Expected<journey::Settings> JourneySettings(const AppConfig& config,
                                                   const catalog::Catalog& catalog,
                                                   const std::filesystem::path& state) {
@@ -27,6 +45,7 @@ core::Expected<journey::Settings> JourneySettings(const AppConfig& config,
     }
     settings.enabled_procedures.insert(code);
   }
+  KIOSK_TRY(CheckScannerSettings(config, catalog.StrictestPageFormat()));
   if (!config.remote_config.empty()) {
     auto applied = link::ReadRemoteSettings(Under(state, config.remote_config));
     if (applied && applied->enabled_procedures) {

@@ -595,11 +595,12 @@ void Journey::Submit() {
   const auto keys = keys_;
   const auto wait = settings_.submit_wait;
   auto* attachments = attachments_;
-  Work([dossier, pending, &outbox, keys, wait, appointment, attachments]() -> Event {
+  const catalog::PageFormat format = s.procedure->page_format;
+  Work([dossier, pending, &outbox, keys, wait, appointment, attachments, format]() -> Event {
     auto outcome = [&]() -> core::Expected<SubmitOutcome> {
       int n = 0;
       for (const auto& a : *pending) {
-        KIOSK_ASSIGN_OR_RETURN(auto written, attachments->Write(a.pages));
+        KIOSK_ASSIGN_OR_RETURN(auto written, attachments->Write(a.pages, format));
         char stem[32];
         std::snprintf(stem, sizeof stem, "attachment-%02d", ++n);
         dossier::Attachment attachment;
@@ -992,9 +993,10 @@ void Journey::Handle(event::TicketIssued e) {
 }
 
 core::Expected<AttachmentPdf> ImageOnlyAttachments::Write(
-    const std::vector<scanner::ScannedPage>& pages) {
+    const std::vector<scanner::ScannedPage>& pages, const catalog::PageFormat& format) {
   std::vector<dossier::PdfPage> pdf_pages;
   for (const auto& page : pages) {
+    KIOSK_TRY(catalog::CheckScannedPage(format, page.dpi, !page.gray));
     dossier::PdfPage p;
     if (!page.jpeg.empty()) {
       p.image = page.jpeg;

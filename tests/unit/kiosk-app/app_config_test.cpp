@@ -62,7 +62,7 @@ TEST(AppConfig, WhatIsWrittenReadsBackTheSame) {
   c.idle_timeout_s = 120;
   c.orientation = "landscape";
   c.scanner = "sane";
-  c.scan_color = true;
+  c.scan_color = false;
   c.sane_options = {"mode=Gray", "source=ADF"};
   c.printer = "usb:0416:5011";
   c.paper = "58mm";
@@ -75,7 +75,7 @@ TEST(AppConfig, WhatIsWrittenReadsBackTheSame) {
   LONGS_EQUAL(2, back->procedures.size());
   LONGS_EQUAL(120, back->idle_timeout_s);
   STRCMP_EQUAL("landscape", back->orientation.c_str());
-  CHECK_TRUE(back->scan_color);
+  CHECK_FALSE(back->scan_color);
   LONGS_EQUAL(2, back->sane_options.size());
   STRCMP_EQUAL("58mm", back->paper.c_str());
   CHECK_FALSE(back->native_qr);

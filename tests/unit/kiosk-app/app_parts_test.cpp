@@ -149,6 +149,26 @@ TEST(AppSettings, AProcedureOrHolidayTheCatalogCannotPlaceIsRefused) {
   CHECK_FALSE(app::JourneySettings(config, *catalog, dir.Path()).HasValue());
 }
 
+// The catalog keeps pages in colour at 200 dpi or more: a scanner set to
+// grey or to less is refused at start, naming the rule, not found out on a
+// citizen's papers.
+TEST(AppSettings, AScannerSetBelowTheDigitizationRuleIsRefused) {
+  config.scanner = "sane";
+  config.scan_dpi = 300;
+  CHECK_TRUE(app::JourneySettings(config, *catalog, dir.Path()).HasValue());
+  config.scan_color = false;
+  auto grey = app::JourneySettings(config, *catalog, dir.Path());
+  CHECK_FALSE(grey.HasValue());
+  STRCMP_CONTAINS("01/2019/TT-BNV", grey.GetError().Message().c_str());
+  config.scan_color = true;
+  config.scan_dpi = 150;
+  auto coarse = app::JourneySettings(config, *catalog, dir.Path());
+  CHECK_FALSE(coarse.HasValue());
+  STRCMP_CONTAINS("scanner.dpi = 150", coarse.GetError().Message().c_str());
+  config.scanner = "none";  // no scanner: papers are shown at the counter
+  CHECK_TRUE(app::JourneySettings(config, *catalog, dir.Path()).HasValue());
+}
+
 TEST(AppSettings, TheWorkFolderIsTheOwnersOnlyAndLeftoversAreSwept) {
   const auto work = dir.Path() / "work";
   std::filesystem::create_directories(work / "sealing-1234");

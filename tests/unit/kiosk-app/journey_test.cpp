@@ -254,8 +254,9 @@ TEST(Journey, BirthRegistrationNeedsTheFormAndThePaper) {
 // An attachment writer that "recognized" text, as the digitizer does.
 class TextAttachments final : public AttachmentWriter {
  public:
-  core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages) override {
-    KIOSK_ASSIGN_OR_RETURN(auto pdf, ImageOnlyAttachments().Write(pages));
+  core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages,
+                                      const catalog::PageFormat& format) override {
+    KIOSK_ASSIGN_OR_RETURN(auto pdf, ImageOnlyAttachments().Write(pages, format));
     pdf.text = "Giấy chứng sinh số 12";
     return pdf;
   }

@@ -5,9 +5,10 @@
 
 namespace kiosk::scanner {
 
-core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi) {
+core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi, bool color) {
   ScannedPage page;
   page.dpi = dpi;
+  page.gray = !color;
   page.width = 827 * dpi / 100;  // A4: 210 x 297 mm
   page.height = 1169 * dpi / 100;
   const auto w = static_cast<std::size_t>(page.width);
@@ -34,7 +35,24 @@ core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi) {
     if (next(7) == 0) y += 3 * u;  // paragraph
   }
   fill(page.width - 30 * u, page.height - 16 * u, page.width - 10 * u, page.height - 12 * u, 70);
-  KIOSK_ASSIGN_OR_RETURN(page.jpeg, EncodeJpeg(pixels.data(), page.width, page.height, 1, 75));
+  if (!color) {
+    KIOSK_ASSIGN_OR_RETURN(page.jpeg, EncodeJpeg(pixels.data(), page.width, page.height, 1, 75));
+    return page;
+  }
+  // RGB, and the seal: a red square over the signature's bar.
+  std::vector<std::uint8_t> rgb(pixels.size() * 3);
+  for (std::size_t i = 0; i < pixels.size(); ++i) {
+    rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = pixels[i];
+  }
+  for (int y = page.height - 22 * u; y < page.height - 8 * u; ++y) {
+    for (int x = page.width - 28 * u; x < page.width - 14 * u; ++x) {
+      auto* p = &rgb[3 * (static_cast<std::size_t>(y) * w + static_cast<std::size_t>(x))];
+      p[0] = static_cast<std::uint8_t>(std::min(200, p[0] * 8 / 10));
+      p[1] = static_cast<std::uint8_t>(p[1] / 4);
+      p[2] = static_cast<std::uint8_t>(p[2] / 4);
+    }
+  }
+  KIOSK_ASSIGN_OR_RETURN(page.jpeg, EncodeJpeg(rgb.data(), page.width, page.height, 3, 75));
   return page;
 }
 
@@ -52,7 +70,8 @@ core::Expected<ScannedPage> FakeScanner::ScanPage(
   for (int percent : {0, 25, 50, 75}) {
     if (progress) progress(percent);
   }
-  KIOSK_ASSIGN_OR_RETURN(auto page, SyntheticPage(static_cast<std::uint64_t>(++pages_), 100));
+  KIOSK_ASSIGN_OR_RETURN(auto page,
+                         SyntheticPage(static_cast<std::uint64_t>(++pages_), dpi_, color_));
   if (progress) progress(100);
   return page;
 }

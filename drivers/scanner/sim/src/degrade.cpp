@@ -97,4 +97,24 @@ core::Expected<void> WritePgm(const std::string& path, const cv::Mat& gray) {
   return {};
 }
 
+core::Expected<void> WritePpm(const std::string& path, const cv::Mat& bgr) {
+  if (bgr.type() != CV_8UC3) return core::Error::Fatal("ppm.bad_image", "PPM needs 8-bit BGR");
+  std::ofstream out(path, std::ios::binary);
+  out << "P6\n" << bgr.cols << ' ' << bgr.rows << "\n255\n";
+  std::vector<char> row(static_cast<std::size_t>(bgr.cols) * 3);
+  for (int y = 0; y < bgr.rows; ++y) {
+    const auto* p = bgr.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < bgr.cols; ++x) {
+      for (int c = 0; c < 3; ++c) {
+        row[static_cast<std::size_t>(x) * 3 + static_cast<std::size_t>(c)] =
+            static_cast<char>(p[x][2 - c]);
+      }
+    }
+    out.write(row.data(), static_cast<std::streamsize>(row.size()));
+  }
+  out.close();
+  if (!out) return core::Error::Retryable("io.error", "cannot write " + path);
+  return {};
+}
+
 }  // namespace kiosk::scanner::sim

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <random>
 #include <sstream>
 
@@ -190,6 +191,52 @@ Document GenerateBlankPage(std::uint64_t seed, int dpi) {
                rng.uniform(1, 3), cv::Scalar(90), cv::FILLED);
   }
   return doc;
+}
+
+cv::Mat ColourScan(const cv::Mat& gray_page, int dpi, std::uint64_t seed) {
+  // Plain loops, no OpenCV worker threads: tests track every allocation.
+  cv::Mat page(gray_page.size(), CV_8UC3);
+  for (int y = 0; y < page.rows; ++y) {
+    const auto* g = gray_page.ptr<std::uint8_t>(y);
+    auto* p = page.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < page.cols; ++x) {
+      // Warm paper: a little less blue.
+      p[x] = cv::Vec3b(static_cast<std::uint8_t>(g[x] * 0.94),
+                       static_cast<std::uint8_t>(g[x] * 0.99), g[x]);
+    }
+  }
+  std::mt19937_64 random(seed);
+  const double mm = dpi / 25.4;
+  const cv::Point centre(
+      static_cast<int>(page.cols - (45 + std::uniform_real_distribution<>(0, 20)(random)) * mm),
+      static_cast<int>(page.rows - (55 + std::uniform_real_distribution<>(0, 20)(random)) * mm));
+  const int radius = static_cast<int>(17 * mm);
+  // Ink multiplies what is under it: the text shows through the seal.
+  cv::Mat ink(page.size(), CV_8UC1, cv::Scalar(0));
+  cv::circle(ink, centre, radius, cv::Scalar(255), static_cast<int>(1.2 * mm), cv::LINE_AA);
+  cv::circle(ink, centre, radius * 7 / 10, cv::Scalar(255), static_cast<int>(0.6 * mm),
+             cv::LINE_AA);
+  std::vector<cv::Point> star;
+  for (int i = 0; i < 10; ++i) {
+    const double a = -CV_PI / 2 + i * CV_PI / 5;
+    const double r = (i % 2 == 0 ? 6.0 : 2.4) * mm;
+    star.emplace_back(centre.x + static_cast<int>(r * std::cos(a)),
+                      centre.y + static_cast<int>(r * std::sin(a)));
+  }
+  cv::fillPoly(ink, std::vector<std::vector<cv::Point>>{star}, cv::Scalar(255), cv::LINE_AA);
+  const cv::Vec3d red(0.25, 0.2, 0.85);  // BGR share of the light the ink lets through
+  for (int y = 0; y < page.rows; ++y) {
+    const auto* k = ink.ptr<std::uint8_t>(y);
+    auto* p = page.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < page.cols; ++x) {
+      if (k[x] == 0) continue;
+      const double a = k[x] / 255.0 * 0.9;
+      for (int c = 0; c < 3; ++c) {
+        p[x][c] = static_cast<std::uint8_t>(p[x][c] * (1 - a + a * red[c]));
+      }
+    }
+  }
+  return page;
 }
 
 }  // namespace kiosk::scanner::sim

@@ -1,8 +1,9 @@
 // kiosk-synth: writes synthetic test images with their ground truth.
 //
 //   kiosk-synth pages --out DIR [--count N] [--seed S] [--dpi 300] [--severity 0|1|2]
-//                     [--blank-every K] [--format pgm|png]
-//       page-0001.pgm + page-0001.txt (the printed text), ...
+//                     [--blank-every K] [--format pgm|png|ppm]
+//       page-0001.pgm + page-0001.txt (the printed text), ...; ppm: a colour
+//       scan, the issuing body's red seal on the page
 //   kiosk-synth cards --out DIR [--count N] [--seed S] [--severity 0|1|2]
 //       back-0001.png + back-0001.mrz (90 characters), front-0001.png +
 //       front-0001.qr (the QR payload), ...
@@ -42,7 +43,7 @@ int Usage(bool asked = false) {
       << "usage: kiosk-synth pages|cards|photos|card --out DIR [--count N] [--seed S] [--dpi D]\n"
          "                   [--face back-2021|back-2024|front-2021] (photos)\n"
          "                   [--persona FILE.toml] (card)\n"
-         "                   [--severity 0|1|2] [--blank-every K] [--format pgm|png]\n";
+         "                   [--severity 0|1|2] [--blank-every K] [--format pgm|png|ppm]\n";
   return kiosk::core::UsageStatus(asked);
 }
 
@@ -201,10 +202,12 @@ int main(int argc, char** argv) {
         }
         doc = std::move(generated).Value();
       }
-      const cv::Mat image = sim::Degrade(doc.image, sim::RandomDegradation(s, severity), s);
+      cv::Mat image = sim::Degrade(doc.image, sim::RandomDegradation(s, severity), s);
+      if (options["format"] == "ppm") image = sim::ColourScan(image, dpi, s);
       const auto path = out / Numbered("page", i, options["format"]);
-      const bool written = options["format"] == "pgm" ? bool(sim::WritePgm(path.string(), image))
-                                                      : cv::imwrite(path.string(), image);
+      const bool written = options["format"] == "pgm"   ? bool(sim::WritePgm(path.string(), image))
+                           : options["format"] == "ppm" ? bool(sim::WritePpm(path.string(), image))
+                                                        : cv::imwrite(path.string(), image);
       if (!written || !WriteText(out / Numbered("page", i, "txt"), doc.truth)) {
         std::cerr << "kiosk-synth: cannot write " << path << '\n';
         return 1;

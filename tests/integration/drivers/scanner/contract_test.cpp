@@ -40,7 +40,7 @@ class FakeRig final : public Rig {
   void Clear() override {}
 
  private:
-  scanner::FakeScanner fake_;
+  scanner::FakeScanner fake_{100, true};  // as the simulator is set: colour, 100 dpi
 };
 
 // SANE reads its configuration once a process: one private directory with
@@ -62,9 +62,11 @@ const char* SaneConfigDir() {
 
 class SimulatorRig final : public Rig {
  public:
-  explicit SimulatorRig(const std::filesystem::path& dir) : page_((dir / "page.pgm").string()) {
+  explicit SimulatorRig(const std::filesystem::path& dir) : page_((dir / "page.ppm").string()) {
     SaneConfigDir();
-    CHECK(scanner::sim::WritePgm(page_, scanner::sim::GenerateBlankPage(3, 100).image).HasValue());
+    CHECK(scanner::sim::WritePpm(page_, scanner::sim::ColourScan(
+                                            scanner::sim::GenerateBlankPage(3, 100).image, 100, 3))
+              .HasValue());
     Open({});
   }
   const char* Name() const override { return "simulator"; }
@@ -87,6 +89,7 @@ class SimulatorRig final : public Rig {
     sane_.reset();
     scanner::ScanSettings settings;
     settings.dpi = 100;
+    settings.color = true;
     settings.options = std::move(options);
     settings.options["filename"] = page_;
     settings.options["status"] = "yes";  // the pnm backend keeps options between opens
@@ -120,6 +123,7 @@ TEST(ScannerContract, APageComesWithItsSizeResolutionImageAndProgress) {
     auto page = rig.Scanner().ScanPage([&](int p) { progress.push_back(p); });
     CHECK_TEXT(page.HasValue(), rig.Name());
     LONGS_EQUAL_TEXT(100, page->dpi, rig.Name());
+    CHECK_TEXT(!page->gray, rig.Name());  // colour, as set
     // About A4 at 100 dpi: 827 x 1169.
     CHECK_TEXT(page->width > 700 && page->width < 900, rig.Name());
     CHECK_TEXT(page->height > page->width, rig.Name());

@@ -68,6 +68,29 @@ TEST_GROUP(Sane) {
 };
 // clang-format on
 
+// A colour page (the digitization rule's format) arrives in colour: RGB,
+// the seal red.
+TEST(Sane, AColourPageArrivesInColour) {
+  SaneSandbox sandbox;
+  const cv::Mat colour = sim::ColourScan(sim::GenerateBlankPage(8, 100).image, 100, 8);
+  const std::string path = (sandbox.dir.Path() / "page.ppm").string();
+  CHECK(sim::WritePpm(path, colour).HasValue());
+  auto settings = sandbox.Pnm();
+  settings.color = true;
+  settings.options["filename"] = path;
+  auto scanner = SaneScanner::Open("pnm:0", settings);
+  CHECK(scanner.HasValue());
+  auto page = (*scanner)->ScanPage({});
+  CHECK_TEXT(page.HasValue(), page ? "" : page.GetError().ToString().c_str());
+  CHECK_FALSE(page->gray);
+  LONGS_EQUAL(colour.total() * 3, page->pixels.size());
+  int red = 0;
+  for (std::size_t i = 0; i + 2 < page->pixels.size(); i += 3) {
+    red += page->pixels[i] > 150 && page->pixels[i + 2] < 110 ? 1 : 0;  // R high, B low
+  }
+  CHECK(red > 100);
+}
+
 TEST(Sane, DiscoversTheSimulatedDevices) {
   SaneSandbox sandbox;
   auto devices = SaneScanner::Discover();

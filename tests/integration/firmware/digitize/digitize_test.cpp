@@ -141,7 +141,9 @@ TEST(Ocr, AttachmentIsOneSearchablePdfWithoutTheBlankPage) {
     sources.push_back(s);
   }
   std::vector<int> progress;
-  auto done = SharedDigitizer().Digitize(sources, [&](int n, int) { progress.push_back(n); });
+  const kiosk::catalog::PageFormat per_page{kiosk::catalog::PageMode::kPerPage, 200, "R"};
+  auto done =
+      SharedDigitizer().Digitize(sources, per_page, [&](int n, int) { progress.push_back(n); });
   CHECK(done.HasValue());
   LONGS_EQUAL(1, done->pages);
   LONGS_EQUAL(2, done->reports.size());
@@ -172,7 +174,7 @@ TEST(Ocr, AttachmentIsOneSearchablePdfWithoutTheBlankPage) {
 
   // Every page blank: nothing to attach.
   std::vector<SourcePage> blank(sources.begin() + 1, sources.end());
-  auto none = SharedDigitizer().Digitize(blank);
+  auto none = SharedDigitizer().Digitize(blank, per_page);
   CHECK_FALSE(none.HasValue());
   STRCMP_EQUAL("digitize.all_blank", none.GetError().Code().c_str());
 }
@@ -183,11 +185,75 @@ TEST(Ocr, CorruptInputIsRefused) {
   bad.width = 10;
   bad.height = 10;
   bad.pixels = seven;
-  auto done = SharedDigitizer().Digitize({bad});
+  const kiosk::catalog::PageFormat per_page{kiosk::catalog::PageMode::kPerPage, 0, "R"};
+  auto done = SharedDigitizer().Digitize({bad}, per_page);
   CHECK_FALSE(done.HasValue());
   STRCMP_EQUAL("digitize.bad_image", done.GetError().Code().c_str());
   const std::vector<std::uint8_t> broken = {0xFF, 0xD8, 0x00};
   SourcePage jpeg;
   jpeg.jpeg = broken;
-  CHECK_FALSE(SharedDigitizer().Digitize({jpeg}).HasValue());
+  CHECK_FALSE(SharedDigitizer().Digitize({jpeg}, per_page).HasValue());
+}
+
+namespace {
+
+// The colour space of the PDF's first image, as poppler's pdfimages lists it
+// ("rgb", "gray").
+std::string FirstImageColour(const std::vector<std::uint8_t>& pdf) {
+  kiosk::test::TempDir dir;
+  const auto path = dir.Path() / "attachment.pdf";
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(pdf.data()), static_cast<std::streamsize>(pdf.size()));
+  auto listed = kiosk::test::RunProcess({"/usr/bin/pdfimages", "-list", path.string()});
+  std::istringstream lines(listed.out);
+  std::string line;
+  std::getline(lines, line);  // header
+  std::getline(lines, line);  // ----
+  std::getline(lines, line);
+  std::istringstream fields(line);
+  std::string page, num, type, width, height, colour;
+  fields >> page >> num >> type >> width >> height >> colour;
+  return colour;
+}
+
+SourcePage Source(const cv::Mat& image, int dpi) {
+  SourcePage s;
+  s.width = image.cols;
+  s.height = image.rows;
+  s.channels = image.channels();
+  s.dpi = dpi;
+  s.pixels = std::span<const std::uint8_t>(image.data, image.total() * image.elemSize());
+  return s;
+}
+
+}  // namespace
+
+// Pages are kept as the procedure's format says: the rule's colour at 200
+// dpi, the seal red in the PDF; grey when a procedure's rule allows it; and
+// a page the scanner gave in grey or below the resolution is refused, never
+// kept short of the rule.
+TEST(Ocr, PagesAreKeptInTheProceduresFormat) {
+  const auto doc = Page(105, 200);
+  cv::Mat colour = sim::ColourScan(doc.image, 200, 105);
+  cv::cvtColor(colour, colour, cv::COLOR_BGR2RGB);  // scanners give RGB
+  const kiosk::catalog::PageFormat rule;            // colour, 200 dpi
+  auto kept = SharedDigitizer().Digitize({Source(colour, 200)}, rule);
+  CHECK_TEXT(kept.HasValue(), kept ? "" : kept.GetError().ToString().c_str());
+  CHECK(kept->reports[0].mode == Mode::kColor);
+  STRCMP_EQUAL("rgb", FirstImageColour(kept->pdf).c_str());
+  CHECK(kiosk::core::CharacterErrorRate(doc.truth, kept->text) < 0.05);
+
+  const kiosk::catalog::PageFormat grey{kiosk::catalog::PageMode::kGray, 200, "R"};
+  auto small = SharedDigitizer().Digitize({Source(colour, 200)}, grey);
+  CHECK(small.HasValue());
+  CHECK(small->reports[0].mode == Mode::kGray);
+  STRCMP_EQUAL("gray", FirstImageColour(small->pdf).c_str());
+  CHECK(small->pdf.size() < kept->pdf.size());
+
+  auto not_colour = SharedDigitizer().Digitize({Source(doc.image, 200)}, rule);
+  CHECK_FALSE(not_colour.HasValue());
+  STRCMP_EQUAL("scan.not_color", not_colour.GetError().Code().c_str());
+  auto coarse = SharedDigitizer().Digitize({Source(colour, 150)}, rule);
+  CHECK_FALSE(coarse.HasValue());
+  STRCMP_EQUAL("scan.low_resolution", coarse.GetError().Code().c_str());
 }

@@ -108,6 +108,54 @@ TEST(CatalogData, PickListsAreDeclaredOnChoicesOnly) {
   CHECK_TEXT(message.find("choices_from") != std::string::npos, message.c_str());
 }
 
+// Scanned papers are kept as the digitization rule says: colour, 200 dpi
+// or more, unless a procedure names a rule of its own.
+TEST(CatalogData, PagesAreKeptInTheFormatTheRuleAsks) {
+  const auto catalog = LoadShipped();
+  for (const auto& p : catalog.Procedures()) {
+    CHECK_TEXT(p.page_format.mode == PageMode::kColor, p.code.c_str());
+    CHECK_EQUAL(200, p.page_format.min_dpi);
+    CHECK_TEXT(p.page_format.rule.find("01/2019/TT-BNV") != std::string::npos, p.code.c_str());
+  }
+  const auto strictest = catalog.StrictestPageFormat();
+  CHECK(strictest.mode == PageMode::kColor);
+  CHECK_EQUAL(200, strictest.min_dpi);
+
+  std::string own = OneFieldCatalog(
+      "c", "[procedure.scanning]\nmode = \"per-page\"\nmin_dpi = 300\nrule = \"Quy định X\"\n");
+  own.replace(own.find("agency"), 0, "level = \"commune\"\n");
+  auto parsed = Catalog::Parse("version = \"x\"\n[scanning]\nmode = \"gray\"\nrule = \"R\"\n" +
+                                   own.substr(own.find('\n') + 1),
+                               "own.toml");
+  CHECK_TEXT(parsed.HasValue(), parsed ? "" : parsed.GetError().ToString().c_str());
+  const auto& format = parsed->Procedures().front().page_format;
+  CHECK(format.mode == PageMode::kPerPage);
+  CHECK_EQUAL(300, format.min_dpi);
+  STRCMP_EQUAL("Quy định X", format.rule.c_str());
+  CHECK(parsed->StrictestPageFormat().mode == PageMode::kPerPage);
+  CHECK_EQUAL(300, parsed->StrictestPageFormat().min_dpi);
+
+  // A format of its own names its rule; the mode is one of three.
+  for (const char* bad : {"[procedure.scanning]\nmode = \"gray\"\n",
+                          "[procedure.scanning]\nmode = \"bw\"\nrule = \"R\"\n",
+                          "[procedure.scanning]\nmin_dpi = 50\nrule = \"R\"\n"}) {
+    auto refused = Catalog::Parse(OneFieldCatalog("c", bad), "bad.toml");
+    CHECK_TEXT(!refused.HasValue(), bad);
+  }
+}
+
+TEST(CatalogData, AScannedPageIsCheckedAgainstTheFormat) {
+  const PageFormat color;  // the default: colour, 200 dpi
+  CHECK_TRUE(CheckScannedPage(color, 300, true).HasValue());
+  CHECK_TRUE(CheckScannedPage(color, 200, true).HasValue());
+  STRCMP_EQUAL("scan.low_resolution", CheckScannedPage(color, 150, true).GetError().Code().c_str());
+  auto grey = CheckScannedPage(color, 300, false);
+  STRCMP_EQUAL("scan.not_color", grey.GetError().Code().c_str());
+  CHECK(grey.GetError().Message().find("01/2019/TT-BNV") != std::string::npos);
+  const PageFormat per_page{PageMode::kPerPage, 200, "R"};
+  CHECK_TRUE(CheckScannedPage(per_page, 300, false).HasValue());
+}
+
 TEST_GROUP(CatalogSearch) {
   Catalog catalog;
   void setup() override { catalog = LoadShipped(); }

@@ -116,6 +116,27 @@ struct TimeLimit {
   Text text;                   // as the procedure states it
 };
 
+// How a procedure's scanned papers are kept in the dossier's PDFs. The
+// catalog's [scanning] table sets it for every procedure and names the rule
+// it follows; a procedure's own [procedure.scanning] may differ, with its
+// own rule. The default is the rule for paper digitized into an electronic
+// record (Thông tư 01/2019/TT-BNV: PDF, colour images, at least 200 dpi).
+enum class PageMode {
+  kColor,    // every page in colour
+  kGray,     // every page in grey
+  kPerPage,  // colour, grey or bitonal, whichever each page is (smallest)
+};
+const char* ToString(PageMode mode);
+struct PageFormat {
+  PageMode mode = PageMode::kColor;
+  int min_dpi = 200;
+  std::string rule = "Thông tư 01/2019/TT-BNV";
+};
+// Whether a page scanned at `dpi`, in colour or not, can be kept in this
+// format: "scan.low_resolution" or "scan.not_color" (NeedsPerson: the
+// scanner's settings are wrong) otherwise.
+core::Expected<void> CheckScannedPage(const PageFormat& format, int dpi, bool color);
+
 struct Procedure {
   std::string code;  // national TTHC code, "1.001193"
   std::string version;
@@ -140,6 +161,7 @@ struct Procedure {
   // What to bring or do when collecting the result ("Hai bên nam, nữ cùng có
   // mặt"), besides the receipt and the ID card every procedure asks for.
   std::vector<Text> bring;
+  PageFormat page_format;
 
   const FormField* Field(std::string_view id) const;
 };
@@ -171,6 +193,9 @@ class Catalog {
   const std::string& Version() const { return version_; }
   const std::vector<Procedure>& Procedures() const { return procedures_; }
   const std::vector<Category>& Categories() const { return categories_; }
+  // The most any procedure asks of the scanner: colour if one keeps colour
+  // pages, and the highest minimum resolution.
+  PageFormat StrictestPageFormat() const;
   const Procedure* Find(std::string_view code) const;
 
  private:

@@ -2,8 +2,9 @@
 
 // Scanned pages in, one searchable PDF out: the page pipeline (pipeline.h),
 // OCR (ocr.h) and the dossier's PDF writer, per attachment. Blank pages are
-// dropped; each kept page is stored as colour, grey or bitonal, whichever it
-// is, and carries an invisible text layer. The recognized text goes to the
+// dropped; each kept page is stored as the procedure's page format says
+// (catalog::PageFormat: colour, grey, or whichever each page is), and
+// carries an invisible text layer. The recognized text goes to the
 // dossier too: the component is digitized.
 
 #include <atomic>
@@ -16,6 +17,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "kiosk/catalog/catalog.h"
 #include "kiosk/core/error.h"
 #include "kiosk/digitize/ocr.h"
 #include "kiosk/digitize/pipeline.h"
@@ -75,12 +77,17 @@ class Digitizer {
   Digitizer(Digitizer&&) noexcept;
   Digitizer& operator=(Digitizer&&) noexcept;
 
-  core::Expected<ProcessedPage> ProcessPage(const cv::Mat& image, int dpi);
+  // The page kept in `mode`; colour needs a colour image (else it is kept
+  // grey).
+  core::Expected<ProcessedPage> ProcessPage(const cv::Mat& image, int dpi,
+                                            catalog::PageMode mode = catalog::PageMode::kPerPage);
 
-  // progress(done, total) after each page; `cancel` checked between pages
-  // ("digitize.cancelled"). Fails with "digitize.all_blank" when every page
-  // was blank.
+  // Every page is first checked against `format` (catalog::CheckScannedPage:
+  // resolution, colour). progress(done, total) after each page; `cancel`
+  // checked between pages ("digitize.cancelled"). Fails with
+  // "digitize.all_blank" when every page was blank.
   core::Expected<Digitized> Digitize(const std::vector<SourcePage>& pages,
+                                     const catalog::PageFormat& format,
                                      const std::function<void(int, int)>& progress = {},
                                      const std::atomic<bool>* cancel = nullptr);
 

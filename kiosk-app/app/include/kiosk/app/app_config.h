@@ -62,7 +62,7 @@ struct AppConfig {
   // do. "fake" exists in development builds only (tests, the demo).
   std::string scanner;  // "sane" (the first found) or a SANE device name
   int scan_dpi = 300;
-  bool scan_color = false;
+  bool scan_color = true;  // the digitization rule asks for colour pages
   bool scan_feeder = false;
   std::vector<std::string> sane_options;  // "name=value", device specific
   bool ocr = true;

@@ -15,8 +15,8 @@ namespace kiosk::app {
 class DigitizedAttachments final : public journey::AttachmentWriter {
  public:
   explicit DigitizedAttachments(digitize::DigitizeOptions options) : options_(std::move(options)) {}
-  core::Expected<journey::AttachmentPdf> Write(
-      const std::vector<scanner::ScannedPage>& pages) override;
+  core::Expected<journey::AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages,
+                                               const catalog::PageFormat& format) override;
   // Whether OCR has been loaded yet (it is not until the first paper).
   bool Loaded();
 

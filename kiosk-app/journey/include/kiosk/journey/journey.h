@@ -106,9 +106,11 @@ class ThreadExecutor final : public Executor {
   std::unique_ptr<Impl> impl_;
 };
 
-// A paper's scanned pages to the PDF the dossier carries. The default,
-// ImageOnlyAttachments, stores the page images; kiosk-app installs one that
-// cleans the pages and adds the OCR text layer (firmware/digitize).
+// A paper's scanned pages to the PDF the dossier carries, in the
+// procedure's page format (catalog::PageFormat). The default,
+// ImageOnlyAttachments, checks the pages against the format and stores
+// them as scanned; kiosk-app installs one that cleans the pages, keeps
+// them in the format's mode and adds the OCR text layer (firmware/digitize).
 struct AttachmentPdf {
   std::vector<std::uint8_t> pdf;
   int pages = 0;
@@ -117,11 +119,13 @@ struct AttachmentPdf {
 class AttachmentWriter {
  public:
   virtual ~AttachmentWriter() = default;
-  virtual core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages) = 0;
+  virtual core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages,
+                                              const catalog::PageFormat& format) = 0;
 };
 class ImageOnlyAttachments final : public AttachmentWriter {
  public:
-  core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages) override;
+  core::Expected<AttachmentPdf> Write(const std::vector<scanner::ScannedPage>& pages,
+                                      const catalog::PageFormat& format) override;
 };
 
 struct Devices {

@@ -11,12 +11,16 @@
 
 namespace kiosk::scanner {
 
-// A synthetic A4 page at `dpi`: a letterhead, a title and lines of "text" as
-// bars, different for every `seed`. No real document's content.
-core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi);
+// A synthetic A4 page at `dpi`: a letterhead, a title, lines of "text" as
+// bars and, in colour, a red seal, different for every `seed`. No real
+// document's content.
+core::Expected<ScannedPage> SyntheticPage(std::uint64_t seed, int dpi, bool color);
 
 class FakeScanner final : public Scanner {
  public:
+  // Scans as a kiosk's scanner is set: colour at 200 dpi, what the
+  // digitization rule asks (catalog::PageFormat), unless told otherwise.
+  explicit FakeScanner(int dpi = 200, bool color = true) : dpi_(dpi), color_(color) {}
   // Queues failures for the next calls, in order; then pages again.
   void FailNext(std::string error_code) { failures_.push_back(std::move(error_code)); }
   int PagesScanned() const { return pages_; }
@@ -24,6 +28,8 @@ class FakeScanner final : public Scanner {
   core::Expected<ScannedPage> ScanPage(const std::function<void(int percent)>& progress) override;
 
  private:
+  int dpi_;
+  bool color_;
   std::deque<std::string> failures_;
   int pages_ = 0;
 };

@@ -37,6 +37,11 @@ core::Expected<Document> GenerateDocument(std::uint64_t seed, int dpi, const Fon
 // A page with nothing printed on it (paper texture and scanner noise only).
 Document GenerateBlankPage(std::uint64_t seed, int dpi);
 
+// A page as a colour scan shows it: paper a little warm, and the issuing
+// body's red round seal over the signature at the bottom right, partly over
+// the text (what makes a certificate's copy a copy).
+cv::Mat ColourScan(const cv::Mat& gray_page, int dpi, std::uint64_t seed);
+
 // Ways a capture goes wrong; all zero = a perfect flatbed scan.
 struct Degradation {
   double rotate_degrees = 0;   // skew on the glass
@@ -79,5 +84,7 @@ cv::Mat CaptureCard(const cv::Mat& card, const Degradation& d, std::uint64_t see
 
 // Writes an 8-bit grey image as binary PGM (what SANE's pnm backend reads).
 core::Expected<void> WritePgm(const std::string& path, const cv::Mat& gray);
+// Binary PPM (P6, RGB) of a BGR image, as SANE's pnm backend reads it.
+core::Expected<void> WritePpm(const std::string& path, const cv::Mat& bgr);
 
 }  // namespace kiosk::scanner::sim
