@@ -59,7 +59,7 @@ void Dump(const std::string& dir, std::uint64_t seed, const cv::Mat& image,
           const std::string& truth, mrz::Recognizer& recognizer) {
   std::filesystem::create_directories(dir);
   const std::string stem = dir + "/" + std::to_string(seed);
-  cv::imwrite(stem + "-photo.jpg", image);
+  cv::imwrite(stem + "-photo.png", image);
   auto band = mrz::LocateMrz(image);
   if (!band) {
     std::printf("    %llu: no band\n", static_cast<unsigned long long>(seed));
@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
         score(by_card, card.GetError(), ms, "card");
         if (!dump.empty() && face == sim::CardFace::kFront2021) {
           std::filesystem::create_directories(dump);
-          cv::imwrite(dump + "/" + std::to_string(seed) + "-front.jpg", photo->image);
+          cv::imwrite(dump + "/" + std::to_string(seed) + "-front.png", photo->image);
         }
       }
     }

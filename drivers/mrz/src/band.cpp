@@ -10,7 +10,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
+#include <opencv2/imgcodecs.hpp>
+#include <optional>
+#include <string>
 
 #include <opencv2/imgproc.hpp>
 
@@ -303,17 +307,25 @@ std::array<std::pair<double, double>, 3> LineEdges(const Chain* const (&l)[3]) {
   return edges;
 }
 
-// Whether the band's characters sit one place left (-1 on the grid: the
-// places must grow by one) or right (30: shrink by one) of the thirty, by
-// the marks found a pitch beyond each end, line by line; 0 when the lines
-// do not agree or nothing is amiss.
-int EdgeDrift(const cv::Mat& gray, const cv::Mat& homography) {
-  const cv::Matx33d beyond(1, 0, kBandPitch, 0, 1, 0, 0, 0, 1);
+// How many places each line's characters sit off the thirty (+1: one place
+// left of the grid, its places must grow by one), by where each line's run
+// of marks begins and ends on the flattened band and a few places beyond.
+// A homography fits the marks as well when every line is off by the same
+// places (the band moved) or by places growing evenly down the lines (the
+// band sheared: the glyphs lean as in italics), so the marks alone cannot
+// tell; the lines' ends can. A line whose run is not thirty long (a faint
+// end, a speck beside it) does not tell; two lines that do give the third
+// by that even growth. Zero when nothing is amiss or too little tells.
+std::array<int, 3> EdgeDrift(const cv::Mat& gray, const cv::Mat& homography) {
+  constexpr int kBeyond = 4;  // places looked at beyond each end
+  constexpr int kPlaces = 30 + 2 * kBeyond;
+  const cv::Matx33d beyond(1, 0, kBeyond * kBandPitch, 0, 1, 0, 0, 0, 1);
   cv::Mat wide;
-  cv::warpPerspective(gray, wide, cv::Mat(beyond) * homography,
-                      cv::Size(2 * kBandMargin + 31 * kBandPitch, 2 * kBandTop + 2 * kBandLine),
-                      cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  int left = 0, right = 0;
+  cv::warpPerspective(
+      gray, wide, cv::Mat(beyond) * homography,
+      cv::Size(2 * kBandMargin + (kPlaces - 1) * kBandPitch, 2 * kBandTop + 2 * kBandLine),
+      cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  std::array<std::optional<int>, 3> drift;
   for (int l = 0; l < 3; ++l) {
     const int centre = kBandTop + l * kBandLine;
     const cv::Mat strip =
@@ -322,23 +334,52 @@ int EdgeDrift(const cv::Mat& gray, const cv::Mat& homography) {
     cv::adaptiveThreshold(strip, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, 25,
                           8);
     const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
-    bool at[32] = {};
+    std::array<bool, kPlaces> at{};  // at[k]: a mark at place k - kBeyond
     for (int i = 1; i < n; ++i) {
       const int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
       const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
       if (h < 8 || h > kBandLine - 8 || w > kBandPitch + 4) continue;
       const double x = stats.at<int>(i, cv::CC_STAT_LEFT) + w / 2.0 - kBandMargin;
-      const int index = static_cast<int>(std::lround(x / kBandPitch));  // 0 = place -1
-      if (index >= 0 && index < 32 && std::abs(x - index * kBandPitch) < 0.3 * kBandPitch) {
-        at[index] = true;
+      const int index = static_cast<int>(std::lround(x / kBandPitch));
+      if (index >= 0 && index < kPlaces && std::abs(x - index * kBandPitch) < 0.3 * kBandPitch) {
+        at[static_cast<std::size_t>(index)] = true;
       }
     }
-    if (at[0] && !at[30]) ++left;
-    if (at[31] && !at[1]) ++right;
+    // The run through the middle of the line, one missing mark bridged.
+    int first = kBeyond + 15, last = first;
+    while (first > 0 && !at[static_cast<std::size_t>(first)]) --first;
+    if (!at[static_cast<std::size_t>(first)]) continue;
+    last = first;
+    while (first >= 1 && (at[static_cast<std::size_t>(first - 1)] ||
+                          (first >= 2 && at[static_cast<std::size_t>(first - 2)]))) {
+      first -= at[static_cast<std::size_t>(first - 1)] ? 1 : 2;
+    }
+    while (last + 1 < kPlaces && (at[static_cast<std::size_t>(last + 1)] ||
+                                  (last + 2 < kPlaces && at[static_cast<std::size_t>(last + 2)]))) {
+      last += at[static_cast<std::size_t>(last + 1)] ? 1 : 2;
+    }
+    if (last - first == 29) drift[static_cast<std::size_t>(l)] = kBeyond - first;
   }
-  if (left >= 2 && right == 0) return 1;
-  if (right >= 2 && left == 0) return -1;
-  return 0;
+  const int known = static_cast<int>(
+      std::count_if(drift.begin(), drift.end(), [](const auto& d) { return d.has_value(); }));
+  if (known == 2) {
+    if (!drift[0]) drift[0] = 2 * *drift[1] - *drift[2];
+    if (!drift[1]) {
+      if ((*drift[0] + *drift[2]) % 2 != 0) return {0, 0, 0};
+      drift[1] = (*drift[0] + *drift[2]) / 2;
+    }
+    if (!drift[2]) drift[2] = 2 * *drift[1] - *drift[0];
+  }
+  if (known < 2 || *drift[0] + *drift[2] != 2 * *drift[1]) return {0, 0, 0};
+  return {*drift[0], *drift[1], *drift[2]};
+}
+
+cv::Mat Flatten(const cv::Mat& gray, const cv::Mat& homography) {
+  cv::Mat band;
+  cv::warpPerspective(gray, band, homography,
+                      cv::Size(2 * kBandMargin + 29 * kBandPitch, 2 * kBandTop + 2 * kBandLine),
+                      cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return band;
 }
 
 }  // namespace
@@ -516,17 +557,13 @@ std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands) {
     if (homography.empty() || best_share < 0.75) continue;
     // Every line one place off fits as well as none: the band's own edges
     // tell (a character beyond one end, none at the other).
-    if (const int drift = EdgeDrift(gray, homography); drift != 0) {
-      for (int& d : best_shift) d += drift;
+    if (const auto drift = EdgeDrift(gray, homography); drift != std::array<int, 3>{0, 0, 0}) {
+      for (std::size_t q = 0; q < 3; ++q) best_shift[q] += drift[q];
       double share = 0;
       cv::Mat h = fit(best_shift, share);
       if (!h.empty() && share >= 0.75) homography = h;
     }
-    cv::Mat band;
-    cv::warpPerspective(gray, band, homography,
-                        cv::Size(2 * kBandMargin + 29 * kBandPitch, 2 * kBandTop + 2 * kBandLine),
-                        cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    bands.push_back(band);
+    bands.push_back(Flatten(gray, homography));
   }
   return bands;
 }

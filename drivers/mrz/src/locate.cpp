@@ -53,8 +53,14 @@ core::Expected<std::string> ReadMrz(const cv::Mat& image, Recognizer& recognizer
     // The way up it looks first; the other if that reads nothing.
     const bool turned = LooksUpsideDown(band);
     for (int turn = 0; turn < 2; ++turn) {
-      cv::Mat view = band;
-      if ((turn == 1) != turned) cv::rotate(band, view, cv::ROTATE_180);
+      // A new image when turned: rotating into the band's own header would
+      // turn the band itself, and the other way would never be read.
+      cv::Mat view;
+      if ((turn == 1) != turned) {
+        cv::rotate(band, view, cv::ROTATE_180);
+      } else {
+        view = band;
+      }
       auto reading = recognizer.Read(view);
       if (!reading) {
         last = reading.GetError();
