@@ -79,13 +79,16 @@ endif()
 kiosk_require_pkg(SANE sane-backends libsane-dev)
 add_library(kiosk::sane ALIAS PkgConfig::SANE)
 
-find_package(OpenCV 4.6 QUIET COMPONENTS core imgproc imgcodecs ml)
+find_package(OpenCV 4.6 QUIET COMPONENTS core imgproc imgcodecs ml videoio)
 if(NOT OpenCV_FOUND)
   message(FATAL_ERROR "kiosk: OpenCV not found; install Debian package libopencv-dev")
 endif()
 add_library(kiosk::opencv INTERFACE IMPORTED)
 target_include_directories(kiosk::opencv SYSTEM INTERFACE ${OpenCV_INCLUDE_DIRS})
 target_link_libraries(kiosk::opencv INTERFACE opencv_core opencv_imgproc opencv_imgcodecs opencv_ml)
+# The card camera (drivers/camera): V4L2 and image sequences.
+add_library(kiosk::opencv_videoio INTERFACE IMPORTED)
+target_link_libraries(kiosk::opencv_videoio INTERFACE opencv_videoio)
 
 kiosk_require_pkg(TESSERACT tesseract libtesseract-dev)
 add_library(kiosk::tesseract ALIAS PkgConfig::TESSERACT)

@@ -5,7 +5,7 @@
 #
 #   core          errors, crypto, TLS, HTTP, config, storage, typesetting
 #   firmware      dossier, catalog, link, digitize, board support
-#   drivers       the peripherals: idcard, mrz, qr, scanner, printer, payment
+#   drivers       the peripherals: idcard, mrz, qr, scanner, printer, payment, camera
 #   sim           the peripherals' simulators and fakes (never in a release program)
 #   config        the programs' configs as types, read by each program and
 #                 written by kiosk-provision through the same schema
@@ -20,9 +20,11 @@
 
 set(KIOSK_LAYER_core kiosk_core kiosk_storage kiosk_typeset kiosk_i18n)
 set(KIOSK_LAYER_firmware kiosk_catalog kiosk_dossier kiosk_link kiosk_digitize kiosk_board)
-set(KIOSK_LAYER_drivers kiosk_idcard kiosk_mrz kiosk_qr kiosk_scanner kiosk_printer kiosk_payment)
+set(KIOSK_LAYER_drivers kiosk_idcard kiosk_mrz kiosk_qr kiosk_scanner kiosk_printer kiosk_payment
+                        kiosk_camera)
 set(KIOSK_LAYER_sim kiosk_idcard_sim kiosk_scanner_sim kiosk_printer_sim kiosk_payment_sim
-                    kiosk_idcard_fake kiosk_scanner_fake kiosk_printer_fake kiosk_payment_fake)
+                    kiosk_idcard_fake kiosk_scanner_fake kiosk_printer_fake kiosk_payment_fake
+                    kiosk_camera_sim kiosk_camera_fake)
 set(KIOSK_LAYER_config kiosk_app_config kiosk_agent_config)
 set(KIOSK_LAYER_agent kiosk_agent)
 set(KIOSK_LAYER_app kiosk_input kiosk_journey kiosk_voice kiosk_ui kiosk_imgui kiosk_app)

@@ -33,6 +33,7 @@
 #include "kiosk/ui/frontend.h"
 #include "kiosk/ui/script.h"
 #ifdef KIOSK_HAVE_SIMULATORS
+#include "kiosk/camera/sim/sim_camera.h"
 #include "kiosk/idcard/sim/virtual_reader.h"
 #include "kiosk/payment/fake_terminal.h"
 #include "kiosk/printer/fake_printer.h"
@@ -66,6 +67,13 @@ class Development final : public app::DevelopmentDevices {
   printer::ReceiptPrinter& FakePrinter() override { return printer_; }
   payment::PaymentTerminal& FakeTerminal() override { return terminal_; }
   payment::GatewayPayments& FakeBank() override { return bank_; }
+  core::Expected<std::unique_ptr<camera::CardCamera>> SimCamera(
+      const app::AppConfig& config, const std::filesystem::path& state) override {
+    KIOSK_ASSIGN_OR_RETURN(const auto persona, idcard::sim::LoadPersona(config.persona));
+    KIOSK_ASSIGN_OR_RETURN(auto camera, camera::sim::SimCamera::Create(
+                                            persona, app::Under(state, config.camera_tray), 1));
+    return std::unique_ptr<camera::CardCamera>(std::move(camera));
+  }
 
  private:
   payment::FakeGatewayPayments bank_;
@@ -219,6 +227,7 @@ int main(int argc, char** argv) {
   // Help from staff: calls kiosk-agent carries to the commune's officers.
   link::RatingOutbox ratings(app::Under(state, config->ratings));
   journey.SetRatingOutbox(&ratings);
+  journey.SetCardLook((*devices)->CardCamera());
   std::optional<link::HelpMailbox> help_line;
   if (config->staff_help) {
     journey.SetHelpLine(&help_line.emplace(app::Under(state, config->help_mailbox)));

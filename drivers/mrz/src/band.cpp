@@ -446,10 +446,11 @@ std::array<LineGrid, 3> FitGrid(const cv::Mat& band) {
   return grid;
 }
 
-std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands) {
+std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands, std::size_t* marks_seen) {
   std::vector<cv::Mat> bands;
   auto marks = FindMarks(gray);
-  if (marks.size() < 60) return bands;
+  if (marks_seen != nullptr) *marks_seen = marks.size();
+  if (marks.size() < kFewestMarks) return bands;
   const double angle = TextDirection(marks);
   const double c = std::cos(angle), s = std::sin(angle);
   for (auto& m : marks)

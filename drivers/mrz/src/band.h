@@ -34,6 +34,11 @@ bool LooksUpsideDown(const cv::Mat& band);
 
 // Candidate bands, likeliest first (at most `max_bands`), grey, level; the
 // card may still be upside down in them.
-std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands);
+// `marks`, when given, receives how many marks the size of characters the
+// image holds (few: no card with print on it is in view).
+std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands, std::size_t* marks = nullptr);
+
+// Fewer marks than this: nothing printed is in view (no MRZ is looked for).
+constexpr std::size_t kFewestMarks = 60;
 
 }  // namespace kiosk::mrz

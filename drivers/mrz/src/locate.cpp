@@ -24,11 +24,12 @@ cv::Mat Gray(const cv::Mat& image) {
   return gray;
 }
 
-// Candidate bands, likeliest first.
-std::vector<cv::Mat> Bands(const cv::Mat& image) {
+// Candidate bands, likeliest first; `marks`: the marks the size of
+// characters on the image.
+std::vector<cv::Mat> Bands(const cv::Mat& image, std::size_t* marks = nullptr) {
   if (image.empty()) return {};
   const cv::Mat gray = Gray(image);
-  return FindMrzBands(gray, 3);
+  return FindMrzBands(gray, 3, marks);
 }
 
 }  // namespace
@@ -45,7 +46,11 @@ void LimitThreads(int threads) {
 }
 
 core::Expected<std::string> ReadMrz(const cv::Mat& image, Recognizer& recognizer) {
-  const auto bands = Bands(image);
+  std::size_t marks = 0;
+  const auto bands = Bands(image, &marks);
+  if (bands.empty() && marks < kFewestMarks) {
+    return core::Error::NeedsPerson("card.not_in_view", "nothing printed is in view");
+  }
   if (bands.empty()) return core::Error::NeedsPerson("mrz.not_found", "no MRZ found on the image");
   // The card may lie upside down: read both ways, keep what checks out.
   core::Error last = core::Error::NeedsPerson("mrz.unreadable", "the MRZ could not be read");

@@ -58,6 +58,11 @@ void Schema(R& reader, C& c) {
   scan.Read("sane_options", c.sane_options);
   scan.Read("ocr", c.ocr);
   scan.Read("ocr_languages", c.ocr_languages);
+  auto camera = reader.Table("camera");
+  camera.Read("device", c.camera);
+  camera.Read("tray", c.camera_tray);
+  camera.Check(c.camera != "sim" || c.card_reader == "virtual", "device",
+               "the simulated camera shows the virtual card ([card] reader = \"virtual\")");
   auto voice = reader.Table("voice");
   voice.Read("enabled", c.voice);
   voice.ReadOneOf("vietnamese", c.vietnamese_voice, {"vi", "vi-vn-x-central", "vi-vn-x-south"});
@@ -94,6 +99,7 @@ void Schema(R& reader, C& c) {
   terminal.Check(c.card_terminal != "fake", "device", "a fake terminal exists in development only");
   scan.Check(c.scanner != "fake", "device", "a fake scanner exists in development only");
   print.Check(c.printer != "fake", "device", "a fake printer exists in development only");
+  camera.Check(c.camera != "sim", "device", "a simulated camera exists in development only");
 #endif
   auto vietqr = reader.Table("vietqr");
   vietqr.Read("bank_bin", c.vietqr_bank_bin);

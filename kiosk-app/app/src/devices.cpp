@@ -28,6 +28,7 @@ core::Expected<std::unique_ptr<KioskDevices>> KioskDevices::Open(
   KIOSK_TRY(d->OpenScanner(config, development));
   KIOSK_TRY(d->OpenPayments(config, state, clock, sealed, development));
   KIOSK_TRY(d->OpenPrinter(config, state, development));
+  KIOSK_TRY(d->OpenCamera(config, state, development));
   return d;
 }
 
@@ -159,6 +160,19 @@ core::Status KioskDevices::OpenPrinter(const AppConfig& c, const std::filesystem
   printer_ = escpos_.get();
   klog::Info("printer.configured",
              {{"device", c.printer}, {"status", printer::ToString(escpos_->Status())}});
+  return core::Ok();
+}
+
+core::Status KioskDevices::OpenCamera(const AppConfig& c, const std::filesystem::path& state,
+                                      DevelopmentDevices* development) {
+  if (Absent(c.camera)) return core::Ok();  // the key comes from the QR reader or the ID number
+  if (c.camera == "sim") {
+    if (development == nullptr) return NoDevelopmentDevices("a simulated camera");
+    KIOSK_ASSIGN_OR_RETURN(camera_, development->SimCamera(c, state));
+  } else {
+    KIOSK_ASSIGN_OR_RETURN(camera_, camera::VideoCamera::Open(c.camera));
+  }
+  card_look_ = std::make_unique<CameraCardLook>(*camera_);
   return core::Ok();
 }
 

@@ -282,6 +282,8 @@ void Journey::Wipe() {
   print_problem_.clear();
   progress_ = 0;
   busy_ = false;
+  looking_ = false;  // a look in flight reports to a generation gone
+  unread_looks_ = 0;
   lookup_.reset();
   ticket_.reset();
 }
@@ -324,6 +326,10 @@ void Journey::StartLookup() {
 
 void Journey::Work(std::function<Event()> job) {
   busy_ = true;
+  Dispatch(std::move(job));
+}
+
+void Journey::Dispatch(std::function<Event()> job) {
   const std::uint64_t generation = generation_;
   std::weak_ptr<Inbox> inbox = inbox_;
   executor_.Run([job = std::move(job), generation, inbox] {
@@ -835,6 +841,7 @@ void Journey::Cancel() {
 
 std::size_t Journey::Poll(std::size_t max_events) {
   PollHelp();
+  PollCamera();
   std::deque<std::pair<std::uint64_t, Event>> events;
   {
     std::lock_guard lock(inbox_->mutex);
@@ -861,6 +868,46 @@ std::size_t Journey::Poll(std::size_t max_events) {
     Cancel();
   }
   return events.size();
+}
+
+void Journey::PollCamera() {
+  if (card_look_ == nullptr || looking_ || busy_ || screen_ != Screen::kIdentify || !session_) {
+    return;
+  }
+  const auto now = clock_.Monotonic();
+  if (now - last_look_ < kLookEvery) return;
+  last_look_ = now;
+  looking_ = true;
+  const auto today = Today();
+  const idcard::Date date{static_cast<int>(today.year()), static_cast<int>(unsigned(today.month())),
+                          static_cast<int>(unsigned(today.day()))};
+  CardLook* look = card_look_;
+  Dispatch([look, date]() -> Event { return event::CardLooked{look->Look(date)}; });
+}
+
+void Journey::Handle(event::CardLooked e) {
+  looking_ = false;
+  if (screen_ != Screen::kIdentify || !session_ || busy_) return;
+  if (!e.seen) {
+    if (e.seen.GetError().Code() == "card.not_in_view") {
+      // An empty tray: the screen already asks for the card.
+      unread_looks_ = 0;
+      session_->camera_key_tried = core::PersonalText();
+      return;
+    }
+    if (++unread_looks_ >= kLooksBeforeAdvice) {
+      unread_looks_ = 0;
+      message_ = "card.turn_over";
+      core::log::Info("journey.card_not_read", {{"error", e.seen.GetError().Code()}});
+    }
+    return;
+  }
+  unread_looks_ = 0;
+  // The card whose read just failed, still on the tray: not again until it
+  // is lifted (a card placed again is read again).
+  if (e.seen->text == session_->camera_key_tried) return;
+  session_->camera_key_tried = e.seen->text.Clone();
+  IdentifyWith(e.seen->source, e.seen->text.Reveal());
 }
 
 void Journey::Handle(event::CardProgress e) { progress_ = e.percent; }

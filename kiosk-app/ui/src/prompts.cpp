@@ -96,6 +96,12 @@ const Words kWords[] = {
      [](const i18n::Translator& tr_) -> std::string {
        return tr_("An identification number has 12 digits.");
      }},
+    {"card.turn_over", false,
+     [](const i18n::Translator& tr_) -> std::string {
+       return tr_(
+           "The code on the card could not be read. Turn the card over, the side with three lines "
+           "of letters facing up, or place it again, flat and still.");
+     }},
     {"key.unreadable", false,
      [](const i18n::Translator& tr_) -> std::string {
        return tr_("The code could not be read. Try again.");

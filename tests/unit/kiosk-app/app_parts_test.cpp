@@ -8,13 +8,16 @@
 
 #include "journey_bench.h"
 #include "kiosk/app/app_args.h"
+#include "kiosk/app/card_camera.h"
 #include "kiosk/app/devices.h"
 #include "kiosk/app/fleet_link.h"
 #include "kiosk/app/journey_settings.h"
 #include "kiosk/app/run_report.h"
+#include "kiosk/camera/fake_camera.h"
 #include "kiosk/link/app_status.h"
 #include "kiosk/link/flags.h"
 #include "kiosk/link/remote_settings.h"
+#include "kiosk/scanner/sim/card_photo.h"
 
 namespace app = kiosk::app;
 
@@ -193,6 +196,13 @@ class Development final : public app::DevelopmentDevices {
   kiosk::printer::ReceiptPrinter& FakePrinter() override { return printer; }
   kiosk::payment::PaymentTerminal& FakeTerminal() override { return terminal; }
   kiosk::payment::GatewayPayments& FakeBank() override { return bank; }
+  kiosk::core::Expected<std::unique_ptr<kiosk::camera::CardCamera>> SimCamera(
+      const app::AppConfig&, const std::filesystem::path&) override {
+    auto camera = std::make_unique<kiosk::camera::FakeCamera>();
+    shown = camera.get();
+    return std::unique_ptr<kiosk::camera::CardCamera>(std::move(camera));
+  }
+  kiosk::camera::FakeCamera* shown = nullptr;
   kiosk::payment::FakeGatewayPayments bank;
   kiosk::scanner::FakeScanner scanner;
   kiosk::payment::FakePaymentTerminal terminal;
@@ -236,6 +246,62 @@ TEST(AppDevices, FakesAreTakenOnlyFromADevelopmentBuild) {
   auto no_card =
       app::KioskDevices::Open(config, dir.Path(), clock, worker_random, sealed, &development);
   STRCMP_EQUAL("test.no_card", no_card.GetError().Code().c_str());
+}
+
+// OpenCV's video back ends and thread pool keep what they allocate for the
+// process's life: not the kiosk's leaks.
+// clang-format off
+TEST_GROUP_BASE(AppCamera, kiosk::test::JourneyBench) {
+  app::AppConfig config;
+  app::SealedCheck sealed = [](const std::string&) { return false; };
+  void setup() override { kiosk::test::StopTrackingAllocations(); }
+  void teardown() override { kiosk::test::ResumeTrackingAllocations(); }
+};
+// clang-format on
+
+// The camera above the card tray: absent unless the config names one; the
+// simulated one only in a development build (a V4L2 device that cannot be
+// opened: tests/integration/drivers/camera).
+TEST(AppDevices, TheCardCameraIsOnlyWhatTheConfigNames) {
+  auto none = app::KioskDevices::Open(config, dir.Path(), clock, worker_random, sealed, nullptr);
+  CHECK_TRUE(none.HasValue());
+  CHECK(nullptr == (*none)->CardCamera());
+
+  config.camera = "sim";
+  auto refused = app::KioskDevices::Open(config, dir.Path(), clock, worker_random, sealed, nullptr);
+  CHECK_FALSE(refused.HasValue());
+  STRCMP_CONTAINS("development", refused.GetError().Message().c_str());
+  Development development(clock);
+  auto devices =
+      app::KioskDevices::Open(config, dir.Path(), clock, worker_random, sealed, &development);
+  CHECK_TRUE(devices.HasValue());
+  CHECK(nullptr != (*devices)->CardCamera());
+  CHECK(nullptr != development.shown);
+}
+
+// One look: the frame the camera gives, read as the card it shows (the MRZ
+// of a back, the QR of a front), or why not.
+TEST(AppCamera, ALookAtTheTrayGivesTheCardsKeyOrWhyNot) {
+  kiosk::camera::FakeCamera camera;
+  app::CameraCardLook look(camera);
+  namespace sim = kiosk::scanner::sim;
+  auto back = sim::GenerateCardPhoto(3, sim::CardFace::kBack2021);
+  auto front = sim::GenerateCardPhoto(2'000'001, sim::CardFace::kFront2021);
+  CHECK(back.HasValue() && front.HasValue());
+  camera.Show(back->image);
+  camera.Show(front->image);
+  camera.DropNext();
+  const kiosk::idcard::Date today{2026, 12, 7};
+  auto from_back = look.Look(today);
+  CHECK_TRUE(from_back.HasValue());
+  CHECK(from_back->source == kiosk::journey::KeySource::kMrz);
+  STRCMP_EQUAL(back->who.mrz.c_str(), from_back->text.Reveal().c_str());
+  auto from_front = look.Look(today);
+  CHECK_TRUE(from_front.HasValue());
+  CHECK(from_front->source == kiosk::journey::KeySource::kQr);
+  STRCMP_EQUAL(front->who.qr_payload.c_str(), from_front->text.Reveal().c_str());
+  STRCMP_EQUAL("camera.no_frame", look.Look(today).GetError().Code().c_str());
+  STRCMP_EQUAL("card.not_in_view", look.Look(today).GetError().Code().c_str());  // empty tray
 }
 
 TEST(AppDevices, APrinterAddressThatCannotBeOpenedStopsTheStart) {

@@ -11,6 +11,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/dossier/manifest.h"
 #include "kiosk/dossier/package.h"
+#include "kiosk/idcard/mrz.h"
 #include "kiosk/journey/journey.h"
 #include "kiosk/journey/slips.h"
 #include "kiosk/payment/fake_terminal.h"
@@ -44,6 +45,29 @@ class ManualExecutor final : public Executor {
 
  private:
   std::deque<std::function<void()>> jobs_;
+};
+
+// The camera above the card tray, as scripted: each look gives the next
+// answer ("card.not_in_view" once they run out).
+class ScriptedLook final : public CardLook {
+ public:
+  void Sees(KeySource source, std::string text) {
+    answers_.emplace_back(Seen{source, core::PersonalText(std::move(text))});
+  }
+  void Fails(std::string code) {
+    answers_.emplace_back(core::Error::NeedsPerson(std::move(code), "scripted"));
+  }
+  core::Expected<Seen> Look(const idcard::Date&) override {
+    ++looks;
+    if (answers_.empty()) return core::Error::NeedsPerson("card.not_in_view", "empty tray");
+    auto answer = std::move(answers_.front());
+    answers_.pop_front();
+    return answer;
+  }
+  int looks = 0;
+
+ private:
+  std::deque<core::Expected<Seen>> answers_;
 };
 
 }  // namespace
@@ -157,6 +181,82 @@ TEST(Journey, CardProblemsReturnToIdentifyWithTheReason) {
   // The ID number alone opens a PACE card (CAN = its last 6 digits).
   reader->Place(kiosk::test::P01Card());
   journey->IdentifyWith(KeySource::kIdNumber, "049090100001");
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
+}
+
+// Every look at the tray waits its turn (Journey::kLookEvery) on the
+// device worker; the journey handles what it saw.
+static void Look(Journey& journey, ManualExecutor& executor, kiosk::core::FakeClock& clock) {
+  clock.Advance(Journey::kLookEvery);
+  journey.Poll();
+  executor.RunAll();
+  journey.Poll();
+}
+
+TEST(Journey, TheCameraReadsTheCardsKeySoNothingIsTyped) {
+  ScriptedLook camera;
+  journey->SetCardLook(&camera);
+  journey->Poll();
+  LONGS_EQUAL(0, executor.Pending());  // no look before a citizen starts
+  journey->Start();
+  camera.Fails("card.not_in_view");
+  Look(*journey, executor, clock);
+  CHECK(journey->CurrentScreen() == Screen::kIdentify);
+  STRCMP_EQUAL("", journey->Message().c_str());
+  camera.Sees(KeySource::kQr, kP01Qr);
+  Look(*journey, executor, clock);
+  CHECK(journey->CurrentScreen() == Screen::kReadingCard);
+  CHECK(journey->CurrentSession()->key_source == KeySource::kQr);
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
+  const int looks = camera.looks;
+  Look(*journey, executor, clock);
+  LONGS_EQUAL(looks, camera.looks);  // the camera rests once the card is read
+}
+
+TEST(Journey, ACardTheCameraCannotReadAsksToBeTurnedOverOrPlacedAgain) {
+  ScriptedLook camera;
+  journey->SetCardLook(&camera);
+  journey->Start();
+  for (int i = 0; i < Journey::kLooksBeforeAdvice - 1; ++i) {
+    camera.Fails("mrz.not_found");  // a front whose QR does not read
+    Look(*journey, executor, clock);
+    STRCMP_EQUAL("", journey->Message().c_str());
+  }
+  camera.Fails("mrz.unreadable");
+  Look(*journey, executor, clock);
+  STRCMP_EQUAL("card.turn_over", journey->Message().c_str());
+  // Turned over: the MRZ on the back gives the key.
+  camera.Sees(
+      KeySource::kMrz,
+      idcard::FormatCccdTd1("049090100001", "900515", 'M', "300515", "NGUYEN VAN AN").Value());
+  Look(*journey, executor, clock);
+  CHECK(journey->CurrentScreen() == Screen::kReadingCard);
+  STRCMP_EQUAL("", journey->Message().c_str());
+  Settle();
+  CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
+  CHECK(journey->CurrentSession()->key_source == KeySource::kMrz);
+}
+
+TEST(Journey, AKeyWhoseCardFailedIsTriedAgainOnlyOnceTheCardIsPlacedAgain) {
+  ScriptedLook camera;
+  journey->SetCardLook(&camera);
+  journey->Start();
+  reader->Remove();  // on the camera, but not yet on the chip reader
+  camera.Sees(KeySource::kQr, kP01Qr);
+  Look(*journey, executor, clock);
+  Settle();
+  STRCMP_EQUAL("card.absent", journey->Message().c_str());
+  reader->Place(kiosk::test::P01Card());
+  camera.Sees(KeySource::kQr, kP01Qr);  // still the same card in view
+  Look(*journey, executor, clock);
+  CHECK(journey->CurrentScreen() == Screen::kIdentify);
+  camera.Fails("card.not_in_view");     // lifted
+  camera.Sees(KeySource::kQr, kP01Qr);  // and placed again
+  Look(*journey, executor, clock);
+  Look(*journey, executor, clock);
+  CHECK(journey->CurrentScreen() == Screen::kReadingCard);
   Settle();
   CHECK(journey->CurrentScreen() == Screen::kChooseProcedure);
 }

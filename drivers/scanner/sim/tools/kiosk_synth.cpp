@@ -27,9 +27,8 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "kiosk/core/text.h"
+#include "kiosk/camera/sim/sim_camera.h"
 #include "kiosk/core/usage.h"
-#include "kiosk/idcard/mrz.h"
 #include "kiosk/idcard/sim/persona.h"
 #include "kiosk/scanner/sim/card_photo.h"
 #include "kiosk/scanner/sim/synthetic.h"
@@ -57,15 +56,6 @@ bool WriteText(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text << '\n';
   return static_cast<bool>(out);
-}
-
-// "dd/mm/yyyy" to "ddmmyyyy".
-std::string Digits(const std::string& date) {
-  std::string out;
-  for (char c : date) {
-    if (c != '/') out += c;
-  }
-  return out;
 }
 
 int Photos(const std::string& face_name, const std::filesystem::path& out, unsigned long long seed,
@@ -107,33 +97,12 @@ int PersonaCard(const std::string& file, const std::filesystem::path& out, unsig
     std::cerr << "kiosk-synth: " << persona.GetError().ToString() << '\n';
     return 1;
   }
-  sim::SyntheticIdentity who;
-  who.id_number = persona->id_number;
-  who.full_name = persona->full_name;
-  who.birth_date = Digits(persona->birth_date);
-  who.sex = persona->sex;
-  who.address = persona->residence;
-  who.issue_date = Digits(persona->issue_date);
-  const std::string expiry = Digits(persona->expiry_date);
-  who.expiry_yymmdd = expiry.size() == 8
-                          ? expiry.substr(6, 2) + expiry.substr(2, 2) + expiry.substr(0, 2)
-                          : "991231";
-  const std::string dob =
-      who.birth_date.substr(6, 2) + who.birth_date.substr(2, 2) + who.birth_date.substr(0, 2);
-  std::string name = persona->mrz_name;
-  if (name.empty()) {
-    name = kiosk::core::FoldToAscii(persona->full_name).ValueOr("");
-    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  auto mrz = kiosk::idcard::FormatCccdTd1(who.id_number, dob, who.sex == "Nam" ? 'M' : 'F',
-                                          who.expiry_yymmdd, name);
-  if (!mrz) {
-    std::cerr << "kiosk-synth: " << mrz.GetError().ToString() << '\n';
+  auto identity = kiosk::camera::sim::PersonaIdentity(*persona);
+  if (!identity) {
+    std::cerr << "kiosk-synth: " << identity.GetError().ToString() << '\n';
     return 1;
   }
-  who.mrz = *mrz;
-  who.qr_payload = who.id_number + "|" + persona->old_id_number + "|" + who.full_name + "|" +
-                   who.birth_date + "|" + who.sex + "|" + who.address + "|" + who.issue_date;
+  const sim::SyntheticIdentity& who = *identity;
   auto back = sim::RenderCardBack(who);
   auto front = sim::RenderCardFront(who);
   if (!back || !front) {

@@ -10,8 +10,9 @@ void KioskUi::DrawIdentify(float w, float h) {
   const float content = w - 2 * kMargin;
   ImGui::SetCursorPosX(kMargin);
   Text(tr_("Place your chip ID card on the reader"), fonts_.title, palette_.text, content);
-  Text(tr_("Then hold the QR code on the front of the card under the camera. The kiosk reads "
-           "your details from the chip: you do not need to write anything."),
+  Text(tr_("Leave it there, the QR code or the back with its three lines of letters facing up: "
+           "the camera reads the code and the kiosk reads your details from the chip. You do not "
+           "need to write anything."),
        fonts_.body, palette_.text, content);
   ImGui::Dummy(ImVec2(0, 20));
   // The card drawn where the reader is, for those who read pictures first;

@@ -174,7 +174,9 @@ TEST(CardImages, NoMrzOnAFrontOrABlankImage) {
   auto recognizer = MakeGlyphRecognizer();
   CHECK(recognizer.HasValue());
   const cv::Mat blank(600, 900, CV_8UC1, cv::Scalar(200));
-  CHECK_FALSE(ReadMrz(blank, **recognizer).HasValue());
+  auto nothing = ReadMrz(blank, **recognizer);
+  CHECK_FALSE(nothing.HasValue());
+  STRCMP_EQUAL("card.not_in_view", nothing.GetError().Code().c_str());
   CHECK_FALSE(ReadMrz(cv::Mat(), **recognizer).HasValue());
 }
 
@@ -280,7 +282,9 @@ TEST(CardPhotos, AFrontHasNoMrzAndItsQrGivesTheKey) {
   for (std::uint64_t seed = 2'000'000; seed < 2'000'006; ++seed) {
     auto photo = sim::GenerateCardPhoto(seed, sim::CardFace::kFront2021);
     CHECK(photo.HasValue());
-    CHECK_FALSE(ReadMrz(photo->image, **recognizer).HasValue());
+    auto mrz = ReadMrz(photo->image, **recognizer);
+    CHECK_FALSE(mrz.HasValue());
+    STRCMP_EQUAL("mrz.not_found", mrz.GetError().Code().c_str());  // print, but no MRZ
     auto key = ReadCardImage(photo->image, **recognizer, {2026, 12, 1});
     if (!key) continue;
     CHECK(key->source == CardImageKey::Source::kQr);

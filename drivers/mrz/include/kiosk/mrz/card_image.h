@@ -20,7 +20,9 @@ struct CardImageKey : core::NotLoggable {
   core::PersonalText text;  // the QR payload, or the 90 MRZ characters
 };
 
-// "mrz.not_found" / "mrz.unreadable" when neither gives a key.
+// When neither gives a key: "card.not_in_view" (nothing printed is in the
+// frame: an empty tray), "mrz.not_found" (print, but no MRZ: a front whose
+// QR could not be read), "mrz.unreadable" (an MRZ that does not check out).
 core::Expected<CardImageKey> ReadCardImage(const cv::Mat& image, Recognizer& recognizer,
                                            const idcard::Date& today);
 

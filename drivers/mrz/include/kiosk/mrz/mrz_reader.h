@@ -61,7 +61,8 @@ core::Expected<std::string> CorrectTd1Text(std::string_view text);
 // (OpenCV's pool is process-wide): the kiosk's UI thread shares the CPU.
 void LimitThreads(int threads);
 
-// Locate, read and choose, in one step.
+// Locate, read and choose, in one step. Errors: "card.not_in_view",
+// "mrz.not_found", "mrz.unreadable" (card_image.h).
 core::Expected<std::string> ReadMrz(const cv::Mat& image, Recognizer& recognizer);
 
 }  // namespace kiosk::mrz

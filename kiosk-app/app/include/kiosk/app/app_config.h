@@ -65,6 +65,12 @@ struct AppConfig {
   bool scan_color = true;  // the digitization rule asks for colour pages
   bool scan_feeder = false;
   std::vector<std::string> sane_options;  // "name=value", device specific
+  // [camera]: the camera above the card tray, which reads the card's QR or
+  // MRZ: a V4L2 device ("/dev/video0"), or "sim" (development builds: the
+  // virtual card's persona photographed; `camera_tray` names the file that
+  // says which side lies on the tray).
+  std::string camera;
+  std::string camera_tray = "camera-tray";
   bool ocr = true;
   std::string ocr_languages = "vie+eng";
   // [voice]: spoken prompts (espeak-ng); the province picks the Vietnamese

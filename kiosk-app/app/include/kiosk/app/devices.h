@@ -15,6 +15,7 @@
 #include <string>
 
 #include "kiosk/app/app_config.h"
+#include "kiosk/app/card_camera.h"
 #include "kiosk/app/relayed_payments.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/dev_pki.h"
@@ -44,6 +45,9 @@ class DevelopmentDevices {
   virtual printer::ReceiptPrinter& FakePrinter() = 0;
   virtual payment::PaymentTerminal& FakeTerminal() = 0;
   virtual payment::GatewayPayments& FakeBank() = 0;  // VietQR transfers, paid at once
+  // The virtual card's persona under the camera ([camera] device = "sim").
+  virtual core::Expected<std::unique_ptr<camera::CardCamera>> SimCamera(
+      const AppConfig& config, const std::filesystem::path& state) = 0;
 };
 
 // Whether the outbox holds the dossier a payment was for.
@@ -63,6 +67,9 @@ class KioskDevices {
   scanner::Scanner& Scanner() { return *scanner_; }
   payment::PaymentTerminal& Payments() { return router_; }
   printer::ReceiptPrinter& Printer() { return *printer_; }
+  // The camera above the card tray, as the journey looks through it; null
+  // when the config names none.
+  journey::CardLook* CardCamera() { return card_look_.get(); }
   // The CSCA certificates chips are checked against; null: not checked.
   const idcard::TrustStore* Trust() const { return trust_ ? &*trust_ : nullptr; }
 
@@ -76,6 +83,8 @@ class KioskDevices {
                             DevelopmentDevices* development);
   core::Status OpenPrinter(const AppConfig& c, const std::filesystem::path& state,
                            DevelopmentDevices* development);
+  core::Status OpenCamera(const AppConfig& c, const std::filesystem::path& state,
+                          DevelopmentDevices* development);
 
   std::optional<idcard::TrustStore> trust_;
   std::unique_ptr<idcard::IdCardReader> card_reader_;
@@ -92,6 +101,8 @@ class KioskDevices {
   printer::AbsentPrinter absent_printer_;
   std::unique_ptr<printer::EscPosPrinter> escpos_;
   printer::ReceiptPrinter* printer_ = &absent_printer_;
+  std::unique_ptr<camera::CardCamera> camera_;
+  std::unique_ptr<CameraCardLook> card_look_;
 };
 
 }  // namespace kiosk::app

@@ -60,6 +60,22 @@ int StepOf(Screen screen);
 
 enum class KeySource { kQr, kMrz, kIdNumber };
 
+// The camera above the card tray as the journey needs it (kiosk-app's
+// app/card_camera.h puts drivers/camera and drivers/mrz behind it): one look
+// at the tray, giving the card's key text and where it came from, or why
+// not: "card.not_in_view" (nothing printed in view: the tray is empty) or
+// another code (a card is there, but neither its QR nor its MRZ was read).
+// Called on the device worker, never on the UI thread.
+class CardLook {
+ public:
+  struct Seen {
+    KeySource source = KeySource::kQr;
+    core::PersonalText text;  // the QR payload or the 90 MRZ characters
+  };
+  virtual ~CardLook() = default;
+  virtual core::Expected<Seen> Look(const idcard::Date& today) = 0;
+};
+
 // Runs device work off the UI thread. Tests run it inline.
 class Executor {
  public:
@@ -230,11 +246,14 @@ struct TicketIssued {
   core::Expected<int> number;
   core::Status printed;
 };
+struct CardLooked {
+  core::Expected<CardLook::Seen> seen;
+};
 }  // namespace event
 
 using Event = std::variant<event::CardProgress, event::CardRead, event::PageScanned,
                            event::PaymentPrompted, event::Paid, event::Submitted, event::Printed,
-                           event::LookedUp, event::TicketIssued>;
+                           event::LookedUp, event::TicketIssued, event::CardLooked>;
 
 // ---- the session: everything about one citizen ----
 
@@ -253,6 +272,9 @@ struct Session : core::NotLoggable {
   core::Uuid dossier_id;
   core::WallTime started_at;
   KeySource key_source = KeySource::kQr;
+  // The last key the camera gave: when the card read with it fails, it is
+  // not tried again until the card leaves the tray or another key is seen.
+  core::PersonalText camera_key_tried;
   std::optional<idcard::CitizenIdentity> identity;
   std::string search;
   std::string category;
@@ -355,6 +377,14 @@ class Journey {
   void SetHelpLine(link::HelpMailbox* mailbox) { help_line_ = mailbox; }
   // Ratings go to the gateway through kiosk-agent (link/ratings.h).
   void SetRatingOutbox(link::RatingOutbox* ratings) { ratings_ = ratings; }
+  // The camera above the card tray: while the identify screen shows, it
+  // looks every kLookEvery, and a key it reads opens the card as a key
+  // shown to the QR reader would. Five looks at a card it cannot read, and
+  // the citizen is asked to turn the card over or place it again
+  // ("card.turn_over").
+  void SetCardLook(CardLook* look) { card_look_ = look; }
+  static constexpr std::chrono::milliseconds kLookEvery{400};
+  static constexpr int kLooksBeforeAdvice = 5;
   bool HelpAvailable() const { return help_line_ != nullptr; }
   const Help& HelpStatus() const { return help_; }
   // Whether this kiosk offers the procedure (Settings::enabled_procedures).
@@ -408,6 +438,7 @@ class Journey {
 
  private:
   void PollHelp();
+  void PollCamera();
   void EndHelp();  // the citizen is gone: the call is withdrawn, assisted mode ends
   // Moves along the flow (flow.h); only Take calls Go.
   void Take(Step step);
@@ -422,7 +453,12 @@ class Journey {
   void Handle(event::Printed e);
   void Handle(event::LookedUp e);
   void Handle(event::TicketIssued e);
+  void Handle(event::CardLooked e);
   void Work(std::function<Event()> job);
+  // Runs `job` on the device worker; its event comes back through Poll()
+  // unless the session is wiped first. Work() is Dispatch() with the
+  // journey busy meanwhile.
+  void Dispatch(std::function<Event()> job);
   // Device work beside the device worker, which may be busy (an abort while
   // a payment waits) or outlive the session (a reversal): one thread, jobs in
   // order, finished when the journey ends. Never a thread per job.
@@ -467,6 +503,10 @@ class Journey {
   std::string help_call_id_;
   std::string help_attempt_;  // the PIN attempt waiting for its answer
   core::MonoTime help_polled_{};
+  CardLook* card_look_ = nullptr;
+  bool looking_ = false;  // a look is on the device worker
+  core::MonoTime last_look_{};
+  int unread_looks_ = 0;  // looks in a row at a card whose key was not read
 
   struct Inbox {
     std::mutex mutex;
