@@ -61,8 +61,8 @@ void Schema(R& reader, C& c) {
   auto camera = reader.Table("camera");
   camera.Read("device", c.camera);
   camera.Read("tray", c.camera_tray);
-  camera.Check(c.camera != "sim" || c.card_reader == "virtual", "device",
-               "the simulated camera shows the virtual card ([card] reader = \"virtual\")");
+  camera.Check(c.camera != "sim" || !c.persona.empty(), "device",
+               "the simulated camera shows a test persona's card ([card] persona)");
   auto voice = reader.Table("voice");
   voice.Read("enabled", c.voice);
   voice.ReadOneOf("vietnamese", c.vietnamese_voice, {"vi", "vi-vn-x-central", "vi-vn-x-south"});
