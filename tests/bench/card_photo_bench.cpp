@@ -210,7 +210,12 @@ int main(int argc, char** argv) {
         if (card) {
           ++turned.images;
           turned.ms += ms;
-          ++(std::string(card->text.Reveal()) == photo->who.qr_payload ? turned.key : turned.wrong);
+          if (std::string(card->text.Reveal()) == photo->who.qr_payload) {
+            ++turned.key;
+            ++turned.exact;
+          } else {
+            ++turned.wrong;
+          }
         } else {
           auto back = sim::RenderCardFace(photo->who, sim::CardFace::kBack2021, seed);
           if (!back) return 1;
@@ -233,7 +238,7 @@ int main(int argc, char** argv) {
       if (*tess) by_tess.Print((name + ": MRZ, tesseract").c_str());
     }
     by_card.Print((name + ": kiosk's path").c_str());
-    if (face == sim::CardFace::kFront2021) turned.Print((name + ": turned over if asked").c_str());
+    if (face == sim::CardFace::kFront2021) turned.Print((name + ": or turned over").c_str());
     std::fflush(stdout);
     ++face_index;
   }

@@ -1,6 +1,7 @@
 // Choosing the TD1 text the check digits accept (mrz_reader.h).
 
 #include <algorithm>
+#include <iterator>
 #include <cctype>
 #include <map>
 #include <queue>
@@ -239,6 +240,21 @@ int FixedCharactersSeen(const Reading& reading) {
   return count;
 }
 
+// Whether a card valid to `expiry` (YYMMDD and its check digit) was issued
+// to someone born `birth` under the law's renewal ages: a CCCD (Luật Căn
+// cước công dân 2014, art. 21) and a Căn cước (Luật Căn cước 2023, art. 24)
+// are renewed on the 14th (Căn cước only), 25th, 40th and 60th birthdays,
+// and are valid until that birthday.
+bool IsRenewalBirthday(const std::string& birth, const std::string& expiry) {
+  if (birth.size() < 6 || expiry.size() < 6 || birth.substr(2, 4) != expiry.substr(2, 4)) {
+    return false;
+  }
+  const int born = (birth[0] - '0') * 10 + (birth[1] - '0');
+  const int until = (expiry[0] - '0') * 10 + (expiry[1] - '0');
+  const int age = (until - born + 100) % 100;
+  return age == 14 || age == 25 || age == 40 || age == 60;
+}
+
 }  // namespace
 
 core::Expected<std::string> ChooseTd1(const Reading& reading) {
@@ -348,6 +364,7 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
     std::string key;  // lines 1 and 2 without the sex: what the chip's key is made of
     std::string text;
     int cost;
+    bool renewal_date;  // the expiry is a birthday the law renews cards on
   };
   std::vector<Candidate> candidates;
   for (const auto& id : ids.found) {
@@ -368,20 +385,38 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
         candidates.push_back({line1 + birth.text + expiry.text,
                               line1 + birth.text + sex + expiry.text + "VNM" +
                                   std::string(11, '<') + c + NameLine(reading),
-                              id.cost + birth.cost + expiry.cost + read->cost});
+                              id.cost + birth.cost + expiry.cost + read->cost,
+                              IsRenewalBirthday(birth.text, expiry.text)});
       }
     }
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
   if (candidates.empty() || candidates.front().cost > kMaxCost) return unreadable();
-  for (std::size_t i = 1; i < candidates.size(); ++i) {
-    if (candidates[i].cost > candidates.front().cost + kMargin) break;
-    if (candidates[i].key != candidates.front().key) {
+  // Readings almost as likely as the best with another key: the law's
+  // renewal birthdays may still tell them apart (the day and month of birth
+  // are printed twice, once in each date), when exactly one key among them
+  // has its expiry on such a birthday. Otherwise neither is trusted.
+  std::vector<const Candidate*> near;
+  for (const auto& candidate : candidates) {
+    if (candidate.cost > candidates.front().cost + kMargin) break;
+    near.push_back(&candidate);
+  }
+  const Candidate* chosen = near.front();
+  auto one_key = [](const std::vector<const Candidate*>& list) {
+    return std::all_of(list.begin(), list.end(),
+                       [&](const Candidate* c) { return c->key == list.front()->key; });
+  };
+  if (!one_key(near)) {
+    std::vector<const Candidate*> renewal;
+    std::copy_if(near.begin(), near.end(), std::back_inserter(renewal),
+                 [](const Candidate* c) { return c->renewal_date; });
+    if (renewal.empty() || !one_key(renewal)) {
       return core::Error::NeedsPerson("mrz.unreadable", "two readings of the MRZ are as likely");
     }
+    chosen = renewal.front();
   }
-  const std::string best = candidates.front().text;
+  const std::string best = chosen->text;
   if (!idcard::ParseTd1(best)) return unreadable();
   return best;
 }

@@ -3,6 +3,7 @@
 #include <opencv2/core/utility.hpp>
 
 #include "kiosk/idcard/access_key.h"
+#include "kiosk/idcard/mrz.h"
 #include "kiosk/mrz/card_image.h"
 #include "kiosk/mrz/mrz_reader.h"
 #include "kiosk/qr/qr.h"
@@ -227,6 +228,45 @@ TEST(CorrectTd1, ADateUnsureInMostPlacesIsNotRead) {
   auto chosen = ChooseTd1(reading);
   CHECK_FALSE(chosen.HasValue());
   STRCMP_CONTAINS("too many readings", chosen.GetError().Message().c_str());
+}
+
+// A reading whose first choices spell `first` and whose second choices, where
+// they differ, spell `second`.
+static Reading TwoWays(const std::string& first, const std::string& second) {
+  Reading reading;
+  for (std::size_t p = 0; p < first.size(); ++p) {
+    reading.push_back({Choice{first[p], 0}});
+    if (second[p] != first[p]) reading.back().push_back(Choice{second[p], -1});
+  }
+  return reading;
+}
+
+// Two readings as likely, one born on the 13th, one on the 18th: the card is
+// valid to the birthday the law renews it on (the 60th here), so the day and
+// month of birth are printed twice and the expiry tells which. A card whose
+// expiry is no such birthday leaves them unresolved.
+TEST(CorrectTd1, TheRenewalBirthdayTellsTwoLikelyBirthDatesApart) {
+  using kiosk::idcard::FormatCccdTd1;
+  const std::string id = "001071305911", name = "DUONG HOANG QUYEN LINH";
+  const auto truth = FormatCccdTd1(id, "710513", 'M', "310513", name);
+  const auto misread = FormatCccdTd1(id, "710518", 'M', "310513", name);
+  CHECK(truth.HasValue() && misread.HasValue());
+  // The day's last digit seen as 8 first, 3 next; its check digit as 3
+  // first, 8 next.
+  auto reading = TwoWays(*truth, *misread);
+  std::swap(reading[35][0].c, reading[35][1].c);
+  auto chosen = ChooseTd1(reading);
+  CHECK_TEXT(chosen.HasValue(), chosen ? "" : chosen.GetError().Message().c_str());
+  STRCMP_EQUAL(KeyLines(*truth).c_str(), KeyLines(*chosen).c_str());
+
+  const auto odd = FormatCccdTd1(id, "710513", 'M', "300513", name);  // valid to 59
+  const auto odd_misread = FormatCccdTd1(id, "710518", 'M', "300513", name);
+  CHECK(odd.HasValue() && odd_misread.HasValue());
+  reading = TwoWays(*odd, *odd_misread);
+  std::swap(reading[35][0].c, reading[35][1].c);
+  auto unresolved = ChooseTd1(reading);
+  CHECK_FALSE(unresolved.HasValue());
+  STRCMP_CONTAINS("as likely", unresolved.GetError().Message().c_str());
 }
 
 // Photographs as the kiosk's camera takes them (tilt, turn, glare, a hand,
