@@ -242,7 +242,7 @@ int FixedCharactersSeen(const Reading& reading) {
 
 // Whether a card valid to `expiry` (YYMMDD and its check digit) was issued
 // to someone born `birth` under the law's renewal ages: a CCCD (Luật Căn
-// cước công dân 2014, art. 21) and a Căn cước (Luật Căn cước 2023, art. 24)
+// cước công dân 2014, art. 21) and a Căn cước (Luật Căn cước 2023, art. 21)
 // are renewed on the 14th (Căn cước only), 25th, 40th and 60th birthdays,
 // and are valid until that birthday.
 bool IsRenewalBirthday(const std::string& birth, const std::string& expiry) {
