@@ -337,9 +337,19 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
     group.push_back(check);
     // A date the recognizer was unsure of in most places is not read: its
     // check digit cannot tell the same misreading made twice (two digits
-    // three places apart share a weight) from the truth.
-    const auto unsure =
-        std::count_if(group.begin(), group.end(), [](const Options& o) { return o.size() > 1; });
+    // three places apart share a weight) from the truth. A month or day
+    // digit whose first choice is also the other date's there is sure
+    // enough: a card valid to a renewal birthday prints them twice.
+    const int other = first == 30 ? 38 : 30;
+    auto seen_twice = [&](int i) {
+      return i >= 2 && i <= 5 &&
+             reading[static_cast<std::size_t>(first + i)].front().c ==
+                 reading[static_cast<std::size_t>(other + i)].front().c;
+    };
+    int unsure = 0;
+    for (int i = 0; i < 7; ++i) {
+      if (group[static_cast<std::size_t>(i)].size() > 1 && !seen_twice(i)) ++unsure;
+    }
     if (unsure > kMostUnsure) {
       Variants none;
       none.complete = false;
