@@ -1,10 +1,11 @@
 // Choosing the TD1 text the check digits accept (mrz_reader.h).
 
 #include <algorithm>
-#include <iterator>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <queue>
+#include <string_view>
 #include <unordered_set>
 
 #include "kiosk/idcard/mrz.h"
@@ -240,6 +241,19 @@ int FixedCharactersSeen(const Reading& reading) {
   return count;
 }
 
+// The personal ID number's structure (Thông tư 07/2016/TT-BCA): the
+// province of birth registration (001-096), then a digit for sex and
+// century (0/1 for men/women born in the 1900s, 2/3 in the 2000s), then the
+// year of birth's last two digits (checked against the birth date by the
+// caller), then six digits. Two copies of a misreading (the ID and the
+// document number are the same digits) can pass every check digit; a
+// province or a century that cannot be does not.
+bool IdStructureHolds(std::string_view id) {
+  if (id.size() != 12) return false;
+  const int province = (id[0] - '0') * 100 + (id[1] - '0') * 10 + (id[2] - '0');
+  return province >= 1 && province <= 96 && id[3] >= '0' && id[3] <= '3';
+}
+
 // Whether a card valid to `expiry` (YYMMDD and its check digit) was issued
 // to someone born `birth` under the law's renewal ages: a CCCD (Luật Căn
 // cước công dân 2014, art. 21) and a Căn cước (Luật Căn cước 2023, art. 21)
@@ -322,7 +336,8 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
   }
   const auto ids = Cheapest(id_group, [](const std::string& t) {
     const std::string id = t.substr(0, 12);
-    return CheckDigitHolds(id.substr(3), t[12]) && CheckDigitHolds(id + "<<", t[13]);
+    return IdStructureHolds(id) && CheckDigitHolds(id.substr(3), t[12]) &&
+           CheckDigitHolds(id + "<<", t[13]);
   });
 
   // A date has no second copy: its digits are only what was read (a digit
@@ -379,6 +394,8 @@ core::Expected<std::string> ChooseTd1(const Reading& reading) {
   std::vector<Candidate> candidates;
   for (const auto& id : ids.found) {
     for (const auto& birth : births.found) {
+      // The ID's fifth and sixth digits are the year of birth.
+      if (id.text.compare(4, 2, birth.text, 0, 2) != 0) continue;
       for (const auto& expiry : expiries.found) {
         const std::string line1 = "IDVNM" + id.text.substr(3, 9) + id.text[12] +
                                   id.text.substr(0, 12) + "<<" + id.text[13];

@@ -244,6 +244,24 @@ TEST(CorrectTd1, ADateUnsureInMostPlacesIsNotRead) {
   STRCMP_EQUAL(KeyLines(*to_sixty).c_str(), KeyLines(*read).c_str());
 }
 
+// The same misreading in both copies of the ID's digits (the ID and the
+// document number) can pass every check digit: 0 read as 5 in two places
+// whose weights sum to a multiple of ten. The ID's structure refuses what
+// no card carries: a century digit beyond 3, a province beyond 096, a year
+// that is not the year of birth.
+TEST(CorrectTd1, AnIdNoCardCarriesIsNotRead) {
+  using kiosk::idcard::FormatCccdTd1;
+  const std::string name = "NGUYEN VAN AN";
+  const auto truth = FormatCccdTd1("038046146970", "461205", 'M', "991231", name);
+  CHECK(truth.HasValue());
+  CHECK(CorrectTd1Text(*truth).HasValue());
+  for (const char* id : {"038546146975", "097046146970", "038047146970"}) {
+    const auto misread = FormatCccdTd1(id, "461205", 'M', "991231", name);
+    CHECK(misread.HasValue());  // every check digit holds
+    CHECK_FALSE_TEXT(CorrectTd1Text(*misread).HasValue(), id);
+  }
+}
+
 // A reading whose first choices spell `first` and whose second choices, where
 // they differ, spell `second`.
 static Reading TwoWays(const std::string& first, const std::string& second) {
