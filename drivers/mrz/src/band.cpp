@@ -478,9 +478,11 @@ std::vector<cv::Mat> FindMrzBands(const cv::Mat& gray, int max_bands, std::size_
           if (l[q]->step < 0.8 * step || l[q]->step > 1.25 * step) fits = false;
           if (std::abs(l[q]->x0 - l[0]->x0) > 2.5 * step) fits = false;
         }
+        // The lines' spacing in pitches, loosely: perspective spreads the
+        // lines nearer the camera while the pitch is the band's mean.
         for (int q = 0; q < 2; ++q) {
           const double gap = (l[q + 1]->y - l[q]->y) / step;
-          if (gap < 0.7 * kLineSpacing || gap > 1.35 * kLineSpacing) fits = false;
+          if (gap < 0.7 * kLineSpacing || gap > 1.5 * kLineSpacing) fits = false;
           misfit += std::abs(gap - kLineSpacing);
         }
         if (!fits) continue;

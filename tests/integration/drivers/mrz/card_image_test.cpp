@@ -334,11 +334,12 @@ TEST(CardPhotos, BothModelsBacksAreReadWithoutAWrongKey) {
 
 // Photos whose band the marks alone placed askew: 690 and 991 with the
 // lines off by places growing down the band (the glyphs lean as in
-// italics), 914 judged the wrong way up (the other way must still be read).
+// italics), 914 judged the wrong way up (the other way must still be read),
+// 1557 tilted so that its lines are spread wider than the ICAO spacing.
 TEST(CardPhotos, ALeaningBandOrOneJudgedTheWrongWayUpIsRead) {
   auto recognizer = MakeGlyphRecognizer();
   CHECK(recognizer.HasValue());
-  for (const std::uint64_t seed : {690ULL, 991ULL, 914ULL}) {
+  for (const std::uint64_t seed : {690ULL, 991ULL, 914ULL, 1557ULL}) {
     auto photo = sim::GenerateCardPhoto(seed, sim::CardFace::kBack2021);
     CHECK(photo.HasValue());
     auto mrz = ReadMrz(photo->image, **recognizer);
