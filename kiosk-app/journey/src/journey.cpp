@@ -368,13 +368,21 @@ void Journey::TakeTicket() {
   });
 }
 
+namespace {
+
+// Today as the card's checks take it (an expired card, a QR's dates).
+idcard::Date CardDate(const catalog::Day& today) {
+  return {static_cast<int>(today.year()), static_cast<int>(unsigned(today.month())),
+          static_cast<int>(unsigned(today.day()))};
+}
+
+}  // namespace
+
 void Journey::IdentifyWith(KeySource source, std::string text) {
   Activity();
   if (screen_ != Screen::kIdentify || !session_ || busy_) return;
   message_.clear();
-  const auto today = Today();
-  const idcard::Date date{static_cast<int>(today.year()), static_cast<int>(unsigned(today.month())),
-                          static_cast<int>(unsigned(today.day()))};
+  const idcard::Date date = CardDate(Today());
   core::Expected<idcard::AccessKey> key = core::Error::Fatal("key.none", "no key");
   switch (source) {
     case KeySource::kQr:
@@ -878,9 +886,7 @@ void Journey::PollCamera() {
   if (now - last_look_ < kLookEvery) return;
   last_look_ = now;
   looking_ = true;
-  const auto today = Today();
-  const idcard::Date date{static_cast<int>(today.year()), static_cast<int>(unsigned(today.month())),
-                          static_cast<int>(unsigned(today.day()))};
+  const idcard::Date date = CardDate(Today());
   CardLook* look = card_look_;
   Dispatch([look, date]() -> Event { return event::CardLooked{look->Look(date)}; });
 }
