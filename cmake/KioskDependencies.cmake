@@ -37,6 +37,10 @@ add_library(kiosk::espeak INTERFACE IMPORTED)
 target_link_libraries(kiosk::espeak INTERFACE kiosk_dep_espeak)
 
 kiosk_require_pkg(TOMLPP tomlplusplus libtomlplusplus-dev)
+
+# gateway/: PostgreSQL's client library, for a province's replicas.
+kiosk_require_pkg(LIBPQ libpq libpq-dev)
+add_library(kiosk::libpq ALIAS PkgConfig::LIBPQ)
 add_library(kiosk::tomlplusplus ALIAS PkgConfig::TOMLPP)
 
 kiosk_require_pkg(ICU "icu-uc;icu-i18n" libicu-dev)

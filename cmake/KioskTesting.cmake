@@ -5,11 +5,27 @@
 set(KIOSK_TEST_SUPPORT_DIR "${CMAKE_SOURCE_DIR}/tests/support")
 set(KIOSK_TEST_DATA_DIR "${CMAKE_SOURCE_DIR}/tests/data")
 
+# PostgreSQL's server programs (initdb, pg_ctl, psql), for the tests that
+# start a private cluster (tests/support/postgres.h).
+find_program(KIOSK_PG_CONFIG pg_config)
+if(KIOSK_PG_CONFIG)
+  execute_process(COMMAND ${KIOSK_PG_CONFIG} --bindir OUTPUT_VARIABLE KIOSK_PG_BINDIR
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+endif()
+
 # kiosk_add_test_executable(<name> LABEL unit|integration SOURCES ... LIBS ...
-#                           [TIMEOUT seconds])
+#                           [TIMEOUT seconds] [POSTGRES])
 # One CppUTest executable per module, built with CppUTest's leak detection.
+# POSTGRES: the tests start a private PostgreSQL cluster.
 function(kiosk_add_test_executable name)
-  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "POSTGRES" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  if(ARG_POSTGRES)
+    if(NOT EXISTS "${KIOSK_PG_BINDIR}/initdb")
+      message(FATAL_ERROR "kiosk: ${name} needs PostgreSQL's server; install Debian package "
+                          "postgresql (or run scripts/bootstrap)")
+    endif()
+    list(APPEND ARG_SOURCES ${KIOSK_TEST_SUPPORT_DIR}/postgres.cpp)
+  endif()
   if(NOT ARG_LABEL MATCHES "^(unit|integration)$")
     message(FATAL_ERROR "kiosk_add_test_executable(${name}): LABEL must be unit or integration")
   endif()
@@ -20,6 +36,9 @@ function(kiosk_add_test_executable name)
                  ${KIOSK_TEST_SUPPORT_DIR}/process.cpp)
   target_include_directories(${name} PRIVATE ${KIOSK_TEST_SUPPORT_DIR})
   target_compile_definitions(${name} PRIVATE KIOSK_TEST_DATA_DIR="${KIOSK_TEST_DATA_DIR}")
+  if(ARG_POSTGRES)
+    target_compile_definitions(${name} PRIVATE KIOSK_PG_BINDIR="${KIOSK_PG_BINDIR}")
+  endif()
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} CppUTestExt CppUTest)
   kiosk_warnings(${name})
   add_test(NAME ${name} COMMAND ${name} -c)

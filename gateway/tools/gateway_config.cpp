@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "kiosk/catalog/catalog.h"
+#include "kiosk/gateway/store/postgres.h"
 #include "kiosk/gateway/store/sqlite.h"
 
 namespace kiosk::gateway {
@@ -55,6 +56,14 @@ core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path) {
              "the bank needs both its CA and its notification key");
   auto storage = reader.Table("storage");
   storage.Read("dir", c.state_dir);
+  storage.Read("database", c.database);
+  storage.Check(c.database == "sqlite" || c.database == "postgresql", "database",
+                "must be \"sqlite\" or \"postgresql\"");
+  storage.Read("postgresql", c.postgresql);
+  storage.Check(c.database != "postgresql" || !c.postgresql.empty(), "postgresql",
+                "database = \"postgresql\" needs the connection string");
+  storage.Read("pool_size", c.pool_size, 1, 256);
+  storage.Read("shared_dir", c.shared_dir);
   // Time limits: from the kiosks' procedure catalog, then [procedures]
   // overrides (code = working days).
   std::string catalog_file;
@@ -90,24 +99,49 @@ core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path) {
   return c;
 }
 
-core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSource& random) {
+std::filesystem::path SharedDir(const GatewayConfig& config) {
+  return config.shared_dir.empty() ? config.state_dir : config.shared_dir;
+}
+
+core::Expected<GatewayStores> OpenStores(const GatewayConfig& config) {
+  GatewayStores stores;
+  if (config.database == "postgresql") {
+    postgres::Options options;
+    options.conninfo = config.postgresql;
+    options.pool_size = config.pool_size;
+    KIOSK_ASSIGN_OR_RETURN(auto db, postgres::Open(options));
+    stores.dossiers = postgres::DossiersOn(db);
+    stores.payments = postgres::PaymentsOn(db);
+    stores.fleet = std::make_unique<FleetStores>(postgres::FleetOn(db));
+    stores.rollouts = postgres::RolloutsOn(db);
+    return stores;
+  }
+  std::filesystem::create_directories(config.state_dir);
+  const std::filesystem::path dir = config.state_dir;
+  KIOSK_ASSIGN_OR_RETURN(stores.dossiers, sqlite::OpenDossiers(dir / "gateway.db"));
+  KIOSK_ASSIGN_OR_RETURN(stores.payments, sqlite::OpenPayments(dir / "payments.db"));
+  KIOSK_ASSIGN_OR_RETURN(auto fleet, sqlite::OpenFleet(dir / "fleet.db"));
+  stores.fleet = std::make_unique<FleetStores>(std::move(fleet));
+  KIOSK_ASSIGN_OR_RETURN(stores.rollouts, sqlite::OpenRollouts(dir / "updates.db"));
+  return stores;
+}
+
+core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, GatewayStores& stores,
+                                     core::RandomSource& random) {
   FleetParts parts;
   if (config.device_ca_key.empty()) return parts;
   KIOSK_ASSIGN_OR_RETURN(auto cas, core::LoadCertificateFile(config.device_ca));
   if (cas.empty()) return core::Error::NeedsPerson("fleet.no_ca", "no device CA certificate");
   KIOSK_ASSIGN_OR_RETURN(auto ca_key, core::LoadPrivateKeyFile(config.device_ca_key));
   KIOSK_ASSIGN_OR_RETURN(auto config_key, core::LoadPrivateKeyFile(config.config_key));
-  std::filesystem::create_directories(config.state_dir);
-  const std::filesystem::path state_dir = config.state_dir;
-  KIOSK_ASSIGN_OR_RETURN(auto stores, sqlite::OpenFleet(state_dir / "fleet.db"));
-  parts.stores = std::make_unique<FleetStores>(std::move(stores));
-  KIOSK_ASSIGN_OR_RETURN(parts.rollout_store, sqlite::OpenRollouts(state_dir / "updates.db"));
+  parts.stores = std::move(stores.fleet);
+  parts.rollout_store = std::move(stores.rollouts);
   parts.ca_key = std::make_unique<core::PrivateKey>(std::move(ca_key));
   parts.config_key = std::make_unique<core::PrivateKey>(std::move(config_key));
   parts.desk = std::make_unique<FleetDesk>(*parts.stores, config.fleet, cas.front(), *parts.ca_key,
                                            *parts.config_key, core::SystemClock(), random);
   KIOSK_ASSIGN_OR_RETURN(parts.rollouts,
-                         RolloutDesk::Open(state_dir / "bundles", *parts.rollout_store,
+                         RolloutDesk::Open(SharedDir(config) / "bundles", *parts.rollout_store,
                                            *parts.stores->devices, core::SystemClock()));
   parts.desk->SetUpdateOffers([rollouts = parts.rollouts.get()](const DeviceRecord& device,
                                                                 const std::string& running,

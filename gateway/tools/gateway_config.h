@@ -3,6 +3,7 @@
 // kiosk-gateway's configuration, shared with kiosk-fleetctl (which works on
 // the same state directory and keys). Example in docs/fleet.md.
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,8 +36,14 @@ struct GatewayConfig {
   std::string config_key;     // [fleet] config_key: signs remote config changes
   std::string bank_ca;        // [bank]: the collecting bank's client CA, for VietQR notifications
   std::string bank_key_file;  // the key its notifications are signed with
-  std::string state_dir = "gateway-state";
-  int max_connections = 256;             // [listen], per listener
+  std::string state_dir = "gateway-state";  // [storage] dir: this process's own files
+  // [storage] database: "sqlite" (files in state_dir, the embedded default)
+  // or "postgresql" (one database every replica shares; docs/deployment.md).
+  std::string database = "sqlite";
+  std::string postgresql;     // [storage] postgresql: the libpq connection string
+  int pool_size = 8;          // [storage] pool_size: PostgreSQL connections at most
+  std::string shared_dir;     // [storage] shared_dir: attachments and bundles; "": state_dir
+  int max_connections = 256;  // [listen], per listener
   int max_connections_per_address = 16;  // [listen]: one source address at once
   int handshake_timeout_s = 5;           // [listen]: a TLS handshake in all
   int session_ticket_s = 3600;           // [listen]: TLS sessions resumable this long; 0: none
@@ -46,6 +53,19 @@ struct GatewayConfig {
 };
 
 core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path);
+
+// Every store of the gateway, as [storage] names them.
+struct GatewayStores {
+  std::unique_ptr<DossierStore> dossiers;
+  std::unique_ptr<PaymentStore> payments;
+  std::unique_ptr<FleetStores> fleet;
+  std::unique_ptr<RolloutStore> rollouts;
+};
+core::Expected<GatewayStores> OpenStores(const GatewayConfig& config);
+
+// Where attachments and update bundles go: the directory every replica
+// shares (a mounted volume), or the state directory of a lone gateway.
+std::filesystem::path SharedDir(const GatewayConfig& config);
 
 // The fleet desk and what it needs, opened from a config.
 struct FleetParts {
@@ -58,7 +78,9 @@ struct FleetParts {
   std::unique_ptr<core::Drbg> help_random;
   std::unique_ptr<HelpDesk> help;  // citizens' calls for an officer; officers' PINs
 };
-// Empty parts when [fleet] is not configured.
-core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, core::RandomSource& random);
+// Empty parts when [fleet] is not configured; else takes the fleet's and
+// the rollouts' stores from `stores`.
+core::Expected<FleetParts> OpenFleet(const GatewayConfig& config, GatewayStores& stores,
+                                     core::RandomSource& random);
 
 }  // namespace kiosk::gateway

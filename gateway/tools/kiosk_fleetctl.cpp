@@ -91,7 +91,9 @@ int main(int argc, char** argv) {
   if (!config) return Fail(config.GetError());
   auto random = core::Drbg::Create(core::AsBytes("kiosk-fleetctl"));
   if (!random) return Fail(random.GetError());
-  auto fleet = gw::OpenFleet(*config, **random);
+  auto stores = gw::OpenStores(*config);
+  if (!stores) return Fail(stores.GetError());
+  auto fleet = gw::OpenFleet(*config, *stores, **random);
   if (!fleet) return Fail(fleet.GetError());
   if (!fleet->desk) {
     return Fail(core::Error::NeedsPerson("config.fleet", "the gateway config has no [fleet]"));

@@ -31,7 +31,6 @@
 #include "kiosk/gateway/intake.h"
 #include "kiosk/gateway/peers.h"
 #include "kiosk/gateway/serve.h"
-#include "kiosk/gateway/store/sqlite.h"
 #include "kiosk/i18n/translator.h"
 
 namespace core = kiosk::core;
@@ -74,12 +73,13 @@ int main(int argc, char** argv) {
   if (!device_cas) return fail(device_cas.GetError());
 
   std::filesystem::create_directories(config->state_dir);
-  auto store = gw::sqlite::OpenDossiers(std::filesystem::path(config->state_dir) / "gateway.db");
-  if (!store) return fail(store.GetError());
-  config->intake.attachments_dir = std::filesystem::path(config->state_dir) / "attachments";
+  auto stores = gw::OpenStores(*config);
+  if (!stores) return fail(stores.GetError());
+  gw::DossierStore* const store = stores->dossiers.get();
+  config->intake.attachments_dir = gw::SharedDir(*config) / "attachments";
   auto random = core::Drbg::Create(core::AsBytes("kiosk-gateway"));
   if (!random) return fail(random.GetError());
-  gw::Intake intake(**store, config->intake, core::SystemClock(), **random);
+  gw::Intake intake(*store, config->intake, core::SystemClock(), **random);
 
   core::TlsOptions tls;
   tls.trusted = *device_cas;
@@ -95,10 +95,7 @@ int main(int argc, char** argv) {
     if (key_text.size() < 32) {
       return fail(core::Error::NeedsPerson("bank.key", "the bank key file holds under 32 bytes"));
     }
-    auto opened =
-        gw::sqlite::OpenPayments(std::filesystem::path(config->state_dir) / "payments.db");
-    if (!opened) return fail(opened.GetError());
-    payment_store = std::move(opened).Value();
+    payment_store = std::move(stores->payments);
     std::vector<std::string> subjects;
     for (const auto& ca : *bank_cas) {
       subjects.push_back(ca.Subject());
@@ -109,7 +106,7 @@ int main(int argc, char** argv) {
         *payment_store, subjects, core::SecretBytes(core::AsBytes(key_text)), core::SystemClock());
     intake.SetPaymentDesk(payments.get());
   }
-  auto fleet = gw::OpenFleet(*config, **random);
+  auto fleet = gw::OpenFleet(*config, *stores, **random);
   if (!fleet) return fail(fleet.GetError());
   gw::FleetDesk* desk = fleet->desk.get();
   if (desk != nullptr) {
@@ -170,7 +167,7 @@ int main(int argc, char** argv) {
     dashboard->SetWords(&*words);
     dashboard->SetCommuneNames(config->commune_names);
     dashboard->SetProcedureNames(config->procedure_names);
-    dashboard->SetDossiers(store->get());
+    dashboard->SetDossiers(store);
     if (!config->metrics_token_file.empty()) {
       auto token = core::ReadSmallFile(config->metrics_token_file, 4096);
       if (!token || token->size() < 16) {

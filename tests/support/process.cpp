@@ -133,7 +133,7 @@ std::filesystem::path SourcePath(std::string_view relative) {
 
 void WriteFleetGatewayConfig(const std::filesystem::path& file, const std::filesystem::path& pki,
                              const std::filesystem::path& state, int heartbeat_interval_s,
-                             int offline_after_s) {
+                             int offline_after_s, const std::string& storage_lines) {
   std::ofstream(file) << "[listen]\naddress = \"127.0.0.1\"\nport = 0\n[operator]\nport = 0\n"
                       << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
                       << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
@@ -142,7 +142,8 @@ void WriteFleetGatewayConfig(const std::filesystem::path& file, const std::files
                       << "config_key = \"" << (pki / "config-signer-key.pem").string() << "\"\n"
                       << "heartbeat_interval_s = " << heartbeat_interval_s << "\n"
                       << "offline_after_s = " << offline_after_s << "\n"
-                      << "[storage]\ndir = \"" << state.string() << "\"\n";
+                      << "[storage]\ndir = \"" << state.string() << "\"\n"
+                      << storage_lines;
 }
 
 std::string ListeningPort(const std::string& log, const std::string& label) {

@@ -77,7 +77,7 @@ class BackgroundProcess {
 // fleet desk on the PKI that `kiosk-devca init PKI` made; state under STATE.
 void WriteFleetGatewayConfig(const std::filesystem::path& file, const std::filesystem::path& pki,
                              const std::filesystem::path& state, int heartbeat_interval_s,
-                             int offline_after_s = 300);
+                             int offline_after_s = 300, const std::string& storage_lines = "");
 // The port kiosk-gateway printed after `label` ("listening on ",
 // "operator listening on "), or "" if it has not.
 std::string ListeningPort(const std::string& log, const std::string& label);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "gateway_config.h"
 #include "kiosk/app/app_config.h"
 #include "kiosk/core/dev_pki.h"
 #include "kiosk/core/files.h"
@@ -20,9 +21,9 @@
 #include "kiosk/core/text.h"
 #include "kiosk/dossier/sealing_key.h"
 #include "kiosk/gateway/fleet.h"
-#include "kiosk/gateway/store/sqlite.h"
 #include "kiosk/link/help_call.h"
 #include "login_form.h"
+#include "postgres.h"
 #include "test_support.h"
 
 namespace core = kiosk::core;
@@ -56,7 +57,8 @@ TEST_GROUP(Fleet) {
   void setup() override {
     pki = dir.Path() / "pki";
     LONGS_EQUAL(0, RunProcess({KIOSK_DEVCA_BIN, "init", pki.string()}).exit_code);
-    kiosk::test::WriteFleetGatewayConfig(dir.Path() / "gateway.toml", pki, dir.Path() / "gateway", 1, 3);
+    kiosk::test::WriteFleetGatewayConfig(dir.Path() / "gateway.toml", pki, dir.Path() / "gateway", 1, 3,
+                                         kiosk::test::GatewayStorageLines());
     gateway = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{KIOSK_GATEWAY_BIN, "--config", (dir.Path() / "gateway.toml").string()},
         dir.Path() / "gateway.log");
@@ -126,8 +128,10 @@ TEST_GROUP(Fleet) {
     }
   }
 
+  // The gateway's fleet stores, on whichever database its config names.
   gw::FleetStores Store() {
-    return gw::sqlite::OpenFleet(dir.Path() / "gateway" / "fleet.db").Value();
+    auto config = gw::ReadGatewayConfig((dir.Path() / "gateway.toml").string()).Value();
+    return std::move(*gw::OpenStores(config).Value().fleet);
   }
 
   std::vector<gw::CommandRecord> WaitForCommands(const std::string& kiosk_id, std::size_t count) {

@@ -1,14 +1,17 @@
 // What every implementation of the gateway's store seams must do
 // (gateway/include/kiosk/gateway/store/). Each case runs against every
-// implementation in Implementations(): SQLite today; a PostgreSQL store
-// joins the list and must pass the same cases.
+// implementation in Implementations(): SQLite files, and a schema of a
+// private PostgreSQL cluster (tests/support/postgres.h).
 
 #include "test_prelude.h"
 
 #include <functional>
 #include <set>
+#include <thread>
 
+#include "kiosk/gateway/store/postgres.h"
 #include "kiosk/gateway/store/sqlite.h"
+#include "postgres.h"
 
 using namespace kiosk::gateway;  // NOLINT(google-build-using-namespace): test file
 
@@ -21,17 +24,39 @@ struct AllStores {
   std::unique_ptr<RolloutStore> rollouts;
 };
 
+// `place` is where an implementation keeps its data: a directory of SQLite
+// files, or a PostgreSQL connection string. Opening one place twice is two
+// gateway processes sharing it.
 struct Implementation {
   const char* name;
-  std::function<AllStores(const std::filesystem::path& dir)> open;
+  std::function<std::string(const std::filesystem::path& scratch)> fresh_place;
+  std::function<AllStores(const std::string& place)> open;
 };
 
 std::vector<Implementation> Implementations() {
-  return {{"sqlite", [](const std::filesystem::path& dir) {
+  return {{"sqlite",
+           [](const std::filesystem::path& scratch) {
+             std::filesystem::create_directories(scratch / "sqlite");
+             return (scratch / "sqlite").string();
+           },
+           [](const std::string& place) {
+             const std::filesystem::path dir = place;
              return AllStores{sqlite::OpenDossiers(dir / "gateway.db").Value(),
                               sqlite::OpenPayments(dir / "payments.db").Value(),
                               sqlite::OpenFleet(dir / "fleet.db").Value(),
                               sqlite::OpenRollouts(dir / "updates.db").Value()};
+           }},
+          {"postgresql",
+           [](const std::filesystem::path&) {
+             return kiosk::test::PostgresCluster::Shared().FreshSchema();
+           },
+           [](const std::string& place) {
+             postgres::Options options;
+             options.conninfo = place;
+             auto db = postgres::Open(options);
+             if (!db) FAIL(db.GetError().ToString().c_str());
+             return AllStores{postgres::DossiersOn(*db), postgres::PaymentsOn(*db),
+                              postgres::FleetOn(*db), postgres::RolloutsOn(*db)};
            }}};
 }
 
@@ -56,12 +81,16 @@ TEST_GROUP(StoreContract) {
 
   // Runs `check` on freshly opened stores of every implementation.
   void ForEach(const std::function<void(AllStores&)>& check) {
-    for (const auto& impl : Implementations()) {
-      const auto where = dir.Path() / impl.name;
-      std::filesystem::create_directories(where);
-      AllStores stores = impl.open(where);
-      UT_PRINT(impl.name);
+    ForEachPlace([&](const Implementation& impl, const std::string& place) {
+      AllStores stores = impl.open(place);
       check(stores);
+    });
+  }
+  // Runs `check` with a fresh place of every implementation.
+  void ForEachPlace(const std::function<void(const Implementation&, const std::string&)>& check) {
+    for (const auto& impl : Implementations()) {
+      UT_PRINT(impl.name);
+      check(impl, impl.fresh_place(dir.Path()));
     }
   }
 };
@@ -273,4 +302,153 @@ TEST(StoreContract, RolloutsKeepTheirBundleAndEachKiosksLastReport) {
     LONGS_EQUAL(100, last->progress);
     CHECK_FALSE(r.LastUpdate("K3").Value().has_value());
   });
+}
+
+TEST(StoreContract, CallsForAnOfficerAndTheStaffWhoMayAnswerThem) {
+  ForEach([](AllStores& s) {
+    auto& h = *s.fleet.help;
+    HelpCallRecord call;
+    call.id = "call-1";
+    call.kiosk_id = "K1";
+    call.commune = "20314";
+    call.screen = "identify";
+    call.language = "vi";
+    call.opened_at = 100;
+    auto opened = h.OpenCall(call).Value();
+    STRCMP_EQUAL("open", opened.state.c_str());
+    call.screen = "form";
+    STRCMP_EQUAL("form", h.OpenCall(call).Value().screen.c_str());  // known: the screen moves on
+    CHECK(h.AnswerCall("call-1", "Nguyễn Văn An", "CB-000001", 150).Value());
+    auto answered = h.FindCall("call-1").Value();
+    STRCMP_EQUAL("answered", answered->state.c_str());
+    STRCMP_EQUAL("Nguyễn Văn An", answered->answered_by.c_str());
+    LONGS_EQUAL(150, answered->answered_at);
+    STRCMP_EQUAL("answered", h.OpenCall(call).Value().state.c_str());  // keeps its state
+    call.id = "call-2";
+    call.opened_at = 120;
+    CHECK(h.OpenCall(call).HasValue());
+    LONGS_EQUAL(2, h.Waiting(0).Value().size());
+    STRCMP_EQUAL("call-2", h.Waiting(110).Value().at(0).id.c_str());
+    CHECK(h.CloseCall("call-1", 200).HasValue());
+    CHECK_FALSE(h.AnswerCall("call-1", "x", "", 210).Value());
+    LONGS_EQUAL(200, h.FindCall("call-1").Value()->closed_at);
+    LONGS_EQUAL(1, h.Waiting(0).Value().size());
+    CHECK_FALSE(h.FindCall("call-9").Value().has_value());
+
+    const auto first =
+        h.AddStaff({"", "20314", "Trần Thị Bình", "pin1", "op", 10, 1000, 0}).Value();
+    const auto second = h.AddStaff({"", "20317", "Lê Văn Cường", "pin2", "op", 10, 50, 0}).Value();
+    STRCMP_EQUAL("CB-", first.substr(0, 3).c_str());
+    LONGS_EQUAL(9, first.size());
+    CHECK(first != second);
+    LONGS_EQUAL(2, h.Staff("", 20).Value().size());
+    LONGS_EQUAL(1, h.Staff("", 60).Value().size());  // the second has expired
+    auto of_commune = h.Staff("20314", 20).Value();
+    LONGS_EQUAL(1, of_commune.size());
+    STRCMP_EQUAL("Trần Thị Bình", of_commune[0].name.c_str());
+    STRCMP_EQUAL(first.c_str(), of_commune[0].id.c_str());
+    CHECK(h.RevokeStaff(first, 30).Value());
+    CHECK_FALSE(h.RevokeStaff(first, 31).Value());
+    CHECK_FALSE(h.RevokeStaff("CB-99999x", 31).Value());
+    CHECK(h.Staff("20314", 40).Value().empty());
+  });
+}
+
+TEST(StoreContract, TheTallyCountsDossiersByVietnamsDayWithTheirFeesIndicatorsAndRatings) {
+  ForEach([](AllStores& s) {
+    bool created = false;
+    auto paid = Dossier("p", "A", "2026-12-07");
+    paid.received_at = "2026-12-07T16:30:00Z";  // 23:30 in Vietnam: still the 7th
+    paid.manifest_json =
+        R"({"fees_total_vnd":25000,"payment":{"amount_vnd":25000},)"
+        R"("indicators_766":{"HoSoCoThanhPhanSoHoa":1,"TaiKhoanDuocXacThucVoiVNeID":1},)"
+        R"("assisted_by":{"officer_id":"CB-000001","officer_name":"An"}})";
+    auto free = Dossier("f", "A", "2026-12-08");
+    free.received_at = "2026-12-07T17:30:00Z";  // 00:30 on the 8th in Vietnam
+    free.manifest_json = R"({"fees_total_vnd":0,"indicators_766":{"HoSoCoThanhPhanSoHoa":1,)"
+                         R"("TaiKhoanDuocXacThucVoiVNeID":0}})";
+    auto old = Dossier("o", "A", "2026-12-01");
+    old.received_at = "2026-12-01T08:00:00+07:00";
+    auto stored = s.dossiers->Admit(paid, created).Value();
+    CHECK(s.dossiers->Admit(free, created).HasValue());
+    CHECK(s.dossiers->Admit(old, created).HasValue());
+
+    auto tally = s.dossiers->Tally("2026-12-05T00:00:00+07:00").Value();
+    LONGS_EQUAL(2, tally.size());
+    STRCMP_EQUAL("2026-12-07", tally[0].day.c_str());
+    LONGS_EQUAL(1, tally[0].dossiers);
+    LONGS_EQUAL(1, tally[0].with_fee);
+    LONGS_EQUAL(1, tally[0].paid_at_kiosk);
+    LONGS_EQUAL(25000, tally[0].fees_paid_vnd);
+    LONGS_EQUAL(1, tally[0].digitized);
+    LONGS_EQUAL(1, tally[0].chip_identity);
+    LONGS_EQUAL(1, tally[0].assisted);
+    STRCMP_EQUAL("2026-12-08", tally[1].day.c_str());
+    LONGS_EQUAL(0, tally[1].with_fee);
+    LONGS_EQUAL(0, tally[1].paid_at_kiosk);
+    LONGS_EQUAL(1, tally[1].digitized);
+    LONGS_EQUAL(0, tally[1].chip_identity);
+    LONGS_EQUAL(0, tally[1].assisted);
+    // The same moment written with another offset selects the same dossiers.
+    LONGS_EQUAL(2, s.dossiers->Tally("2026-12-04T17:00:00Z").Value().size());
+
+    CHECK(s.dossiers->AddRating(stored.code, 3, "2026-12-07T17:00:00Z").Value());
+    auto ratings = s.dossiers->Ratings("2026-12-07T00:00:00+07:00").Value();
+    LONGS_EQUAL(1, ratings.size());
+    STRCMP_EQUAL("QNM-TEST-0001", ratings[0].kiosk_id.c_str());
+    LONGS_EQUAL(3, ratings[0].score);
+    LONGS_EQUAL(1, ratings[0].count);
+    CHECK(s.dossiers->Ratings("2026-12-08T01:00:00+07:00").Value().empty());
+  });
+}
+
+// Two gateways on one store, admitting at once, each dossier sent to both
+// (a kiosk retrying through the other replica): every dossier is stored
+// once, and the day's codes run 0001..N with no gap and no repeat.
+TEST(StoreContract, TwoGatewaysAdmittingAtOnceKeepCodesUniqueAndGapless) {
+  kiosk::test::StopTrackingAllocations();  // stores used from several threads
+  ForEachPlace([](const Implementation& impl, const std::string& place) {
+    AllStores replicas[2] = {impl.open(place), impl.open(place)};
+    constexpr int kThreads = 4, kEach = 15;
+    std::mutex mutex;
+    std::map<std::string, std::set<std::string>> codes_of;  // dossier id -> codes answered
+    int created_count = 0;
+    std::vector<std::string> failures;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kEach; ++i) {
+          const std::string id = "d-" + std::to_string(t) + "-" + std::to_string(i);
+          for (int r = 0; r < 2; ++r) {
+            auto& replica = replicas[(t + r) % 2];
+            bool created = false;
+            auto stored = replica.dossiers->Admit(Dossier(id, "A", "2026-12-07"), created);
+            std::lock_guard lock(mutex);
+            if (!stored) {
+              failures.push_back(stored.GetError().ToString());
+              continue;
+            }
+            codes_of[id].insert(stored->code);
+            created_count += created ? 1 : 0;
+          }
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    for (const auto& f : failures) UT_PRINT(f.c_str());
+    CHECK(failures.empty());
+    LONGS_EQUAL(kThreads * kEach, created_count);
+    LONGS_EQUAL(kThreads * kEach, codes_of.size());
+    std::set<std::string> all;
+    for (const auto& [id, codes] : codes_of) {
+      LONGS_EQUAL(1, codes.size());
+      all.insert(*codes.begin());
+    }
+    LONGS_EQUAL(kThreads * kEach, all.size());
+    for (int n = 1; n <= kThreads * kEach; ++n) {
+      const auto code = FormatDossierCode("A", *ParseDay("2026-12-07"), n);
+      CHECK_TEXT(all.count(code) == 1, code.c_str());
+    }
+  });
+  kiosk::test::ResumeTrackingAllocations();
 }

@@ -1,10 +1,8 @@
 // The help store on SQLite: citizens' calls for an officer and the officers
 // who may assist at a kiosk, in fleet.db.
 
-#include <cstdio>
-
+#include "../records.h"
 #include "connection.h"
-#include "kiosk/core/text.h"
 
 namespace kiosk::gateway::sqlite {
 
@@ -31,12 +29,6 @@ HelpCallRecord ReadCall(const Stmt& st) {
   r.officer_id = st.Text(9);
   r.closed_at = st.Int(10);
   return r;
-}
-
-std::string StaffId(std::int64_t number) {
-  char id[16];
-  std::snprintf(id, sizeof id, "CB-%06lld", static_cast<long long>(number));
-  return id;
 }
 
 class SqliteHelpStore final : public HelpStore {
@@ -100,7 +92,7 @@ class SqliteHelpStore final : public HelpStore {
     st.Bind(1, s.commune).Bind(2, s.name).Bind(3, s.pin_hash).Bind(4, s.issued_by);
     st.Bind(5, s.issued_at).Bind(6, s.expires_at);
     KIOSK_TRY(Done(st));
-    return StaffId(sqlite3_last_insert_rowid(Db()));
+    return store::StaffId(sqlite3_last_insert_rowid(Db()));
   }
 
   Expected<std::vector<StaffRecord>> Staff(const std::string& commune, std::int64_t now) override {
@@ -111,14 +103,19 @@ class SqliteHelpStore final : public HelpStore {
             "ORDER BY number");
     st.Bind(1, commune).Bind(2, now);
     return Rows<StaffRecord>(st, [](const Stmt& row) {
-      return StaffRecord{StaffId(row.Int(0)), row.Text(1), row.Text(2), row.Text(3),
-                         row.Text(4),         row.Int(5),  row.Int(6),  row.Int(7)};
+      return StaffRecord{store::StaffId(row.Int(0)),
+                         row.Text(1),
+                         row.Text(2),
+                         row.Text(3),
+                         row.Text(4),
+                         row.Int(5),
+                         row.Int(6),
+                         row.Int(7)};
     });
   }
 
   Expected<bool> RevokeStaff(const std::string& id, std::int64_t at) override {
-    if (id.size() != 9 || id.rfind("CB-", 0) != 0) return false;
-    const auto number = core::ParseDecimal(std::string_view(id).substr(3));
+    const auto number = store::StaffNumber(id);
     if (!number) return false;
     std::lock_guard lock(connection_->mutex);
     Stmt st(Db(), "UPDATE staff SET revoked_at = ?2 WHERE number = ?1 AND revoked_at = 0");

@@ -3,6 +3,7 @@
 
 #include <mutex>
 
+#include "../records.h"
 #include "connection.h"
 #include "kiosk/gateway/store/sqlite.h"
 
@@ -40,25 +41,6 @@ constexpr const char* kBundleColumns =
 BundleRecord ReadBundle(const Stmt& st, int at) {
   return {st.Text(at),    st.Text(at + 1), st.Text(at + 2),
           st.Int(at + 3), st.Int(at + 4),  st.Text(at + 5)};
-}
-
-// Communes as one column: "20314,20317".
-std::string JoinCommunes(const std::vector<std::string>& communes) {
-  std::string out;
-  for (const auto& c : communes) out += (out.empty() ? "" : ",") + c;
-  return out;
-}
-
-std::vector<std::string> SplitCommunes(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto comma = text.find(',', start);
-    const auto end = comma == std::string::npos ? text.size() : comma;
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 class SqliteRolloutStore final : public RolloutStore {
@@ -100,7 +82,9 @@ class SqliteRolloutStore final : public RolloutStore {
     Stmt st(Db(),
             "INSERT INTO rollouts (sha256, percent, communes, state, created_at, created_by, "
             "downgrade) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6)");
-    st.Bind(1, r.bundle.sha256).Bind(2, std::int64_t{r.percent}).Bind(3, JoinCommunes(r.communes));
+    st.Bind(1, r.bundle.sha256)
+        .Bind(2, std::int64_t{r.percent})
+        .Bind(3, store::JoinCommunes(r.communes));
     st.Bind(4, r.created_at).Bind(5, r.created_by).Bind(6, std::int64_t{r.downgrade ? 1 : 0});
     KIOSK_TRY(Done(st));
     return connection_.db.LastInsertId();
@@ -132,7 +116,7 @@ class SqliteRolloutStore final : public RolloutStore {
       RolloutRecord r;
       r.id = row.Int(0);
       r.percent = static_cast<int>(row.Int(1));
-      r.communes = SplitCommunes(row.Text(2));
+      r.communes = store::SplitCommunes(row.Text(2));
       r.state = row.Text(3);
       r.created_at = row.Int(4);
       r.created_by = row.Text(5);
