@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <memory>
 #include <optional>
@@ -94,7 +95,12 @@ class AttachmentSink {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
     wrote_ = true;
-    parts_.push_back(dir_ / (declared.name + ".part"));
+    // Named for this process and request: two replicas sharing the
+    // directory (or two requests) may both receive a dossier a kiosk sent
+    // again; each writes its own part.
+    static std::atomic<unsigned> uploads{0};
+    parts_.push_back(dir_ / (declared.name + "." + std::to_string(::getpid()) + "-" +
+                             std::to_string(uploads++) + ".part"));
     fd_ = ::open(parts_.back().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd_ < 0) return core::Error::Retryable("io.error", "cannot create " + declared.name);
     return core::Ok();
@@ -132,7 +138,7 @@ class AttachmentSink {
     // Sent before, or a dossier without papers: nothing was written.
     if (!write_ || !wrote_) return core::Ok();
     for (const auto& part : parts_) {
-      const auto final_name = part.parent_path() / part.stem();
+      const auto final_name = part.parent_path() / part.stem().stem();
       if (::rename(part.c_str(), final_name.c_str()) != 0) {
         return core::Error::Retryable("io.error", "cannot rename " + part.filename().string());
       }

@@ -53,8 +53,9 @@ Peer PeerPolicy::Identify(const core::Certificate& client) const {
     const std::string kiosk_id = CommonName(client);
     if (registry_ == nullptr) return {PeerKind::kKiosk, kiosk_id, ""};
     auto device = registry_->FindDevice(kiosk_id);
-    // A store failure refuses: an unknown certificate never slips through.
-    if (!device) return {PeerKind::kNobody, "", "peer.registry_unavailable"};
+    // A store failure serves nothing (CheckRoute answers 503): an unknown
+    // certificate never slips through.
+    if (!device) return {PeerKind::kUnconfirmed, kiosk_id, "peer.registry_unavailable"};
     if (!*device) return {PeerKind::kNobody, "", "peer.not_enrolled"};
     if ((*device)->state != "active") return {PeerKind::kNobody, "", "peer.revoked"};
     if ((*device)->serial != client.SerialHex()) {
@@ -78,6 +79,9 @@ std::optional<core::HttpResponse> PeerPolicy::CheckRoute(const Peer& peer,
       if (!bank_path)
         return Refuse(403, "peer.forbidden", "a bank certificate may only use /v1/bank/");
       return std::nullopt;
+    case PeerKind::kUnconfirmed:
+      return Refuse(503, "peer.registry_unavailable",
+                    "the registry cannot be read just now; try again");
     case PeerKind::kNobody:
       break;
   }

@@ -19,6 +19,7 @@ core::Expected<GatewayConfig> ReadGatewayConfig(const std::string& path) {
   listen.Read("max_connections_per_address", c.max_connections_per_address, 1, 4096);
   listen.Read("handshake_timeout_s", c.handshake_timeout_s, 1, 60);
   listen.Read("session_ticket_s", c.session_ticket_s, 0, 86400);
+  listen.Read("session_ticket_key_file", c.session_ticket_key_file);
   auto operator_listen = reader.Table("operator");
   operator_listen.Read("address", c.operator_address);
   operator_listen.Read("port", c.operator_port, 0, 65535);

@@ -47,6 +47,10 @@ struct GatewayConfig {
   int max_connections_per_address = 16;  // [listen]: one source address at once
   int handshake_timeout_s = 5;           // [listen]: a TLS handshake in all
   int session_ticket_s = 3600;           // [listen]: TLS sessions resumable this long; 0: none
+  // [listen] session_ticket_key_file: the secret every replica seals its
+  // session tickets with (32 bytes or more), so a kiosk resumes at any of
+  // them; "": a key of this process only.
+  std::string session_ticket_key_file;
   IntakeConfig intake;
   FleetConfig fleet;
   core::LogConfig log;

@@ -122,6 +122,14 @@ int main(int argc, char** argv) {
   // Kiosks reconnect for every heartbeat: resuming spares both sides the
   // handshake's public-key work (see docs/fleet.md for the figures).
   tls.session_ticket_lifetime = std::chrono::seconds(config->session_ticket_s);
+  if (!config->session_ticket_key_file.empty()) {
+    auto secret = core::ReadSmallFile(config->session_ticket_key_file, 4096);
+    if (!secret || secret->size() < 32) {
+      return fail(core::Error::NeedsPerson("config.session_ticket_key",
+                                           "the session ticket key file holds under 32 bytes"));
+    }
+    tls.session_ticket_secret = std::make_shared<const core::SecretBytes>(core::AsBytes(*secret));
+  }
   // Every handshake asks who the peer is: only a kiosk's current
   // certificate or the bank's gets further.
   if (desk == nullptr) {
@@ -154,6 +162,7 @@ int main(int argc, char** argv) {
     open_tls.io_timeout = std::chrono::seconds(30);
     open_tls.require_client_certificate = false;
     open_tls.session_ticket_lifetime = tls.session_ticket_lifetime;
+    open_tls.session_ticket_secret = tls.session_ticket_secret;
     auto listening = core::TlsServer::Listen(
         config->operator_address, static_cast<std::uint16_t>(config->operator_port), open_tls);
     if (!listening) return fail(listening.GetError());
@@ -217,6 +226,12 @@ int main(int argc, char** argv) {
     operator_thread = std::thread([&] {
       gw::Serve(*operator_server, operator_options, g_stop,
                 [&](const core::HttpRequest& request, const core::Certificate*) {
+                  // A load balancer's health check: this process serves.
+                  // Not the database's state: while it is down, kiosks
+                  // are told 503 by every replica and queue.
+                  if (request.method == "GET" && request.target == "/healthz") {
+                    return core::HttpResponse{200, {{"Content-Type", "text/plain"}}, "ok\n"};
+                  }
                   if (auto answer = desk->HandleEnrollment(request)) return *answer;
                   if (auto answer = dashboard->Handle(request)) return *answer;
                   return NotFound();

@@ -24,6 +24,7 @@
 #include "kiosk/core/random.h"
 #include "mbedtls_internal.h"
 #include "pk_internal.h"
+#include "tls_tickets.h"
 
 namespace kiosk::core {
 
@@ -89,6 +90,7 @@ struct TlsConfigHolder {
   std::function<bool(const Certificate&)> accept_peer;
   // Server: the key session tickets are sealed with (mbedTLS locks it).
   Owned<mbedtls_ssl_ticket_context, mbedtls_ssl_ticket_init, mbedtls_ssl_ticket_free> tickets;
+  SharedTicketKeys shared_tickets;                 // when the replicas share a ticket secret
   std::shared_ptr<TlsSessionCache> session_cache;  // client
 };
 
@@ -155,7 +157,18 @@ Expected<std::shared_ptr<TlsConfigHolder>> MakeConfig(int endpoint, const TlsOpt
   } else if (endpoint == MBEDTLS_SSL_IS_SERVER) {
     return Error::Fatal("tls.config", "a server needs a certificate and key");
   }
-  if (endpoint == MBEDTLS_SSL_IS_SERVER && options.session_ticket_lifetime.count() > 0) {
+  if (endpoint == MBEDTLS_SSL_IS_SERVER && options.session_ticket_lifetime.count() > 0 &&
+      options.session_ticket_secret) {
+    if (options.session_ticket_secret->Size() < 32) {
+      return Error::NeedsPerson("tls.ticket_secret", "the session ticket secret is under 32 bytes");
+    }
+    holder->shared_tickets.secret = options.session_ticket_secret->Clone();
+    holder->shared_tickets.lifetime_s =
+        static_cast<std::uint32_t>(options.session_ticket_lifetime.count());
+    holder->shared_tickets.random = holder->drbg.get();
+    mbedtls_ssl_conf_session_tickets_cb(conf, SharedTicketWrite, SharedTicketParse,
+                                        &holder->shared_tickets);
+  } else if (endpoint == MBEDTLS_SSL_IS_SERVER && options.session_ticket_lifetime.count() > 0) {
     KIOSK_TRY(KIOSK_MBEDTLS(mbedtls_ssl_ticket_setup(
         holder->tickets.get(), MbedtlsRng, holder->drbg.get(), MBEDTLS_CIPHER_AES_256_GCM,
         static_cast<std::uint32_t>(options.session_ticket_lifetime.count()))));

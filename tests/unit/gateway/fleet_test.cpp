@@ -538,6 +538,38 @@ TEST(Dashboard, ALargeFleetIsShownAPageAtATimeAlertsFirst) {
 
 // The bank's CA is trusted on the device listener for its notifications; a
 // certificate it issued with a kiosk's name is still the bank, never the kiosk.
+
+// A registry whose database cannot be reached.
+class UnreadableRegistry final : public DeviceStore {
+ public:
+  static kiosk::core::Error Down() {
+    return kiosk::core::Error::Retryable("store.unavailable", "the database is down");
+  }
+  kiosk::core::Status AddToken(const std::string&, const TokenGrant&, std::int64_t) override {
+    return Down();
+  }
+  kiosk::core::Expected<TokenGrant> ConsumeToken(const std::string&, const std::string&,
+                                                 std::int64_t) override {
+    return Down();
+  }
+  kiosk::core::Status RegisterDevice(const DeviceRecord&) override { return Down(); }
+  kiosk::core::Expected<bool> RevokeDevice(const std::string&, std::int64_t) override {
+    return Down();
+  }
+  kiosk::core::Expected<std::optional<DeviceRecord>> FindDevice(const std::string&) override {
+    return Down();
+  }
+  kiosk::core::Expected<std::vector<KioskView>> Fleet() override { return Down(); }
+  kiosk::core::Status RecordHeartbeat(const std::string&, std::int64_t,
+                                      const std::string&) override {
+    return Down();
+  }
+  kiosk::core::Expected<std::vector<HeartbeatRecord>> History(const std::string&, int) override {
+    return Down();
+  }
+  kiosk::core::Status PruneHistory(std::int64_t) override { return Down(); }
+};
+
 TEST(FleetDesk, OnlyAKiosksCurrentCertificateFromTheDeviceCaIsThatKiosk) {
   const auto current = Enrolled("QNM-TAMKY-0001");
   const auto bank_ca = core::MakeDevCa("Test Bank CA", random).Value();
@@ -577,6 +609,21 @@ TEST(FleetDesk, OnlyAKiosksCurrentCertificateFromTheDeviceCaIsThatKiosk) {
   // Revoked: nobody, at once.
   CHECK(desk->Revoke("QNM-TAMKY-0001").Value());
   CHECK(peers.Identify(current).kind == PeerKind::kNobody);
+
+  // The registry cannot be read (its database is down): the certificate is
+  // unconfirmed, and every route, a bank's too, is a 503 to try again.
+  UnreadableRegistry unreadable;
+  const PeerPolicy blind({ca->certificate}, {bank_ca.certificate}, &unreadable,
+                         core::SystemClock());
+  const Peer unconfirmed = blind.Identify(current);
+  CHECK(unconfirmed.kind == PeerKind::kUnconfirmed);
+  STRCMP_EQUAL("peer.registry_unavailable", unconfirmed.why.c_str());
+  for (const char* path : {"/v1/heartbeat", "/v1/dossiers", "/v1/bank/notifications"}) {
+    auto refused = PeerPolicy::CheckRoute(unconfirmed, HttpRequest{"POST", path, {}, ""});
+    CHECK_TEXT(refused.has_value(), path);
+    LONGS_EQUAL(503, refused->status);
+  }
+  CHECK(blind.Identify(forged.certificate).kind == PeerKind::kNobody);
 }
 
 // 30 wrong passwords, then the right one, used to be answered at once. Now

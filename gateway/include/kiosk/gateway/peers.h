@@ -24,7 +24,11 @@ namespace kiosk::gateway {
 
 class DeviceStore;
 
-enum class PeerKind { kNobody, kKiosk, kBank };
+// kUnconfirmed: a certificate the device CA signed whose registry entry
+// could not be read (the store is down). Its connection is kept, so the
+// kiosk hears why, and every request on it is answered 503: nothing is
+// served to a certificate the registry has not confirmed.
+enum class PeerKind { kNobody, kKiosk, kBank, kUnconfirmed };
 
 struct Peer {
   PeerKind kind = PeerKind::kNobody;

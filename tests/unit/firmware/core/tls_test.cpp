@@ -204,3 +204,54 @@ TEST(Tls, ResumedSessionsSkipThePublicKeyWorkButNotTheRevocationCheck) {
   CHECK_FALSE(accepted.HasValue());
   STRCMP_EQUAL("tls.peer_refused", accepted.GetError().Code().c_str());
 }
+
+// Replicas behind a load balancer: a ticket one issued resumes at another
+// that shares its ticket secret, and at no server with another secret (a
+// full handshake instead: the certificate is checked again).
+TEST(Tls, ReplicasSharingATicketSecretResumeEachOthersSessions) {
+  std::atomic<int> asked{0};
+  auto replica = [&](const char* secret) {
+    TlsOptions options;
+    options.trusted = {device_ca->cert};
+    options.identity = TlsIdentity{{gateway->cert}, &gateway->key};
+    options.io_timeout = milliseconds(2000);
+    options.session_ticket_lifetime = std::chrono::seconds(3600);
+    options.session_ticket_secret =
+        std::make_shared<const SecretBytes>(AsBytes(std::string(secret)));
+    options.accept_peer = [&](const Certificate&) {
+      ++asked;
+      return true;
+    };
+    return TlsServer::Listen("127.0.0.1", 0, options).Value();
+  };
+  auto first = replica("the province's ticket secret, 32 bytes or more");
+  auto second = replica("the province's ticket secret, 32 bytes or more");
+  auto stranger = replica("another province's secret, also 32 bytes long");
+  TlsOptions client = Kiosk(&*device, gateway_ca->cert);
+  client.session_cache = std::make_shared<TlsSessionCache>();
+  {
+    auto [accepted, connected] = Handshake(first, client);
+    CHECK(accepted.HasValue() && connected.HasValue());
+    LONGS_EQUAL(2, asked.load());  // a full handshake
+  }
+  {
+    auto [accepted, connected] = Handshake(second, client);
+    CHECK(accepted.HasValue() && connected.HasValue());
+    LONGS_EQUAL(3, asked.load());  // resumed: only the check after it
+    STRCMP_EQUAL("C=VN, O=Kiosk Test, CN=KIOSK-0001",
+                 accepted->PeerCertificate()->Subject().c_str());
+  }
+  {
+    auto [accepted, connected] = Handshake(stranger, client);
+    CHECK(accepted.HasValue() && connected.HasValue());
+    LONGS_EQUAL(5, asked.load());  // the ticket did not open: a full handshake
+  }
+  // A secret under 32 bytes is refused when the server starts.
+  TlsOptions weak;
+  weak.trusted = {device_ca->cert};
+  weak.identity = TlsIdentity{{gateway->cert}, &gateway->key};
+  weak.session_ticket_lifetime = std::chrono::seconds(3600);
+  weak.session_ticket_secret = std::make_shared<const SecretBytes>(AsBytes(std::string("short")));
+  STRCMP_EQUAL("tls.ticket_secret",
+               TlsServer::Listen("127.0.0.1", 0, weak).GetError().Code().c_str());
+}

@@ -15,6 +15,7 @@
 
 #include "kiosk/core/error.h"
 #include "kiosk/core/pk.h"
+#include "kiosk/core/secret.h"
 #include "kiosk/core/x509.h"
 
 namespace kiosk::core {
@@ -61,6 +62,10 @@ struct TlsOptions {
   // A resumed session skips the certificate checks of a full handshake, so
   // accept_peer is asked again after it.
   std::chrono::seconds session_ticket_lifetime{0};
+  // Server: seal tickets under keys derived from this secret (32 bytes or
+  // more), so that every replica that shares it resumes the others'
+  // sessions; null: a random key of this process.
+  std::shared_ptr<const SecretBytes> session_ticket_secret;
 };
 
 class TlsConnection {
