@@ -1,9 +1,11 @@
 // gateway-load: many kiosks at once against a real kiosk-gateway, started
 // here on loopback with a development PKI.
 //
-//   gateway-load [KIOSKS=16] [DOSSIERS PER KIOSK=25]
+//   gateway-load [--postgresql CONNINFO [--replicas N]] [KIOSKS=16] [DOSSIERS PER KIOSK=25]
 //       each kiosk (its own device certificate) submits dossiers; dossiers/s
-//       and latency percentiles
+//       and latency percentiles. On SQLite files by default; with
+//       --postgresql, on a fresh schema of that database (scripts/pg-cluster
+//       starts one), and with N replicas behind HAProxy in TCP mode
 //   gateway-load heartbeats [KIOSKS=5000] [SECONDS=60] [INTERVAL_S=60]
 //       the kiosks enroll with one-time tokens, then send heartbeats on
 //       schedule (KIOSKS/INTERVAL_S a second, spread evenly) for SECONDS;
@@ -47,13 +49,33 @@ std::string ReadText(const fs::path& p) {
 int Heartbeats(int kiosks, int seconds, int interval_s);
 
 int main(int argc, char** argv) {
+  // Options first, then the positional figures.
+  std::string postgresql;
+  int replicas = 1;
+  while (argc > 2 && std::string(argv[1]).rfind("--", 0) == 0) {
+    const std::string flag = argv[1];
+    if (flag == "--postgresql") {
+      postgresql = argv[2];
+    } else if (flag == "--replicas") {
+      replicas = std::max(1, std::stoi(argv[2]));
+    } else {
+      break;
+    }
+    argv += 2;
+    argc -= 2;
+  }
+  if (replicas > 1 && postgresql.empty()) {
+    std::fprintf(stderr, "gateway-load: --replicas needs --postgresql\n");
+    return 2;
+  }
   if (argc > 1 && std::string(argv[1]) == "heartbeats") {
     return Heartbeats(argc > 2 ? std::stoi(argv[2]) : 5000, argc > 3 ? std::stoi(argv[3]) : 60,
                       argc > 4 ? std::stoi(argv[4]) : 60);
   }
   if (argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9')) {
     std::fprintf(stderr,
-                 "usage: gateway-load [KIOSKS] [DOSSIERS]\n"
+                 "usage: gateway-load [--postgresql CONNINFO [--replicas N]] [KIOSKS] "
+                 "[DOSSIERS]\n"
                  "       gateway-load heartbeats [KIOSKS] [SECONDS] [INTERVAL_S]\n");
     return 2;
   }
@@ -65,22 +87,58 @@ int main(int argc, char** argv) {
   const fs::path dir = mkdtemp(tmpl);
   const fs::path pki = dir / "pki";
   if (std::system((std::string(KIOSK_DEVCA_BIN) + " init " + pki.string()).c_str()) != 0) return 1;
-  const int port = 19443;
-  std::ofstream(dir / "gateway.toml")
-      << "[listen]\naddress = \"127.0.0.1\"\nport = " << port << "\nmax_connections = 256\n"
-      << "max_connections_per_address = 256\n"  // every kiosk here is 127.0.0.1
-      << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
-      << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
-      << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
-      << "[storage]\ndir = \"" << (dir / "state").string() << "\"\n"
-      << "[procedures]\n\"1.001612\" = 3\n[log]\nlevel = \"error\"\n";
-  const pid_t gateway = fork();
-  if (gateway == 0) {
-    execl(KIOSK_GATEWAY_BIN, KIOSK_GATEWAY_BIN, "--config", (dir / "gateway.toml").c_str(),
-          nullptr);
-    _exit(127);
+  // Each replica on its own port; with several, HAProxy's port in front.
+  const int first_port = 19443;
+  const int port = replicas > 1 ? 19440 : first_port;
+  std::string storage_lines;
+  if (!postgresql.empty()) {
+    const std::string schema = "load_" + std::to_string(::getpid());
+    const std::string create =
+        "psql -X -q -d '" + postgresql + "' -c 'CREATE SCHEMA " + schema + "'";
+    if (std::system(create.c_str()) != 0) return 1;
+    storage_lines = "database = \"postgresql\"\npostgresql = \"" + postgresql +
+                    " options='-c search_path=" + schema + "'\"\npool_size = 8\nshared_dir = \"" +
+                    (dir / "shared").string() + "\"\n";
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<pid_t> gateways;
+  for (int r = 0; r < replicas; ++r) {
+    const fs::path config = dir / ("gateway-" + std::to_string(r) + ".toml");
+    std::ofstream(config) << "[listen]\naddress = \"127.0.0.1\"\nport = " << first_port + r
+                          << "\nmax_connections = 256\n"
+                          << "max_connections_per_address = 256\n"  // every kiosk here is 127.0.0.1
+                          << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
+                          << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
+                          << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
+                          << "[storage]\ndir = \""
+                          << (dir / ("state-" + std::to_string(r))).string() << "\"\n"
+                          << storage_lines
+                          << "[procedures]\n\"1.001612\" = 3\n[log]\nlevel = \"error\"\n";
+    const pid_t gateway = fork();
+    if (gateway == 0) {
+      execl(KIOSK_GATEWAY_BIN, KIOSK_GATEWAY_BIN, "--config", config.c_str(), nullptr);
+      _exit(127);
+    }
+    gateways.push_back(gateway);
+  }
+  if (replicas > 1) {
+    std::ofstream cfg(dir / "haproxy.cfg");
+    cfg << "global\n  maxconn 4096\ndefaults\n  mode tcp\n  timeout connect 1s\n"
+        << "  timeout client 60s\n  timeout server 60s\n"
+        << "frontend kiosks\n  bind 127.0.0.1:" << port << "\n  default_backend gateways\n"
+        << "backend gateways\n  balance leastconn\n";
+    for (int r = 0; r < replicas; ++r) {
+      cfg << "  server g" << r << " 127.0.0.1:" << first_port + r << "\n";
+    }
+    cfg.close();
+    const pid_t proxy = fork();
+    if (proxy == 0) {
+      execl("/usr/sbin/haproxy", "haproxy", "-db", "-q", "-f", (dir / "haproxy.cfg").c_str(),
+            nullptr);
+      _exit(127);
+    }
+    gateways.push_back(proxy);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
 
   auto random = core::Drbg::Create();
   auto ca_key = core::PrivateKey::FromPem(
@@ -169,21 +227,26 @@ int main(int argc, char** argv) {
   for (auto& t : threads) t.join();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  kill(gateway, SIGTERM);
-  waitpid(gateway, nullptr, 0);
+  for (const pid_t child : gateways) kill(child, SIGTERM);
+  for (const pid_t child : gateways) waitpid(child, nullptr, 0);
   fs::remove_all(dir);
 
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double p) {
     return latencies[static_cast<std::size_t>(p * static_cast<double>(latencies.size() - 1))];
   };
-  std::printf("gateway-load: %d kiosks x %d dossiers (200 KiB attachment each), %d failed\n",
-              kiosks, per_kiosk, failures.load());
+  std::printf("gateway-load: %d kiosks x %d dossiers (200 KiB attachment each), %d failed; %s\n",
+              kiosks, per_kiosk, failures.load(),
+              postgresql.empty() ? "SQLite, 1 gateway"
+                                 : ("PostgreSQL, " + std::to_string(replicas) +
+                                    (replicas > 1 ? " gateways behind HAProxy" : " gateway"))
+                                       .c_str());
   std::printf("  %.1f dossiers/s  p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms\n",
               static_cast<double>(latencies.size()) / seconds, pct(0.5), pct(0.9), pct(0.99),
               latencies.back());
   std::printf(
       "  (each request: new TLS 1.2 handshake with client certificate, JWS and\n"
-      "   SHA-256 checks, attachment fsync, SQLite commit with synchronous=FULL)\n");
+      "   SHA-256 checks, attachment fsync, a commit: SQLite synchronous=FULL or\n"
+      "   PostgreSQL synchronous_commit=on)\n");
   return failures == 0 ? 0 : 1;
 }

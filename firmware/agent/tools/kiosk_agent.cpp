@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
   gateway.tls.server_name = config->server_name;
   // Uploads and heartbeats resume one TLS session instead of a full handshake each.
   gateway.tls.session_cache = std::make_shared<core::TlsSessionCache>();
+  // One connection kept open to the gateway: a heartbeat or an upload costs
+  // no handshake (docs/deployment.md).
+  gateway.tls.connection_cache = std::make_shared<core::TlsConnectionCache>();
   kiosk::agent::Backoff backoff{std::chrono::milliseconds(config->backoff_first_ms),
                                 std::chrono::milliseconds(config->backoff_max_ms)};
   kiosk::agent::Uploader uploader(*outbox, *storage_key, gateway, backoff, core::SystemClock(),

@@ -135,7 +135,14 @@ Expected<HttpResponse> HttpsStreamingRequest(
     const std::string& host, std::uint16_t port, const TlsOptions& options, const HttpRequest& head,
     std::uint64_t content_length, const std::function<Status(const BodyWriter&)>& produce,
     std::size_t body_limit) {
-  KIOSK_ASSIGN_OR_RETURN(TlsConnection connection, TlsConnect(host, port, options));
+  // A kept connection when there is one (TlsOptions::connection_cache).
+  const auto& cache = options.connection_cache;
+  std::optional<TlsConnection> kept = cache ? cache->Take(host, port) : std::nullopt;
+  if (!kept) {
+    KIOSK_ASSIGN_OR_RETURN(TlsConnection fresh, TlsConnect(host, port, options));
+    kept.emplace(std::move(fresh));
+  }
+  TlsConnection& connection = *kept;
   try {
     BeastTlsStream stream(connection);
     http::request<http::buffer_body> req;
@@ -147,7 +154,7 @@ Expected<HttpResponse> HttpsStreamingRequest(
     req.target(head.target);
     req.version(11);
     req.set(http::field::host, host);
-    req.set(http::field::connection, "close");
+    req.set(http::field::connection, cache ? "keep-alive" : "close");
     for (const auto& [k, v] : head.headers) req.set(k, v);
     req.content_length(content_length);
     req.body().data = nullptr;
@@ -188,7 +195,11 @@ Expected<HttpResponse> HttpsStreamingRequest(
     }
     http::read(stream, buffer, parser, ec);
     if (ec) return stream.TakeError("reading the response", ec);
-    connection.Close();
+    if (cache && parser.get().keep_alive() && buffer.size() == 0) {
+      cache->Put(host, port, std::move(connection));
+    } else {
+      connection.Close();
+    }
     return FromBeast(parser.get());
   } catch (const std::exception& e) {
     return Error::Retryable("http.error", e.what());
@@ -302,6 +313,7 @@ Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection, const RequestLi
     if (ec) return stream.TakeError("reading a request", ec);
     KIOSK_ASSIGN_OR_RETURN(auto checked, CheckHead(head, limits));
     HttpRequest out = std::move(checked.first);
+    out.keep_alive = head.get().keep_alive();
     const std::size_t limit = checked.second;
     const auto length = head.content_length();
     out.peer_address = connection.PeerAddress();
@@ -343,13 +355,13 @@ Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection, std::size_t bod
   return ReadHttpRequest(connection, limits);
 }
 
-Status WriteHttpResponse(TlsConnection& connection, const HttpResponse& response) {
+Status WriteHttpResponse(TlsConnection& connection, const HttpResponse& response, bool keep_alive) {
   try {
     BeastTlsStream stream(connection);
     http::response<http::string_body> res;
     res.result(static_cast<unsigned>(response.status));
     res.version(11);
-    res.set(http::field::connection, "close");
+    res.set(http::field::connection, keep_alive ? "keep-alive" : "close");
     for (const auto& [k, v] : response.headers) res.set(k, v);
     res.body() = response.body;
     res.prepare_payload();

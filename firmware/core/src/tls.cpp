@@ -334,6 +334,64 @@ void TlsConnection::SetDeadline(std::chrono::steady_clock::time_point deadline) 
 
 const std::string& TlsConnection::PeerAddress() const { return state_->peer_address; }
 
+struct TlsConnectionCache::State {
+  std::chrono::milliseconds idle_timeout;
+  std::mutex mutex;
+  std::string host;
+  std::uint16_t port = 0;
+  std::optional<TlsConnection> idle;
+  std::chrono::steady_clock::time_point since;
+  int reused = 0;
+};
+
+TlsConnectionCache::TlsConnectionCache(std::chrono::milliseconds idle_timeout)
+    : state_(std::make_unique<State>()) {
+  state_->idle_timeout = idle_timeout;
+}
+TlsConnectionCache::~TlsConnectionCache() = default;
+
+std::optional<TlsConnection> TlsConnectionCache::Take(const std::string& host, std::uint16_t port) {
+  std::optional<TlsConnection> taken;
+  {
+    std::lock_guard lock(state_->mutex);
+    if (!state_->idle || state_->host != host || state_->port != port) return std::nullopt;
+    const bool fresh = std::chrono::steady_clock::now() - state_->since < state_->idle_timeout;
+    taken = std::exchange(state_->idle, std::nullopt);
+    if (!fresh) return std::nullopt;  // closed as it goes
+  }
+  if (!taken->Quiet()) return std::nullopt;
+  std::lock_guard lock(state_->mutex);
+  ++state_->reused;
+  return taken;
+}
+
+void TlsConnectionCache::Put(const std::string& host, std::uint16_t port,
+                             TlsConnection connection) {
+  std::lock_guard lock(state_->mutex);
+  state_->host = host;
+  state_->port = port;
+  state_->idle = std::move(connection);  // any connection kept before is closed
+  state_->since = std::chrono::steady_clock::now();
+}
+
+int TlsConnectionCache::Reused() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->reused;
+}
+
+int TlsConnection::Fd() const { return state_ ? state_->net.fd : -1; }
+
+std::size_t TlsConnection::Buffered() const {
+  return state_ ? mbedtls_ssl_get_bytes_avail(state_->ssl.get()) : 0;
+}
+
+bool TlsConnection::Quiet() const {
+  if (!state_ || state_->net.fd < 0 || Buffered() > 0) return false;
+  std::uint8_t byte = 0;
+  const ssize_t n = ::recv(state_->net.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 void TlsConnection::Close() {
   if (state_ && state_->net.fd >= 0) {
     mbedtls_ssl_close_notify(state_->ssl.get());

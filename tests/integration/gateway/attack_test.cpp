@@ -82,6 +82,16 @@ long PeakRssKb(int pid) {
   return -1;
 }
 
+// The gateway's threads right now (/proc/PID/status).
+long Threads(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::stol(line.substr(8));
+  }
+  return -1;
+}
+
 double MsSince(Steady::time_point t) {
   return std::chrono::duration<double, std::milli>(Steady::now() - t).count();
 }
@@ -449,4 +459,46 @@ TEST(Attacks, OnlyTheDeviceKeyVouchesForASealingKey) {
   LONGS_EQUAL(401, SubmitSignedBy(sealing, {{header, "not.a.jws"}}, 20'000));
   // The device key's own signature still counts (dossiers sealed before the change).
   LONGS_EQUAL(201, Submit(20'000));
+}
+
+// Kiosks keep one connection each open between requests (HTTP/1.1
+// keep-alive): 150 of them, each kept after its first heartbeat, cost the
+// gateway no thread while they wait; each one's next heartbeat goes out on
+// the connection it kept, with no new handshake.
+TEST(Attacks, KeptConnectionsWaitWithoutAThreadAndCarryTheNextRequest) {
+  const long threads_before = Threads(gateway->Pid());
+  constexpr int kKiosks = 150;
+  std::vector<core::TlsOptions> kiosks;
+  for (int i = 0; i < kKiosks; ++i) {
+    kiosks.push_back(KioskTls());
+    kiosks.back().connection_cache = std::make_shared<core::TlsConnectionCache>();
+  }
+  const std::string beat = std::string(R"({"kiosk_id":")") + kKiosk + R"(","sequence":1})";
+  auto heartbeat = [&](const core::TlsOptions& tls) {
+    auto r = core::HttpsRequest("127.0.0.1", device_port, tls,
+                                core::HttpRequest{"POST", "/v1/heartbeat", {}, beat});
+    return r ? r->status : 0;
+  };
+  for (const auto& tls : kiosks) LONGS_EQUAL(200, heartbeat(tls));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const long threads_kept = Threads(gateway->Pid());
+  UT_PRINT(("gateway threads: " + std::to_string(threads_before) + " before, " +
+            std::to_string(threads_kept) + " with " + std::to_string(kKiosks) + " connections kept")
+               .c_str());
+  // One request at a time: one worker serves them all in turn.
+  CHECK(threads_kept - threads_before < 10);
+  for (const auto& tls : kiosks) {
+    LONGS_EQUAL(200, heartbeat(tls));
+    LONGS_EQUAL(1, tls.connection_cache->Reused());
+  }
+  // A connection the gateway closed (here: all of them, by a restart would
+  // be too slow; the kiosk's own idle timeout) is not reused: a new one is
+  // opened and the request still goes through.
+  auto lapsing = KioskTls();
+  lapsing.connection_cache =
+      std::make_shared<core::TlsConnectionCache>(std::chrono::milliseconds(100));
+  LONGS_EQUAL(200, heartbeat(lapsing));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  LONGS_EQUAL(200, heartbeat(lapsing));
+  LONGS_EQUAL(0, lapsing.connection_cache->Reused());
 }

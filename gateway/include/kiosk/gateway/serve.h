@@ -1,9 +1,12 @@
 #pragma once
 
 // The gateway's accept loop, shared by its two listeners. Accepting never
-// waits on a client: each connection gets a thread of its own for its TLS
-// handshake (bounded in all, not per read), its request head (bounded too)
-// and its body (within the route's size limit and a minimum rate). A source
+// waits on a client: each connection being worked on has a worker of a
+// bounded pool for its TLS handshake (bounded in all, not per read), its
+// request head (bounded too) and its body (within the route's size limit
+// and a minimum rate). Between requests a kept connection (HTTP/1.1
+// keep-alive) waits in epoll, holding no thread, until its next request or
+// its idle timeout. A source
 // address may hold only a few connections at once until they prove a client
 // certificate (kiosks behind one NAT are not capped), and the whole listener
 // a bounded number; beyond either, a new connection is closed at once and
@@ -20,9 +23,15 @@
 namespace kiosk::gateway {
 
 struct ServeOptions {
+  // Connections being worked on at once, and so the workers at most.
   int max_connections = 256;
   int max_per_address = 16;
   std::chrono::milliseconds handshake_time{5000};
+  // How long a kept connection waits for its next request; 0: one request
+  // per connection. Longer than the kiosks' own idle timeout (30 s), so a
+  // kiosk closes first.
+  std::chrono::milliseconds keep_alive_idle{75000};
+  int max_idle_connections = 8192;  // kept connections at most; past it, the oldest closes
   core::RequestLimits limits;
 };
 

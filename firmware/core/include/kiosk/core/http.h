@@ -1,9 +1,10 @@
 #pragma once
 
 // HTTP/1.1 over our TLS connections, with Boost.Beast doing the protocol
-// (kept out of this header). The client opens one connection per request:
-// an agent sends a dossier at a time and must not depend on a connection
-// surviving. Bodies are bounded on both sides.
+// (kept out of this header). The client opens one connection per request,
+// or keeps one open between requests when its TlsOptions carry a
+// connection cache (HTTP/1.1 keep-alive); it never depends on a kept
+// connection surviving. Bodies are bounded on both sides.
 
 #include <chrono>
 #include <cstdint>
@@ -36,6 +37,7 @@ struct HttpRequest {
   // (RequestLimits::spool_dir); the server deletes it after answering.
   std::string body_file;
   std::string peer_address;  // server side: the client's IP address
+  bool keep_alive = false;   // server side: the client asks to keep the connection
   std::string Header(std::string_view name) const;
 };
 
@@ -85,7 +87,9 @@ struct RequestLimits {
 Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection, const RequestLimits& limits);
 Expected<HttpRequest> ReadHttpRequest(TlsConnection& connection,
                                       std::size_t body_limit = kDefaultBodyLimit);
-Status WriteHttpResponse(TlsConnection& connection, const HttpResponse& response);
+// `keep_alive`: the connection stays open for the client's next request.
+Status WriteHttpResponse(TlsConnection& connection, const HttpResponse& response,
+                         bool keep_alive = false);
 
 // A complete request from raw bytes, under the same limits and head checks
 // the server applies: for the fuzzer.

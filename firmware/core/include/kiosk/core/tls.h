@@ -43,6 +43,8 @@ class TlsSessionCache {
   std::unique_ptr<State> state_;
 };
 
+class TlsConnectionCache;
+
 struct TlsOptions {
   std::vector<Certificate> trusted;     // the only CAs accepted for the peer
   std::optional<TlsIdentity> identity;  // ours; required for a server
@@ -58,6 +60,9 @@ struct TlsOptions {
   std::function<bool(const Certificate&)> accept_peer;
   // Client: resume sessions through this cache (null: a full handshake each time).
   std::shared_ptr<TlsSessionCache> session_cache;
+  // Client (HTTP): keep the connection open between requests through this
+  // cache (null: one connection per request). See TlsConnectionCache.
+  std::shared_ptr<TlsConnectionCache> connection_cache;
   // Server: how long a session ticket it issues may be resumed; 0: no tickets.
   // A resumed session skips the certificate checks of a full handshake, so
   // accept_peer is asked again after it.
@@ -89,10 +94,44 @@ class TlsConnection {
   // The client's IP address, on a server ("" on a client).
   const std::string& PeerAddress() const;
 
+  // For a connection kept open between requests (HTTP keep-alive):
+  // the socket, to wait on it for the next request without a thread;
+  int Fd() const;
+  // bytes already received and decrypted, not read yet (a next request
+  // arrived with the last one);
+  std::size_t Buffered() const;
+  // true while the peer has neither sent anything nor closed it. Never waits.
+  bool Quiet() const;
+
   struct State;
   explicit TlsConnection(std::unique_ptr<State> state);
 
  private:
+  std::unique_ptr<State> state_;
+};
+
+// Client: one connection kept open to a server between requests (HTTP/1.1
+// keep-alive), so that a heartbeat or an upload costs no handshake. A request
+// takes it when it is to the same server, idle for less than `idle_timeout`
+// and quiet (the server has not closed it); otherwise it connects anew, and
+// leaves its connection here after an answer that allows it. The idle
+// timeout is shorter than the server's, so the server does not close a
+// connection just as a request goes out on it. Thread-safe: a request made
+// while another holds the connection opens one of its own.
+class TlsConnectionCache {
+ public:
+  explicit TlsConnectionCache(std::chrono::milliseconds idle_timeout = std::chrono::seconds(30));
+  ~TlsConnectionCache();
+  TlsConnectionCache(const TlsConnectionCache&) = delete;
+  TlsConnectionCache& operator=(const TlsConnectionCache&) = delete;
+
+  std::optional<TlsConnection> Take(const std::string& host, std::uint16_t port);
+  void Put(const std::string& host, std::uint16_t port, TlsConnection connection);
+  // How many requests went out on a kept connection.
+  int Reused() const;
+
+ private:
+  struct State;
   std::unique_ptr<State> state_;
 };
 
