@@ -14,10 +14,16 @@ std::int64_t DelayAfter(int failures) {
 }
 
 constexpr std::size_t kMaxKeys = 4096;
+// A shared store that cannot be read: try again in a little while.
+constexpr std::int64_t kUnreadableWaitMs = 2000;
 
 }  // namespace
 
 std::int64_t LoginThrottle::WaitOf(const std::string& key, std::int64_t now) const {
+  if (store_ != nullptr) {
+    const auto next = store_->NextTry("login-" + key);
+    return next ? std::max<std::int64_t>(0, *next - now) : kUnreadableWaitMs;
+  }
   const auto it = counts_.find(key);
   return it == counts_.end() ? 0 : std::max<std::int64_t>(0, it->second.next_try_ms - now);
 }
@@ -32,6 +38,17 @@ std::int64_t LoginThrottle::WaitBeforeTry(const std::string& account, const std:
 
 bool LoginThrottle::Failed(const std::string& account, const std::string& source) {
   const std::int64_t now = core::UnixMillis(clock_.Now());
+  if (store_ != nullptr) {
+    bool locked = false;
+    for (const auto& key : {"source:" + source, account.empty() ? "" : "account:" + account}) {
+      if (key.empty()) continue;
+      const auto failures = store_->AddFailure("login-" + key);
+      if (!failures) continue;
+      (void)store_->SetNextTry("login-" + key, now + DelayAfter(*failures));
+      locked = locked || (key[0] == 'a' && *failures == kLockAfter);
+    }
+    return locked;
+  }
   std::lock_guard lock(mutex_);
   if (counts_.size() > kMaxKeys) Prune(now);
   auto& by_source = counts_["source:" + source];
@@ -45,6 +62,11 @@ bool LoginThrottle::Failed(const std::string& account, const std::string& source
 }
 
 void LoginThrottle::Succeeded(const std::string& account, const std::string& source) {
+  if (store_ != nullptr) {
+    (void)store_->ClearFailures("login-source:" + source);
+    (void)store_->ClearFailures("login-account:" + account);
+    return;
+  }
   std::lock_guard lock(mutex_);
   counts_.erase("source:" + source);
   counts_.erase("account:" + account);

@@ -11,6 +11,10 @@ double RateLimiter::Refilled(const Bucket& b, std::int64_t now) const {
 
 bool RateLimiter::Allow(const std::string& key) {
   const std::int64_t now = core::UnixMillis(clock_.Now());
+  if (store_ != nullptr) {
+    const auto taken = store_->TakeToken(name_ + key, burst_, interval_ms_, now);
+    return taken && *taken;
+  }
   std::lock_guard lock(mutex_);
   if (buckets_.size() >= max_keys_) {
     for (auto it = buckets_.begin(); it != buckets_.end();) {

@@ -115,6 +115,7 @@ core::Expected<GatewayStores> OpenStores(const GatewayConfig& config) {
     stores.payments = postgres::PaymentsOn(db);
     stores.fleet = std::make_unique<FleetStores>(postgres::FleetOn(db));
     stores.rollouts = postgres::RolloutsOn(db);
+    stores.limits = postgres::LimitsOn(db);
     return stores;
   }
   std::filesystem::create_directories(config.state_dir);

@@ -17,6 +17,7 @@
 #include "kiosk/gateway/help.h"
 #include "kiosk/gateway/intake.h"
 #include "kiosk/gateway/rollouts.h"
+#include "kiosk/gateway/store/limits.h"
 
 namespace kiosk::gateway {
 
@@ -64,6 +65,9 @@ struct GatewayStores {
   std::unique_ptr<PaymentStore> payments;
   std::unique_ptr<FleetStores> fleet;
   std::unique_ptr<RolloutStore> rollouts;
+  // The counters that slow down guessing, when replicas share them
+  // (PostgreSQL); null: each process counts in memory.
+  std::unique_ptr<LimitStore> limits;
 };
 core::Expected<GatewayStores> OpenStores(const GatewayConfig& config);
 

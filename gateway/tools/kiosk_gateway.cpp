@@ -8,6 +8,8 @@
 // hold of either.
 // SIGTERM stops accepting and lets requests in progress finish.
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -48,7 +50,21 @@ core::HttpResponse NotFound() {
 
 }  // namespace
 
+// Every kept kiosk connection is a socket: as many as the system allows
+// this process (the soft limit is often 1024; systemd's unit raises the
+// hard one).
+namespace {
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+}  // namespace
+
 int main(int argc, char** argv) {
+  RaiseOpenFileLimit();
   if (argc != 3 || std::string(argv[1]) != "--config") {
     const bool asked = kiosk::core::AsksForHelp(argc, argv);
     std::fprintf(kiosk::core::UsageStream(asked), "usage: kiosk-gateway --config FILE\n");
@@ -80,6 +96,7 @@ int main(int argc, char** argv) {
   auto random = core::Drbg::Create(core::AsBytes("kiosk-gateway"));
   if (!random) return fail(random.GetError());
   gw::Intake intake(*store, config->intake, core::SystemClock(), **random);
+  intake.ShareLimits(stores->limits.get());
 
   core::TlsOptions tls;
   tls.trusted = *device_cas;
@@ -177,6 +194,7 @@ int main(int argc, char** argv) {
     dashboard->SetCommuneNames(config->commune_names);
     dashboard->SetProcedureNames(config->procedure_names);
     dashboard->SetDossiers(store);
+    dashboard->ShareLimits(stores->limits.get());
     if (!config->metrics_token_file.empty()) {
       auto token = core::ReadSmallFile(config->metrics_token_file, 4096);
       if (!token || token->size() < 16) {

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "gateway_load.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/random.h"
@@ -46,7 +47,18 @@ std::string ReadText(const fs::path& p) {
 
 }  // namespace
 
-int Heartbeats(int kiosks, int seconds, int interval_s);
+std::string StorageLines(const std::string& postgresql) {
+  if (postgresql.empty()) return "";
+  static int runs = 0;
+  const std::string schema = "load_" + std::to_string(::getpid()) + "_" + std::to_string(++runs);
+  const std::string create = "psql -X -q -d '" + postgresql + "' -c 'CREATE SCHEMA " + schema + "'";
+  if (std::system(create.c_str()) != 0) {
+    std::fprintf(stderr, "gateway-load: cannot create schema %s\n", schema.c_str());
+    std::exit(1);
+  }
+  return "database = \"postgresql\"\npostgresql = \"" + postgresql +
+         " options='-c search_path=" + schema + "'\"\npool_size = 8\n";
+}
 
 int main(int argc, char** argv) {
   // Options first, then the positional figures.
@@ -70,7 +82,7 @@ int main(int argc, char** argv) {
   }
   if (argc > 1 && std::string(argv[1]) == "heartbeats") {
     return Heartbeats(argc > 2 ? std::stoi(argv[2]) : 5000, argc > 3 ? std::stoi(argv[3]) : 60,
-                      argc > 4 ? std::stoi(argv[4]) : 60);
+                      argc > 4 ? std::stoi(argv[4]) : 60, postgresql);
   }
   if (argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9')) {
     std::fprintf(stderr,

@@ -19,13 +19,14 @@
 #include <thread>
 #include <vector>
 
+#include "gateway_config.h"
+#include "gateway_load.h"
 #include "kiosk/core/csr.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/random.h"
 #include "kiosk/gateway/dashboard.h"
 #include "kiosk/gateway/fleet.h"
-#include "kiosk/gateway/store/sqlite.h"
 
 namespace core = kiosk::core;
 namespace gw = kiosk::gateway;
@@ -96,11 +97,12 @@ struct SimKiosk {
   std::vector<core::Certificate> chain;
   std::atomic<int> sequence{0};
   std::shared_ptr<core::TlsSessionCache> session;  // as kiosk-agent keeps it
+  std::shared_ptr<core::TlsConnectionCache> kept;  // its connection, kept open
 };
 
 }  // namespace
 
-int Heartbeats(int kiosks, int seconds, int interval_s) {
+int Heartbeats(int kiosks, int seconds, int interval_s, const std::string& postgresql) {
   char tmpl[] = "/tmp/kiosk-heartbeat-load-XXXXXX";
   const fs::path dir = mkdtemp(tmpl);
   const fs::path pki = dir / "pki";
@@ -117,7 +119,8 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
       << "[fleet]\nca_key = \"" << (pki / "device-ca-key.pem").string() << "\"\n"
       << "config_key = \"" << (pki / "config-signer-key.pem").string() << "\"\n"
       << "heartbeat_interval_s = " << interval_s << "\noffline_after_s = " << 3 * interval_s
-      << "\n[storage]\ndir = \"" << (dir / "state").string() << "\"\n[log]\nlevel = \"error\"\n";
+      << "\n[storage]\ndir = \"" << (dir / "state").string() << "\"\n"
+      << StorageLines(postgresql) << "[log]\nlevel = \"error\"\n";
   const pid_t gateway = fork();
   if (gateway == 0) {
     execl(KIOSK_GATEWAY_BIN, KIOSK_GATEWAY_BIN, "--config", (dir / "gateway.toml").c_str(),
@@ -127,10 +130,12 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   auto random = core::Drbg::Create().Value();
   auto gateway_ca = core::LoadCertificateFile(pki / "gateway-ca.pem").Value();
-  auto store = gw::sqlite::OpenFleet(dir / "state" / "fleet.db").Value();
+  auto config = gw::ReadGatewayConfig((dir / "gateway.toml").string()).Value();
+  auto stores = gw::OpenStores(config).Value();
+  auto& store = *stores.fleet;
   const auto hw = std::max(1u, std::thread::hardware_concurrency());
-  std::printf("gateway-load heartbeats: %d kiosks, one heartbeat each every %d s, %u cores\n",
-              kiosks, interval_s, hw);
+  std::printf("gateway-load heartbeats: %d kiosks, one heartbeat each every %d s, %u cores, %s\n",
+              kiosks, interval_s, hw, postgresql.empty() ? "SQLite" : "PostgreSQL");
 
   // 1. Tokens, as an operator issues them (SQLite, one commit each).
   std::vector<SimKiosk> fleet(static_cast<std::size_t>(kiosks));
@@ -196,7 +201,7 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
                                {{"Content-Type", "application/json"}},
                                Beat(k.id, ++k.sequence)});
   };
-  bool resume = false;
+  bool resume = false, keep = false;
   int heartbeat_failures = 0;
   auto tls_for = [&](SimKiosk& k) {
     core::TlsOptions tls;
@@ -207,15 +212,22 @@ int Heartbeats(int kiosks, int seconds, int interval_s) {
       if (!k.session) k.session = std::make_shared<core::TlsSessionCache>();
       tls.session_cache = k.session;
     }
+    if (keep) {
+      if (!k.kept) k.kept = std::make_shared<core::TlsConnectionCache>();
+      tls.connection_cache = k.kept;
+    }
     return tls;
   };
 
   // 3 and 4, first with a full handshake for every heartbeat, then resuming
-  // the TLS session as kiosk-agent does.
-  for (const bool mode : {false, true}) {
-    resume = mode;
-    std::printf("  -- %s\n", resume ? "TLS sessions resumed (as kiosk-agent does)"
-                                    : "a full TLS handshake for every heartbeat");
+  // the TLS session, then on a connection each kiosk keeps open (as
+  // kiosk-agent does).
+  for (const int mode : {0, 1, 2}) {
+    resume = mode >= 1;
+    keep = mode == 2;
+    std::printf("  -- %s\n", keep     ? "each kiosk's connection kept open (as kiosk-agent does)"
+                             : resume ? "TLS sessions resumed, a new connection each time"
+                                      : "a full TLS handshake for every heartbeat");
     if (resume) {
       // Steady state: each kiosk has connected once before (its last heartbeat).
       const auto warm = Clock::now();

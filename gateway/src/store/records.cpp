@@ -6,6 +6,34 @@
 
 namespace kiosk::gateway::store {
 
+core::Expected<TokenGrant> CheckTokenUse(const TokenRow& token, const std::string& kiosk_id,
+                                         std::int64_t now) {
+  using core::Error;
+  if (token.used) {
+    return Error::NeedsPerson("enroll.token_used", "the enrollment token was already used");
+  }
+  if (token.expires_at <= now) {
+    return Error::NeedsPerson("enroll.token_expired", "the enrollment token has expired");
+  }
+  const TokenGrant& grant = token.grant;
+  // Mistakes of binding do not spend the token: the technician retypes.
+  if (!grant.kiosk_id.empty() && grant.kiosk_id != kiosk_id) {
+    return Error::NeedsPerson("enroll.wrong_kiosk",
+                              "this token was issued for kiosk " + grant.kiosk_id);
+  }
+  if (token.kiosk_enrolled && !grant.reenroll) {
+    return Error::NeedsPerson("enroll.kiosk_exists",
+                              "kiosk " + kiosk_id +
+                                  " is already enrolled; re-provisioning it needs a "
+                                  "re-enroll token for it from an operator");
+  }
+  if (!token.kiosk_enrolled && grant.reenroll) {
+    return Error::NeedsPerson("enroll.not_enrolled",
+                              "a re-enroll token is for a kiosk already enrolled");
+  }
+  return grant;
+}
+
 std::string StaffId(std::int64_t number) {
   char id[16];
   std::snprintf(id, sizeof id, "CB-%06lld", static_cast<long long>(number));

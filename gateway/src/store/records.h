@@ -8,7 +8,23 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/error.h"
+#include "kiosk/gateway/store/devices.h"
+
 namespace kiosk::gateway::store {
+
+// An enrollment token as a store read it (its row locked), for the kiosk
+// that presents it.
+struct TokenRow {
+  TokenGrant grant;
+  std::int64_t expires_at = 0;
+  bool used = false;
+  bool kiosk_enrolled = false;  // the presented kiosk id is in the registry
+};
+// Whether it may be spent now: its grant, or the refusal DeviceStore's
+// ConsumeToken names (devices.h). The store marks it used on a grant.
+core::Expected<TokenGrant> CheckTokenUse(const TokenRow& token, const std::string& kiosk_id,
+                                         std::int64_t now);
 
 // A staff member's id from their row's number: "CB-000042".
 std::string StaffId(std::int64_t number);

@@ -32,9 +32,9 @@
 #include "kiosk/core/log.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/uuid.h"
-#include "kiosk/dossier/package.h"
 #include "kiosk/dossier/upload.h"
 #include "postgres.h"
+#include "sealed_upload.h"
 
 namespace core = kiosk::core;
 namespace dossier = kiosk::dossier;
@@ -172,10 +172,6 @@ TEST_GROUP(Replicas) {
         core::SecretBytes(core::AsBytes(ReadText(pki / "device-ca-key.pem")))).Value();
     auto config = gw::ReadGatewayConfig(ConfigOf(0).string()).Value();
     auto stores = gw::OpenStores(config).Value();
-    auto storage_key = dossier::LoadOrCreateStorageKey(dir.Path() / "storage.key", *random).Value();
-    core::UuidV7Generator ids(core::SystemClock(), *random);
-    const fs::path scan = dir.Path() / "scan.pdf";
-    std::ofstream(scan) << std::string(8 * 1024, 's');
     const auto now = core::SystemClock().Now();
     std::vector<Kiosk> fleet(static_cast<std::size_t>(count));
     for (int k = 0; k < count; ++k) {
@@ -195,23 +191,9 @@ TEST_GROUP(Replicas) {
                 ->RegisterDevice({id, "20314", kAgency, kiosk.cert->SerialHex(), "active", 1})
                 .HasValue());
       for (int i = 0; i < dossiers; ++i) {
-        dossier::Dossier d;
-        d.id = ids.Next().Value();
-        d.procedure_code = "1.001612";
-        d.receiving_agency = kAgency;
-        d.kiosk_id = id;
-        d.applicant.source = dossier::IdentitySource::kChipVerified;
-        d.consent = {"consent-vi-2026.1", now};
-        d.started_at = now - std::chrono::minutes(5);
-        d.submitted_at = now;
-        dossier::Attachment a;
-        a.name = "attachment-01.pdf";
-        a.source = scan;
-        d.attachments.push_back(a);
-        const fs::path path = dir.Path() / "package.kpkg";
-        CHECK(dossier::WritePackage(path, d, *kiosk.key, id, storage_key, *random).HasValue());
-        auto reader = dossier::PackageReader::Open(path, storage_key).Value();
-        kiosk.uploads.emplace_back(d.id.ToString(), dossier::BuildUploadBody(reader).Value());
+        auto upload = kiosk::test::MakeSealedUpload(dir.Path(), *kiosk.key, id, 8 * 1024,
+                                                    static_cast<std::uint64_t>(k * 1000 + i + 1));
+        kiosk.uploads.emplace_back(upload.Value().dossier_id, std::move(upload.Value().body));
       }
     }
     return fleet;

@@ -6,6 +6,9 @@
 
 #include <thread>
 
+#include "kiosk/core/clock.h"
+#include "kiosk/gateway/login_throttle.h"
+#include "kiosk/gateway/rate_limit.h"
 #include "kiosk/gateway/store/postgres.h"
 #include "postgres.h"
 
@@ -67,8 +70,8 @@ TEST(PostgresStore, ReplicasStartingTogetherMigrateTheSchemaOnce) {
   for (auto& t : starting) t.join();
   for (const auto& e : errors) STRCMP_EQUAL("", e.c_str());
   auto db = OpenOrFail(options);
-  LONGS_EQUAL(4, postgres::SchemaVersion(*db).Value());
-  STRCMP_EQUAL("4\n", PostgresCluster::Shared()
+  LONGS_EQUAL(5, postgres::SchemaVersion(*db).Value());
+  STRCMP_EQUAL("5\n", PostgresCluster::Shared()
                           .Sql("SELECT COUNT(*) FROM schema_migrations", options.conninfo)
                           .c_str());
 }
@@ -148,4 +151,52 @@ TEST(PostgresStore, APoolWithEveryConnectionInUseAnswersBusy) {
   STRCMP_EQUAL("store.busy", busy.GetError().Code().c_str());
   CHECK_TEXT(held.HasValue(), held ? "" : held.GetError().ToString().c_str());
   CHECK(dossiers->FindById("held").Value().has_value());
+}
+
+// Two replicas draw on the same token buckets and count the same wrong
+// tries: a guesser spread over them gains nothing.
+TEST(PostgresStore, ReplicasShareTheBucketsAndTheWrongTries) {
+  postgres::Options options;
+  options.conninfo = PostgresCluster::Shared().FreshSchema();
+  auto a = postgres::LimitsOn(OpenOrFail(options));
+  auto b = postgres::LimitsOn(OpenOrFail(options));
+  // A bucket of 3, one more a second.
+  CHECK(a->TakeToken("k", 3, 1000, 10'000).Value());
+  CHECK(b->TakeToken("k", 3, 1000, 10'000).Value());
+  CHECK(a->TakeToken("k", 3, 1000, 10'100).Value());
+  CHECK_FALSE(b->TakeToken("k", 3, 1000, 10'200).Value());
+  CHECK(b->TakeToken("k", 3, 1000, 11'200).Value());  // refilled by one
+  CHECK_FALSE(a->TakeToken("k", 3, 1000, 11'300).Value());
+  CHECK(a->TakeToken("other", 3, 1000, 11'300).Value());
+
+  LONGS_EQUAL(1, a->AddFailure("f").Value());
+  LONGS_EQUAL(2, b->AddFailure("f").Value());
+  CHECK(a->SetNextTry("f", 99'000).HasValue());
+  LONGS_EQUAL(99'000, b->NextTry("f").Value());
+  CHECK(b->ClearFailures("f").HasValue());
+  LONGS_EQUAL(0, a->NextTry("f").Value());
+  LONGS_EQUAL(1, a->AddFailure("f").Value());
+
+  // As the dashboard and the look-ups use them.
+  const auto& clock = kiosk::core::SystemClock();
+  LoginThrottle first(clock), second(clock);
+  first.Share(a.get());
+  second.Share(b.get());
+  bool locked = false;
+  for (int i = 0; i < LoginThrottle::kLockAfter; ++i) {
+    locked = (i % 2 == 0 ? first : second).Failed("operator", "203.0.113.7");
+  }
+  CHECK(locked);  // the tenth wrong password, counted across both
+  CHECK(first.WaitBeforeTry("operator", "198.51.100.1") > 0);
+  CHECK(second.WaitBeforeTry("", "203.0.113.7") > 0);
+  second.Succeeded("operator", "203.0.113.7");
+  LONGS_EQUAL(0, first.WaitBeforeTry("operator", "203.0.113.7"));
+
+  RateLimiter here(clock, 2, std::chrono::minutes(1)), there(clock, 2, std::chrono::minutes(1));
+  here.Share(a.get(), "lookup-code:");
+  there.Share(b.get(), "lookup-code:");
+  CHECK(here.Allow("000.17.22.H56-261207-0001"));
+  CHECK(there.Allow("000.17.22.H56-261207-0001"));
+  CHECK_FALSE(here.Allow("000.17.22.H56-261207-0001"));
+  CHECK_FALSE(there.Allow("000.17.22.H56-261207-0001"));
 }

@@ -415,14 +415,15 @@ TEST(StoreContract, TwoGatewaysAdmittingAtOnceKeepCodesUniqueAndGapless) {
     int created_count = 0;
     std::vector<std::string> failures;
     std::vector<std::thread> threads;
+    // Each stream of dossier ids is sent by two threads at once, one to each
+    // gateway, in the same order: the same dossier reaches both together.
     for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, t] {
-        for (int i = 0; i < kEach; ++i) {
-          const std::string id = "d-" + std::to_string(t) + "-" + std::to_string(i);
-          for (int r = 0; r < 2; ++r) {
-            auto& replica = replicas[(t + r) % 2];
+      for (int r = 0; r < 2; ++r) {
+        threads.emplace_back([&, t, r] {
+          for (int i = 0; i < kEach; ++i) {
+            const std::string id = "d-" + std::to_string(t) + "-" + std::to_string(i);
             bool created = false;
-            auto stored = replica.dossiers->Admit(Dossier(id, "A", "2026-12-07"), created);
+            auto stored = replicas[r].dossiers->Admit(Dossier(id, "A", "2026-12-07"), created);
             std::lock_guard lock(mutex);
             if (!stored) {
               failures.push_back(stored.GetError().ToString());
@@ -431,8 +432,8 @@ TEST(StoreContract, TwoGatewaysAdmittingAtOnceKeepCodesUniqueAndGapless) {
             codes_of[id].insert(stored->code);
             created_count += created ? 1 : 0;
           }
-        }
-      });
+        });
+      }
     }
     for (auto& thread : threads) thread.join();
     for (const auto& f : failures) UT_PRINT(f.c_str());

@@ -62,6 +62,8 @@ class Dashboard {
   void SetWords(const i18n::Translator* words) { words_ = words; }
   // The dossiers the figures page counts; without them it shows none.
   void SetDossiers(DossierStore* dossiers) { dossiers_ = dossiers; }
+  // Wrong-password counts shared by every replica (null: this process's).
+  void ShareLimits(LimitStore* store) { throttle_.Share(store); }
   // Procedures by name: code → "Đăng ký khai sinh".
   void SetProcedureNames(std::map<std::string, std::string> names) {
     procedure_names_ = std::move(names);

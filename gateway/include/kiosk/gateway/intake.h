@@ -56,6 +56,11 @@ class Intake {
   core::HttpResponse Handle(const core::HttpRequest& request, const core::Certificate& client);
   // Fee payments by VietQR (payments.h); without it those paths are 404.
   void SetPaymentDesk(PaymentDesk* desk) { payments_ = desk; }
+  // Look-ups' token buckets shared by every replica (null: this process's).
+  void ShareLimits(LimitStore* store) {
+    per_kiosk_.Share(store, "lookup-kiosk:");
+    per_code_.Share(store, "lookup-code:");
+  }
   // A kiosk's commune, from the registry; without it (a development gateway
   // without [fleet]) look-ups are not limited to a commune.
   using CommuneOf = std::function<std::optional<std::string>(const std::string& kiosk_id)>;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kiosk/core/clock.h"
+#include "kiosk/gateway/store/limits.h"
 
 namespace kiosk::gateway {
 
@@ -30,6 +31,9 @@ class LoginThrottle {
   // A wrong password; true when it has just locked the account.
   bool Failed(const std::string& account, const std::string& source);
   void Succeeded(const std::string& account, const std::string& source);
+  // Keeps the counts in `store` instead, so that every replica sees every
+  // wrong try. A store that cannot be read makes every try wait.
+  void Share(LimitStore* store) { store_ = store; }
 
  private:
   struct Count {
@@ -42,6 +46,7 @@ class LoginThrottle {
   const core::Clock& clock_;
   std::mutex mutex_;
   std::map<std::string, Count> counts_;  // "account:NAME", "source:ADDRESS"
+  LimitStore* store_ = nullptr;
 };
 
 }  // namespace kiosk::gateway

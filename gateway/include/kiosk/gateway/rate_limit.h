@@ -14,6 +14,7 @@
 #include <string>
 
 #include "kiosk/core/clock.h"
+#include "kiosk/gateway/store/limits.h"
 
 namespace kiosk::gateway {
 
@@ -25,6 +26,13 @@ class RateLimiter {
 
   // Takes a token for `key`; false when its bucket is empty.
   bool Allow(const std::string& key);
+  // Keeps the buckets in `store` instead, under `name` and the key, so that
+  // every replica draws on the same ones. A store that cannot be read
+  // allows nothing.
+  void Share(LimitStore* store, std::string name) {
+    store_ = store;
+    name_ = std::move(name);
+  }
 
  private:
   struct Bucket {
@@ -39,6 +47,8 @@ class RateLimiter {
   const std::size_t max_keys_;
   std::mutex mutex_;
   std::map<std::string, Bucket> buckets_;
+  LimitStore* store_ = nullptr;
+  std::string name_;
 };
 
 }  // namespace kiosk::gateway

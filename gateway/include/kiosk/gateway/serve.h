@@ -28,9 +28,9 @@ struct ServeOptions {
   int max_per_address = 16;
   std::chrono::milliseconds handshake_time{5000};
   // How long a kept connection waits for its next request; 0: one request
-  // per connection. Longer than the kiosks' own idle timeout (30 s), so a
+  // per connection. Longer than the kiosks' own idle timeout (90 s), so a
   // kiosk closes first.
-  std::chrono::milliseconds keep_alive_idle{75000};
+  std::chrono::milliseconds keep_alive_idle{120000};
   int max_idle_connections = 8192;  // kept connections at most; past it, the oldest closes
   core::RequestLimits limits;
 };

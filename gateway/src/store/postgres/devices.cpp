@@ -1,5 +1,6 @@
 // The device store on PostgreSQL: tokens, certificates, devices, heartbeats.
 
+#include "../records.h"
 #include "database.h"
 
 namespace kiosk::gateway::postgres {
@@ -72,29 +73,12 @@ class PostgresDeviceStore final : public DeviceStore {
       if (r.Rows() == 0) {
         return Error::NeedsPerson("enroll.token_unknown", "no such enrollment token");
       }
-      if (r.Bool(0, 4)) {
-        return Error::NeedsPerson("enroll.token_used", "the enrollment token was already used");
-      }
-      if (r.Int(0, 3) <= now) {
-        return Error::NeedsPerson("enroll.token_expired", "the enrollment token has expired");
-      }
-      TokenGrant grant{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Text(0, 5), r.Bool(0, 6)};
-      // Mistakes of binding do not spend the token: the technician retypes.
-      if (!grant.kiosk_id.empty() && grant.kiosk_id != kiosk_id) {
-        return Error::NeedsPerson("enroll.wrong_kiosk",
-                                  "this token was issued for kiosk " + grant.kiosk_id);
-      }
-      const bool exists = r.Bool(0, 7);
-      if (exists && !grant.reenroll) {
-        return Error::NeedsPerson("enroll.kiosk_exists",
-                                  "kiosk " + kiosk_id +
-                                      " is already enrolled; re-provisioning it needs a "
-                                      "re-enroll token for it from an operator");
-      }
-      if (!exists && grant.reenroll) {
-        return Error::NeedsPerson("enroll.not_enrolled",
-                                  "a re-enroll token is for a kiosk already enrolled");
-      }
+      const store::TokenRow token{
+          {r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Text(0, 5), r.Bool(0, 6)},
+          r.Int(0, 3),
+          r.Bool(0, 4),
+          r.Bool(0, 7)};
+      KIOSK_ASSIGN_OR_RETURN(auto grant, store::CheckTokenUse(token, kiosk_id, now));
       KIOSK_TRY(s.Exec(kUseToken, {token_hash, now}));
       return grant;
     });

@@ -114,6 +114,13 @@ CREATE TABLE kiosk_updates (
   progress INTEGER NOT NULL, slot TEXT NOT NULL, updated_at BIGINT NOT NULL,
   PRIMARY KEY (kiosk_id, rollout));
 )sql",
+    // 5: the counters that slow down guessing, shared by the replicas
+    R"sql(
+CREATE TABLE limit_buckets (key TEXT PRIMARY KEY, tokens FLOAT8 NOT NULL, at BIGINT NOT NULL);
+CREATE INDEX limit_buckets_at ON limit_buckets (at);
+CREATE TABLE limit_failures (
+  key TEXT PRIMARY KEY, failures INTEGER NOT NULL, next_try BIGINT NOT NULL);
+)sql",
 };
 
 // Any constant: the key of the advisory lock migrations hold.

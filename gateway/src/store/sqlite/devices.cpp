@@ -1,6 +1,7 @@
 // The device store on SQLite: tokens, certificates, devices, heartbeats
 // in fleet.db.
 
+#include "../records.h"
 #include "connection.h"
 
 namespace kiosk::gateway::sqlite {
@@ -43,29 +44,12 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
       find.Bind(1, token_hash).Bind(2, kiosk_id);
       KIOSK_ASSIGN_OR_RETURN(const bool found, find.Step());
       if (!found) return Error::NeedsPerson("enroll.token_unknown", "no such enrollment token");
-      if (find.Int(4) != 0) {
-        return Error::NeedsPerson("enroll.token_used", "the enrollment token was already used");
-      }
-      if (find.Int(3) <= now) {
-        return Error::NeedsPerson("enroll.token_expired", "the enrollment token has expired");
-      }
-      TokenGrant grant{find.Text(0), find.Text(1), find.Text(2), find.Text(5), find.Int(6) != 0};
-      // Mistakes of binding do not spend the token: the technician retypes.
-      if (!grant.kiosk_id.empty() && grant.kiosk_id != kiosk_id) {
-        return Error::NeedsPerson("enroll.wrong_kiosk",
-                                  "this token was issued for kiosk " + grant.kiosk_id);
-      }
-      const bool exists = find.Int(7) != 0;
-      if (exists && !grant.reenroll) {
-        return Error::NeedsPerson("enroll.kiosk_exists",
-                                  "kiosk " + kiosk_id +
-                                      " is already enrolled; re-provisioning it needs a "
-                                      "re-enroll token for it from an operator");
-      }
-      if (!exists && grant.reenroll) {
-        return Error::NeedsPerson("enroll.not_enrolled",
-                                  "a re-enroll token is for a kiosk already enrolled");
-      }
+      const store::TokenRow token{
+          {find.Text(0), find.Text(1), find.Text(2), find.Text(5), find.Int(6) != 0},
+          find.Int(3),
+          find.Int(4) != 0,
+          find.Int(7) != 0};
+      KIOSK_ASSIGN_OR_RETURN(auto grant, store::CheckTokenUse(token, kiosk_id, now));
       Stmt use(Db(), "UPDATE tokens SET used_at = ?2 WHERE hash = ?1");
       use.Bind(1, token_hash).Bind(2, now);
       KIOSK_TRY(Done(use));

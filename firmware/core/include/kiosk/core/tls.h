@@ -115,12 +115,13 @@ class TlsConnection {
 // takes it when it is to the same server, idle for less than `idle_timeout`
 // and quiet (the server has not closed it); otherwise it connects anew, and
 // leaves its connection here after an answer that allows it. The idle
-// timeout is shorter than the server's, so the server does not close a
-// connection just as a request goes out on it. Thread-safe: a request made
+// timeout (90 s: longer than the heartbeat interval, 60 s, so heartbeats
+// alone keep it) is shorter than the server's (120 s), so the server does
+// not close a connection just as a request goes out on it. Thread-safe: a request made
 // while another holds the connection opens one of its own.
 class TlsConnectionCache {
  public:
-  explicit TlsConnectionCache(std::chrono::milliseconds idle_timeout = std::chrono::seconds(30));
+  explicit TlsConnectionCache(std::chrono::milliseconds idle_timeout = std::chrono::seconds(90));
   ~TlsConnectionCache();
   TlsConnectionCache(const TlsConnectionCache&) = delete;
   TlsConnectionCache& operator=(const TlsConnectionCache&) = delete;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kiosk/core/error.h"
+#include "kiosk/gateway/store/limits.h"
 #include "kiosk/gateway/store/stores.h"
 
 namespace kiosk::gateway::postgres {
@@ -36,6 +37,7 @@ std::unique_ptr<DossierStore> DossiersOn(std::shared_ptr<Database> db);
 std::unique_ptr<PaymentStore> PaymentsOn(std::shared_ptr<Database> db);
 FleetStores FleetOn(const std::shared_ptr<Database>& db);
 std::unique_ptr<RolloutStore> RolloutsOn(std::shared_ptr<Database> db);
+std::unique_ptr<LimitStore> LimitsOn(std::shared_ptr<Database> db);
 
 // The schema's version: the number of migration steps applied.
 core::Expected<int> SchemaVersion(Database& db);
