@@ -136,8 +136,9 @@ int main(int argc, char** argv) {
   }
   tls.identity = core::TlsIdentity{*certs, &*key};
   tls.io_timeout = std::chrono::seconds(30);
-  // Kiosks reconnect for every heartbeat: resuming spares both sides the
-  // handshake's public-key work (see docs/fleet.md for the figures).
+  // A kiosk whose kept connection lapsed, or reached another replica,
+  // reconnects: resuming spares both sides the handshake's public-key work
+  // (see docs/fleet.md for the figures).
   tls.session_ticket_lifetime = std::chrono::seconds(config->session_ticket_s);
   if (!config->session_ticket_key_file.empty()) {
     auto secret = core::ReadSmallFile(config->session_ticket_key_file, 4096);

@@ -25,6 +25,7 @@
 #include "kiosk/dossier/package.h"
 #include "kiosk/dossier/sealing_key.h"
 #include "kiosk/dossier/upload.h"
+#include "postgres.h"
 #include "sealed_upload.h"
 #include "test_support.h"
 
@@ -116,7 +117,8 @@ TEST_GROUP(Attacks) {
     pki = dir.Path() / "pki";
     LONGS_EQUAL(0, RunProcess({KIOSK_DEVCA_BIN, "init", pki.string()}).exit_code);
     const auto config = dir.Path() / "gateway.toml";
-    kiosk::test::WriteFleetGatewayConfig(config, pki, dir.Path() / "gateway", 60);
+    kiosk::test::WriteFleetGatewayConfig(config, pki, dir.Path() / "gateway", 60, 300,
+                                         kiosk::test::GatewayStorageLines());
     // A handshake deadline wide enough that a loaded machine serves the
     // kiosk and the operator long before it cuts the silent clients.
     std::ofstream(config, std::ios::app) << "[procedures]\n\"1.001612\" = 3\n";
