@@ -46,6 +46,11 @@ core::Expected<bool> Statement::Step() {
   return false;
 }
 
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
 std::string Statement::Text(int column) const {
   const auto* t = sqlite3_column_text(stmt_, column);
   return t ? reinterpret_cast<const char*>(t) : "";

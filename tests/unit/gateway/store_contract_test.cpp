@@ -5,6 +5,7 @@
 
 #include "test_prelude.h"
 
+#include <atomic>
 #include <functional>
 #include <set>
 #include <thread>
@@ -449,6 +450,43 @@ TEST(StoreContract, TwoGatewaysAdmittingAtOnceKeepCodesUniqueAndGapless) {
     for (int n = 1; n <= kThreads * kEach; ++n) {
       const auto code = FormatDossierCode("A", *ParseDay("2026-12-07"), n);
       CHECK_TEXT(all.count(code) == 1, code.c_str());
+    }
+  });
+  kiosk::test::ResumeTrackingAllocations();
+}
+
+// Heartbeats arriving together (SQLite writes them in one transaction):
+// every one is stored, and each kiosk's latest is the one shown.
+TEST(StoreContract, HeartbeatsArrivingTogetherAreEachStored) {
+  kiosk::test::StopTrackingAllocations();  // stores used from several threads
+  ForEach([](AllStores& s) {
+    auto& d = *s.fleet.devices;
+    constexpr int kKiosks = 8, kEach = 25;
+    for (int k = 0; k < kKiosks; ++k) {
+      CHECK(d.RegisterDevice(
+                 {"K" + std::to_string(k), "20314", "a", "s" + std::to_string(k), "active", 1})
+                .HasValue());
+    }
+    std::atomic<int> failed{0};
+    std::vector<std::thread> kiosks;
+    for (int k = 0; k < kKiosks; ++k) {
+      kiosks.emplace_back([&, k] {
+        for (int i = 1; i <= kEach; ++i) {
+          const std::string body = R"({"n":)" + std::to_string(i) + "}";
+          if (!d.RecordHeartbeat("K" + std::to_string(k), 1000 + i, body)) ++failed;
+        }
+      });
+    }
+    for (auto& t : kiosks) t.join();
+    LONGS_EQUAL(0, failed.load());
+    for (int k = 0; k < kKiosks; ++k) {
+      LONGS_EQUAL(kEach, d.History("K" + std::to_string(k), 100).Value().size());
+    }
+    const auto fleet = d.Fleet().Value();
+    LONGS_EQUAL(kKiosks, fleet.size());
+    for (const auto& view : fleet) {
+      LONGS_EQUAL(1000 + kEach, view.last->received_at);
+      STRCMP_EQUAL(R"({"n":25})", view.last->body.c_str());
     }
   });
   kiosk::test::ResumeTrackingAllocations();

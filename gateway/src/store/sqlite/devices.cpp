@@ -1,6 +1,9 @@
 // The device store on SQLite: tokens, certificates, devices, heartbeats
 // in fleet.db.
 
+#include <mutex>
+#include <vector>
+
 #include "../records.h"
 #include "connection.h"
 
@@ -106,17 +109,45 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
     });
   }
 
+  // Group commit: heartbeats arriving together share one transaction and
+  // one sync. Each waits for the connection; the first to get it writes
+  // every heartbeat queued by then, its own and the others'; those find
+  // theirs written when their turn comes. None returns before its
+  // heartbeat is committed.
   Status RecordHeartbeat(const std::string& kiosk_id, std::int64_t at,
                          const std::string& body) override {
+    QueuedHeartbeat mine{kiosk_id, at, body, false, core::Ok()};
+    {
+      std::lock_guard queue_lock(queue_mutex_);
+      queue_.push_back(&mine);
+    }
     std::lock_guard lock(connection_->mutex);
-    return connection_->db.InTransaction([&]() -> Status {
+    std::vector<QueuedHeartbeat*> batch;
+    {
+      std::lock_guard queue_lock(queue_mutex_);
+      if (mine.written) return std::move(mine.result);
+      batch.swap(queue_);
+    }
+    Status written = connection_->db.InTransaction([&]() -> Status {
       Stmt add(Db(), "INSERT INTO heartbeats (kiosk_id, received_at, body) VALUES (?1, ?2, ?3)");
-      add.Bind(1, kiosk_id).Bind(2, at).Bind(3, body);
-      KIOSK_TRY(Done(add));
       Stmt last(Db(), "UPDATE devices SET last_seen = ?2, last_body = ?3 WHERE kiosk_id = ?1");
-      last.Bind(1, kiosk_id).Bind(2, at).Bind(3, body);
-      return Done(last);
+      for (const auto* beat : batch) {
+        add.Bind(1, beat->kiosk_id).Bind(2, beat->at).Bind(3, beat->body);
+        KIOSK_TRY(Done(add));
+        add.Reset();
+        last.Bind(1, beat->kiosk_id).Bind(2, beat->at).Bind(3, beat->body);
+        KIOSK_TRY(Done(last));
+        last.Reset();
+      }
+      return core::Ok();
     });
+    std::lock_guard queue_lock(queue_mutex_);
+    for (auto* beat : batch) {
+      if (beat == &mine) continue;
+      beat->result = written ? Status() : Status(written.GetError());
+      beat->written = true;
+    }
+    return written;
   }
 
   Expected<std::vector<HeartbeatRecord>> History(const std::string& kiosk_id, int limit) override {
@@ -148,7 +179,17 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
     return Done(st);
   }
 
+  struct QueuedHeartbeat {
+    const std::string& kiosk_id;
+    std::int64_t at;
+    const std::string& body;
+    bool written = false;
+    Status result;
+  };
+
   std::shared_ptr<Connection> connection_;
+  std::mutex queue_mutex_;
+  std::vector<QueuedHeartbeat*> queue_;  // heartbeats waiting for the connection
 };
 
 }  // namespace

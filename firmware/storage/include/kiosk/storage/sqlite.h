@@ -31,6 +31,8 @@ class Statement {
   Statement& Bind(int i, std::int64_t v);
   // SQLITE_ROW: true; SQLITE_DONE: false.
   core::Expected<bool> Step();
+  // Ready to run again, with new bindings (a step's error was returned by it).
+  void Reset();
   std::string Text(int column) const;
   std::int64_t Int(int column) const;
 
