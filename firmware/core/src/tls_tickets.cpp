@@ -29,6 +29,18 @@ Expected<SecretBytes> PeriodKey(const SharedTicketKeys& keys, std::uint32_t peri
 
 }  // namespace
 
+Expected<Bytes> SealTicket(const SharedTicketKeys& keys, ByteView session) {
+  const std::uint32_t period = PeriodNow(keys);
+  KIOSK_ASSIGN_OR_RETURN(auto key, PeriodKey(keys, period));
+  KIOSK_ASSIGN_OR_RETURN(auto nonce, RandomBytes(*keys.random, kAesGcmNonceSize));
+  Bytes ticket = {static_cast<std::uint8_t>(period >> 24), static_cast<std::uint8_t>(period >> 16),
+                  static_cast<std::uint8_t>(period >> 8), static_cast<std::uint8_t>(period)};
+  ticket.insert(ticket.end(), nonce.begin(), nonce.end());
+  KIOSK_ASSIGN_OR_RETURN(auto sealed, AesGcmSeal(key, nonce, ticket, session));
+  ticket.insert(ticket.end(), sealed.begin(), sealed.end());
+  return ticket;
+}
+
 int SharedTicketWrite(void* context, const mbedtls_ssl_session* session, unsigned char* start,
                       const unsigned char* end, std::size_t* written, std::uint32_t* lifetime) {
   const auto& keys = *static_cast<const SharedTicketKeys*>(context);
@@ -39,21 +51,12 @@ int SharedTicketWrite(void* context, const mbedtls_ssl_session* session, unsigne
   Bytes plain(length);
   rc = mbedtls_ssl_session_save(session, plain.data(), plain.size(), &length);
   if (rc != 0) return rc;
-  const std::uint32_t period = PeriodNow(keys);
-  auto key = PeriodKey(keys, period);
-  auto nonce = RandomBytes(*keys.random, kAesGcmNonceSize);
-  if (!key || !nonce) return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
-  Bytes header = {static_cast<std::uint8_t>(period >> 24), static_cast<std::uint8_t>(period >> 16),
-                  static_cast<std::uint8_t>(period >> 8), static_cast<std::uint8_t>(period)};
-  header.insert(header.end(), nonce->begin(), nonce->end());
-  auto sealed = AesGcmSeal(*key, *nonce, header, plain);
-  if (!sealed) return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
-  if (static_cast<std::size_t>(end - start) < header.size() + sealed->size()) {
+  auto ticket = SealTicket(keys, plain);
+  if (!ticket) return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+  if (static_cast<std::size_t>(end - start) < ticket->size())
     return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
-  }
-  std::copy(header.begin(), header.end(), start);
-  std::copy(sealed->begin(), sealed->end(), start + header.size());
-  *written = header.size() + sealed->size();
+  std::copy(ticket->begin(), ticket->end(), start);
+  *written = ticket->size();
   *lifetime = keys.lifetime_s;
   return 0;
 }

@@ -13,6 +13,8 @@
 
 #include <cstdint>
 
+#include "kiosk/core/bytes.h"
+#include "kiosk/core/error.h"
 #include "kiosk/core/random.h"
 #include "kiosk/core/secret.h"
 
@@ -23,6 +25,9 @@ struct SharedTicketKeys {
   std::uint32_t lifetime_s = 3600;
   RandomSource* random = nullptr;  // for nonces; thread-safe
 };
+
+// A session's saved bytes sealed as a ticket of the current period.
+Expected<Bytes> SealTicket(const SharedTicketKeys& keys, ByteView session);
 
 // mbedTLS's f_ticket_write and f_ticket_parse, with a SharedTicketKeys*.
 int SharedTicketWrite(void* keys, const mbedtls_ssl_session* session, unsigned char* start,
