@@ -341,19 +341,25 @@ Expected<bool> FleetDesk::Revoke(const std::string& kiosk_id) {
 }
 
 std::optional<HttpResponse> FleetDesk::HandleDevice(const HttpRequest& request,
-                                                    const core::Certificate& client) {
+                                                    const core::Certificate& client,
+                                                    const DeviceRecord* known) {
   const std::string& t = request.target;
   const bool ours = t == "/v1/heartbeat" || t.rfind("/v1/commands/", 0) == 0 ||
                     t == "/v1/devices/self/decommission";
   if (!ours) return std::nullopt;
   if (request.method != "POST") return Refuse(405, "http.method", "POST only");
   const std::string kiosk_id = CommonName(client);
-  auto device = stores_.devices->FindDevice(kiosk_id);
-  if (!device) return Refuse(503, "fleet.store", "try again");
-  if (!*device || (*device)->state != "active") {
+  std::optional<DeviceRecord> read;
+  if (known == nullptr || known->kiosk_id != kiosk_id) {
+    auto device = stores_.devices->FindDevice(kiosk_id);
+    if (!device) return Refuse(503, "fleet.store", "try again");
+    read = std::move(*device);
+    known = read ? &*read : nullptr;
+  }
+  if (known == nullptr || known->state != "active") {
     return Refuse(403, "fleet.not_enrolled", "this kiosk is not enrolled");
   }
-  if (t == "/v1/heartbeat") return Heartbeat(request, **device);
+  if (t == "/v1/heartbeat") return Heartbeat(request, *known);
   if (t == "/v1/devices/self/decommission") {
     auto revoked = Revoke(kiosk_id);
     if (!revoked) return Refuse(503, "fleet.store", "try again");

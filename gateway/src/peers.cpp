@@ -46,25 +46,26 @@ Peer PeerPolicy::Identify(const core::Certificate& client) const {
   // Dates every time: a resumed TLS session does not check them again.
   const auto now = clock_.Now();
   if (now < client.NotBefore() || now > client.NotAfter()) {
-    return {PeerKind::kNobody, "", "peer.expired"};
+    return {PeerKind::kNobody, "", "peer.expired", std::nullopt};
   }
   const Issuer issuer = IssuerOf(client);
   if (issuer == Issuer::kDevice) {
     const std::string kiosk_id = CommonName(client);
-    if (registry_ == nullptr) return {PeerKind::kKiosk, kiosk_id, ""};
+    if (registry_ == nullptr) return {PeerKind::kKiosk, kiosk_id, "", std::nullopt};
     auto device = registry_->FindDevice(kiosk_id);
     // A store failure serves nothing (CheckRoute answers 503): an unknown
     // certificate never slips through.
-    if (!device) return {PeerKind::kUnconfirmed, kiosk_id, "peer.registry_unavailable"};
-    if (!*device) return {PeerKind::kNobody, "", "peer.not_enrolled"};
-    if ((*device)->state != "active") return {PeerKind::kNobody, "", "peer.revoked"};
+    if (!device)
+      return {PeerKind::kUnconfirmed, kiosk_id, "peer.registry_unavailable", std::nullopt};
+    if (!*device) return {PeerKind::kNobody, "", "peer.not_enrolled", std::nullopt};
+    if ((*device)->state != "active") return {PeerKind::kNobody, "", "peer.revoked", std::nullopt};
     if ((*device)->serial != client.SerialHex()) {
-      return {PeerKind::kNobody, "", "peer.not_current_certificate"};
+      return {PeerKind::kNobody, "", "peer.not_current_certificate", std::nullopt};
     }
-    return {PeerKind::kKiosk, kiosk_id, ""};
+    return {PeerKind::kKiosk, kiosk_id, "", std::move(*device)};
   }
-  if (issuer == Issuer::kBank) return {PeerKind::kBank, "", ""};
-  return {PeerKind::kNobody, "", "peer.unknown_issuer"};
+  if (issuer == Issuer::kBank) return {PeerKind::kBank, "", "", std::nullopt};
+  return {PeerKind::kNobody, "", "peer.unknown_issuer", std::nullopt};
 }
 
 std::optional<core::HttpResponse> PeerPolicy::CheckRoute(const Peer& peer,

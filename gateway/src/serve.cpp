@@ -222,6 +222,7 @@ class Listener {
   // client) goes back to a worker; one idle too long is closed.
   void Park() {
     epoll_event events[64];
+    auto next_sweep = std::chrono::steady_clock::now();
     while (!stop_) {
       const int n = ::epoll_wait(epoll_, events, 64, 250);
       for (int i = 0; i < n; ++i) {
@@ -241,7 +242,12 @@ class Listener {
         }
         Enqueue(Task{std::nullopt, std::move(woken), "", false});
       }
+      // The idle ones are looked for once a second, not after every wake:
+      // a walk over thousands of kept connections under the lock the
+      // workers need to park theirs.
       const auto now = std::chrono::steady_clock::now();
+      if (now < next_sweep) continue;
+      next_sweep = now + std::chrono::seconds(1);
       std::lock_guard lock(parked_mutex_);
       for (auto it = parked_.begin(); it != parked_.end();) {
         if (it->second.until > now) {

@@ -263,7 +263,8 @@ int main(int argc, char** argv) {
               const gw::Peer peer = peers.Identify(*client);
               if (auto refused = gw::PeerPolicy::CheckRoute(peer, request)) return *refused;
               if (desk != nullptr && peer.kind == gw::PeerKind::kKiosk) {
-                if (auto answer = desk->HandleDevice(request, *client)) return *answer;
+                const gw::DeviceRecord* known = peer.device ? &*peer.device : nullptr;
+                if (auto answer = desk->HandleDevice(request, *client, known)) return *answer;
                 if (auto answer = fleet->help->HandleDevice(request, peer.kiosk_id)) {
                   return *answer;
                 }

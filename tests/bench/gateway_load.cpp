@@ -9,11 +9,14 @@
 //       percentiles. On SQLite files by default; with
 //       --postgresql, on a fresh schema of that database (scripts/pg-cluster
 //       starts one), and with N replicas behind HAProxy in TCP mode
-//   gateway-load heartbeats [KIOSKS=5000] [SECONDS=60] [INTERVAL_S=60]
+//   gateway-load [--postgresql CONNINFO] [--kept-only] heartbeats [KIOSKS=5000]
+//                [SECONDS=60] [INTERVAL_S=60]
 //       the kiosks enroll with one-time tokens, then send heartbeats on
 //       schedule (KIOSKS/INTERVAL_S a second, spread evenly) for SECONDS;
 //       then as fast as 32 connections can for 20 s; then the dashboard's
-//       fleet page and /metrics with that fleet
+//       fleet page and /metrics with that fleet. Three ways each: a full
+//       handshake per heartbeat, a resumed session, a kept connection
+//       (--kept-only: that last one alone)
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -68,10 +71,17 @@ int main(int argc, char** argv) {
   std::string postgresql;
   int replicas = 1;
   bool keep_alive = true;
+  bool kept_only = false;
   while (argc > 1 && std::string(argv[1]).rfind("--", 0) == 0) {
     const std::string flag = argv[1];
     if (flag == "--no-keep-alive") {
       keep_alive = false;
+      argv += 1;
+      argc -= 1;
+      continue;
+    }
+    if (flag == "--kept-only") {
+      kept_only = true;
       argv += 1;
       argc -= 1;
       continue;
@@ -93,13 +103,14 @@ int main(int argc, char** argv) {
   }
   if (argc > 1 && std::string(argv[1]) == "heartbeats") {
     return Heartbeats(argc > 2 ? std::stoi(argv[2]) : 5000, argc > 3 ? std::stoi(argv[3]) : 60,
-                      argc > 4 ? std::stoi(argv[4]) : 60, postgresql);
+                      argc > 4 ? std::stoi(argv[4]) : 60, postgresql, kept_only);
   }
   if (argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9')) {
     std::fprintf(stderr,
                  "usage: gateway-load [--postgresql CONNINFO [--replicas N]] [--no-keep-alive] "
                  "[KIOSKS] [DOSSIERS]\n"
-                 "       gateway-load heartbeats [KIOSKS] [SECONDS] [INTERVAL_S]\n");
+                 "       gateway-load [--postgresql CONNINFO] [--kept-only] heartbeats [KIOSKS] "
+                 "[SECONDS] [INTERVAL_S]\n");
     return 2;
   }
   const int kiosks = argc > 1 ? std::stoi(argv[1]) : 16;

@@ -102,7 +102,8 @@ struct SimKiosk {
 
 }  // namespace
 
-int Heartbeats(int kiosks, int seconds, int interval_s, const std::string& postgresql) {
+int Heartbeats(int kiosks, int seconds, int interval_s, const std::string& postgresql,
+               bool kept_only) {
   char tmpl[] = "/tmp/kiosk-heartbeat-load-XXXXXX";
   const fs::path dir = mkdtemp(tmpl);
   const fs::path pki = dir / "pki";
@@ -223,6 +224,7 @@ int Heartbeats(int kiosks, int seconds, int interval_s, const std::string& postg
   // the TLS session, then on a connection each kiosk keeps open (as
   // kiosk-agent does).
   for (const int mode : {0, 1, 2}) {
+    if (kept_only && mode != 2) continue;
     resume = mode >= 1;
     keep = mode == 2;
     std::printf("  -- %s\n", keep     ? "each kiosk's connection kept open (as kiosk-agent does)"
@@ -279,6 +281,8 @@ int Heartbeats(int kiosks, int seconds, int interval_s, const std::string& postg
     heartbeat_failures += due.failures.load();
 
     // 4. Saturation: 32 connections back to back for 20 s.
+    std::printf("  saturating...\n");
+    std::fflush(stdout);  // a profiler started by hand waits for this line
     Stats saturated;
     std::atomic<std::size_t> rr{0};
     std::atomic<bool> stop{false};

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto request = kiosk::core::ParseHttpRequest(raw, limits);
     if (!request) continue;
     for (auto kind : {gw::PeerKind::kKiosk, gw::PeerKind::kBank, gw::PeerKind::kNobody}) {
-      (void)gw::PeerPolicy::CheckRoute(gw::Peer{kind, "QNM-TAMKY-0001", ""}, *request);
+      (void)gw::PeerPolicy::CheckRoute(gw::Peer{kind, "QNM-TAMKY-0001", "", std::nullopt},
+                                       *request);
     }
     (void)gw::QueryField(request->target, "secret");
     (void)gw::FormField(request->body, "csrf");

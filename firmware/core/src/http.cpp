@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <limits>
 #include <utility>
+#include <vector>
 
 namespace kiosk::core {
 
@@ -49,27 +50,39 @@ class BeastTlsStream {
     return read_some(buffers, ec);
   }
 
+  // Small pieces (Beast hands the head over field by field) are gathered
+  // and go out as one TLS record, not a record and a system call each;
+  // until Flush() when held (a whole request or response at once).
   template <typename ConstBufferSequence>
   std::size_t write_some(const ConstBufferSequence& buffers, beast::error_code& ec) {
     std::size_t total = 0;
     for (auto it = boost::asio::buffer_sequence_begin(buffers);
          it != boost::asio::buffer_sequence_end(buffers); ++it) {
-      boost::asio::const_buffer b = *it;
-      auto written =
-          connection_.Write(ByteView(static_cast<const std::uint8_t*>(b.data()), b.size()));
-      if (!written) {
-        last_error_ = std::move(written).GetError();
-        ec = beast::error_code(EIO, boost::system::generic_category());
-        return total;
+      const boost::asio::const_buffer b = *it;
+      const ByteView piece(static_cast<const std::uint8_t*>(b.data()), b.size());
+      if (pending_.size() + piece.size() > kGather && !Send(ec)) return total;
+      if (piece.size() >= kGather) {
+        if (!Send(piece, ec)) return total;
+      } else {
+        pending_.insert(pending_.end(), piece.begin(), piece.end());
       }
-      total += b.size();
+      total += piece.size();
     }
+    if (!held_ && !Send(ec)) return 0;
     return total;
   }
   template <typename ConstBufferSequence>
   std::size_t write_some(const ConstBufferSequence& buffers) {
     beast::error_code ec;
     return write_some(buffers, ec);
+  }
+
+  // Writes are gathered until Flush().
+  void Hold() { held_ = true; }
+  // Sends what was gathered.
+  bool Flush(beast::error_code& ec) {
+    held_ = false;
+    return Send(ec);
   }
 
   Error TakeError(const std::string& what, const beast::error_code& ec) {
@@ -82,8 +95,26 @@ class BeastTlsStream {
   }
 
  private:
+  static constexpr std::size_t kGather = 16 * 1024;  // one TLS record's worth
+
+  bool Send(ByteView bytes, beast::error_code& ec) {
+    if (bytes.empty()) return true;
+    auto written = connection_.Write(bytes);
+    if (written) return true;
+    last_error_ = std::move(written).GetError();
+    ec = beast::error_code(EIO, boost::system::generic_category());
+    return false;
+  }
+  bool Send(beast::error_code& ec) {
+    const bool sent = Send(pending_, ec);
+    pending_.clear();
+    return sent;
+  }
+
   TlsConnection& connection_;
   std::optional<Error> last_error_;
+  std::vector<std::uint8_t> pending_;
+  bool held_ = false;
 };
 
 std::string Lower(std::string_view s) {
@@ -161,6 +192,7 @@ Expected<HttpResponse> HttpsStreamingRequest(
     req.body().more = true;
     http::request_serializer<http::buffer_body> serializer{req};
     beast::error_code ec;
+    stream.Hold();  // the head and a small body go as one record
     http::write_header(stream, serializer, ec);
     if (ec) return stream.TakeError("sending " + head.method + " " + head.target, ec);
     std::uint64_t sent = 0;
@@ -184,6 +216,7 @@ Expected<HttpResponse> HttpsStreamingRequest(
     req.body().size = 0;
     req.body().more = false;
     http::write(stream, serializer, ec);
+    if (!ec) stream.Flush(ec);
     if (ec) return stream.TakeError("finishing the body", ec);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
@@ -366,7 +399,9 @@ Status WriteHttpResponse(TlsConnection& connection, const HttpResponse& response
     res.body() = response.body;
     res.prepare_payload();
     beast::error_code ec;
+    stream.Hold();
     http::write(stream, res, ec);
+    if (!ec) stream.Flush(ec);
     if (ec) return stream.TakeError("writing a response", ec);
     return Ok();
   } catch (const std::exception& e) {

@@ -210,6 +210,7 @@ struct TlsConnection::State {
   mbedtls_net_context net{-1};
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::string peer_address;
+  std::optional<Certificate> peer;  // parsed on first asking
   ~State() {
     if (net.fd >= 0) ::close(net.fd);
   }
@@ -323,9 +324,14 @@ Status TlsConnection::Write(ByteView data) {
 }
 
 Expected<Certificate> TlsConnection::PeerCertificate() const {
+  // Parsed once for the connection: a kept one asks on every request.
+  if (state_->peer) return *state_->peer;
   const mbedtls_x509_crt* peer = mbedtls_ssl_get_peer_cert(state_->ssl.get());
   if (peer == nullptr) return Error::NeedsPerson("tls.no_peer_certificate", "no peer certificate");
-  return Certificate::FromDer(ByteView(peer->raw.p, peer->raw.len));
+  KIOSK_ASSIGN_OR_RETURN(Certificate parsed,
+                         Certificate::FromDer(ByteView(peer->raw.p, peer->raw.len)));
+  state_->peer = parsed;
+  return parsed;
 }
 
 void TlsConnection::SetDeadline(std::chrono::steady_clock::time_point deadline) {
@@ -481,6 +487,7 @@ struct PendingTlsConnection::State {
   std::shared_ptr<TlsConfigHolder> config;
   int fd = -1;
   std::string peer_address;
+  std::optional<Certificate> peer;  // parsed on first asking
   ~State() {
     if (fd >= 0) ::close(fd);
   }

@@ -4,7 +4,10 @@
 #include "kiosk/storage/sqlite.h"
 
 #include <chrono>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 namespace kiosk::storage {
 
@@ -20,11 +23,47 @@ core::Status SqliteCall(int rc, const char* call, sqlite3* db) {
   return Error::Fatal("sqlite.error", message);
 }
 
+struct Database::Cache {
+  std::mutex mutex;
+  // A text may be in use twice at once (one statement inside another's
+  // loop): each borrower gets its own.
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+  ~Cache() {
+    for (auto& [sql, statements] : idle) {
+      for (auto* st : statements) sqlite3_finalize(st);
+    }
+  }
+};
+
 Statement::Statement(sqlite3* db, const char* sql) : db_(db) {
   rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(const Database& db, const char* sql) : db_(db.Handle()) {
+  if (db.cache_) {
+    std::lock_guard lock(db.cache_->mutex);
+    auto it = db.cache_->idle.find(sql);
+    if (it != db.cache_->idle.end() && !it->second.empty()) {
+      stmt_ = it->second.back();
+      it->second.pop_back();
+      lender_ = &db;
+      return;
+    }
+  }
+  rc_ = sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr);
+  if (rc_ == SQLITE_OK && stmt_ != nullptr && db.cache_) lender_ = &db;
+}
+
+Statement::~Statement() {
+  if (lender_ == nullptr || !lender_->cache_) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  std::lock_guard lock(lender_->cache_->mutex);
+  lender_->cache_->idle[sqlite3_sql(stmt_)].push_back(stmt_);
+}
 
 core::Status Statement::Ready() const { return SqliteCall(rc_, "sqlite3_prepare_v2", db_); }
 
@@ -58,6 +97,13 @@ std::string Statement::Text(int column) const {
 
 std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+core::Status Database::Run(const char* sql) const {
+  Statement st(*this, sql);
+  KIOSK_TRY(st.Ready());
+  KIOSK_TRY(st.Step());
+  return core::Ok();
+}
+
 core::Status Exec(sqlite3* db, const char* sql) {
   char* message = nullptr;
   const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
@@ -85,6 +131,7 @@ core::Status OpenConnection(const std::filesystem::path& file, sqlite3** db) {
 
 core::Expected<Database> Database::Open(const std::filesystem::path& file) {
   Database d;
+  d.cache_ = std::make_unique<Cache>();
   KIOSK_TRY(OpenConnection(file, &d.db_));
   sqlite3_busy_timeout(d.db_, 5000);
   // Turning a new file to WAL needs it alone and answers "busy" at once,
@@ -103,16 +150,23 @@ core::Expected<Database> Database::Open(const std::filesystem::path& file) {
   return d;
 }
 
+Database::Database() = default;
+
 Database::~Database() {
+  cache_.reset();  // its statements finalized before the connection closes
   if (db_) sqlite3_close_v2(db_);
 }
 
-Database::Database(Database&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+Database::Database(Database&& other) noexcept : db_(other.db_), cache_(std::move(other.cache_)) {
+  other.db_ = nullptr;
+}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
+    cache_.reset();
     if (db_) sqlite3_close_v2(db_);
     db_ = other.db_;
+    cache_ = std::move(other.cache_);
     other.db_ = nullptr;
   }
   return *this;
@@ -154,6 +208,7 @@ core::Status Database::Migrate(std::span<const char* const> steps) const {
 
 core::Expected<Database> Database::OpenReadOnly(const std::filesystem::path& file) {
   Database d;
+  d.cache_ = std::make_unique<Cache>();
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
     return core::Error::NeedsPerson("sqlite.absent", "no database at " + file.string());

@@ -585,6 +585,25 @@ TEST(FleetDesk, OnlyAKiosksCurrentCertificateFromTheDeviceCaIsThatKiosk) {
   const Peer kiosk = peers.Identify(current);
   CHECK(kiosk.kind == PeerKind::kKiosk);
   STRCMP_EQUAL("QNM-TAMKY-0001", kiosk.kiosk_id.c_str());
+  // The entry it was checked against goes with it, for the desks.
+  CHECK(kiosk.device.has_value());
+  STRCMP_EQUAL(current.SerialHex().c_str(), kiosk.device->serial.c_str());
+  STRCMP_EQUAL("active", kiosk.device->state.c_str());
+  // The heartbeat desk takes that entry, or reads it when it names another.
+  const auto beat = [&](const std::string& id) {
+    return nlohmann::json{{"kiosk_id", id}, {"sequence", 1}}.dump();
+  };
+  LONGS_EQUAL(200,
+              desk->HandleDevice(HttpRequest{"POST", "/v1/heartbeat", {}, beat("QNM-TAMKY-0001")},
+                                 current, &*kiosk.device)
+                  ->status);
+  DeviceRecord other = *kiosk.device;
+  other.kiosk_id = "QNM-TAMKY-0002";  // not this certificate's: not trusted
+  other.state = "revoked";
+  LONGS_EQUAL(200,
+              desk->HandleDevice(HttpRequest{"POST", "/v1/heartbeat", {}, beat("QNM-TAMKY-0001")},
+                                 current, &other)
+                  ->status);
   const Peer bank = peers.Identify(impostor.certificate);
   CHECK(bank.kind == PeerKind::kBank);
   CHECK(bank.kiosk_id.empty());

@@ -91,8 +91,11 @@ class FleetDesk {
   // The operator listener's enrollment paths; nullopt for any other path.
   std::optional<core::HttpResponse> HandleEnrollment(const core::HttpRequest& request);
   // The device listener's fleet paths; nullopt for any other path.
+  // `known`: the kiosk's registry entry when the caller has just read it
+  // (PeerPolicy::Identify), else it is read here.
   std::optional<core::HttpResponse> HandleDevice(const core::HttpRequest& request,
-                                                 const core::Certificate& client);
+                                                 const core::Certificate& client,
+                                                 const DeviceRecord* known = nullptr);
 
   core::Expected<bool> Revoke(const std::string& kiosk_id);
   // Queues a command; "config" args are {"settings": {...}} and get signed.

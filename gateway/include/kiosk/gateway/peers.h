@@ -19,10 +19,9 @@
 #include "kiosk/core/clock.h"
 #include "kiosk/core/http.h"
 #include "kiosk/core/x509.h"
+#include "kiosk/gateway/store/devices.h"
 
 namespace kiosk::gateway {
-
-class DeviceStore;
 
 // kUnconfirmed: a certificate the device CA signed whose registry entry
 // could not be read (the store is down). Its connection is kept, so the
@@ -34,6 +33,9 @@ struct Peer {
   PeerKind kind = PeerKind::kNobody;
   std::string kiosk_id;  // a kiosk's id (its certificate's CN)
   std::string why;       // for a refusal: a code for the log
+  // A kiosk's registry entry as read for this request (none without a
+  // registry), so the desks need not read it again.
+  std::optional<DeviceRecord> device;
 };
 
 class PeerPolicy {

@@ -20,6 +20,12 @@ using Stmt = storage::Statement;
 struct Connection {
   storage::Database db;
   std::mutex mutex;
+  // A second connection, for the reads every device request makes (is
+  // this kiosk enrolled, has it commands waiting): in WAL mode they go on
+  // while the writer syncs a commit, instead of queueing behind it. Each
+  // statement there sees every commit made before it began.
+  storage::Database reader;
+  std::mutex reader_mutex;
   sqlite3* Handle() const { return db.Handle(); }
 };
 

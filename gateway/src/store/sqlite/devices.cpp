@@ -27,7 +27,7 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
   Status AddToken(const std::string& token_hash, const TokenGrant& grant,
                   std::int64_t expires_at) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "INSERT INTO tokens (hash, commune, agency, issued_by, expires_at, kiosk_id, reenroll) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     st.Bind(1, token_hash).Bind(2, grant.commune).Bind(3, grant.agency).Bind(4, grant.issued_by);
@@ -39,7 +39,7 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
                                     std::int64_t now) override {
     std::lock_guard lock(connection_->mutex);
     return connection_->db.InTransaction([&]() -> Expected<TokenGrant> {
-      Stmt find(Db(),
+      Stmt find(Sql(),
                 "SELECT commune, agency, issued_by, expires_at, used_at IS NOT NULL, kiosk_id, "
                 "reenroll, (SELECT COUNT(*) FROM devices WHERE devices.kiosk_id = ?2) "
                 "FROM tokens WHERE hash = ?1");
@@ -53,7 +53,7 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
           find.Int(4) != 0,
           find.Int(7) != 0};
       KIOSK_ASSIGN_OR_RETURN(auto grant, store::CheckTokenUse(token, kiosk_id, now));
-      Stmt use(Db(), "UPDATE tokens SET used_at = ?2 WHERE hash = ?1");
+      Stmt use(Sql(), "UPDATE tokens SET used_at = ?2 WHERE hash = ?1");
       use.Bind(1, token_hash).Bind(2, now);
       KIOSK_TRY(Done(use));
       return grant;
@@ -64,10 +64,11 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
     std::lock_guard lock(connection_->mutex);
     return connection_->db.InTransaction([&]() -> Status {
       KIOSK_TRY(RevokeCertificates(d.kiosk_id, d.enrolled_at));
-      Stmt cert(Db(), "INSERT INTO certificates (serial, kiosk_id, issued_at) VALUES (?1, ?2, ?3)");
+      Stmt cert(Sql(),
+                "INSERT INTO certificates (serial, kiosk_id, issued_at) VALUES (?1, ?2, ?3)");
       cert.Bind(1, d.serial).Bind(2, d.kiosk_id).Bind(3, d.enrolled_at);
       KIOSK_TRY(Done(cert));
-      Stmt dev(Db(),
+      Stmt dev(Sql(),
                "INSERT INTO devices (kiosk_id, commune, agency, serial, state, enrolled_at) "
                "VALUES (?1, ?2, ?3, ?4, 'active', ?5) ON CONFLICT (kiosk_id) DO UPDATE SET "
                "commune = ?2, agency = ?3, serial = ?4, state = 'active', enrolled_at = ?5");
@@ -81,7 +82,7 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
     std::lock_guard lock(connection_->mutex);
     return connection_->db.InTransaction([&]() -> Expected<bool> {
       KIOSK_TRY(RevokeCertificates(kiosk_id, now));
-      Stmt dev(Db(), "UPDATE devices SET state = 'revoked' WHERE kiosk_id = ?1");
+      Stmt dev(Sql(), "UPDATE devices SET state = 'revoked' WHERE kiosk_id = ?1");
       dev.Bind(1, kiosk_id);
       KIOSK_TRY(Done(dev));
       return connection_->db.Changes() > 0;
@@ -89,8 +90,8 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
   }
 
   Expected<std::optional<DeviceRecord>> FindDevice(const std::string& kiosk_id) override {
-    std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    std::lock_guard lock(connection_->reader_mutex);
+    Stmt st(connection_->reader,
             "SELECT kiosk_id, commune, agency, serial, state, enrolled_at FROM devices "
             "WHERE kiosk_id = ?1");
     st.Bind(1, kiosk_id);
@@ -99,7 +100,7 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
 
   Expected<std::vector<KioskView>> Fleet() override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "SELECT kiosk_id, commune, agency, serial, state, enrolled_at, last_seen, "
             "last_body FROM devices ORDER BY commune, kiosk_id");
     return Rows<KioskView>(st, [](const Stmt& row) {
@@ -129,8 +130,8 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
       batch.swap(queue_);
     }
     Status written = connection_->db.InTransaction([&]() -> Status {
-      Stmt add(Db(), "INSERT INTO heartbeats (kiosk_id, received_at, body) VALUES (?1, ?2, ?3)");
-      Stmt last(Db(), "UPDATE devices SET last_seen = ?2, last_body = ?3 WHERE kiosk_id = ?1");
+      Stmt add(Sql(), "INSERT INTO heartbeats (kiosk_id, received_at, body) VALUES (?1, ?2, ?3)");
+      Stmt last(Sql(), "UPDATE devices SET last_seen = ?2, last_body = ?3 WHERE kiosk_id = ?1");
       for (const auto* beat : batch) {
         add.Bind(1, beat->kiosk_id).Bind(2, beat->at).Bind(3, beat->body);
         KIOSK_TRY(Done(add));
@@ -152,7 +153,7 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
 
   Expected<std::vector<HeartbeatRecord>> History(const std::string& kiosk_id, int limit) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "SELECT received_at, body FROM heartbeats WHERE kiosk_id = ?1 "
             "ORDER BY received_at DESC LIMIT ?2");
     st.Bind(1, kiosk_id).Bind(2, std::int64_t{limit});
@@ -163,16 +164,18 @@ class SqliteDeviceStore final : public gateway::DeviceStore {
 
   Status PruneHistory(std::int64_t before) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(), "DELETE FROM heartbeats WHERE received_at < ?1");
+    Stmt st(Sql(), "DELETE FROM heartbeats WHERE received_at < ?1");
     st.Bind(1, before);
     return Done(st);
   }
 
  private:
   sqlite3* Db() const { return connection_->Handle(); }
+  // Statements come from the connection's cache.
+  const storage::Database& Sql() const { return connection_->db; }
 
   Status RevokeCertificates(const std::string& kiosk_id, std::int64_t now) {
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "UPDATE certificates SET revoked_at = ?2 WHERE kiosk_id = ?1 AND "
             "revoked_at IS NULL");
     st.Bind(1, kiosk_id).Bind(2, now);

@@ -64,7 +64,7 @@ class SqliteDossierStore final : public DossierStore {
 
   Expected<bool> AddRating(const std::string& code, int score, const std::string& at) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(), "INSERT OR IGNORE INTO ratings (code, score, at) VALUES (?1, ?2, ?3)");
+    Stmt st(Sql(), "INSERT OR IGNORE INTO ratings (code, score, at) VALUES (?1, ?2, ?3)");
     st.Bind(1, code).Bind(2, std::int64_t{score}).Bind(3, at);
     KIOSK_TRY(Done(st));
     return connection_.db.Changes() > 0;
@@ -73,7 +73,7 @@ class SqliteDossierStore final : public DossierStore {
   Expected<std::vector<DossierTally>> Tally(const std::string& since) override {
     std::lock_guard lock(connection_.mutex);
     // The manifest is the signed JSON the kiosk sealed (docs/dossier-package.md).
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "SELECT date(received_at, '+7 hours'), procedure_code, kiosk_id, COUNT(*), "
             "SUM(COALESCE(json_extract(manifest, '$.fees_total_vnd'), 0) > 0), "
             "SUM(json_type(manifest, '$.payment') = 'object'), "
@@ -93,7 +93,7 @@ class SqliteDossierStore final : public DossierStore {
   Expected<std::vector<RatingTally>> Ratings(const std::string& since) override {
     std::lock_guard lock(connection_.mutex);
     Stmt st(
-        Db(),
+        Sql(),
         "SELECT d.kiosk_id, r.score, COUNT(*) FROM ratings r JOIN dossiers d ON d.code = r.code "
         "WHERE r.at >= ?1 GROUP BY 1, 2 ORDER BY 1, 2");
     st.Bind(1, since);
@@ -104,13 +104,15 @@ class SqliteDossierStore final : public DossierStore {
 
  private:
   sqlite3* Db() const { return connection_.Handle(); }
+  // Statements come from the connection's cache.
+  const storage::Database& Sql() const { return connection_.db; }
 
   Expected<std::optional<StoredDossier>> Find(const char* column, const std::string& value) {
     const std::string sql = std::string(
                                 "SELECT dossier_id, code, kiosk_id, procedure_code, received_at, "
                                 "appointment, lookup_secret, status FROM dossiers WHERE ") +
                             column + " = ?1";
-    Stmt st(Db(), sql.c_str());
+    Stmt st(Sql(), sql.c_str());
     st.Bind(1, value);
     return FirstRow<StoredDossier>(st, ReadDossier);
   }
@@ -121,7 +123,7 @@ class SqliteDossierStore final : public DossierStore {
       created = false;
       return *existing;
     }
-    Stmt next(Db(),
+    Stmt next(Sql(),
               "INSERT INTO sequences (agency, day, last) VALUES (?1, ?2, 1) "
               "ON CONFLICT(agency, day) DO UPDATE SET last = last + 1 RETURNING last");
     next.Bind(1, r.agency).Bind(2, FormatDay(r.received_day));
@@ -134,7 +136,7 @@ class SqliteDossierStore final : public DossierStore {
         r.received_at,   r.appointment,
         r.lookup_secret, "received"};
     Stmt insert(
-        Db(),
+        Sql(),
         "INSERT INTO dossiers (dossier_id, code, kiosk_id, procedure_code, received_at, "
         "appointment, lookup_secret, status, manifest) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
     insert.Bind(1, stored.dossier_id)

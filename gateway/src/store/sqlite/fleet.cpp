@@ -66,8 +66,10 @@ CREATE INDEX staff_commune ON staff (commune);
 core::Expected<FleetStores> OpenFleet(const std::filesystem::path& file) {
   KIOSK_ASSIGN_OR_RETURN(auto db, storage::Database::Open(file));
   KIOSK_TRY(db.Migrate(kMigrations));
+  KIOSK_ASSIGN_OR_RETURN(auto reader, storage::Database::Open(file));
   auto connection = std::make_shared<Connection>();
   connection->db = std::move(db);
+  connection->reader = std::move(reader);
   FleetStores stores;
   stores.devices = NewDeviceStore(connection);
   stores.commands = NewCommandStore(connection);

@@ -38,7 +38,7 @@ class SqliteHelpStore final : public HelpStore {
 
   Expected<HelpCallRecord> OpenCall(const HelpCallRecord& c) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "INSERT INTO help_calls (id, kiosk_id, commune, screen, language, state, opened_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6) ON CONFLICT(id) DO UPDATE SET screen = ?4 "
             "WHERE kiosk_id = ?2 AND state != 'closed'");
@@ -58,7 +58,7 @@ class SqliteHelpStore final : public HelpStore {
   Expected<bool> AnswerCall(const std::string& id, const std::string& by,
                             const std::string& officer_id, std::int64_t at) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "UPDATE help_calls SET state = 'answered', answered_at = ?2, answered_by = ?3, "
             "officer_id = ?4 WHERE id = ?1 AND state != 'closed'");
     st.Bind(1, id).Bind(2, at).Bind(3, by).Bind(4, officer_id);
@@ -68,7 +68,7 @@ class SqliteHelpStore final : public HelpStore {
 
   Status CloseCall(const std::string& id, std::int64_t at) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "UPDATE help_calls SET state = 'closed', closed_at = ?2 WHERE id = ?1 AND "
             "state != 'closed'");
     st.Bind(1, id).Bind(2, at);
@@ -77,16 +77,16 @@ class SqliteHelpStore final : public HelpStore {
 
   Expected<std::vector<HelpCallRecord>> Waiting(std::int64_t since) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(), (std::string(kCallColumns) +
-                   "WHERE state != 'closed' AND opened_at >= ?1 ORDER BY opened_at, id")
-                      .c_str());
+    Stmt st(Sql(), (std::string(kCallColumns) +
+                    "WHERE state != 'closed' AND opened_at >= ?1 ORDER BY opened_at, id")
+                       .c_str());
     st.Bind(1, since);
     return Rows<HelpCallRecord>(st, ReadCall);
   }
 
   Expected<std::string> AddStaff(const StaffRecord& s) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "INSERT INTO staff (commune, name, pin_hash, issued_by, issued_at, expires_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     st.Bind(1, s.commune).Bind(2, s.name).Bind(3, s.pin_hash).Bind(4, s.issued_by);
@@ -97,7 +97,7 @@ class SqliteHelpStore final : public HelpStore {
 
   Expected<std::vector<StaffRecord>> Staff(const std::string& commune, std::int64_t now) override {
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "SELECT number, commune, name, pin_hash, issued_by, issued_at, expires_at, revoked_at "
             "FROM staff WHERE (?1 = '' OR commune = ?1) AND revoked_at = 0 AND expires_at > ?2 "
             "ORDER BY number");
@@ -118,7 +118,7 @@ class SqliteHelpStore final : public HelpStore {
     const auto number = store::StaffNumber(id);
     if (!number) return false;
     std::lock_guard lock(connection_->mutex);
-    Stmt st(Db(), "UPDATE staff SET revoked_at = ?2 WHERE number = ?1 AND revoked_at = 0");
+    Stmt st(Sql(), "UPDATE staff SET revoked_at = ?2 WHERE number = ?1 AND revoked_at = 0");
     st.Bind(1, *number).Bind(2, at);
     KIOSK_TRY(Done(st));
     return connection_->db.Changes() > 0;
@@ -126,9 +126,11 @@ class SqliteHelpStore final : public HelpStore {
 
  private:
   sqlite3* Db() const { return connection_->Handle(); }
+  // Statements come from the connection's cache.
+  const storage::Database& Sql() const { return connection_->db; }
 
   Expected<std::optional<HelpCallRecord>> FindLocked(const std::string& id) {
-    Stmt st(Db(), (std::string(kCallColumns) + "WHERE id = ?1").c_str());
+    Stmt st(Sql(), (std::string(kCallColumns) + "WHERE id = ?1").c_str());
     st.Bind(1, id);
     return FirstRow<HelpCallRecord>(st, ReadCall);
   }

@@ -51,7 +51,7 @@ class SqlitePaymentStore final : public PaymentStore {
 
   core::Status Expect(const PaymentRecord& r) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "INSERT INTO payments (reference, kiosk_id, amount_vnd, method, qr, status) "
             "VALUES (?1, ?2, ?3, ?4, ?5, 'pending') ON CONFLICT(reference) DO NOTHING");
     st.Bind(1, r.reference).Bind(2, r.kiosk_id).Bind(3, r.amount_vnd).Bind(4, r.method);
@@ -66,7 +66,7 @@ class SqlitePaymentStore final : public PaymentStore {
 
   Expected<std::vector<PaymentRecord>> Pending() override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             (std::string(kPaymentColumns) + "WHERE status = 'pending' ORDER BY rowid").c_str());
     return Rows<PaymentRecord>(st, ReadPayment);
   }
@@ -76,7 +76,7 @@ class SqlitePaymentStore final : public PaymentStore {
                                        const std::string& paid_at) override {
     std::lock_guard lock(connection_.mutex);
     return connection_.db.InTransaction([&]() -> Expected<std::string> {
-      Stmt seen(Db(), "SELECT 1 FROM transfers WHERE transaction_id = ?1");
+      Stmt seen(Sql(), "SELECT 1 FROM transfers WHERE transaction_id = ?1");
       seen.Bind(1, transaction_id);
       KIOSK_ASSIGN_OR_RETURN(const auto found,
                              FirstRow<bool>(seen, [](const Stmt&) { return true; }));
@@ -85,14 +85,14 @@ class SqlitePaymentStore final : public PaymentStore {
       KIOSK_ASSIGN_OR_RETURN(auto expected, FindLocked(reference));
       if (expected && expected->status == "pending") {
         result = amount == expected->amount_vnd ? "matched" : "mismatch";
-        Stmt paid(Db(),
+        Stmt paid(Sql(),
                   "UPDATE payments SET status = ?2, bank_transaction_id = ?3, paid_vnd = ?4, "
                   "paid_at = ?5 WHERE reference = ?1");
         paid.Bind(1, reference).Bind(2, std::string(result == "matched" ? "paid" : "mismatch"));
         paid.Bind(3, transaction_id).Bind(4, amount).Bind(5, paid_at);
         KIOSK_TRY(Done(paid));
       }
-      Stmt log(Db(),
+      Stmt log(Sql(),
                "INSERT INTO transfers (transaction_id, reference, amount_vnd, paid_at, result) "
                "VALUES (?1, ?2, ?3, ?4, ?5)");
       log.Bind(1, transaction_id).Bind(2, reference).Bind(3, amount).Bind(4, paid_at);
@@ -104,9 +104,11 @@ class SqlitePaymentStore final : public PaymentStore {
 
  private:
   sqlite3* Db() const { return connection_.Handle(); }
+  // Statements come from the connection's cache.
+  const storage::Database& Sql() const { return connection_.db; }
 
   Expected<std::optional<PaymentRecord>> FindLocked(const std::string& reference) {
-    Stmt st(Db(), (std::string(kPaymentColumns) + "WHERE reference = ?1").c_str());
+    Stmt st(Sql(), (std::string(kPaymentColumns) + "WHERE reference = ?1").c_str());
     st.Bind(1, reference);
     return FirstRow<PaymentRecord>(st, ReadPayment);
   }

@@ -49,7 +49,7 @@ class SqliteRolloutStore final : public RolloutStore {
 
   Status AddBundle(const BundleRecord& b) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "INSERT INTO bundles (sha256, version, compatible, size, added_at, added_by) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sha256) DO NOTHING");
     st.Bind(1, b.sha256).Bind(2, b.version).Bind(3, b.compatible).Bind(4, b.size);
@@ -59,27 +59,27 @@ class SqliteRolloutStore final : public RolloutStore {
 
   Expected<std::vector<BundleRecord>> Bundles() override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(), (std::string(kBundleColumns) + "ORDER BY added_at DESC").c_str());
+    Stmt st(Sql(), (std::string(kBundleColumns) + "ORDER BY added_at DESC").c_str());
     return Rows<BundleRecord>(st, [](const Stmt& row) { return ReadBundle(row, 0); });
   }
 
   Expected<std::vector<std::string>> BundlesStartingWith(const std::string& prefix) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(), "SELECT sha256 FROM bundles WHERE substr(sha256, 1, length(?1)) = ?1");
+    Stmt st(Sql(), "SELECT sha256 FROM bundles WHERE substr(sha256, 1, length(?1)) = ?1");
     st.Bind(1, prefix);
     return Rows<std::string>(st, [](const Stmt& row) { return row.Text(0); });
   }
 
   Expected<std::optional<BundleRecord>> FindBundle(const std::string& sha256) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(), (std::string(kBundleColumns) + "WHERE sha256 = ?1").c_str());
+    Stmt st(Sql(), (std::string(kBundleColumns) + "WHERE sha256 = ?1").c_str());
     st.Bind(1, sha256);
     return FirstRow<BundleRecord>(st, [](const Stmt& row) { return ReadBundle(row, 0); });
   }
 
   Expected<std::int64_t> AddRollout(const RolloutRecord& r) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "INSERT INTO rollouts (sha256, percent, communes, state, created_at, created_by, "
             "downgrade) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6)");
     st.Bind(1, r.bundle.sha256)
@@ -92,7 +92,7 @@ class SqliteRolloutStore final : public RolloutStore {
 
   Expected<bool> SetPercent(std::int64_t id, int percent) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(), "UPDATE rollouts SET percent = ?2 WHERE id = ?1");
+    Stmt st(Sql(), "UPDATE rollouts SET percent = ?2 WHERE id = ?1");
     st.Bind(1, id).Bind(2, std::int64_t{percent});
     KIOSK_TRY(Done(st));
     return connection_.db.Changes() > 0;
@@ -100,7 +100,7 @@ class SqliteRolloutStore final : public RolloutStore {
 
   Expected<bool> SetState(std::int64_t id, const std::string& state) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(), "UPDATE rollouts SET state = ?2 WHERE id = ?1");
+    Stmt st(Sql(), "UPDATE rollouts SET state = ?2 WHERE id = ?1");
     st.Bind(1, id).Bind(2, state);
     KIOSK_TRY(Done(st));
     return connection_.db.Changes() > 0;
@@ -108,7 +108,7 @@ class SqliteRolloutStore final : public RolloutStore {
 
   Expected<std::vector<RolloutRecord>> Rollouts() override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "SELECT r.id, r.percent, r.communes, r.state, r.created_at, r.created_by, b.sha256, "
             "b.version, b.compatible, b.size, b.added_at, b.added_by, r.downgrade "
             "FROM rollouts r JOIN bundles b USING (sha256) ORDER BY r.id DESC");
@@ -128,7 +128,7 @@ class SqliteRolloutStore final : public RolloutStore {
 
   Expected<std::map<std::string, std::int64_t>> StateCounts(std::int64_t rollout) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(), "SELECT state, COUNT(*) FROM kiosk_updates WHERE rollout = ?1 GROUP BY state");
+    Stmt st(Sql(), "SELECT state, COUNT(*) FROM kiosk_updates WHERE rollout = ?1 GROUP BY state");
     st.Bind(1, rollout);
     KIOSK_ASSIGN_OR_RETURN(const auto rows,
                            (Rows<std::pair<std::string, std::int64_t>>(st, [](const Stmt& row) {
@@ -140,12 +140,12 @@ class SqliteRolloutStore final : public RolloutStore {
   Expected<bool> RecordUpdate(const std::string& kiosk_id, const KioskUpdate& u) override {
     std::lock_guard lock(connection_.mutex);
     return connection_.db.InTransaction([&]() -> Expected<bool> {
-      Stmt known(Db(), "SELECT 1 FROM rollouts WHERE id = ?1");
+      Stmt known(Sql(), "SELECT 1 FROM rollouts WHERE id = ?1");
       known.Bind(1, u.rollout);
       KIOSK_ASSIGN_OR_RETURN(const auto found,
                              FirstRow<bool>(known, [](const Stmt&) { return true; }));
       if (!found) return false;
-      Stmt st(Db(),
+      Stmt st(Sql(),
               "INSERT INTO kiosk_updates (kiosk_id, rollout, state, detail, progress, slot, "
               "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (kiosk_id, rollout) "
               "DO UPDATE SET state = ?3, detail = ?4, progress = ?5, slot = ?6, updated_at = ?7");
@@ -159,14 +159,14 @@ class SqliteRolloutStore final : public RolloutStore {
   Expected<std::optional<std::string>> KioskState(const std::string& kiosk_id,
                                                   std::int64_t rollout) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(), "SELECT state FROM kiosk_updates WHERE kiosk_id = ?1 AND rollout = ?2");
+    Stmt st(Sql(), "SELECT state FROM kiosk_updates WHERE kiosk_id = ?1 AND rollout = ?2");
     st.Bind(1, kiosk_id).Bind(2, rollout);
     return FirstRow<std::string>(st, [](const Stmt& row) { return row.Text(0); });
   }
 
   Expected<std::optional<KioskUpdate>> LastUpdate(const std::string& kiosk_id) override {
     std::lock_guard lock(connection_.mutex);
-    Stmt st(Db(),
+    Stmt st(Sql(),
             "SELECT u.rollout, b.version, u.state, u.detail, u.progress, u.slot, u.updated_at "
             "FROM kiosk_updates u JOIN rollouts r ON r.id = u.rollout JOIN bundles b USING "
             "(sha256) WHERE u.kiosk_id = ?1 ORDER BY u.updated_at DESC, u.rollout DESC LIMIT 1");
@@ -180,6 +180,8 @@ class SqliteRolloutStore final : public RolloutStore {
 
  private:
   sqlite3* Db() const { return connection_.Handle(); }
+  // Statements come from the connection's cache.
+  const storage::Database& Sql() const { return connection_.db; }
 
   Connection connection_;
 };

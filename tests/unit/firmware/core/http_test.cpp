@@ -147,3 +147,54 @@ TEST(Https, StreamedBodyArrivesWholeAndLengthIsEnforced) {
   CHECK((*seen)->body.rfind("abc", 0) == 0);
   CHECK((*seen)->body.compare((*seen)->body.size() - 3, 3, "xyz") == 0);
 }
+
+// A request or an answer of a few hundred bytes goes as one TLS record (one
+// system call, one seal), not a record for each piece of the head: a TLS
+// read returns one record at most, so one read holds it all.
+TEST(Https, ASmallRequestAndItsAnswerEachGoAsOneTlsRecord) {
+  auto server = Server();
+  const std::string body(400, 'b');
+  std::string first_read;
+  std::thread t([&] {
+    // 1. A request from HttpsRequest, read raw.
+    auto one = server->Accept(milliseconds(3000));
+    if (!one) return;
+    std::vector<std::uint8_t> buffer(32 * 1024);
+    auto n = one->Read(buffer);
+    if (n) first_read.assign(reinterpret_cast<const char*>(buffer.data()), *n);
+    (void)WriteHttpResponse(*one, HttpResponse{200, {}, "ok"});
+    one->Close();
+    // 2. An answer from WriteHttpResponse, read raw by the client below.
+    auto two = server->Accept(milliseconds(3000));
+    if (!two) return;
+    (void)ReadHttpRequest(*two);
+    (void)WriteHttpResponse(*two, HttpResponse{200,
+                                               {{"Content-Type", "application/json"},
+                                                {"Cache-Control", "no-store"},
+                                                {"X-Kiosk-Agency", "000.17.22.H56"}},
+                                               "{\"interval_s\":60,\"commands\":[]}"});
+  });
+  const TlsOptions client_options = Client();
+  auto response =
+      HttpsRequest("127.0.0.1", server->Port(), client_options,
+                   HttpRequest{"POST",
+                               "/v1/heartbeat",
+                               {{"Content-Type", "application/json"}, {"X-Kiosk-Sequence", "17"}},
+                               body});
+  auto raw = TlsConnect("127.0.0.1", server->Port(), client_options);
+  const std::string ask = "GET /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n";
+  std::vector<std::uint8_t> buffer(32 * 1024);
+  std::size_t got = 0;
+  if (raw && raw->Write(AsBytes(ask))) got = raw->Read(buffer).ValueOr(0);
+  t.join();
+  if (!response) FAIL(response.GetError().ToString().c_str());
+  CHECK(first_read.rfind("POST /v1/heartbeat HTTP/1.1\r\n", 0) == 0);
+  CHECK(first_read.find("X-Kiosk-Sequence: 17\r\n") != std::string::npos);
+  CHECK(first_read.size() > body.size() &&
+        first_read.compare(first_read.size() - body.size(), body.size(), body) == 0);
+  CHECK(raw.HasValue());
+  const std::string answer(reinterpret_cast<const char*>(buffer.data()), got);
+  CHECK(answer.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(answer.find("X-Kiosk-Agency: 000.17.22.H56\r\n") != std::string::npos);
+  CHECK(answer.size() > 30 && answer.ends_with("{\"interval_s\":60,\"commands\":[]}"));
+}

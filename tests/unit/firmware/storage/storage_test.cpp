@@ -86,3 +86,90 @@ TEST(Storage, AReadOnlyLookChangesNothing) {
   LONGS_EQUAL(1, Count(look, "SELECT count(*) FROM visits"));
   CHECK_FALSE(look.Exec("INSERT INTO visits (n) VALUES (2)").HasValue());
 }
+
+namespace {
+
+// Statements the connection holds prepared now (in use or cached).
+int PreparedStatements(const Database& db) {
+  int n = 0;
+  for (auto* st = sqlite3_next_stmt(db.Handle(), nullptr); st != nullptr;
+       st = sqlite3_next_stmt(db.Handle(), st)) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST(Storage, ACachedStatementIsPreparedOnceAndStartsAfreshEachTime) {
+  auto db = Database::Open(dir.Path() / "cache.db").Value();
+  CHECK(db.Exec("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3), (4), (5)")
+            .HasValue());
+  const char* at_least = "SELECT n FROM t WHERE n >= ?1 ORDER BY n";
+  {
+    Statement st(db, at_least);
+    st.Bind(1, std::int64_t{2});
+    CHECK(st.Step().Value());
+    LONGS_EQUAL(2, st.Int(0));  // left part-way through its rows
+  }
+  {
+    Statement st(db, at_least);
+    st.Bind(1, std::int64_t{4});
+    CHECK(st.Step().Value());
+    LONGS_EQUAL(4, st.Int(0));  // from the start, with the new value
+  }
+  {
+    Statement st(db, at_least);  // no value bound: the last one was cleared
+    CHECK_FALSE(st.Step().Value());
+  }
+  LONGS_EQUAL(1, PreparedStatements(db));
+
+  // One text in use twice at once: each borrower has its own.
+  int outer = 0, inner_total = 0;
+  {
+    Statement all(db, at_least);
+    all.Bind(1, std::int64_t{1});
+    while (all.Step().Value()) {
+      ++outer;
+      Statement again(db, at_least);
+      again.Bind(1, all.Int(0));
+      while (again.Step().Value()) ++inner_total;
+    }
+  }
+  LONGS_EQUAL(5, outer);
+  LONGS_EQUAL(5 + 4 + 3 + 2 + 1, inner_total);
+  LONGS_EQUAL(2, PreparedStatements(db));
+
+  // The table changed under a cached statement: SQLite prepares it again.
+  CHECK(db.Exec("ALTER TABLE t ADD COLUMN note TEXT; INSERT INTO t (n) VALUES (9)").HasValue());
+  Statement after(db, at_least);
+  after.Bind(1, std::int64_t{6});
+  CHECK(after.Step().Value());
+  LONGS_EQUAL(9, after.Int(0));
+}
+
+TEST(Storage, TransactionsOnCachedStatementsCommitAndRollBack) {
+  auto db = Database::Open(dir.Path() / "tx.db").Value();
+  CHECK(db.Exec("CREATE TABLE t (n INTEGER)").HasValue());
+  auto add = [&](std::int64_t n) -> core::Status {
+    Statement st(db, "INSERT INTO t (n) VALUES (?1)");
+    st.Bind(1, n);
+    KIOSK_TRY(st.Step());
+    return core::Ok();
+  };
+  for (int round = 0; round < 3; ++round) {
+    CHECK(db.InTransaction([&] { return add(round); }).HasValue());
+    CHECK_FALSE(db.InTransaction([&]() -> core::Status {
+      KIOSK_TRY(add(100 + round));
+      return core::Error::Retryable("test.undo", "rolled back");
+    }));
+  }
+  LONGS_EQUAL(3, Count(db, "SELECT count(*) FROM t"));
+  LONGS_EQUAL(0, Count(db, "SELECT count(*) FROM t WHERE n >= 100"));
+  // A failed BEGIN (one open already) is an error, and the connection goes on.
+  CHECK(db.Run("BEGIN IMMEDIATE").HasValue());
+  CHECK_FALSE(db.Run("BEGIN IMMEDIATE").HasValue());
+  CHECK(db.Run("ROLLBACK").HasValue());
+  CHECK(db.InTransaction([&] { return add(7); }).HasValue());
+  LONGS_EQUAL(4, Count(db, "SELECT count(*) FROM t"));
+}

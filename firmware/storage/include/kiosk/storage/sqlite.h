@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -18,10 +19,17 @@ namespace kiosk::storage {
 
 core::Status SqliteCall(int rc, const char* call, sqlite3* db);
 
+class Database;
+
 // One prepared statement.
 class Statement {
  public:
+  // Prepared now, finalized when this goes.
   Statement(sqlite3* db, const char* sql);
+  // Borrowed from the database's cache (prepared the first time that text
+  // is seen), reset and given back when this goes: a statement run on
+  // every request is parsed and planned once.
+  Statement(const Database& db, const char* sql);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -40,6 +48,7 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int rc_ = SQLITE_OK;
+  const Database* lender_ = nullptr;  // the cache it goes back to
 };
 
 core::Status Exec(sqlite3* db, const char* sql);
@@ -56,7 +65,7 @@ class Database {
   // For tools that only look: never creates or changes the file (nor the
   // WAL's files' owner). "sqlite.absent" when there is no file.
   static core::Expected<Database> OpenReadOnly(const std::filesystem::path& file);
-  Database() = default;
+  Database();
   ~Database();
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
@@ -75,24 +84,29 @@ class Database {
   // value, rolled back when it returns an error.
   template <typename F>
   auto InTransaction(F&& body) const -> decltype(body()) {
-    KIOSK_TRY(Exec("BEGIN IMMEDIATE"));
+    KIOSK_TRY(Run("BEGIN IMMEDIATE"));
     auto result = body();
     if (!result) {
-      (void)Exec("ROLLBACK");
+      (void)Run("ROLLBACK");
       return result;
     }
-    if (auto committed = Exec("COMMIT"); !committed) {
-      (void)Exec("ROLLBACK");
+    if (auto committed = Run("COMMIT"); !committed) {
+      (void)Run("ROLLBACK");
       return std::move(committed).GetError();
     }
     return result;
   }
+  // One statement of no rows, from the cache (Exec parses it every time).
+  core::Status Run(const char* sql) const;
   // Rows the last statement changed, and the last row id it inserted.
   std::int64_t Changes() const { return sqlite3_changes(db_); }
   std::int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
 
  private:
+  friend class Statement;
+  struct Cache;
   sqlite3* db_ = nullptr;
+  std::unique_ptr<Cache> cache_;  // prepared statements not in use, by text
 };
 
 }  // namespace kiosk::storage
