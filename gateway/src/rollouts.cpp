@@ -177,6 +177,7 @@ Expected<std::int64_t> RolloutDesk::StartRollout(const std::string& bundle, int 
   rollout.created_at = NowMs();
   rollout.created_by = created_by;
   KIOSK_ASSIGN_OR_RETURN(const auto id, store_.AddRollout(rollout));
+  Forget();
   klog::Info(
       "rollout.started",
       {{"id", id}, {"sha256", found.front()}, {"percent", percent}, {"downgrade", downgrade}});
@@ -188,6 +189,7 @@ core::Status RolloutDesk::SetPercent(std::int64_t id, int percent) {
     return Error::NeedsPerson("rollout.bad_percent", "the percentage must be 0 to 100");
   }
   KIOSK_ASSIGN_OR_RETURN(const bool known, store_.SetPercent(id, percent));
+  Forget();
   if (!known) return Error::NeedsPerson("rollout.unknown", "no such rollout");
   klog::Info("rollout.percent", {{"id", id}, {"percent", percent}});
   return {};
@@ -198,6 +200,7 @@ core::Status RolloutDesk::SetState(std::int64_t id, const std::string& state) {
     return Error::NeedsPerson("rollout.bad_state", "a rollout is active or paused");
   }
   KIOSK_ASSIGN_OR_RETURN(const bool known, store_.SetState(id, state));
+  Forget();
   if (!known) return Error::NeedsPerson("rollout.unknown", "no such rollout");
   klog::Info("rollout.state", {{"id", id}, {"state", state}});
   return {};
@@ -221,11 +224,41 @@ Expected<std::optional<KioskUpdate>> RolloutDesk::LastUpdate(const std::string& 
   return store_.LastUpdate(kiosk_id);
 }
 
+namespace {
+constexpr auto kRolloutsFresh = std::chrono::seconds(1);
+}  // namespace
+
+Expected<std::shared_ptr<const std::vector<RolloutRecord>>> RolloutDesk::CurrentRollouts() {
+  const auto now = std::chrono::steady_clock::now();
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(rollouts_mutex_);
+    if (rollouts_ && now - rollouts_read_at_ < kRolloutsFresh) return rollouts_;
+    generation = rollouts_generation_;
+  }
+  KIOSK_ASSIGN_OR_RETURN(auto read, store_.Rollouts());
+  auto fresh = std::make_shared<const std::vector<RolloutRecord>>(std::move(read));
+  std::lock_guard lock(rollouts_mutex_);
+  // Not kept when a change was made here while it was being read.
+  if (generation == rollouts_generation_) {
+    rollouts_ = fresh;
+    rollouts_read_at_ = now;
+  }
+  return fresh;
+}
+
+void RolloutDesk::Forget() {
+  std::lock_guard lock(rollouts_mutex_);
+  rollouts_.reset();
+  ++rollouts_generation_;
+}
+
 std::optional<std::string> RolloutDesk::OfferFor(const DeviceRecord& device,
                                                  const std::string& running,
                                                  const std::string& compatible) {
-  auto rollouts = store_.Rollouts();
-  if (!rollouts) return std::nullopt;
+  auto current = CurrentRollouts();
+  if (!current) return std::nullopt;
+  const auto& rollouts = *current;
   const auto offer = [](const RolloutRecord& r) {
     json out = {{"rollout", r.id},
                 {"version", r.bundle.version},

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "kiosk/core/csr.h"
 #include "kiosk/core/dev_pki.h"
@@ -128,6 +129,21 @@ TEST(Rollouts, APercentageTargetsTheSameKiosksFirstAndOnlyAddsWhenRaised) {
   CHECK_FALSE(rollouts->StartRollout("deadbeefdead", 10, {}, "op").HasValue());
   CHECK_FALSE(rollouts->StartRollout(bundle.sha256, 10, {"2031"}, "op").HasValue());
   CHECK_FALSE(rollouts->StartRollout("abc", 10, {}, "op").HasValue());
+}
+
+// The rollouts are read at most once a second for the heartbeats: a change
+// made through this desk counts at once, one made on another replica (here:
+// in the store directly) within that second.
+TEST(Rollouts, AChangeHereCountsAtOnceAndOneMadeElsewhereWithinASecond) {
+  const auto id = rollouts->StartRollout(bundle.sha256, 100, {}, "op").Value();
+  LONGS_EQUAL(40, Offered());
+  CHECK(rollouts->SetState(id, "paused").HasValue());
+  LONGS_EQUAL(0, Offered());
+  CHECK(rollouts->SetState(id, "active").HasValue());
+  LONGS_EQUAL(40, Offered());
+  CHECK(rollout_store->SetState(id, "paused").Value());  // another replica
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  LONGS_EQUAL(0, Offered());
 }
 
 TEST(Rollouts, CommunesPausesVersionsAndFinishedKiosks) {

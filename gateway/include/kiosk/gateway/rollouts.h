@@ -19,10 +19,12 @@
 //   POST /v1/updates/{rollout}/status  the kiosk's progress (updater.h)
 // The offer itself rides in the heartbeat's answer, as "update".
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -102,10 +104,21 @@ class RolloutDesk {
   core::HttpResponse ServeBundle(const core::HttpRequest& request, const std::string& sha256);
   core::HttpResponse Status(const core::HttpRequest& request, const std::string& kiosk_id,
                             std::int64_t rollout);
+  // The rollouts every heartbeat is checked against: read at most once a
+  // second (kRolloutsFresh), and again at once after a change made here. A
+  // change made on another replica reaches this one's kiosks within that
+  // second.
+  core::Expected<std::shared_ptr<const std::vector<RolloutRecord>>> CurrentRollouts();
+  void Forget();
+
   std::filesystem::path bundle_dir_;
   RolloutStore& store_;
   DeviceStore& devices_;
   const core::Clock& clock_;
+  std::mutex rollouts_mutex_;
+  std::shared_ptr<const std::vector<RolloutRecord>> rollouts_;
+  std::chrono::steady_clock::time_point rollouts_read_at_;
+  std::uint64_t rollouts_generation_ = 0;  // changes made here
 };
 
 }  // namespace kiosk::gateway
