@@ -103,40 +103,57 @@ struct SimKiosk {
 }  // namespace
 
 int Heartbeats(int kiosks, int seconds, int interval_s, const std::string& postgresql,
-               bool kept_only) {
+               bool kept_only, int replicas) {
   char tmpl[] = "/tmp/kiosk-heartbeat-load-XXXXXX";
   const fs::path dir = mkdtemp(tmpl);
   const fs::path pki = dir / "pki";
   if (std::system((std::string(KIOSK_DEVCA_BIN) + " init " + pki.string()).c_str()) != 0) return 1;
-  const std::uint16_t port = 19443, operator_port = 19444;
-  std::ofstream(dir / "gateway.toml")
-      // Every simulated kiosk comes from 127.0.0.1: no per-address cap here.
-      << "[listen]\naddress = \"127.0.0.1\"\nport = " << port << "\nmax_connections = 256\n"
-      << "max_connections_per_address = 256\n"
-      << "[operator]\nport = " << operator_port << "\n"
-      << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
-      << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
-      << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
-      << "[fleet]\nca_key = \"" << (pki / "device-ca-key.pem").string() << "\"\n"
-      << "config_key = \"" << (pki / "config-signer-key.pem").string() << "\"\n"
-      << "heartbeat_interval_s = " << interval_s << "\noffline_after_s = " << 3 * interval_s
-      << "\n[storage]\ndir = \"" << (dir / "state").string() << "\"\n"
-      << StorageLines(postgresql) << "[log]\nlevel = \"error\"\n";
-  const pid_t gateway = fork();
-  if (gateway == 0) {
-    execl(KIOSK_GATEWAY_BIN, KIOSK_GATEWAY_BIN, "--config", (dir / "gateway.toml").c_str(),
-          nullptr);
-    _exit(127);
+  // Replica r: kiosks on 19443 + 2r, operators on 19444 + 2r; with several,
+  // the kiosks come through HAProxy on 19440, and enroll at the first.
+  const std::uint16_t first_port = 19443, operator_port = 19444;
+  const std::uint16_t port = replicas > 1 ? 19440 : first_port;
+  const std::string storage = StorageLines(postgresql);
+  std::vector<pid_t> children;
+  std::vector<std::uint16_t> backends;
+  for (int r = 0; r < replicas; ++r) {
+    const auto device_port = static_cast<std::uint16_t>(first_port + 2 * r);
+    backends.push_back(device_port);
+    const fs::path config = dir / ("gateway-" + std::to_string(r) + ".toml");
+    std::ofstream(config)
+        // Every simulated kiosk comes from 127.0.0.1: no per-address cap here.
+        << "[listen]\naddress = \"127.0.0.1\"\nport = " << device_port
+        << "\nmax_connections = 256\n"
+        << "max_connections_per_address = 256\n"
+        << "[operator]\nport = " << device_port + 1 << "\n"
+        << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
+        << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
+        << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
+        << "[fleet]\nca_key = \"" << (pki / "device-ca-key.pem").string() << "\"\n"
+        << "config_key = \"" << (pki / "config-signer-key.pem").string() << "\"\n"
+        << "heartbeat_interval_s = " << interval_s << "\noffline_after_s = " << 3 * interval_s
+        << "\n[storage]\ndir = \"" << (dir / ("state-" + std::to_string(r))).string() << "\"\n"
+        << storage << "[log]\nlevel = \"error\"\n";
+    const pid_t gateway = fork();
+    if (gateway == 0) {
+      execl(KIOSK_GATEWAY_BIN, KIOSK_GATEWAY_BIN, "--config", config.c_str(), nullptr);
+      _exit(127);
+    }
+    children.push_back(gateway);
   }
+  if (replicas > 1) children.push_back(StartHaproxy(dir, port, backends));
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   auto random = core::Drbg::Create().Value();
   auto gateway_ca = core::LoadCertificateFile(pki / "gateway-ca.pem").Value();
-  auto config = gw::ReadGatewayConfig((dir / "gateway.toml").string()).Value();
+  auto config = gw::ReadGatewayConfig((dir / "gateway-0.toml").string()).Value();
   auto stores = gw::OpenStores(config).Value();
   auto& store = *stores.fleet;
   const auto hw = std::max(1u, std::thread::hardware_concurrency());
   std::printf("gateway-load heartbeats: %d kiosks, one heartbeat each every %d s, %u cores, %s\n",
-              kiosks, interval_s, hw, postgresql.empty() ? "SQLite" : "PostgreSQL");
+              kiosks, interval_s, hw,
+              postgresql.empty() ? "SQLite"
+                                 : ("PostgreSQL, " + std::to_string(replicas) +
+                                    (replicas > 1 ? " gateways behind HAProxy" : " gateway"))
+                                       .c_str());
 
   // 1. Tokens, as an operator issues them (SQLite, one commit each).
   std::vector<SimKiosk> fleet(static_cast<std::size_t>(kiosks));
@@ -358,8 +375,8 @@ int Heartbeats(int kiosks, int seconds, int interval_s, const std::string& postg
     std::fflush(stdout);
     (void)std::system(cmd.c_str());
   }
-  kill(gateway, SIGTERM);
-  waitpid(gateway, nullptr, 0);
+  for (const pid_t child : children) kill(child, SIGTERM);
+  for (const pid_t child : children) waitpid(child, nullptr, 0);
   fs::remove_all(dir);
   return heartbeat_failures == 0 && enroll.failures == 0 ? 0 : 1;
 }
