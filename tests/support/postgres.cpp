@@ -73,7 +73,16 @@ PostgresCluster& PostgresCluster::Shared() {
   return *cluster;
 }
 
-PostgresCluster::PostgresCluster() {
+PostgresCluster::PostgresCluster() : PostgresCluster(Empty{}) {
+  Check(RunProcess(AsServerUser({Bin("initdb"), "-D", data_.string(), "-U", "kiosk", "-A", "trust",
+                                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"}),
+                   std::chrono::seconds(120)),
+        "initdb");
+  Start();
+  Sql("CREATE DATABASE kiosk", "host=" + socket_dir_.string() + " dbname=postgres user=kiosk");
+}
+
+PostgresCluster::PostgresCluster(Empty) {
   std::string pattern = (std::filesystem::temp_directory_path() / "kiosk-pg-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) FAIL("mkdtemp failed");
   root_ = pattern;
@@ -86,15 +95,48 @@ PostgresCluster::PostgresCluster() {
     if (pg == nullptr) FAIL("running as root and no `postgres` user: install postgresql");
     if (::chown(root_.c_str(), pg->pw_uid, pg->pw_gid) != 0) FAIL("chown of the cluster dir");
   }
-  Check(RunProcess(AsServerUser({Bin("initdb"), "-D", data_.string(), "-U", "kiosk", "-A", "trust",
-                                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"}),
-                   std::chrono::seconds(120)),
-        "initdb");
-  Start();
-  Sql("CREATE DATABASE kiosk", "host=" + socket_dir_.string() + " dbname=postgres user=kiosk");
 }
 
-PostgresCluster::~PostgresCluster() = default;
+// Only a test's own clusters are ever destroyed (Shared() is stopped at exit).
+PostgresCluster::~PostgresCluster() {
+  Kill();
+  std::error_code ignored;
+  std::filesystem::remove_all(root_, ignored);
+}
+
+std::unique_ptr<PostgresCluster> PostgresCluster::Make() {
+  return std::unique_ptr<PostgresCluster>(new PostgresCluster());
+}
+
+std::unique_ptr<PostgresCluster> PostgresCluster::StandbyOf(const PostgresCluster& primary) {
+  std::unique_ptr<PostgresCluster> standby(new PostgresCluster(Empty{}));
+  // -R: standby.signal and primary_conninfo, so it follows the primary.
+  Check(RunProcess(standby->AsServerUser({Bin("pg_basebackup"), "-D", standby->data_.string(), "-d",
+                                          "host=" + primary.socket_dir_.string() + " user=kiosk",
+                                          "-R", "-X", "stream", "-c", "fast", "--no-sync"}),
+                   std::chrono::seconds(120)),
+        "pg_basebackup");
+  standby->Start();
+  return standby;
+}
+
+void PostgresCluster::Kill() {
+  const int postmaster = Pid();
+  if (postmaster < 0) return;
+  (void)RunProcess({"/usr/bin/pkill", "-KILL", "-P", std::to_string(postmaster)});
+  ::kill(postmaster, SIGKILL);
+  for (int i = 0; i < 100 && Alive(postmaster); ++i) ::usleep(50'000);
+  // Its children, orphaned meanwhile if any, go too.
+  (void)RunProcess({"/usr/bin/pkill", "-KILL", "-f", "postgres.*-D " + data_.string()});
+  std::error_code ignored;
+  std::filesystem::remove(data_ / "postmaster.pid", ignored);
+}
+
+void PostgresCluster::Promote() {
+  Check(RunProcess(AsServerUser({Bin("pg_ctl"), "-D", data_.string(), "-w", "-t", "60", "promote"}),
+                   std::chrono::seconds(90)),
+        "pg_ctl promote");
+}
 
 std::vector<std::string> PostgresCluster::AsServerUser(std::vector<std::string> argv) const {
   if (!as_postgres_) return argv;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@ class PostgresCluster {
   // The test program's cluster: started on first use, stopped and removed
   // when the program exits.
   static PostgresCluster& Shared();
+
+  // A cluster of the test's own (stopped and removed when it goes), for
+  // a test that kills its server.
+  static std::unique_ptr<PostgresCluster> Make();
+  // A streaming-replication standby of `primary` (pg_basebackup -R), started,
+  // hot: it answers reads, refuses writes until promoted.
+  static std::unique_ptr<PostgresCluster> StandbyOf(const PostgresCluster& primary);
 
   // A libpq connection string to a new, empty schema of the cluster's
   // database "kiosk" (search_path set to it); its name in `name`.
@@ -32,6 +40,10 @@ class PostgresCluster {
   // Fast shutdown (connections closed), and start again on the same data.
   void Stop();
   void Start();
+  // As a crash: SIGKILL to the postmaster and its processes; no shutdown.
+  void Kill();
+  // A standby becomes a primary (pg_ctl promote, waiting for it).
+  void Promote();
   // The postmaster's PID, from its pid file; -1 when it is not running.
   int Pid() const;
   const std::filesystem::path& SocketDir() const { return socket_dir_; }
@@ -42,7 +54,9 @@ class PostgresCluster {
   ~PostgresCluster();
 
  private:
+  struct Empty {};  // a root directory, and no data yet
   PostgresCluster();
+  explicit PostgresCluster(Empty);
   std::vector<std::string> AsServerUser(std::vector<std::string> argv) const;
 
   std::filesystem::path root_;

@@ -8,6 +8,9 @@
 //   from after the last kill.
 // - PostgreSQL stopped for a minute mid-load: the replicas answer 503 at
 //   once, the kiosks wait and retry, everything is stored once it is back.
+// - The primary killed, its synchronous standby promoted: the replicas
+//   find the new primary (target_session_attrs=read-write), and every
+//   dossier acknowledged before the kill is there.
 
 #include "test_prelude.h"
 
@@ -370,4 +373,50 @@ TEST(Replicas, PostgreSqlStoppedMidLoadIsA503UntilItIsBackAndNothingIsLost) {
   CHECK(replicas[1]->Running());
   CheckEveryDossierOnce(fleet, outcome);
   LONGS_EQUAL(fleet.size(), outcome.heard.size());
+}
+
+TEST(Replicas, AStandbyPromotedAfterThePrimaryIsKilledHoldsEveryAcknowledgedDossier) {
+  auto primary = PostgresCluster::Make();
+  auto standby = PostgresCluster::StandbyOf(*primary);
+  // Synchronous: a commit is acknowledged once the standby has it on disk.
+  primary->Sql("ALTER SYSTEM SET synchronous_standby_names = '*'");
+  primary->Sql("SELECT pg_reload_conf()");
+  for (int i = 0; i < 200; ++i) {
+    if (primary->Sql("SELECT sync_state FROM pg_stat_replication") == "sync\n") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  STRCMP_EQUAL("sync\n", primary->Sql("SELECT sync_state FROM pg_stat_replication").c_str());
+  std::string schema;
+  (void)primary->FreshSchema(&schema);
+  // Both servers named; libpq takes the one that accepts writes.
+  conninfo = "host=" + primary->SocketDir().string() + "," + standby->SocketDir().string() +
+             " dbname=kiosk user=kiosk target_session_attrs=read-write connect_timeout=2"
+             " options='-c search_path=" +
+             schema + "'";
+  for (int r = 0; r < 2; ++r) {
+    replicas[r].reset();
+    WriteConfig(r);
+    Start(r);
+  }
+  auto fleet = MakeKiosks(16, 10);
+  Outcome outcome;
+  std::thread failover([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    primary->Kill();
+    std::this_thread::sleep_for(std::chrono::seconds(3));  // an operator notices
+    standby->Promote();
+  });
+  RunLoad(fleet, outcome, 8);
+  failover.join();
+  EveryKioskHeard(fleet, outcome);
+  UT_PRINT(("failover: " + std::to_string(outcome.refusals[503]) + " answers of 503, " +
+            std::to_string(outcome.refusals[0]) + " unanswered")
+               .c_str());
+  CHECK(primary->Pid() < 0);
+  STRCMP_EQUAL("f\n", standby->Sql("SELECT pg_is_in_recovery()").c_str());
+  CHECK(replicas[0]->Running());
+  CHECK(replicas[1]->Running());
+  CheckEveryDossierOnce(fleet, outcome);
+  LONGS_EQUAL(fleet.size(), outcome.heard.size());
+  for (auto& r : replicas) r.reset();  // before the clusters go
 }
