@@ -7,11 +7,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sstream>
+
 #include "../../unit/firmware/dossier/sample_dossier.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/random.h"
 #include "kiosk/dossier/outbox.h"
 #include "kiosk/dossier/package.h"
+#include "postgres.h"
 
 using kiosk::test::BackgroundProcess;
 using kiosk::test::FreePort;
@@ -27,9 +30,17 @@ std::string ReadText(const std::filesystem::path& p) {
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-// Rows of the gateway's database: dossier id -> code.
-std::map<std::string, std::string> GatewayDossiers(const std::filesystem::path& db_path) {
+// Rows of the gateway's database, on SQLite (its file) or PostgreSQL (the
+// suite's schema): dossier id -> code.
+std::map<std::string, std::string> GatewayDossiers(const std::filesystem::path& db_path,
+                                                   const std::string& conninfo) {
   std::map<std::string, std::string> out;
+  if (!conninfo.empty()) {
+    std::istringstream rows(kiosk::test::PostgresCluster::Shared().Sql(
+        "SELECT dossier_id || ' ' || code FROM dossiers", conninfo));
+    for (std::string id, code; rows >> id >> code;) out[id] = code;
+    return out;
+  }
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return out;
   sqlite3_stmt* st = nullptr;
@@ -59,6 +70,11 @@ TEST_GROUP(Submission) {
   core::SecretBytes storage_key;
   int gateway_starts = 0;
   int agent_starts = 0;
+  std::string conninfo;  // the gateway's PostgreSQL schema, when the suite runs on it
+
+  std::map<std::string, std::string> GatewayDossiers() {
+    return ::GatewayDossiers(gateway_state / "gateway.db", conninfo);
+  }
 
   void setup() override {
     pki = dir.Path() / "pki";
@@ -79,12 +95,17 @@ TEST_GROUP(Submission) {
     device_key.emplace(*core::PrivateKey::FromPem(core::SecretBytes(core::AsBytes(key_pem))));
     storage_key = *dossier::LoadOrCreateStorageKey(storage_key_path, *random);
     port = FreePort();
+    if (kiosk::test::TestDatabase() == "postgresql") {
+      conninfo = kiosk::test::PostgresCluster::Shared().FreshSchema();
+    }
     std::ofstream(dir.Path() / "gateway.toml")
         << "[listen]\naddress = \"127.0.0.1\"\nport = " << port << "\n"
         << "[tls]\ncertificate = \"" << (pki / "gateway.pem").string() << "\"\n"
         << "key = \"" << (pki / "gateway-key.pem").string() << "\"\n"
         << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
         << "[storage]\ndir = \"" << gateway_state.string() << "\"\n"
+        << (conninfo.empty() ? ""
+                             : "database = \"postgresql\"\npostgresql = \"" + conninfo + "\"\n")
         << "[procedures]\n\"1.001612\" = 3\n"
         << "[calendar]\nholidays = [\"2026-09-02\"]\n";
     WriteAgentConfig("QNM-TAMKY-0001");
@@ -174,7 +195,7 @@ TEST(Submission, DossiersFlowToTheGatewayAndComeBackWithCodes) {
   StartAgent();
   CHECK_TEXT(WaitForPurged(5, std::chrono::seconds(60)), agent->Log().c_str());
   const auto kiosk = KioskCodes();
-  const auto at_gateway = GatewayDossiers(gateway_state / "gateway.db");
+  const auto at_gateway = GatewayDossiers();
   LONGS_EQUAL(5, at_gateway.size());
   std::set<std::string> codes;
   for (const auto& [id, code] : kiosk) {
@@ -203,7 +224,7 @@ TEST(Submission, ExpiredDeviceCertificateIsRefusedAtTheHandshake) {
   StartAgent();
   CHECK(gateway->WaitForLog("gateway.handshake_refused", std::chrono::seconds(30)));
   CHECK(gateway->Log().find("expired") != std::string::npos);
-  CHECK(GatewayDossiers(gateway_state / "gateway.db").empty());
+  CHECK(GatewayDossiers().empty());
 }
 
 TEST(Submission, AlteredPackageIsQuarantinedNotSent) {
@@ -225,7 +246,7 @@ TEST(Submission, AlteredPackageIsQuarantinedNotSent) {
   }
   CHECK_TEXT(quarantined, agent->Log().c_str());
   CHECK(agent->Log().find("outbox.quarantined") != std::string::npos);
-  CHECK(GatewayDossiers(gateway_state / "gateway.db").empty());
+  CHECK(GatewayDossiers().empty());
 }
 
 // kill -9 the agent and the gateway at seeded random moments while 200
@@ -250,7 +271,7 @@ TEST(Submission, KilledAtRandomMomentsEveryDossierArrivesExactlyOnce) {
   }
   CHECK_TEXT(WaitForPurged(kDossiers, std::chrono::seconds(120)), agent->Log().c_str());
   const auto kiosk = KioskCodes();
-  const auto at_gateway = GatewayDossiers(gateway_state / "gateway.db");
+  const auto at_gateway = GatewayDossiers();
   LONGS_EQUAL(kDossiers, kiosk.size());
   LONGS_EQUAL(kDossiers, at_gateway.size());
   std::set<std::string> codes;

@@ -23,6 +23,7 @@
 #include "kiosk/core/log.h"
 #include "kiosk/payment/vietqr.h"
 #include "kiosk/payment/vietqr_payments.h"
+#include "postgres.h"
 #include "test_support.h"
 
 namespace core = kiosk::core;
@@ -65,7 +66,8 @@ TEST_GROUP(VietQr) {
         << "device_ca = \"" << (pki / "device-ca.pem").string() << "\"\n"
         << "[bank]\nca = \"" << (bank_pki / "bank-ca.pem").string() << "\"\n"
         << "key_file = \"" << (bank_pki / "notify.key").string() << "\"\n"
-        << "[storage]\ndir = \"" << (dir.Path() / "gateway").string() << "\"\n";
+        << "[storage]\ndir = \"" << (dir.Path() / "gateway").string() << "\"\n"
+        << kiosk::test::GatewayStorageLines();
     gateway = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{KIOSK_GATEWAY_BIN, "--config", (dir.Path() / "gateway.toml").string()},
         dir.Path() / "gateway.log");
