@@ -161,6 +161,7 @@ std::optional<HttpResponse> Dashboard::Handle(const HttpRequest& request) {
     }
     auto text = fleet_.Metrics();
     if (!text) return HttpResponse{503, {{"Content-Type", "text/plain"}}, "store unavailable\n"};
+    if (more_metrics_) *text += more_metrics_();
     return HttpResponse{200, {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}}, *text};
   }
   if (path == "/fleet/style.css") {

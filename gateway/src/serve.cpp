@@ -165,6 +165,7 @@ class Listener {
         ReleaseSlot(task);
       }
       task.connection.emplace(std::move(connection).Value());
+      if (options_.counters != nullptr) ++options_.counters->connections;
     }
     auto& c = *task.connection;
     // A new connection owes a request; a kept one may have been closed by
@@ -185,6 +186,7 @@ class Listener {
       }
       auto peer = c.PeerCertificate();
       const auto response = handle_(*request, peer ? &*peer : nullptr);
+      if (options_.counters != nullptr) ++options_.counters->requests;
       if (!request->body_file.empty()) ::unlink(request->body_file.c_str());
       const bool keep = request->keep_alive && options_.keep_alive_idle.count() > 0 && !stop_;
       if (!core::WriteHttpResponse(c, response, keep) || !keep) {
@@ -283,6 +285,24 @@ class Listener {
 };
 
 }  // namespace
+
+std::string ServeMetrics(
+    const std::vector<std::pair<std::string, const ServeCounters*>>& listeners) {
+  std::string connections =
+      "# HELP kiosk_gateway_connections_total TLS connections accepted (a handshake each).\n"
+      "# TYPE kiosk_gateway_connections_total counter\n";
+  std::string requests =
+      "# HELP kiosk_gateway_requests_total Requests answered.\n"
+      "# TYPE kiosk_gateway_requests_total counter\n";
+  for (const auto& [name, counters] : listeners) {
+    const std::string label = "{listener=\"" + name + "\"} ";
+    connections += "kiosk_gateway_connections_total" + label +
+                   std::to_string(counters->connections.load()) + "\n";
+    requests +=
+        "kiosk_gateway_requests_total" + label + std::to_string(counters->requests.load()) + "\n";
+  }
+  return connections + requests;
+}
 
 void Serve(core::TlsServer& server, const ServeOptions& options, const std::atomic<bool>& stop,
            const RequestHandler& handle) {

@@ -240,6 +240,16 @@ int main(int argc, char** argv) {
   gw::ServeOptions operator_options = device_options;
   operator_options.limits.body_limit = gw::OperatorBodyLimit;
   operator_options.limits.spool_dir.clear();
+  // Connections and requests per listener, on /metrics: how well kiosks
+  // keep their connections open shows as many requests to a connection.
+  gw::ServeCounters device_counters, operator_counters;
+  device_options.counters = &device_counters;
+  operator_options.counters = &operator_counters;
+  if (dashboard) {
+    dashboard->SetMoreMetrics([&device_counters, &operator_counters] {
+      return gw::ServeMetrics({{"device", &device_counters}, {"operator", &operator_counters}});
+    });
+  }
   std::thread operator_thread;
   if (operator_server) {
     operator_thread = std::thread([&] {

@@ -427,6 +427,31 @@ TEST(Fleet, HeartbeatsAndCommandsBetweenTheRealAgentAndGateway) {
         json::parse(Store().devices->History(kiosk, 1).Value().front().body)["maintenance"];
   }
   CHECK(maintenance);
+
+  // All of that went over the one connection the agent keeps open: the
+  // device listener counted a handshake or two (one more if a kept
+  // connection had to be replaced), and many requests.
+  core::TlsOptions open;
+  open.trusted = core::LoadCertificateFile(state / "gateway-ca.pem").Value();
+  open.server_name = "localhost";
+  const auto metrics =
+      core::HttpsRequest("127.0.0.1", static_cast<std::uint16_t>(std::stoi(operator_port)), open,
+                         core::HttpRequest{"GET", "/metrics", {}, ""})
+          .Value();
+  LONGS_EQUAL_TEXT(200, metrics.status, metrics.body.c_str());
+  const auto counter = [&](const std::string& name) {
+    const std::string series = name + "{listener=\"device\"} ";
+    const auto at = metrics.body.find(series);
+    return at == std::string::npos ? -1 : std::stoll(metrics.body.substr(at + series.size()));
+  };
+  const long long connections = counter("kiosk_gateway_connections_total");
+  const long long requests = counter("kiosk_gateway_requests_total");
+  UT_PRINT(("device listener: " + std::to_string(connections) + " connections, " +
+            std::to_string(requests) + " requests")
+               .c_str());
+  CHECK(connections >= 1);
+  CHECK_TEXT(connections <= 2, metrics.body.c_str());
+  CHECK(requests >= 8);
 }
 
 TEST(Fleet, ACommandInterruptedByACrashIsReportedNotRerun) {

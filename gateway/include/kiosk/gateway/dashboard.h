@@ -26,6 +26,7 @@
 // Logins: a CSRF token of their own, wrong passwords throttled and locked
 // (login_throttle.h), HSTS on every page.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,8 @@ class Dashboard {
         throttle_(fleet.Clock()) {}
   // /metrics from another host then needs "Authorization: Bearer TOKEN".
   void SetMetricsToken(const std::string& token) { metrics_token_hash_ = Sha256Hex(token); }
+  // More /metrics text, after the fleet's (the listeners' counters).
+  void SetMoreMetrics(std::function<std::string()> more) { more_metrics_ = std::move(more); }
   // The pages' words (the "dashboard" catalogs); without them, English.
   void SetWords(const i18n::Translator* words) { words_ = words; }
   // The dossiers the figures page counts; without them it shows none.
@@ -119,6 +122,7 @@ class Dashboard {
   int session_hours_;
   LoginThrottle throttle_;
   std::string metrics_token_hash_;
+  std::function<std::string()> more_metrics_;
   const i18n::Translator* words_ = nullptr;
   std::map<std::string, std::string> commune_names_;
   std::map<std::string, std::string> procedure_names_;

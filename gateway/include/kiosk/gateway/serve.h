@@ -15,12 +15,28 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "kiosk/core/http.h"
 #include "kiosk/core/tls.h"
 
 namespace kiosk::gateway {
+
+// What a listener has served, for /metrics: connections (each a full or
+// resumed TLS handshake) and the requests answered on them. Many requests
+// to a connection is the kiosks keeping theirs open.
+struct ServeCounters {
+  std::atomic<std::uint64_t> connections{0};
+  std::atomic<std::uint64_t> requests{0};
+};
+// Prometheus text for the listeners named: kiosk_gateway_connections_total
+// and kiosk_gateway_requests_total, labelled listener="<name>".
+std::string ServeMetrics(
+    const std::vector<std::pair<std::string, const ServeCounters*>>& listeners);
 
 struct ServeOptions {
   // Connections being worked on at once, and so the workers at most.
@@ -33,6 +49,7 @@ struct ServeOptions {
   std::chrono::milliseconds keep_alive_idle{120000};
   int max_idle_connections = 8192;  // kept connections at most; past it, the oldest closes
   core::RequestLimits limits;
+  ServeCounters* counters = nullptr;  // counted when given
 };
 
 using RequestHandler =
