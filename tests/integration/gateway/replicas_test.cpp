@@ -313,7 +313,7 @@ TEST_GROUP(Replicas) {
 // clang-format on
 
 TEST(Replicas, AReplicaKilledAtRandomLosesNoDossierAndLeavesNoGap) {
-  auto fleet = MakeKiosks(40, 12);  // 480 dossiers
+  auto fleet = MakeKiosks(200, 3);  // 600 dossiers, a heartbeat after each
   Outcome outcome;
   std::atomic<bool> done{false};
   int kills = 0;
